@@ -1,0 +1,45 @@
+package ids
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestNew(t *testing.T) {
+	for _, n := range []int{0, 1, 20, 64} {
+		id := New(n)
+		if len(id) != n {
+			t.Fatalf("New(%d) has length %d", n, len(id))
+		}
+		for _, c := range id {
+			if !strings.ContainsRune(Alphabet, c) {
+				t.Fatalf("New(%d) = %q has %q outside the alphabet", n, id, c)
+			}
+		}
+	}
+	if New(20) == New(20) {
+		t.Fatal("two 20-character ids collided")
+	}
+}
+
+func TestValid(t *testing.T) {
+	for _, tc := range []struct {
+		id   string
+		want bool
+	}{
+		{"GW8x2NijagYFduwG9Q6C", true}, // wire-0.18 §2 example
+		{New(SelfIDLen), true},
+		{"GW8x2NijagYFduwG9Q6", false},
+		{"GW8x2NijagYFduwG9Q6/", false},
+		{"", false},
+	} {
+		if got := Valid(tc.id); got != tc.want {
+			t.Errorf("Valid(%q) = %v, want %v", tc.id, got, tc.want)
+		}
+	}
+}
+
+func ExampleNew() {
+	selfID := New(SelfIDLen)
+	println(len(selfID)) // 20
+}
