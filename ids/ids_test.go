@@ -1,6 +1,7 @@
 package ids
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -41,5 +42,6 @@ func TestValid(t *testing.T) {
 
 func ExampleNew() {
 	selfID := New(SelfIDLen)
-	println(len(selfID)) // 20
+	fmt.Println(len(selfID), Valid(selfID))
+	// Output: 20 true
 }
