@@ -1,0 +1,265 @@
+// Package socket keeps one reconnecting WebSocket per relay URL, shared by all
+// rooms of a strategy, the way Trystero 0.18 shares one socket per tracker URL
+// (wire-0.18 §7.1). It uses coder/websocket, which dials with net/http natively
+// and with the browser's WebSocket under js/wasm, so both builds share it.
+package socket
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// State mirrors WebSocket.readyState, which is what Trystero's
+// getRelaySockets() lets a page inspect.
+type State int
+
+// The WebSocket ready states (WHATWG WebSockets, readyState).
+const (
+	Connecting State = 0
+	Open       State = 1
+	Closing    State = 2
+	Closed     State = 3
+)
+
+func (s State) String() string {
+	switch s {
+	case Connecting:
+		return "connecting"
+	case Open:
+		return "open"
+	case Closing:
+		return "closing"
+	}
+	return "closed"
+}
+
+var (
+	// ErrNotOpen is returned by Send while the socket is (re)connecting.
+	ErrNotOpen = errors.New("socket: not open")
+	// ErrClosed is returned by Send after Close.
+	ErrClosed = errors.New("socket: closed")
+)
+
+const (
+	// defaultMinBackoff is Trystero 0.18's first reconnect delay, 4 s (wire-0.18 §7.1).
+	defaultMinBackoff = 4 * time.Second
+	// defaultMaxBackoff caps the doubling; Trystero 0.18 has no cap, which
+	// leaves a page waiting hours after a long outage.
+	defaultMaxBackoff = 2 * time.Minute
+	// defaultReadLimit bounds one relay message. A tracker announce carries
+	// 10 SDP offers (wire-0.18 §7.1), a few KiB each.
+	defaultReadLimit = 1 << 20
+	// dialTimeout bounds one connection attempt.
+	dialTimeout = 15 * time.Second
+)
+
+// Options configure a Socket. The zero value is valid.
+type Options struct {
+	// Subprotocols offered in the handshake (MQTT needs "mqtt").
+	Subprotocols []string
+	// MinBackoff is the first reconnect delay; 0 means 4 s. It doubles,
+	// with ±25% jitter, up to MaxBackoff (0 means 2 min).
+	MinBackoff, MaxBackoff time.Duration
+	// ReadLimit bounds one incoming message; 0 means 1 MiB.
+	ReadLimit int64
+	// Logger receives connection events; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Socket is a WebSocket to one relay that reconnects until Close. Listeners
+// are keyed (by room, typically) so a room can remove its own.
+type Socket struct {
+	url  string
+	opts Options
+	log  *slog.Logger
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu        sync.Mutex
+	state     State
+	conn      *websocket.Conn
+	onMessage map[string]func([]byte)
+	onOpen    map[string]func()
+	writeMu   sync.Mutex
+	done      chan struct{}
+}
+
+// Dial returns a Socket that connects to url in the background and keeps
+// reconnecting until Close.
+func Dial(url string, opts *Options) *Socket {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = defaultMinBackoff
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = defaultMaxBackoff
+	}
+	if o.ReadLimit <= 0 {
+		o.ReadLimit = defaultReadLimit
+	}
+	log := o.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Socket{
+		url: url, opts: o, log: log.With("relay", url),
+		ctx: ctx, cancel: cancel,
+		onMessage: map[string]func([]byte){},
+		onOpen:    map[string]func(){},
+		done:      make(chan struct{}),
+	}
+	go s.run()
+	return s
+}
+
+// URL returns the relay URL.
+func (s *Socket) URL() string { return s.url }
+
+// State returns the current ready state.
+func (s *Socket) State() State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state
+}
+
+// OnMessage registers f under key for every text or binary message. A later
+// call with the same key replaces it.
+func (s *Socket) OnMessage(key string, f func([]byte)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onMessage[key] = f
+}
+
+// OnOpen registers f under key; it runs on every (re)connection, and at once
+// (in a new goroutine) if the socket is open now, so late joiners can announce.
+func (s *Socket) OnOpen(key string, f func()) {
+	s.mu.Lock()
+	s.onOpen[key] = f
+	open := s.state == Open
+	s.mu.Unlock()
+	if open {
+		go f()
+	}
+}
+
+// Remove drops the listeners registered under key.
+func (s *Socket) Remove(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.onMessage, key)
+	delete(s.onOpen, key)
+}
+
+// Send writes one text message. It fails with ErrNotOpen while reconnecting.
+func (s *Socket) Send(ctx context.Context, msg []byte) error {
+	s.mu.Lock()
+	conn, state := s.conn, s.state
+	s.mu.Unlock()
+	if s.ctx.Err() != nil {
+		return ErrClosed
+	}
+	if state != Open || conn == nil {
+		return ErrNotOpen
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return conn.Write(ctx, websocket.MessageText, msg)
+}
+
+// Close stops reconnecting and closes the connection.
+func (s *Socket) Close() {
+	s.cancel()
+	<-s.done
+}
+
+func (s *Socket) setState(st State, conn *websocket.Conn) {
+	s.mu.Lock()
+	s.state, s.conn = st, conn
+	s.mu.Unlock()
+}
+
+func (s *Socket) run() {
+	defer close(s.done)
+	defer s.setState(Closed, nil)
+	backoff := s.opts.MinBackoff
+	for {
+		s.setState(Connecting, nil)
+		if s.connectAndRead() {
+			backoff = s.opts.MinBackoff // reset once a connection opened (wire-0.18 §7.1)
+		}
+		if s.ctx.Err() != nil {
+			return
+		}
+		s.setState(Closed, nil)
+		wait := jitter(backoff)
+		s.log.Debug("relay socket closed; reconnecting", "in", wait)
+		select {
+		case <-time.After(wait):
+		case <-s.ctx.Done():
+			return
+		}
+		backoff = min(2*backoff, s.opts.MaxBackoff)
+	}
+}
+
+// jitter spreads d by ±25% so that many clients do not reconnect in step.
+func jitter(d time.Duration) time.Duration {
+	return d*3/4 + time.Duration(rand.Int64N(int64(d)/2+1))
+}
+
+// connectAndRead dials once and reads until the connection ends. It reports
+// whether the connection opened.
+func (s *Socket) connectAndRead() bool {
+	dctx, cancel := context.WithTimeout(s.ctx, dialTimeout)
+	conn, _, err := websocket.Dial(dctx, s.url, &websocket.DialOptions{Subprotocols: s.opts.Subprotocols})
+	cancel()
+	if err != nil {
+		if s.ctx.Err() == nil {
+			s.log.Warn("relay connection failed", "err", err)
+		}
+		return false
+	}
+	conn.SetReadLimit(s.opts.ReadLimit)
+	s.setState(Open, conn)
+	s.log.Debug("relay socket open")
+	s.mu.Lock()
+	opens := make([]func(), 0, len(s.onOpen))
+	for _, f := range s.onOpen {
+		opens = append(opens, f)
+	}
+	s.mu.Unlock()
+	for _, f := range opens {
+		go f()
+	}
+	for {
+		_, msg, err := conn.Read(s.ctx)
+		if err != nil {
+			s.setState(Closing, nil)
+			conn.Close(websocket.StatusNormalClosure, "")
+			if s.ctx.Err() == nil {
+				s.log.Info("relay connection lost", "err", err)
+			}
+			return true
+		}
+		s.mu.Lock()
+		handlers := make([]func([]byte), 0, len(s.onMessage))
+		for _, f := range s.onMessage {
+			handlers = append(handlers, f)
+		}
+		s.mu.Unlock()
+		for _, f := range handlers {
+			f(msg)
+		}
+	}
+}
