@@ -1,0 +1,101 @@
+// Package relay assembles posthorn's self-hostable signalling relays into one
+// http.Handler, so a single process (cmd/posthorn-relay) on a single port
+// serves every strategy's relay. Services are told apart by URL path:
+//
+//	/        WebTorrent tracker (relay/tracker); every path not claimed below,
+//	         so ws://host:port/ and ws://host:port/announce both work
+//	/nostr   Nostr relay (relay/nostrrelay)        — reserved, see NostrPath
+//	/mqtt    MQTT over WebSocket (relay/mqttbroker) — reserved, see MQTTPath
+//
+// Clients point each strategy's relayUrls at its path, e.g.
+// torrent: ws://127.0.0.1:8000/, nostr: ws://127.0.0.1:8000/nostr,
+// mqtt: ws://127.0.0.1:8000/mqtt.
+//
+// Adding a service: build it in New from a new Config field and Mount it at
+// its path with its Close function; nothing else changes.
+package relay
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/posthorn/posthorn/relay/tracker"
+)
+
+// Paths of the services on the shared mux.
+const (
+	// TrackerPath is a catch-all: WebTorrent tracker URLs are used as given
+	// and commonly end in "/" or "/announce" (wire-0.18 §7.1 defaults).
+	TrackerPath = "/"
+	// NostrPath is where the Nostr relay is mounted.
+	NostrPath = "/nostr"
+	// MQTTPath is where the MQTT-over-WebSocket broker is mounted; "/mqtt"
+	// is the path MQTT.js and public brokers use by convention.
+	MQTTPath = "/mqtt"
+)
+
+// Config configures a Relay; the zero value serves every service with its
+// own defaults.
+type Config struct {
+	Tracker tracker.Config
+	// Logger is passed to services whose own config leaves it nil; nil means
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+// Relay is the combined handler. Create it with New, stop it with Close.
+type Relay struct {
+	mux     *http.ServeMux
+	Tracker *tracker.Server
+
+	mu      sync.Mutex
+	closers []func() error
+}
+
+// New builds a Relay with every service mounted.
+func New(cfg Config) *Relay {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	r := &Relay{mux: http.NewServeMux()}
+
+	tc := cfg.Tracker
+	if tc.Logger == nil {
+		tc.Logger = cfg.Logger
+	}
+	r.Tracker = tracker.New(tc)
+	r.Mount(TrackerPath, r.Tracker, r.Tracker.Close)
+
+	return r
+}
+
+// Mount serves h at pattern (http.ServeMux syntax) and calls closeFn, if not
+// nil, from Close.
+func (r *Relay) Mount(pattern string, h http.Handler, closeFn func() error) {
+	r.mux.Handle(pattern, h)
+	if closeFn != nil {
+		r.mu.Lock()
+		r.closers = append(r.closers, closeFn)
+		r.mu.Unlock()
+	}
+}
+
+// ServeHTTP dispatches to the service mounted at the request's path.
+func (r *Relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	r.mux.ServeHTTP(w, req)
+}
+
+// Close stops every mounted service, in reverse mount order.
+func (r *Relay) Close() error {
+	r.mu.Lock()
+	closers := r.closers
+	r.closers = nil
+	r.mu.Unlock()
+	var errs []error
+	for i := len(closers) - 1; i >= 0; i-- {
+		errs = append(errs, closers[i]())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,290 @@
+package tracker
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// ErrClosed is returned by operations on a closed Server.
+var ErrClosed = errors.New("tracker: server closed")
+
+// Server is a WebTorrent tracker. It implements http.Handler: every request
+// it serves must be a WebSocket upgrade. Create it with New; stop it with
+// Close.
+type Server struct {
+	cfg    Config
+	log    *slog.Logger
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu     sync.Mutex
+	closed bool
+	swarms map[string]*swarm
+	conns  map[*conn]struct{}
+}
+
+// New returns a running tracker configured by cfg (zero = defaults).
+func New(cfg Config) *Server {
+	cfg = cfg.withDefaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		cfg:    cfg,
+		log:    cfg.Logger.With("component", "tracker"),
+		ctx:    ctx,
+		cancel: cancel,
+		swarms: make(map[string]*swarm),
+		conns:  make(map[*conn]struct{}),
+	}
+	s.wg.Add(1)
+	go s.sweepLoop()
+	return s
+}
+
+// ServeHTTP accepts a tracker WebSocket and serves it until it closes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Upgrade") == "" {
+		w.Header().Set("Upgrade", "websocket")
+		http.Error(w, "posthorn tracker: WebSocket only (WebTorrent tracker protocol)", http.StatusUpgradeRequired)
+		return
+	}
+	opts := &websocket.AcceptOptions{
+		OriginPatterns:     s.cfg.OriginPatterns,
+		InsecureSkipVerify: s.cfg.OriginPatterns == nil,
+		// The reference tracker disables permessage-deflate too.
+		CompressionMode: websocket.CompressionDisabled,
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		http.Error(w, ErrClosed.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
+
+	ws, err := websocket.Accept(w, r, opts)
+	if err != nil {
+		s.log.Debug("websocket accept failed", "remote", r.RemoteAddr, "err", err)
+		return
+	}
+	ws.SetReadLimit(s.cfg.MaxMessageBytes)
+	c := newConn(ws, s.cfg.SendQueue, s.cfg.MessageBurst)
+
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		ws.CloseNow()
+		return
+	}
+	s.conns[c] = struct{}{}
+	s.mu.Unlock()
+
+	go c.writeLoop(s.ctx, s.cfg.WriteTimeout)
+	s.readLoop(c)
+	c.kill(websocket.StatusNormalClosure, "")
+	s.drop(c)
+}
+
+func (s *Server) readLoop(c *conn) {
+	for {
+		_, data, err := c.ws.Read(s.ctx)
+		if err != nil {
+			if websocket.CloseStatus(err) == -1 && !errors.Is(err, context.Canceled) {
+				s.log.Debug("connection ended", "err", err)
+			}
+			return
+		}
+		if !c.allow(s.cfg.MessagesPerSecond, s.cfg.MessageBurst) {
+			c.enqueue(encode(parseFailure{FailureReason(ErrRateLimited)}))
+			continue
+		}
+		req, err := ParseRequest(data)
+		if err != nil {
+			s.log.Debug("bad request", "err", err)
+			c.enqueue(encode(parseFailure{FailureReason(err)}))
+			continue
+		}
+		s.handle(c, req)
+	}
+}
+
+// handle processes one valid request. Every send is non-blocking, so it may
+// run under s.mu.
+func (s *Server) handle(c *conn, req *Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if req.Action == actionScrape {
+		s.scrape(c, req)
+		return
+	}
+	if !validEvents[req.Event] {
+		c.enqueue(encode(requestFailure{actionAnnounce, FailureReason(ErrInvalidEvent), req.InfoHash}))
+		return
+	}
+	sw := s.swarms[req.InfoHash]
+	if req.Event == "stopped" {
+		if sw != nil {
+			s.remove(req.InfoHash, sw, req.PeerID)
+		}
+		complete, incomplete := 0, 0
+		if sw != nil {
+			complete, incomplete = sw.counts()
+		}
+		c.enqueue(encode(announceResponse{complete, incomplete, actionAnnounce, s.cfg.intervalSecs(), req.InfoHash}))
+		return
+	}
+	if _, already := c.joined[req.InfoHash]; !already && len(c.joined) >= s.cfg.MaxSwarmsPerConn {
+		c.enqueue(encode(requestFailure{actionAnnounce, FailureReason(ErrTooManySwarms), req.InfoHash}))
+		return
+	}
+	if sw == nil {
+		sw = newSwarm()
+		s.swarms[req.InfoHash] = sw
+	}
+	m := sw.members[req.PeerID]
+	if m == nil {
+		m = &member{id: req.PeerID}
+		sw.members[req.PeerID] = m
+	} else if m.conn != c {
+		m.conn.forget(req.InfoHash, req.PeerID)
+	}
+	m.conn, m.seen = c, time.Now()
+	if req.Complete || req.Event == "completed" {
+		m.complete = true
+	}
+	c.join(req.InfoHash, req.PeerID)
+
+	// The answerer gets no announce response (reference tracker behaviour).
+	if req.Answer == nil {
+		complete, incomplete := sw.counts()
+		c.enqueue(encode(announceResponse{complete, incomplete, actionAnnounce, s.cfg.intervalSecs(), req.InfoHash}))
+	}
+	n := len(req.Offers)
+	if req.NumWant >= 0 {
+		n = min(n, req.NumWant)
+	}
+	for i, to := range sw.pick(n, req.PeerID) {
+		o := req.Offers[i]
+		to.conn.enqueue(encode(forwardedOffer{actionAnnounce, o.Offer, o.OfferID, req.PeerID, req.InfoHash}))
+	}
+	if req.Answer != nil {
+		to := sw.members[req.ToPeerID]
+		if to == nil {
+			// Like the reference tracker: a server-side warning only.
+			s.log.Debug("answer for unknown peer", "to_peer_id", req.ToPeerID)
+			return
+		}
+		to.conn.enqueue(encode(forwardedAnswer{actionAnnounce, req.Answer, req.OfferID, req.PeerID, req.InfoHash}))
+	}
+}
+
+func (s *Server) scrape(c *conn, req *Request) {
+	resp := scrapeResponse{Action: actionScrape, Files: make(map[string]scrapeFile, len(req.ScrapeHashes))}
+	resp.Flags.MinRequestInterval = s.cfg.intervalSecs()
+	for _, h := range req.ScrapeHashes {
+		var f scrapeFile
+		if sw := s.swarms[h]; sw != nil {
+			f.Complete, f.Incomplete = sw.counts()
+			f.Downloaded = f.Complete
+		}
+		resp.Files[h] = f
+	}
+	c.enqueue(encode(resp))
+}
+
+// remove deletes one member; s.mu must be held.
+func (s *Server) remove(infoHash string, sw *swarm, peerID string) {
+	if m := sw.members[peerID]; m != nil {
+		m.conn.forget(infoHash, peerID)
+		delete(sw.members, peerID)
+	}
+	if len(sw.members) == 0 {
+		delete(s.swarms, infoHash)
+	}
+}
+
+// drop removes every member whose latest announce came over c.
+func (s *Server) drop(c *conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, c)
+	for infoHash, ids := range c.joined {
+		sw := s.swarms[infoHash]
+		if sw == nil {
+			continue
+		}
+		for id := range ids {
+			if m := sw.members[id]; m != nil && m.conn == c {
+				s.remove(infoHash, sw, id)
+			}
+		}
+	}
+	c.joined = nil
+}
+
+// sweepLoop times out peers that stopped announcing (Config.PeerTTL).
+func (s *Server) sweepLoop() {
+	defer s.wg.Done()
+	every := min(s.cfg.PeerTTL/4, time.Minute)
+	t := time.NewTicker(max(every, 10*time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case now := <-t.C:
+			s.sweep(now)
+		}
+	}
+}
+
+func (s *Server) sweep(now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for infoHash, sw := range s.swarms {
+		for id, m := range sw.members {
+			if now.Sub(m.seen) > s.cfg.PeerTTL {
+				s.remove(infoHash, sw, id)
+			}
+		}
+	}
+}
+
+// Stats reports the number of swarms and of peers over all swarms.
+func (s *Server) Stats() (swarms, peers int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sw := range s.swarms {
+		peers += len(sw.members)
+	}
+	return len(s.swarms), peers
+}
+
+// Close disconnects every client and stops the server. It is idempotent.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	s.cancel()
+	for _, c := range conns {
+		c.ws.CloseNow()
+	}
+	s.wg.Wait()
+	return nil
+}
