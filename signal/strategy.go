@@ -1,0 +1,22 @@
+package signal
+
+import (
+	"context"
+
+	"github.com/posthorn/posthorn/room"
+	"github.com/posthorn/posthorn/signal/socket"
+)
+
+// Strategy is a way for peers to find each other: the Go face of one of
+// Trystero's strategy modules (trystero/torrent, trystero/nostr, ...).
+// Implementations live in signal/torrent, signal/nostr and signal/mqtt.
+type Strategy interface {
+	// SelfID is the id other peers know this strategy instance by.
+	SelfID() string
+	// JoinRoom joins roomID and starts matchmaking in the background. Joining
+	// the same roomID again returns the same *room.Room until it is left.
+	JoinRoom(ctx context.Context, cfg Config, roomID string) (*room.Room, error)
+	// RelaySockets reports the state of every relay connection by URL (the
+	// seed's getRelaySockets()).
+	RelaySockets() map[string]socket.State
+}
