@@ -1,0 +1,45 @@
+# posthorn: `make demo` to try it, `make test` to check everything.
+# Every test that opens a peer connection or starts a relay runs inside a fresh
+# network namespace with only `lo` (scripts/in-netns); dependencies are fetched
+# before entering it.
+
+GO        ?= go
+TESTFLAGS ?= -race -count=1 -timeout 20m
+DEMO_ADDR ?= 127.0.0.1:8080
+
+.PHONY: test deps vet unit wasm dist demo bench fuzz
+
+test: deps vet wasm
+	scripts/in-netns $(GO) test $(TESTFLAGS) ./...
+	scripts/test-wasm-node
+
+deps:
+	scripts/deps
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./...
+
+# Unit tests only: everything that needs no network namespace.
+unit:
+	$(GO) test -count=1 ./...
+
+wasm:
+	scripts/build-wasm
+
+dist: wasm
+	cd dist && npm pack --dry-run
+
+demo: wasm
+	$(GO) run ./cmd/posthorn-relay -addr $(DEMO_ADDR) -demo
+
+bench:
+	scripts/in-netns $(GO) test -run '^$$' -bench . -benchmem ./...
+
+fuzz:
+	@for p in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
+	    echo "fuzz $$p $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 15s $$p || exit 1; \
+	  done; \
+	done
