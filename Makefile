@@ -32,7 +32,7 @@ dist: wasm
 	cd dist && npm pack --dry-run
 
 demo: wasm
-	$(GO) run ./cmd/posthorn-relay -addr $(DEMO_ADDR) -demo
+	$(GO) run ./cmd/posthorn-demo -addr $(DEMO_ADDR)
 
 bench:
 	scripts/in-netns $(GO) test -run '^$$' -bench . -benchmem ./...

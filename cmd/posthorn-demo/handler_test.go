@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+func TestHandlerRoutes(t *testing.T) {
+	dist := t.TempDir()
+	os.WriteFile(filepath.Join(dist, "posthorn-torrent.wasm"), []byte("\x00asm"), 0o644)
+	relayHits := 0
+	relayStub := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		relayHits++
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		c.Close(websocket.StatusNormalClosure, "")
+	})
+	srv := httptest.NewServer(newHandler(relayStub, "../../web", dist))
+	defer srv.Close()
+
+	for _, tc := range []struct{ path, wantType, wantBody string }{
+		{"/", "text/html", "posthorn"},
+		{"/app.js", "javascript", "joinRoom"},
+		{"/posthorn/posthorn-torrent.wasm", "application/wasm", "asm"},
+	} {
+		res, err := http.Get(srv.URL + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Type"), tc.wantType) || !strings.Contains(string(body), tc.wantBody) {
+			t.Errorf("GET %s: %d %q, body has %q: %v", tc.path, res.StatusCode, res.Header.Get("Content-Type"), tc.wantBody, strings.Contains(string(body), tc.wantBody))
+		}
+	}
+
+	res, err := http.Get(srv.URL + "/demo-config.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct{ RelayURLs map[string][]string }
+	json.NewDecoder(res.Body).Decode(&cfg)
+	res.Body.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	if got := cfg.RelayURLs["nostr"]; len(got) != 1 || got[0] != "ws://"+host+"/nostr" {
+		t.Fatalf("demo-config nostr relays = %v", got)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws://"+host+"/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.CloseNow()
+	if relayHits != 1 {
+		t.Fatalf("WebSocket upgrade reached the relay %d times", relayHits)
+	}
+}

@@ -1,0 +1,68 @@
+// Command posthorn-demo serves the demo page, the wasm builds and an embedded
+// signalling relay (tracker, Nostr relay and MQTT broker) from one process, so
+// the demo works offline on localhost. `make demo` builds the wasm and runs it.
+//
+//	posthorn-demo -addr 127.0.0.1:8080 -web web -dist dist
+//
+// WebSocket upgrades go to the relay (package relay's paths); every other
+// request is a file: the page from -web, the npm package from -dist under
+// /posthorn/, and demo-config.json, which points the page at this relay.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/posthorn/posthorn/relay"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "listen address (host:port)")
+	web := flag.String("web", "web", "folder of the demo page")
+	dist := flag.String("dist", "dist", "folder of the built npm package (wasm and loaders)")
+	flag.Parse()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(*addr, *web, *dist, log); err != nil {
+		fmt.Fprintln(os.Stderr, "posthorn-demo:", err)
+		os.Exit(1)
+	}
+}
+
+func run(addr, web, dist string, log *slog.Logger) error {
+	if _, err := os.Stat(dist + "/posthorn-torrent.wasm"); err != nil {
+		return fmt.Errorf("no wasm build in %s (run make wasm): %w", dist, err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	r := relay.New(relay.Config{Logger: log})
+	defer r.Close()
+	srv := &http.Server{Handler: newHandler(r, web, dist), ReadHeaderTimeout: 10 * time.Second}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		r.Close() // hijacked WebSockets outlive Shutdown
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+
+	url := "http://" + ln.Addr().String() + "/"
+	fmt.Printf("posthorn demo: open %s in two tabs (Ctrl-C to stop)\n", url)
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
