@@ -3,6 +3,7 @@ module github.com/posthorn/posthorn
 go 1.26
 
 require (
+	github.com/andybalholm/brotli v1.3.0 // indirect
 	github.com/btcsuite/btcd/btcec/v2 v2.3.4 // indirect
 	github.com/btcsuite/btcd/chaincfg/chainhash v1.1.0 // indirect
 	github.com/chromedp/cdproto v0.160.1 // indirect
