@@ -11,6 +11,9 @@
 // prefixed with the page's name; a failed test leaves a screenshot of each of
 // its pages in the artefacts folder (see ArtefactsDir).
 //
+// It is native only (chromedp does not build for js/wasm): every file but
+// this one has //go:build !js.
+//
 // Serve starts a static file server on 127.0.0.1 for the pages' scripts and
 // wasm modules.
 package browsertest
