@@ -1,0 +1,152 @@
+package mqttbroker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"sync"
+	"sync/atomic"
+
+	"github.com/coder/websocket"
+	mqtt "github.com/mochi-mqtt/server/v2"
+)
+
+// ErrClosed is returned for connections that arrive after Close.
+var ErrClosed = errors.New("mqttbroker: server closed")
+
+// Subprotocols are the WebSocket subprotocols accepted: "mqtt" is what MQTT.js
+// (and so Trystero, wire-0.18 §7.3) and paho send for MQTT 3.1.1 and 5;
+// "mqttv3.1" is MQTT.js's choice for the older MQTT 3.1.
+var Subprotocols = []string{"mqtt", "mqttv3.1"}
+
+// Server is an MQTT-over-WebSocket broker. It implements http.Handler: every
+// request it serves must be a WebSocket upgrade. Create it with New; stop it
+// with Close.
+type Server struct {
+	cfg   Config
+	log   *slog.Logger
+	mochi *mqtt.Server
+	l     *handlerListener
+	err   error // a start-up failure; ServeHTTP reports it
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+}
+
+// New returns a running broker configured by cfg (zero = defaults).
+func New(cfg Config) *Server {
+	cfg = cfg.withDefaults()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		cfg:    cfg,
+		log:    cfg.Logger.With("component", "mqttbroker"),
+		l:      newHandlerListener(),
+		ctx:    ctx,
+		cancel: cancel,
+	}
+	caps := mqtt.NewDefaultServerCapabilities()
+	caps.MaximumClients = int64(cfg.MaxClients)
+	caps.MaximumPacketSize = uint32(min(cfg.MaxPacketBytes, math.MaxUint32))
+	caps.MaximumClientWritesPending = int32(min(cfg.MaxPendingWrites, math.MaxInt32))
+	caps.MaximumInflight = uint16(min(cfg.MaxInflight, math.MaxUint16))
+	caps.ReceiveMaximum = caps.MaximumInflight
+	caps.MaximumSessionExpiryInterval = uint32(min(cfg.SessionExpiry.Seconds(), math.MaxUint32))
+	// Retained messages would be stored without bound by topic; Trystero
+	// never retains (wire-0.18 §7.3: retain=false).
+	caps.RetainAvailable = 0
+	s.mochi = mqtt.New(&mqtt.Options{
+		Capabilities: caps,
+		Logger:       s.log,
+	})
+	s.err = s.start()
+	if s.err != nil {
+		s.log.Error("broker failed to start", "err", s.err)
+	}
+	return s
+}
+
+func (s *Server) start() error {
+	// Anonymous clients may do anything, as on the public brokers of §7.3.
+	if err := s.mochi.AddHook(new(allowHook), nil); err != nil {
+		return fmt.Errorf("mqttbroker: auth hook: %w", err)
+	}
+	if err := s.mochi.AddListener(s.l); err != nil {
+		return fmt.Errorf("mqttbroker: listener: %w", err)
+	}
+	if err := s.mochi.Serve(); err != nil {
+		return fmt.Errorf("mqttbroker: serve: %w", err)
+	}
+	return nil
+}
+
+// ServeHTTP accepts an MQTT WebSocket and serves its session until it ends.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Upgrade") == "" {
+		w.Header().Set("Upgrade", "websocket")
+		http.Error(w, "posthorn mqtt broker: WebSocket only (MQTT over WebSocket, subprotocol mqtt)", http.StatusUpgradeRequired)
+		return
+	}
+	if s.err != nil {
+		http.Error(w, s.err.Error(), http.StatusInternalServerError)
+		return
+	}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		http.Error(w, ErrClosed.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	defer s.wg.Done()
+
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		Subprotocols:       Subprotocols,
+		OriginPatterns:     s.cfg.OriginPatterns,
+		InsecureSkipVerify: s.cfg.OriginPatterns == nil,
+		CompressionMode:    websocket.CompressionDisabled,
+	})
+	if err != nil {
+		s.log.Debug("websocket accept failed", "remote", r.RemoteAddr, "err", err)
+		return
+	}
+	if ws.Subprotocol() == "" {
+		// MQTT over WebSocket requires the subprotocol (MQTT 5.0 §6.0).
+		ws.Close(websocket.StatusPolicyViolation, "mqttbroker: subprotocol mqtt required")
+		return
+	}
+	// NetConn lifts coder/websocket's read limit; mochi enforces
+	// MaxPacketBytes on every packet instead. Binary messages only (§6.0).
+	conn := websocket.NetConn(s.ctx, ws, websocket.MessageBinary)
+	defer conn.Close()
+	if err := s.l.serve(conn); err != nil {
+		s.log.Debug("mqtt session ended", "remote", r.RemoteAddr, "err", err)
+	}
+}
+
+// Close disconnects every client and stops the broker. Later connections
+// are refused.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	err := s.mochi.Close()
+	s.cancel()
+	s.wg.Wait()
+	return err
+}
+
+// Clients returns the number of connected MQTT clients.
+func (s *Server) Clients() int {
+	return int(atomic.LoadInt64(&s.mochi.Info.ClientsConnected))
+}

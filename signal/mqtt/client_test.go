@@ -1,0 +1,139 @@
+package mqtt
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/posthorn/posthorn/signal/socket"
+)
+
+func dialTest(t *testing.T, url, name string) *Client {
+	t.Helper()
+	c := Dial(url, &ClientOptions{MinBackoff: 100 * time.Millisecond, MaxBackoff: 500 * time.Millisecond, Logger: testLogger(t, name)})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+type msg struct {
+	topic   string
+	payload []byte
+}
+
+// TestClientPublishSubscribe: two clients on one broker; one's publishes
+// reach the other's subscription with the exact payload bytes, its own
+// publishes are echoed back to itself (§7.3: "the broker echoes JS's own
+// announcement back"), and nothing arrives on topics nobody subscribed.
+func TestClientPublishSubscribe(t *testing.T) {
+	for _, bk := range brokerKinds {
+		t.Run(bk.name, func(t *testing.T) {
+			b := bk.start(t)
+			ctx := context.Background()
+			got := make(chan msg, 16)
+			a := dialTest(t, b.URL(), "a")
+			c := dialTest(t, b.URL(), "c")
+			const root = "trystero/test-app/room-1"
+			for _, cl := range []*Client{a, c} {
+				cl := cl
+				if err := cl.Subscribe(ctx, root, func(p []byte) { got <- msg{cl.clientID, p} }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			waitFor(t, "both open", func() bool { return a.State() == socket.Open && c.State() == socket.Open })
+			payloads := [][]byte{[]byte("cak8QAY1ycxf02bH9FFN"), {}, bytes.Repeat([]byte{0, 0xff, '{'}, 30000)}
+			for _, p := range payloads {
+				if err := a.Publish(ctx, root, p); err != nil {
+					t.Fatal(err)
+				}
+				seen := map[string]bool{}
+				for range 2 {
+					m := recv(t, got, "delivery")
+					if !bytes.Equal(m.payload, p) {
+						t.Fatalf("payload %d bytes, want %d", len(m.payload), len(p))
+					}
+					seen[m.topic] = true
+				}
+				if !seen[a.clientID] || !seen[c.clientID] {
+					t.Fatalf("delivered to %v, want both clients", seen)
+				}
+			}
+			if err := a.Publish(ctx, root+"/nobody", []byte("x")); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Publish(ctx, root, []byte("end")); err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				if m := recv(t, got, "end marker"); string(m.payload) != "end" {
+					t.Fatalf("got %q on root, want only the end marker", m.payload)
+				}
+			}
+		})
+	}
+}
+
+// TestClientReconnect: after a broker restart the client reconnects by
+// itself, subscribes again and runs its OnConnect hooks again (§7.3: on
+// every connect, subscribe root and self and announce).
+func TestClientReconnect(t *testing.T) {
+	for _, bk := range brokerKinds {
+		t.Run(bk.name, func(t *testing.T) {
+			b := bk.start(t)
+			ctx := context.Background()
+			const topic = "trystero/test-app/room-1/self"
+			got := make(chan string, 16)
+			connects := make(chan struct{}, 16)
+			a := dialTest(t, b.URL(), "a")
+			a.Subscribe(ctx, topic, func(p []byte) { got <- string(p) })
+			a.OnConnect(func(ctx context.Context) {
+				if err := a.Publish(ctx, topic, []byte("hello")); err != nil {
+					t.Errorf("publish in OnConnect: %v", err)
+				}
+				connects <- struct{}{}
+			})
+			recv(t, connects, "first connect")
+			if s := recv(t, got, "own announcement"); s != "hello" {
+				t.Fatalf("got %q", s)
+			}
+
+			b.Stop()
+			waitFor(t, "client to notice the broker is gone", func() bool { return a.State() != socket.Open })
+			if err := a.Publish(ctx, topic, []byte("lost")); !errors.Is(err, ErrNotConnected) {
+				t.Fatalf("publish while down: %v, want ErrNotConnected", err)
+			}
+			b.Start()
+			recv(t, connects, "reconnect")
+			if s := recv(t, got, "announcement after reconnect"); s != "hello" {
+				t.Fatalf("got %q", s)
+			}
+			// A second client can reach the re-subscribed first one.
+			c := dialTest(t, b.URL(), "c")
+			c.OnConnect(func(ctx context.Context) { c.Publish(ctx, topic, []byte("from c")) })
+			if s := recv(t, got, "message from newcomer"); s != "from c" {
+				t.Fatalf("got %q", s)
+			}
+		})
+	}
+}
+
+// TestClientDeadBroker: a client of an unreachable broker keeps retrying,
+// reports itself not open, refuses publishes, and closes promptly.
+func TestClientDeadBroker(t *testing.T) {
+	a := dialTest(t, deadURL(t), "dead")
+	time.Sleep(300 * time.Millisecond)
+	if s := a.State(); s == socket.Open {
+		t.Fatalf("state %v", s)
+	}
+	if err := a.Publish(context.Background(), "x", nil); !errors.Is(err, ErrNotConnected) {
+		t.Fatalf("publish: %v", err)
+	}
+	a.Close()
+	if s := a.State(); s != socket.Closed {
+		t.Fatalf("state after Close %v", s)
+	}
+	if err := a.Publish(context.Background(), "x", nil); !errors.Is(err, ErrClosed) {
+		t.Fatalf("publish after Close: %v", err)
+	}
+}
