@@ -5,7 +5,7 @@
 //	/        WebTorrent tracker (relay/tracker); every path not claimed below,
 //	         so ws://host:port/ and ws://host:port/announce both work
 //	/nostr   Nostr relay (relay/nostrrelay)        — reserved, see NostrPath
-//	/mqtt    MQTT over WebSocket (relay/mqttbroker) — reserved, see MQTTPath
+//	/mqtt    MQTT over WebSocket (relay/mqttbroker)
 //
 // Clients point each strategy's relayUrls at its path, e.g.
 // torrent: ws://127.0.0.1:8000/, nostr: ws://127.0.0.1:8000/nostr,
@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/posthorn/posthorn/relay/mqttbroker"
 	"github.com/posthorn/posthorn/relay/tracker"
 )
 
@@ -40,6 +41,7 @@ const (
 // own defaults.
 type Config struct {
 	Tracker tracker.Config
+	MQTT    mqttbroker.Config
 	// Logger is passed to services whose own config leaves it nil; nil means
 	// slog.Default().
 	Logger *slog.Logger
@@ -49,6 +51,7 @@ type Config struct {
 type Relay struct {
 	mux     *http.ServeMux
 	Tracker *tracker.Server
+	MQTT    *mqttbroker.Server
 
 	mu      sync.Mutex
 	closers []func() error
@@ -67,6 +70,13 @@ func New(cfg Config) *Relay {
 	}
 	r.Tracker = tracker.New(tc)
 	r.Mount(TrackerPath, r.Tracker, r.Tracker.Close)
+
+	mc := cfg.MQTT
+	if mc.Logger == nil {
+		mc.Logger = cfg.Logger
+	}
+	r.MQTT = mqttbroker.New(mc)
+	r.Mount(MQTTPath, r.MQTT, r.MQTT.Close)
 
 	return r
 }
