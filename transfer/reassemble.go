@@ -21,8 +21,10 @@ const (
 
 // Limits bound what one remote peer can make a Reassembler buffer. Zero (or
 // negative) fields take the documented defaults. Sizes count payload bytes
-// (data plus metadata); while a message grows, its buffer may transiently
-// hold up to twice that.
+// (data plus metadata). Memory use follows them closely: a pending
+// transmission holds less than one spare 1 MiB block beyond what it counts,
+// and a message larger than 1 MiB is copied once into its final slice when
+// its last chunk arrives.
 type Limits struct {
 	MaxPending int   // transmissions in flight per peer; default DefaultMaxPending
 	MaxBytes   int64 // bytes buffered per peer, all transmissions; default DefaultMaxBytes
@@ -62,7 +64,7 @@ type transmissionKey struct {
 
 type pendingTransmission struct {
 	bits byte // isBinary|isJson bits every chunk must carry
-	data []byte
+	data payloadBuffer
 	meta json.RawMessage
 	size int64 // len(data)+len(meta), counted in Reassembler.buffered
 }
@@ -157,7 +159,7 @@ func (r *Reassembler) Push(c Chunk) (msg *Message, prog Progress, err error) {
 			r.drop(k, c.Last)
 			return nil, Progress{}, r.errorf(ErrTooLarge, k)
 		}
-		p.data = appendGrow(p.data, c.Payload, r.lim.MaxMessage)
+		p.data.append(c.Payload)
 		p.size += n
 		r.buffered += n
 	}
@@ -173,13 +175,11 @@ func (r *Reassembler) Push(c Chunk) (msg *Message, prog Progress, err error) {
 	delete(r.pending, k)
 	r.buffered -= p.size
 	kind := kindOf(bits)
-	if kind == KindJSON && !json.Valid(stripBOM(p.data)) {
+	data := p.data.bytes()
+	if kind == KindJSON && !json.Valid(stripBOM(data)) {
 		return nil, Progress{}, r.errorf(ErrBadJSON, k)
 	}
-	msg = &Message{Action: c.Type, Kind: kind, Data: p.data}
-	if msg.Data == nil {
-		msg.Data = []byte{}
-	}
+	msg = &Message{Action: c.Type, Kind: kind, Data: data}
 	if kind == KindBinary || r.f.MetaAnyKind {
 		msg.Meta = p.meta
 	}
@@ -196,6 +196,7 @@ func (r *Reassembler) fits(p *pendingTransmission, n int64) bool {
 func (r *Reassembler) drop(k transmissionKey, last bool) {
 	if p := r.pending[k]; p != nil {
 		r.buffered -= p.size
+		p.data.release()
 		delete(r.pending, k)
 	}
 	if last {
@@ -224,6 +225,9 @@ func (r *Reassembler) errorf(err error, k transmissionKey) error {
 func (r *Reassembler) Reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for _, p := range r.pending {
+		p.data.release()
+	}
 	clear(r.pending)
 	clear(r.dropped)
 	r.buffered = 0
@@ -241,21 +245,4 @@ func (r *Reassembler) Buffered() int64 {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.buffered
-}
-
-// appendGrow appends src to dst, doubling the capacity when it must grow (not
-// beyond limit unless the result needs it), so a large message is copied
-// about twice in total.
-func appendGrow(dst, src []byte, limit int64) []byte {
-	if cap(dst)-len(dst) >= len(src) {
-		return append(dst, src...)
-	}
-	need := len(dst) + len(src)
-	newCap := max(2*cap(dst), need)
-	if int64(newCap) > limit {
-		newCap = max(need, int(min(limit, int64(newCap))))
-	}
-	nb := make([]byte, len(dst), newCap)
-	copy(nb, dst)
-	return append(nb, src...)
 }

@@ -327,3 +327,44 @@ func TestLimitsDefaults(t *testing.T) {
 		}
 	}
 }
+
+// TestReassembleLarge crosses the 1 MiB buffering blocks with payloads that
+// do and do not line up with them.
+func TestReassembleLarge(t *testing.T) {
+	data := seqBytes(3*blockSize + 12345)
+	for _, f := range []Framing{
+		Framing018,
+		{TypeLen: 12, NonceLen: 1, ChunkSize: blockSize + 1000}, // payloads straddle blocks
+		{TypeLen: 12, NonceLen: 1, ChunkSize: 4*blockSize + 15}, // one oversized chunk
+	} {
+		r := NewReassembler(Framing018, Limits{})
+		chunks := chunksOf(t, f, "big", 0, KindBinary, data, []byte(`{"n":1}`))
+		var msg *Message
+		for i, c := range chunks[:len(chunks)-1] {
+			if _, _, err := r.Push(c); err != nil {
+				t.Fatal(err)
+			}
+			if i == len(chunks)-2 && r.Buffered() != int64(len(data)-len(chunks[len(chunks)-1].Payload)+len(`{"n":1}`)) {
+				t.Fatalf("buffered %d", r.Buffered())
+			}
+		}
+		msg, _, err := r.Push(chunks[len(chunks)-1])
+		if err != nil || !bytes.Equal(msg.Data, data) || len(msg.Data) != cap(msg.Data) {
+			t.Fatalf("chunk size %d: err %v, %d bytes (cap %d)", f.ChunkSize, err, len(msg.Data), cap(msg.Data))
+		}
+		// A dropped or reset large transmission gives its blocks back; a
+		// later one is still assembled correctly from reused blocks.
+		for _, c := range chunks[:len(chunks)-1] {
+			r.Push(c)
+		}
+		r.Reset()
+		for _, c := range chunks {
+			if msg, _, err = r.Push(c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !bytes.Equal(msg.Data, data) {
+			t.Fatal("data wrong after block reuse")
+		}
+	}
+}
