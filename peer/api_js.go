@@ -1,0 +1,19 @@
+//go:build js && wasm
+
+package peer
+
+import (
+	"sync"
+
+	"github.com/pion/webrtc/v4"
+)
+
+// defaultAPI is pion's shim over the browser's RTCPeerConnection.
+var defaultAPI = sync.OnceValue(func() *webrtc.API { return webrtc.NewAPI() })
+
+func (c Config) api() *webrtc.API {
+	if c.API != nil {
+		return c.API
+	}
+	return defaultAPI()
+}

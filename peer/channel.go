@@ -1,0 +1,60 @@
+//go:build !js
+
+package peer
+
+import (
+	"fmt"
+
+	"github.com/pion/webrtc/v4"
+)
+
+// channel is the one data channel (wire-0.18 §4.2), native build: pion's
+// SCTP data channel.
+type channel struct {
+	dc *webrtc.DataChannel
+}
+
+// send writes b as one binary message (pion copies it into SCTP chunks).
+func (c *channel) send(b []byte) error { return c.dc.Send(b) }
+
+func (c *channel) bufferedAmount() uint64 { return c.dc.BufferedAmount() }
+
+func (c *channel) closing() bool { return c.dc.ReadyState() == webrtc.DataChannelStateClosing }
+
+func (c *channel) close() { _ = c.dc.Close() }
+
+// createChannel creates the initiator's channel before the first offer with
+// options {} (ordered, reliable, in-band negotiated; wire-0.18 §4.2).
+func (p *Peer) createChannel() error {
+	dc, err := p.pc.CreateDataChannel(channelLabel(), &webrtc.DataChannelInit{})
+	if err != nil {
+		return err
+	}
+	p.adopt(dc)
+	return nil
+}
+
+// adopt makes dc the peer's channel and wires its events; later channels are
+// ignored (a Go peer keeps exactly one, wire-0.18 §4.2). It runs inside pion's
+// ondatachannel callback, before pion starts reading the channel.
+func (p *Peer) adopt(dc *webrtc.DataChannel) {
+	ch := &channel{dc: dc}
+	if !p.setChannel(ch) {
+		p.log.Warn("peer: ignoring an extra data channel", "label", dc.Label())
+		return
+	}
+	dc.SetBufferedAmountLowThreshold(maxBufferedAmount)
+	dc.OnBufferedAmountLow(p.notifyLow)
+	dc.OnMessage(func(m webrtc.DataChannelMessage) {
+		if m.IsString {
+			p.log.Warn("peer: dropping a text message; Trystero traffic is binary only", "len", len(m.Data))
+			return
+		}
+		p.receive(m.Data) // pion hands over a fresh copy
+		p.data.wait(inboxLimit)
+	})
+	dc.OnOpen(func() { p.ops.push(p.onChannelOpen) })
+	dc.OnClose(func() { p.destroy(nil) })
+	dc.OnError(func(err error) { p.destroy(fmt.Errorf("%w: %v", ErrDataChannel, err)) })
+	go p.watchClosing(ch)
+}

@@ -1,0 +1,102 @@
+//go:build js && wasm
+
+package peer
+
+import (
+	"errors"
+	"fmt"
+	"syscall/js"
+)
+
+// channel is the one data channel (wire-0.18 §4.2), browser build: the
+// RTCDataChannel itself, bypassing pion's shim on the data path (the shim
+// delivers each message on a new goroutine, which loses order, and allocates
+// a JS array per send).
+type channel struct {
+	v  js.Value
+	on handlers
+
+	sendBuf js.Value // reused Uint8Array, sized to the largest message so far
+	sendCap int
+}
+
+var uint8Array = js.Global().Get("Uint8Array")
+
+// send copies b into the reused Uint8Array and sends it (or a subarray view
+// of it) as one binary message. RTCDataChannel.send copies synchronously, so
+// the buffer can be reused at once.
+func (c *channel) send(b []byte) error {
+	n := len(b)
+	if c.sendBuf.IsUndefined() || n > c.sendCap {
+		c.sendBuf = uint8Array.New(n)
+		c.sendCap = n
+	}
+	js.CopyBytesToJS(c.sendBuf, b)
+	msg := c.sendBuf
+	if n != c.sendCap {
+		msg = c.sendBuf.Call("subarray", 0, n)
+	}
+	_, err := jsCall(c.v, "send", msg)
+	return err
+}
+
+func (c *channel) bufferedAmount() uint64 {
+	return uint64(c.v.Get("bufferedAmount").Float())
+}
+
+func (c *channel) closing() bool { return c.v.Get("readyState").String() == "closing" }
+
+func (c *channel) close() {
+	_, _ = jsCall(c.v, "close")
+}
+
+// createChannel creates the initiator's channel before the first offer with
+// options {} (ordered, reliable, in-band negotiated; wire-0.18 §4.2).
+func (p *Peer) createChannel() error {
+	v, err := jsCall(p.pc.JSValue(), "createDataChannel", channelLabel(), js.Global().Get("Object").New())
+	if err != nil {
+		return err
+	}
+	p.adopt(v)
+	return nil
+}
+
+// adopt makes v the peer's channel (later ones are ignored, wire-0.18 §4.2)
+// and attaches handlers synchronously, inside the event that announced it, so
+// no message can slip past. Messages are copied into Go inside the message
+// event and queued in order; nothing here blocks.
+func (p *Peer) adopt(v js.Value) {
+	ch := &channel{v: v, on: handlers{target: v}}
+	if !p.setChannel(ch) {
+		p.log.Warn("peer: ignoring an extra data channel", "label", v.Get("label").String())
+		return
+	}
+	// simple-peer's channel settings (wire-0.18 §4.2).
+	v.Set("binaryType", "arraybuffer")
+	v.Set("bufferedAmountLowThreshold", maxBufferedAmount)
+	ch.on.set("message", func(ev js.Value) {
+		data := ev.Get("data")
+		if data.Type() == js.TypeString {
+			p.log.Warn("peer: dropping a text message; Trystero traffic is binary only")
+			return
+		}
+		view := uint8Array.New(data)
+		b := make([]byte, view.Get("byteLength").Int())
+		js.CopyBytesToGo(b, view)
+		p.receive(b)
+	})
+	ch.on.set("open", func(js.Value) { p.ops.push(p.onChannelOpen) })
+	ch.on.set("close", func(js.Value) { p.destroy(nil) })
+	ch.on.set("error", func(ev js.Value) {
+		msg := "unknown"
+		if e := ev.Get("error"); e.Truthy() {
+			msg = e.Get("message").String()
+		}
+		p.destroy(fmt.Errorf("%w: %w", ErrDataChannel, errors.New(msg)))
+	})
+	ch.on.set("bufferedamountlow", func(js.Value) { p.notifyLow() })
+	if v.Get("readyState").String() == "open" {
+		p.ops.push(p.onChannelOpen)
+	}
+	go p.watchClosing(ch)
+}

@@ -1,0 +1,88 @@
+package peer
+
+import (
+	"crypto/rand"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+)
+
+// Config configures one peer. The zero value is a trickle-less non-initiator
+// with simple-peer's default ICE servers.
+type Config struct {
+	// Initiator creates the data channel and every offer (wire-0.18 §4.1, §4.6).
+	Initiator bool
+	// Trickle emits the offer/answer at once and every candidate as its own
+	// signal (firebase). false (torrent, nostr, mqtt) waits for ICE gathering
+	// and emits one SDP with all candidates (wire-0.18 §4.3).
+	Trickle bool
+	// RTCConfig is the RTCPeerConnection configuration. nil = simple-peer's
+	// default ICE servers (DefaultICEServers). A non-nil value is used as is;
+	// tests pass &webrtc.Configuration{} (no ICE servers, loopback only).
+	RTCConfig *webrtc.Configuration
+	// Logger receives diagnostics; nil = slog.Default().
+	Logger *slog.Logger
+	// API builds the RTCPeerConnection; nil = the package default. Natively
+	// that is pion's default media engine and interceptors with loopback
+	// candidates included (pion leaves them out by default, so two Go peers on
+	// one host, or in a loopback-only test namespace, could not connect); in
+	// the browser it is the browser's RTCPeerConnection.
+	API *webrtc.API
+}
+
+// DefaultICEServers is simple-peer's default iceServers (wire-0.18 §4.1).
+var DefaultICEServers = []webrtc.ICEServer{{URLs: []string{
+	"stun:stun.l.google.com:19302",
+	"stun:global.stun.twilio.com:3478",
+}}}
+
+const (
+	// maxBufferedAmount is simple-peer's MAX_BUFFERED_AMOUNT, the data channel's
+	// bufferedAmountLowThreshold; Send waits while bufferedAmount exceeds it
+	// (wire-0.18 §4.2, §5.6).
+	maxBufferedAmount = 64 * 1024
+	// iceCompleteTimeout is simple-peer's ICECOMPLETE_TIMEOUT: without trickle,
+	// the SDP is sent this long after the first candidate even if gathering
+	// has not finished (wire-0.18 §4.3).
+	iceCompleteTimeout = 5 * time.Second
+	// channelClosingTimeout is simple-peer's CHANNEL_CLOSING_TIMEOUT: a channel
+	// seen "closing" at two consecutive checks this far apart is treated as
+	// closed (wire-0.18 §4.4).
+	channelClosingTimeout = 5 * time.Second
+	// labelBytes is how many random bytes simple-peer's channel label is made
+	// of; a bug renders them as decimals joined by commas (wire-0.18 §4.2).
+	labelBytes = 20
+	// inboxLimit bounds received bytes queued for OnData before the native read
+	// loop stops reading (backpressure to the sender). The browser build never
+	// blocks and does not use it.
+	inboxLimit = 4 << 20
+)
+
+func (c Config) rtcConfig() webrtc.Configuration {
+	if c.RTCConfig == nil {
+		return webrtc.Configuration{ICEServers: DefaultICEServers}
+	}
+	return *c.RTCConfig
+}
+
+func (c Config) logger() *slog.Logger {
+	if c.Logger == nil {
+		return slog.Default()
+	}
+	return c.Logger
+}
+
+// channelLabel returns a label shaped like simple-peer's: 20 random bytes in
+// decimal joined by commas (wire-0.18 §4.2; nobody checks it).
+func channelLabel() string {
+	var b [labelBytes]byte
+	_, _ = rand.Read(b[:])
+	parts := make([]string, len(b))
+	for i, v := range b {
+		parts[i] = strconv.Itoa(int(v))
+	}
+	return strings.Join(parts, ",")
+}

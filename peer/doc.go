@@ -1,0 +1,16 @@
+// Package peer is one WebRTC session with the semantics of simple-peer-light
+// 9.10.0 as Trystero 0.18 uses it (wire-0.18 §4): exactly one ordered, reliable,
+// binary-only data channel created by the initiator, non-trickle or trickle ICE,
+// sticky initiator role with the renegotiate/transceiverRequest dance for media,
+// and simple-peer's connect/close rules.
+//
+// The package builds natively over pion/webrtc's full stack and under
+// GOOS=js GOARCH=wasm over pion's browser shim. Everything that touches the data
+// channel, ICE candidates or media is split into a native file (//go:build !js)
+// and a browser twin (*_js.go) that talks to the RTCPeerConnection directly.
+//
+// Concurrency model: every remote signal, every state event and every
+// negotiation step runs on one serial queue per peer (the stand-in for the JS
+// event loop), so simple-peer's state machine is kept as is. Callbacks coming
+// from the browser never block: they only enqueue.
+package peer

@@ -1,0 +1,34 @@
+package peer
+
+import "errors"
+
+var (
+	// ErrClosed is returned by Send, Signal and the media methods once the peer
+	// has been destroyed (by Close or by any close cause of wire-0.18 §4.4).
+	ErrClosed = errors.New("peer: closed")
+	// ErrInvalidSignal is returned (and the peer destroyed) for a signal with
+	// none of sdp, candidate, renegotiate, transceiverRequest, or with a member
+	// of the wrong shape (simple-peer: "signal() called with invalid signal
+	// data", wire-0.18 §4.3).
+	ErrInvalidSignal = errors.New("peer: signal() called with invalid signal data")
+	// ErrICEFailed: iceConnectionState became "failed" (wire-0.18 §4.4).
+	ErrICEFailed = errors.New("peer: ice connection failed")
+	// ErrICEClosed: iceConnectionState became "closed" (wire-0.18 §4.4).
+	ErrICEClosed = errors.New("peer: ice connection closed")
+	// ErrConnectionFailed: connectionState became "failed" (wire-0.18 §4.4).
+	ErrConnectionFailed = errors.New("peer: connection failed")
+	// ErrDataChannel wraps data-channel errors (wire-0.18 §4.4).
+	ErrDataChannel = errors.New("peer: data channel error")
+	// ErrNegotiation wraps a failure to create or apply an offer or answer, to
+	// add a candidate or a transceiver (wire-0.18 §4.4).
+	ErrNegotiation = errors.New("peer: negotiation failed")
+	// ErrTrackNotAdded: RemoveTrack/ReplaceTrack for a (track, stream) pair
+	// that was never added (simple-peer ERR_TRACK_NOT_ADDED).
+	ErrTrackNotAdded = errors.New("peer: track was never added to that stream")
+	// ErrTrackAdded: AddTrack for a pair that is already added
+	// (simple-peer ERR_SENDER_ALREADY_ADDED).
+	ErrTrackAdded = errors.New("peer: track has already been added to that stream")
+	// ErrTrackRemoved: AddTrack for a pair that was removed before
+	// (simple-peer ERR_SENDER_REMOVED: re-adding is not supported).
+	ErrTrackRemoved = errors.New("peer: track has been removed; enable/disable tracks instead of re-adding")
+)

@@ -1,0 +1,38 @@
+//go:build !js
+
+package peer
+
+import "github.com/pion/webrtc/v4"
+
+// wireEvents subscribes to the connection's events; every handler only
+// enqueues work on p.ops (native build).
+func (p *Peer) wireEvents() {
+	p.pc.OnICEConnectionStateChange(func(st webrtc.ICEConnectionState) {
+		p.ops.push(func() { p.onICEState(st) })
+	})
+	p.pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		p.ops.push(func() { p.onConnectionState(st) })
+	})
+	p.pc.OnSignalingStateChange(func(st webrtc.SignalingState) {
+		p.ops.push(func() { p.onSignalingState(st) })
+	})
+	p.pc.OnICECandidate(func(c *webrtc.ICECandidate) {
+		var init *webrtc.ICECandidateInit
+		if c != nil {
+			j := c.ToJSON()
+			init = &j
+		}
+		p.ops.push(func() { p.onLocalCandidate(init) })
+	})
+	p.pc.OnDataChannel(func(dc *webrtc.DataChannel) {
+		if p.cfg.Initiator {
+			p.log.Warn("peer: ignoring a data channel opened by the remote side", "label", dc.Label())
+			return
+		}
+		p.adopt(dc)
+	})
+	p.pc.OnTrack(p.onRemoteTrack)
+}
+
+// releaseBuild frees build-specific resources after the PC is closed.
+func (p *Peer) releaseBuild() {}

@@ -1,0 +1,135 @@
+//go:build !js
+
+package peer
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+	"github.com/posthorn/posthorn/internal/testutil"
+)
+
+// testTimeout bounds every wait in the tests (loopback connects in well under
+// a second; this only turns a hang into a failure).
+const testTimeout = 30 * time.Second
+
+// signalLog records every signal a peer emitted, in order.
+type signalLog struct {
+	mu   sync.Mutex
+	sigs []Signal
+}
+
+func (l *signalLog) add(s Signal) {
+	l.mu.Lock()
+	l.sigs = append(l.sigs, s)
+	l.mu.Unlock()
+}
+
+func (l *signalLog) all() []Signal {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]Signal(nil), l.sigs...)
+}
+
+// waitFor polls cond until it holds or the test times out.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(testTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func recv[T any](t testing.TB, what string, ch <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(testTimeout):
+		t.Fatalf("timed out waiting for %s", what)
+		panic("unreachable")
+	}
+}
+
+// pair is two peers whose signals are passed to each other through the JSON
+// wire shape, as a signalling strategy would.
+type pair struct {
+	a, b       *Peer // a is the initiator
+	aSig, bSig signalLog
+	aUp, bUp   chan struct{}
+	aDown      chan error
+	bDown      chan error
+}
+
+type pairOpts struct {
+	trickle bool
+	// filter may drop or inspect a signal on its way; return false to drop.
+	filter func(from *Peer, s Signal) bool
+}
+
+func newPeer(t testing.TB, initiator, trickle bool) *Peer {
+	t.Helper()
+	p, err := New(Config{Initiator: initiator, Trickle: trickle, RTCConfig: &webrtc.Configuration{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	return p
+}
+
+// relay forwards from's signals to to, through JSON.
+func relay(t testing.TB, from, to *Peer, log *signalLog, filter func(*Peer, Signal) bool) {
+	from.OnSignal(func(s Signal) {
+		log.add(s)
+		if filter != nil && !filter(from, s) {
+			return
+		}
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Errorf("marshal signal: %v", err)
+			return
+		}
+		s2, err := ParseSignal(b)
+		if err != nil {
+			t.Errorf("parse own signal %s: %v", b, err)
+			return
+		}
+		_ = to.Signal(s2)
+	})
+}
+
+func newPair(t testing.TB, o pairOpts) *pair {
+	t.Helper()
+	testutil.RequireNetns(t)
+	pr := &pair{
+		a: newPeer(t, true, o.trickle), b: newPeer(t, false, o.trickle),
+		aUp: make(chan struct{}), bUp: make(chan struct{}),
+		aDown: make(chan error, 1), bDown: make(chan error, 1),
+	}
+	pr.a.OnConnect(func() { close(pr.aUp) })
+	pr.b.OnConnect(func() { close(pr.bUp) })
+	pr.a.OnClose(func(err error) { pr.aDown <- err })
+	pr.b.OnClose(func(err error) { pr.bDown <- err })
+	relay(t, pr.a, pr.b, &pr.aSig, o.filter)
+	relay(t, pr.b, pr.a, &pr.bSig, o.filter)
+	return pr
+}
+
+func (pr *pair) waitConnected(t testing.TB) {
+	t.Helper()
+	recv(t, "initiator connect", pr.aUp)
+	recv(t, "non-initiator connect", pr.bUp)
+}
+
+func ctxT(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}

@@ -1,0 +1,336 @@
+package peer
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+)
+
+// negotiation is simple-peer's negotiation and readiness state. It is touched
+// only by functions running on p.ops, so it needs no lock.
+type negotiation struct {
+	isNegotiating bool // waiting for signalingState "stable"
+	queued        bool // another negotiation was asked for meanwhile
+	batched       bool // a needsNegotiation is already scheduled
+	first         bool // the non-initiator discards its first request
+
+	iceComplete  bool     // gathering finished or timed out; never reset
+	iceTimer     bool     // the iceCompleteTimeout is running
+	waitingLocal []func() // local descriptions waiting for iceComplete
+
+	pendingCandidates []webrtc.ICECandidateInit // until a remote description exists
+
+	pcReady, channelReady, connected bool
+}
+
+// handleSignal applies a remote signal member-wise like simple-peer's signal()
+// (wire-0.18 §4.3). Runs on ops.
+func (p *Peer) handleSignal(s Signal) {
+	if p.isDestroyed() {
+		return
+	}
+	if s.Renegotiate {
+		if p.cfg.Initiator {
+			p.needsNegotiation()
+		} else {
+			p.log.Debug("peer: ignoring renegotiate request as non-initiator")
+		}
+	}
+	if s.TransceiverRequest != nil {
+		if p.cfg.Initiator {
+			p.addTransceiver(s.TransceiverRequest.Kind)
+		} else {
+			p.log.Debug("peer: ignoring transceiverRequest as non-initiator")
+		}
+	}
+	if s.Candidate != nil {
+		if p.pc.RemoteDescription() != nil {
+			p.addCandidate(*s.Candidate)
+		} else {
+			p.neg.pendingCandidates = append(p.neg.pendingCandidates, *s.Candidate)
+		}
+	}
+	if s.SDP != "" {
+		p.setRemote(s)
+	}
+}
+
+func (p *Peer) setRemote(s Signal) {
+	desc := webrtc.SessionDescription{Type: webrtc.NewSDPType(s.Type), SDP: s.SDP}
+	if desc.Type == webrtc.SDPTypeUnknown {
+		p.destroy(fmt.Errorf("%w: set remote description: unknown sdp type %q", ErrNegotiation, s.Type))
+		return
+	}
+	if err := p.pc.SetRemoteDescription(desc); err != nil {
+		p.destroy(fmt.Errorf("%w: set remote description: %v", ErrNegotiation, err))
+		return
+	}
+	if p.isDestroyed() {
+		return
+	}
+	pending := p.neg.pendingCandidates
+	p.neg.pendingCandidates = nil
+	for _, c := range pending {
+		p.addCandidate(c)
+	}
+	if rd := p.pc.RemoteDescription(); rd != nil && rd.Type == webrtc.SDPTypeOffer {
+		p.createAnswer()
+	}
+}
+
+// addCandidate adds a remote candidate. A failure destroys the peer unless the
+// candidate has no address or a .local one (only a warning in simple-peer,
+// wire-0.18 §4.4).
+func (p *Peer) addCandidate(c webrtc.ICECandidateInit) {
+	err := p.pc.AddICECandidate(c)
+	if err == nil {
+		return
+	}
+	if addr := candidateAddress(c.Candidate); addr == "" || strings.HasSuffix(addr, ".local") {
+		p.log.Warn("peer: ignoring unsupported ICE candidate", "candidate", c.Candidate, "err", err)
+		return
+	}
+	p.destroy(fmt.Errorf("%w: add ice candidate: %v", ErrNegotiation, err))
+}
+
+// needsNegotiation batches negotiation requests like simple-peer's
+// _needsNegotiation (a microtask there, the next op here). Runs on ops.
+func (p *Peer) needsNegotiation() {
+	if p.neg.batched {
+		return
+	}
+	p.neg.batched = true
+	p.ops.push(func() {
+		p.neg.batched = false
+		if p.cfg.Initiator || !p.neg.first {
+			p.negotiate()
+		} else {
+			p.log.Debug("peer: non-initiator initial negotiation request discarded")
+		}
+		p.neg.first = false
+	})
+}
+
+// negotiate starts a negotiation: the initiator offers, the non-initiator
+// asks the initiator with a renegotiate signal; the role is sticky
+// (wire-0.18 §4.6). Runs on ops.
+func (p *Peer) negotiate() {
+	if p.isDestroyed() {
+		return
+	}
+	switch {
+	case p.neg.isNegotiating:
+		p.neg.queued = true
+	case p.cfg.Initiator:
+		p.ops.push(p.createOffer)
+	default:
+		p.emit(Signal{Type: TypeRenegotiate, Renegotiate: true})
+	}
+	p.neg.isNegotiating = true
+}
+
+// addTransceiver is simple-peer's addTransceiver(kind): the initiator adds a
+// sendrecv transceiver and renegotiates, the non-initiator asks the initiator
+// (wire-0.18 §4.6). Runs on ops.
+func (p *Peer) addTransceiver(kind string) {
+	if !p.cfg.Initiator {
+		p.emit(Signal{Type: TypeTransceiverRequest, TransceiverRequest: &TransceiverRequest{Kind: kind}})
+		return
+	}
+	k, ok := codecKind(kind)
+	if !ok {
+		p.destroy(fmt.Errorf("%w: add transceiver: invalid kind %q", ErrNegotiation, kind))
+		return
+	}
+	if _, err := p.pc.AddTransceiverFromKind(k, webrtc.RTPTransceiverInit{
+		Direction: webrtc.RTPTransceiverDirectionSendrecv,
+	}); err != nil {
+		p.destroy(fmt.Errorf("%w: add transceiver: %v", ErrNegotiation, err))
+		return
+	}
+	p.needsNegotiation()
+}
+
+// codecKind maps a W3C track kind ("audio", "video"; case-sensitive as in the
+// browser) to pion's type.
+func codecKind(kind string) (webrtc.RTPCodecType, bool) {
+	switch kind {
+	case "audio":
+		return webrtc.RTPCodecTypeAudio, true
+	case "video":
+		return webrtc.RTPCodecTypeVideo, true
+	}
+	return 0, false
+}
+
+func (p *Peer) createOffer() {
+	if p.isDestroyed() {
+		return
+	}
+	offer, err := p.pc.CreateOffer(nil)
+	if err != nil {
+		p.destroy(fmt.Errorf("%w: create offer: %v", ErrNegotiation, err))
+		return
+	}
+	p.setLocal(offer, false)
+}
+
+func (p *Peer) createAnswer() {
+	if p.isDestroyed() {
+		return
+	}
+	answer, err := p.pc.CreateAnswer(nil)
+	if err != nil {
+		p.destroy(fmt.Errorf("%w: create answer: %v", ErrNegotiation, err))
+		return
+	}
+	p.setLocal(answer, true)
+}
+
+// setLocal applies a local description and emits it: at once with trickle or
+// once ICE gathering completed (wire-0.18 §4.3).
+func (p *Peer) setLocal(desc webrtc.SessionDescription, answer bool) {
+	if !p.cfg.Trickle {
+		desc.SDP = filterTrickle(desc.SDP)
+	}
+	if err := p.pc.SetLocalDescription(desc); err != nil {
+		p.destroy(fmt.Errorf("%w: set local description: %v", ErrNegotiation, err))
+		return
+	}
+	send := func() {
+		if p.isDestroyed() {
+			return
+		}
+		ld := p.pc.LocalDescription()
+		if ld == nil {
+			ld = &desc
+		}
+		p.emit(Signal{Type: ld.Type.String(), SDP: ld.SDP})
+		if answer && !p.cfg.Initiator {
+			p.requestMissingTransceivers()
+		}
+	}
+	if p.cfg.Trickle || p.neg.iceComplete {
+		send()
+		return
+	}
+	p.neg.waitingLocal = append(p.neg.waitingLocal, send)
+}
+
+// onLocalCandidate handles a local ICE candidate, nil meaning gathering
+// finished (simple-peer's _onIceCandidate, wire-0.18 §4.3). Runs on ops.
+func (p *Peer) onLocalCandidate(c *webrtc.ICECandidateInit) {
+	if p.isDestroyed() {
+		return
+	}
+	switch {
+	case c != nil && p.cfg.Trickle:
+		p.emit(Signal{Type: TypeCandidate, Candidate: c})
+	case c == nil && !p.neg.iceComplete:
+		p.iceCompleted()
+	}
+	if c != nil && !p.neg.iceTimer {
+		p.neg.iceTimer = true
+		time.AfterFunc(iceCompleteTimeout, func() {
+			p.ops.push(func() {
+				if !p.neg.iceComplete && !p.isDestroyed() {
+					p.log.Debug("peer: ice gathering timed out; sending what we have")
+					p.iceCompleted()
+				}
+			})
+		})
+	}
+}
+
+func (p *Peer) iceCompleted() {
+	p.neg.iceComplete = true
+	waiting := p.neg.waitingLocal
+	p.neg.waitingLocal = nil
+	for _, f := range waiting {
+		f()
+	}
+}
+
+// onSignalingState flushes queued negotiations once stable again. Runs on ops.
+// A stale event (the state moved on since) is ignored.
+func (p *Peer) onSignalingState(st webrtc.SignalingState) {
+	if p.isDestroyed() || st != webrtc.SignalingStateStable || p.pc.SignalingState() != webrtc.SignalingStateStable {
+		return
+	}
+	p.neg.isNegotiating = false
+	if p.neg.queued {
+		p.neg.queued = false
+		p.needsNegotiation()
+	}
+}
+
+// onICEState applies iceConnectionState (wire-0.18 §4.4). Runs on ops.
+func (p *Peer) onICEState(st webrtc.ICEConnectionState) {
+	if p.isDestroyed() {
+		return
+	}
+	switch st {
+	case webrtc.ICEConnectionStateConnected, webrtc.ICEConnectionStateCompleted:
+		p.neg.pcReady = true
+		p.maybeReady()
+	case webrtc.ICEConnectionStateFailed:
+		p.destroy(ErrICEFailed)
+	case webrtc.ICEConnectionStateClosed:
+		p.destroy(ErrICEClosed)
+	}
+}
+
+// onConnectionState applies connectionState (wire-0.18 §4.4). Runs on ops.
+func (p *Peer) onConnectionState(st webrtc.PeerConnectionState) {
+	if st == webrtc.PeerConnectionStateFailed {
+		p.destroy(ErrConnectionFailed)
+	}
+}
+
+// onChannelOpen runs on ops when the data channel opens.
+func (p *Peer) onChannelOpen() {
+	if p.isDestroyed() {
+		return
+	}
+	p.neg.channelReady = true
+	p.openOnce.Do(func() { close(p.open) })
+	p.maybeReady()
+}
+
+// maybeReady emits connect once ICE is up and the channel open (wire-0.18 §4.4).
+func (p *Peer) maybeReady() {
+	if p.neg.connected || !p.neg.pcReady || !p.neg.channelReady {
+		return
+	}
+	p.neg.connected = true
+	p.ev.push(func() { p.connectEv.fire(struct{}{}) })
+}
+
+// watchClosing is simple-peer's workaround for channels stuck in "closing":
+// seen closing at two consecutive checks means closed (wire-0.18 §4.4).
+func (p *Peer) watchClosing(ch *channel) {
+	t := time.NewTicker(channelClosingTimeout)
+	defer t.Stop()
+	closing := false
+	for {
+		select {
+		case <-p.done:
+			return
+		case <-t.C:
+			if ch.closing() {
+				if closing {
+					p.destroy(nil)
+					return
+				}
+				closing = true
+			} else {
+				closing = false
+			}
+		}
+	}
+}
+
+// emit queues a local signal for OnSignal.
+func (p *Peer) emit(s Signal) { p.signals.push(s) }

@@ -1,0 +1,62 @@
+package peer
+
+import (
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestQueueReplaysInOrder(t *testing.T) {
+	q := newQueue[int](nil)
+	for i := range 100 {
+		q.push(i)
+	}
+	var mu sync.Mutex
+	var got []int
+	done := make(chan struct{})
+	q.setHandler(func(v int) {
+		mu.Lock()
+		got = append(got, v)
+		n := len(got)
+		mu.Unlock()
+		if n == 200 {
+			close(done)
+		}
+	})
+	for i := 100; i < 200; i++ {
+		q.push(i)
+	}
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("not all items delivered")
+	}
+	for i, v := range got {
+		if v != i {
+			t.Fatalf("item %d = %d: out of order", i, v)
+		}
+	}
+}
+
+func TestQueueWaitUnblocks(t *testing.T) {
+	q := newQueue[[]byte](nil)
+	q.size = func(b []byte) int { return len(b) }
+	q.push(make([]byte, 10))
+	released := make(chan struct{})
+	go func() { q.wait(5); close(released) }()
+	select {
+	case <-released:
+		t.Fatal("wait returned while over the limit")
+	case <-time.After(50 * time.Millisecond):
+	}
+	q.setHandler(func([]byte) {})
+	select {
+	case <-released:
+	case <-time.After(10 * time.Second):
+		t.Fatal("wait did not return after draining")
+	}
+	q.setHandler(nil)
+	q.push(make([]byte, 10))
+	q.unblock()
+	q.wait(5) // must not block after unblock
+}
