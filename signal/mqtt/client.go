@@ -95,11 +95,20 @@ type Client struct {
 	topics    []string
 	handlers  map[string]func([]byte)
 	onConnect []func(context.Context)
+	onDown    []func()
 }
 
 // Dial starts a Client for the broker at url (ws:// or wss://) and returns
 // at once; the connection is made in the background.
 func Dial(url string, opts *ClientOptions) *Client {
+	c := newClient(url, opts)
+	c.start()
+	return c
+}
+
+// newClient returns a Client that does not connect until start, so that
+// hooks can be in place before the first connection.
+func newClient(url string, opts *ClientOptions) *Client {
 	var o ClientOptions
 	if opts != nil {
 		o = *opts
@@ -128,9 +137,10 @@ func Dial(url string, opts *ClientOptions) *Client {
 		state:    socket.Connecting,
 		handlers: map[string]func([]byte){},
 	}
-	go c.run()
 	return c
 }
+
+func (c *Client) start() { go c.run() }
 
 func newClientID() string {
 	var b [6]byte
@@ -171,6 +181,13 @@ func (c *Client) Subscribe(ctx context.Context, topic string, fn func(payload []
 func (c *Client) OnConnect(fn func(ctx context.Context)) {
 	c.mu.Lock()
 	c.onConnect = append(c.onConnect, fn)
+	c.mu.Unlock()
+}
+
+// OnDisconnect adds a hook run each time an open connection ends.
+func (c *Client) OnDisconnect(fn func()) {
+	c.mu.Lock()
+	c.onDown = append(c.onDown, fn)
 	c.mu.Unlock()
 }
 
@@ -222,7 +239,16 @@ func (c *Client) run() {
 	for {
 		start := time.Now()
 		err := c.session()
-		c.setState(socket.Closed, nil)
+		c.mu.Lock()
+		wasOpen := c.state == socket.Open
+		down := append([]func(){}, c.onDown...)
+		c.state, c.cli = socket.Closed, nil
+		c.mu.Unlock()
+		if wasOpen {
+			for _, h := range down {
+				h()
+			}
+		}
 		if c.ctx.Err() != nil {
 			return
 		}
