@@ -34,8 +34,9 @@ type Transmission struct {
 // JSON.stringify's form), raw bytes for KindBinary. meta, when non-empty, is
 // the metadata as JSON text, sent as is in chunk 0. With 0.18 framing it must
 // be an object or array and data must be binary; JSON null, false, 0 and ""
-// count as no metadata, as they are falsy in JS. nonce is reduced modulo
-// 2^(8·NonceLen).
+// count as no metadata, as they are falsy in JS. The metadata chunk is never
+// split: like JS, it is the header plus the whole metadata even if that
+// exceeds ChunkSize. nonce is reduced modulo 2^(8·NonceLen).
 //
 // The errors are ErrEmptyAction, *ActionNameError (ErrActionTooLong),
 // ErrMetaNotObject, ErrMetaNotBinary, ErrBadMeta, ErrBadJSON, ErrKind and

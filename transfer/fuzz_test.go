@@ -82,13 +82,13 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// splitStream cuts fuzz input into chunks: each is preceded by a one-byte
-// length unit (length = unit*67 mod 300, so chunks from 0 to 299 bytes).
+// splitStream cuts fuzz input into chunks, each preceded by a 2-byte
+// big-endian length (taken modulo 17000, so full 16384-byte chunks fit).
 func splitStream(b []byte) [][]byte {
 	var out [][]byte
-	for len(b) > 0 {
-		n := int(b[0]) * 67 % 300
-		b = b[1:]
+	for len(b) >= 2 {
+		n := (int(b[0])<<8 | int(b[1])) % 17000
+		b = b[2:]
 		n = min(n, len(b))
 		out = append(out, b[:n])
 		b = b[n:]
@@ -96,35 +96,31 @@ func splitStream(b []byte) [][]byte {
 	return out
 }
 
-// joinStream is the inverse of splitStream for chunks whose lengths it can
-// express, used to build seeds.
+// joinStream is the inverse of splitStream, used to build seeds.
 func joinStream(chunks [][]byte) []byte {
 	var out []byte
 	for _, c := range chunks {
-		for u := 0; u < 256; u++ {
-			if u*67%300 == len(c) {
-				out = append(append(out, byte(u)), c...)
-				break
-			}
-		}
+		out = append(out, byte(len(c)>>8), byte(len(c)))
+		out = append(out, c...)
 	}
 	return out
 }
 
 func FuzzReassemble(f *testing.F) {
-	small := Framing{TypeLen: 12, NonceLen: 1, ChunkSize: 40}
+	// The 0.18 vectors as they go over the wire, one stream per send, and
+	// all of them interleaved in one stream.
+	var all [][]byte
 	for _, c := range framing018Cases(f) {
-		if len(c.data) < 200 {
-			f.Add(joinStream(encodeAll(f, small, c)))
-		}
+		chunks := encodeAll(f, Framing018, c)
+		f.Add(joinStream(chunks))
+		all = append(all, chunks...)
 	}
-	meta := chunksOf(f, small, "x", 3, KindBinary, seqBytes(100), []byte(`{"n":1}`))
-	var raw [][]byte
-	for _, c := range meta {
-		raw = append(raw, append(chunk018("x", 3, c.Tag(), c.Progress, ""), c.Payload...))
-	}
-	f.Add(joinStream(raw))
-	lim := Limits{MaxPending: 3, MaxBytes: 600, MaxMessage: 400}
+	f.Add(joinStream(all))
+	small := Framing{TypeLen: 12, NonceLen: 1, ChunkSize: 40}
+	f.Add(joinStream(encodeAll(f, small, sendCase{"small", "x", 3, KindBinary, seqBytes(100), []byte(`{"n":1}`)})))
+	_, v025 := vectorChunkSeeds(f)
+	f.Add(joinStream(v025))
+	lim := Limits{MaxPending: 3, MaxBytes: 50000, MaxMessage: 45000}
 	f.Fuzz(func(t *testing.T, stream []byte) {
 		for _, fr := range []Framing{Framing018, Framing025} {
 			r := NewReassembler(fr, lim)

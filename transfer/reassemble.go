@@ -77,6 +77,14 @@ type pendingTransmission struct {
 //
 // The caller checks that Chunk.Type is a registered action before Push; JS
 // drops chunks of unregistered types without buffering them (§5.4 step 2).
+//
+// Where JS is sloppy, the Reassembler is strict but never delivers something
+// JS would not: JS keeps no limits; on a meta chunk that is not JSON it logs
+// and carries on without metadata (never completing a 0x0F chunk), while the
+// Reassembler drops the transmission; JS ignores isBinary/isJson changes
+// between chunks (the last chunk's flags win), the Reassembler drops the
+// transmission; for an isJson message that is not JSON, JS reports the last
+// progress and then throws, the Reassembler reports neither.
 type Reassembler struct {
 	mu       sync.Mutex
 	f        Framing
