@@ -1,0 +1,93 @@
+package torrent
+
+import (
+	"encoding/json"
+
+	"github.com/posthorn/posthorn/transfer"
+)
+
+const (
+	// trackerAction is the only action Trystero sends (wire-0.18 §7.1).
+	trackerAction = "announce"
+	// offerPoolSize is how many offers each announce carries and the numwant
+	// it asks for (wire-0.18 §7.1).
+	offerPoolSize = 10
+)
+
+// sdpObject is a simple-peer offer or answer as it crosses the tracker:
+// {type, sdp}, sdp being the envelope string of §3 when a password is set.
+type sdpObject struct {
+	Type string `json:"type"`
+	SDP  string `json:"sdp"`
+}
+
+type offerEntry struct {
+	OfferID string    `json:"offer_id"`
+	Offer   sdpObject `json:"offer"`
+}
+
+// announceMsg is Trystero's announce, members in its order (wire-0.18 §7.1,
+// 018-torrent-capture.json announceFieldOrder). No event, uploaded,
+// downloaded or left.
+type announceMsg struct {
+	Action   string       `json:"action"`
+	InfoHash string       `json:"info_hash"`
+	NumWant  int          `json:"numwant"`
+	PeerID   string       `json:"peer_id"`
+	Offers   []offerEntry `json:"offers"`
+}
+
+// answerMsg is Trystero's answer, members in its order (wire-0.18 §7.1,
+// answerFieldOrder).
+type answerMsg struct {
+	Answer   sdpObject `json:"answer"`
+	Action   string    `json:"action"`
+	InfoHash string    `json:"info_hash"`
+	PeerID   string    `json:"peer_id"`
+	ToPeerID string    `json:"to_peer_id"`
+	OfferID  string    `json:"offer_id"`
+}
+
+// encodeAnnounce and encodeAnswer write the bytes JSON.stringify writes for
+// the same objects.
+func encodeAnnounce(infoHash, selfID string, offers []offerEntry) ([]byte, error) {
+	return transfer.MarshalJSON(announceMsg{trackerAction, infoHash, offerPoolSize, selfID, offers})
+}
+
+func encodeAnswer(infoHash, selfID, to, offerID string, answer sdpObject) ([]byte, error) {
+	return transfer.MarshalJSON(answerMsg{answer, trackerAction, infoHash, selfID, to, offerID})
+}
+
+// trackerMsg is what a client reads from a tracker: an announce response, a
+// forwarded offer or answer, or a failure (wire-0.18 §7.1). Offer and Answer
+// stay raw until they are known to be for this room.
+type trackerMsg struct {
+	Action        string          `json:"action"`
+	InfoHash      string          `json:"info_hash"`
+	PeerID        string          `json:"peer_id"`
+	FailureReason string          `json:"failure reason"`
+	Interval      float64         `json:"interval"`
+	Offer         json.RawMessage `json:"offer"`
+	OfferID       string          `json:"offer_id"`
+	Answer        json.RawMessage `json:"answer"`
+}
+
+// decodeTrackerMsg parses one tracker message. Members of unexpected types
+// make it fail as a whole (JS would also fail on them later).
+func decodeTrackerMsg(data []byte) (*trackerMsg, error) {
+	var m trackerMsg
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// present reports whether a raw member is there and JS-truthy enough to act
+// on (Trystero tests `val.offer`, `val.answer`).
+func present(raw json.RawMessage) bool {
+	switch string(raw) {
+	case "", "null", "false", "0", `""`:
+		return false
+	}
+	return true
+}

@@ -1,0 +1,236 @@
+package torrent
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/posthorn/posthorn/crypt"
+)
+
+func TestInfoHash(t *testing.T) {
+	for _, tt := range []struct{ app, room, want string }{
+		{"test-app", "room-1", "5v555w112h626i264rj4"}, // wire-0.18 §9, verified
+		{"my-app", "lobby", "4h36453u6y2er5i6mp6h"},    // wire-0.18 §9, re-derived
+	} {
+		if got := InfoHash(tt.app, tt.room); got != tt.want {
+			t.Errorf("InfoHash(%q, %q) = %q, want %q", tt.app, tt.room, got, tt.want)
+		}
+	}
+}
+
+// capture is the part of 018-torrent-capture*.json these tests use.
+type capture struct {
+	SelfID             string          `json:"selfId"`
+	AnnounceFieldOrder []string        `json:"announceFieldOrder"`
+	AnswerFieldOrder   []string        `json:"answerFieldOrder"`
+	Announce           json.RawMessage `json:"announce"`
+	Answer             json.RawMessage `json:"answer"`
+	DecryptedOffer     string          `json:"decryptedFirstOfferSdp"`
+	DecryptedAnswer    string          `json:"decryptedAnswerSdp"`
+}
+
+func loadCapture(t *testing.T, name string) capture {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "spec", "vectors", name))
+	if err != nil {
+		t.Skipf("spec vectors not available: %v", err)
+	}
+	var c capture
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// keysInOrder lists the top-level member names of a JSON object in order.
+func keysInOrder(t *testing.T, b []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not an object: %s", b)
+	}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, tok.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return keys
+}
+
+func TestWireMatchesCapture(t *testing.T) {
+	for _, tt := range []struct {
+		file     string
+		password string
+	}{
+		{"018-torrent-capture.json", ""},
+		{"018-torrent-capture-password.json", "hunter2"}, // §9 inputs
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			c := loadCapture(t, tt.file)
+			var ann announceMsg
+			if err := json.Unmarshal(c.Announce, &ann); err != nil {
+				t.Fatal(err)
+			}
+			got, err := encodeAnnounce(ann.InfoHash, c.SelfID, ann.Offers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The capture lists two of the ten offers plus their count;
+			// JS's bytes for those two are the compacted object without it.
+			var want bytes.Buffer
+			if err := json.Compact(&want, c.Announce); err != nil {
+				t.Fatal(err)
+			}
+			wantB := bytes.Replace(want.Bytes(), []byte(`,"offersCount":10`), nil, 1)
+			if !bytes.Equal(got, wantB) {
+				t.Fatalf("announce\n got %s\nwant %s", got, wantB)
+			}
+			if keys := keysInOrder(t, got); !equal(keys, c.AnnounceFieldOrder) {
+				t.Fatalf("announce order %v, want %v", keys, c.AnnounceFieldOrder)
+			}
+			if ann.InfoHash != InfoHash("test-app", "room-1") || ann.NumWant != offerPoolSize || ann.Action != trackerAction {
+				t.Fatalf("announce fields %+v", ann)
+			}
+
+			var ans answerMsg
+			if err := json.Unmarshal(c.Answer, &ans); err != nil {
+				t.Fatal(err)
+			}
+			got, err = encodeAnswer(ans.InfoHash, ans.PeerID, ans.ToPeerID, ans.OfferID, ans.Answer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want.Reset()
+			if err := json.Compact(&want, c.Answer); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want.Bytes()) {
+				t.Fatalf("answer\n got %s\nwant %s", got, want.Bytes())
+			}
+			if keys := keysInOrder(t, got); !equal(keys, c.AnswerFieldOrder) {
+				t.Fatalf("answer order %v, want %v", keys, c.AnswerFieldOrder)
+			}
+
+			// The receive path opens what JS sealed.
+			ss := &session{}
+			if tt.password != "" {
+				ss.key = crypt.NewCBC(tt.password, "room-1")
+			}
+			offer, _ := json.Marshal(ann.Offers[0].Offer)
+			sdp, err := ss.open(offer, "offer")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.password != "" && sdp != c.DecryptedOffer {
+				t.Fatalf("decrypted offer %q, want %q", sdp, c.DecryptedOffer)
+			}
+			if tt.password == "" && sdp != ann.Offers[0].Offer.SDP {
+				t.Fatalf("offer sdp %q", sdp)
+			}
+			answer, _ := json.Marshal(ans.Answer)
+			sdp, err = ss.open(answer, "answer")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.password != "" && sdp != c.DecryptedAnswer {
+				t.Fatalf("decrypted answer %q, want %q", sdp, c.DecryptedAnswer)
+			}
+			// Type mismatches and a wrong password are errors, not panics.
+			if _, err := ss.open(answer, "offer"); err == nil {
+				t.Fatal("answer accepted as offer")
+			}
+			if tt.password != "" {
+				wrong := &session{key: crypt.NewCBC("not-"+tt.password, "room-1")}
+				if _, err := wrong.open(offer, "offer"); err == nil {
+					t.Fatal("wrong password decrypted the offer")
+				}
+			}
+		})
+	}
+}
+
+func TestSealRoundTrip(t *testing.T) {
+	ss := &session{key: crypt.NewCBC("hunter2", "room-1")}
+	const sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"
+	sealed, err := ss.seal(sdp)
+	if err != nil || sealed == sdp {
+		t.Fatalf("seal: %q %v", sealed, err)
+	}
+	raw, _ := json.Marshal(sdpObject{"offer", sealed})
+	got, err := ss.open(raw, "offer")
+	if err != nil || got != sdp {
+		t.Fatalf("open: %q %v", got, err)
+	}
+}
+
+func TestDecodeTrackerMsg(t *testing.T) {
+	for _, tt := range []struct {
+		in      string
+		ok      bool
+		offer   bool
+		answer  bool
+		failure string
+	}{
+		{`{"complete":0,"incomplete":1,"action":"announce","interval":120,"info_hash":"5v555w112h626i264rj4"}`, true, false, false, ""},
+		{`{"action":"announce","offer":{"type":"offer","sdp":"x"},"offer_id":"O","peer_id":"P","info_hash":"H"}`, true, true, false, ""},
+		{`{"action":"announce","answer":{"type":"answer","sdp":"x"},"offer_id":"O","peer_id":"P","info_hash":"H"}`, true, false, true, ""},
+		{`{"failure reason":"invalid info_hash"}`, true, false, false, "invalid info_hash"},
+		{`{"action":"announce","offer":null,"info_hash":"H"}`, true, false, false, ""},
+		{`{"info_hash":5}`, false, false, false, ""},
+		{`not json`, false, false, false, ""},
+	} {
+		m, err := decodeTrackerMsg([]byte(tt.in))
+		if (err == nil) != tt.ok {
+			t.Errorf("%s: err %v", tt.in, err)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if present(m.Offer) != tt.offer || present(m.Answer) != tt.answer || m.FailureReason != tt.failure {
+			t.Errorf("%s: decoded %+v", tt.in, m)
+		}
+	}
+}
+
+func FuzzDecodeTrackerMsg(f *testing.F) {
+	f.Add([]byte(`{"action":"announce","offer":{"type":"offer","sdp":"x"},"offer_id":"O","peer_id":"P","info_hash":"H"}`))
+	f.Add([]byte(`{"failure reason":"x","interval":33.5}`))
+	f.Add([]byte(`{"answer":"{\"c\":\"\",\"iv\":[]}"}`))
+	key := &session{key: crypt.NewCBC("pw", "r")}
+	plain := &session{}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := decodeTrackerMsg(data)
+		if err != nil {
+			return
+		}
+		// Opening whatever arrived must fail cleanly or yield an SDP.
+		for _, ss := range []*session{key, plain} {
+			if sdp, err := ss.open(m.Offer, "offer"); err == nil && sdp == "" {
+				t.Fatal("empty SDP accepted")
+			}
+		}
+	})
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
