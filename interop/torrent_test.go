@@ -37,3 +37,31 @@ func TestTorrentJSJS(t *testing.T) {
 	y := joinPage(t, b, s, "js2", trystero018Torrent, cfg)
 	pair(t, x, y)
 }
+
+// joinJSTorrent joins with a fresh page of real Trystero's torrent strategy.
+func joinJSTorrent(b *browsertest.Browser, s *browsertest.Server) joinFunc {
+	return func(t *testing.T, name string, cfg joinConfig) member {
+		return joinPage(t, b, s, "js-"+name, trystero018Torrent, cfg)
+	}
+}
+
+func TestTorrentJSJSPassword(t *testing.T) {
+	b := browsertest.Launch(t)
+	s := site(t)
+	js := joinJSTorrent(b, s)
+	passwords(t, []string{startTracker(t)}, js, js)
+}
+
+func TestTorrentJSJSMedia(t *testing.T) {
+	b := browsertest.Launch(t)
+	s := site(t)
+	cfg := joinConfig{AppID: "posthorn-interop", Relays: []string{startTracker(t)}, Room: "js-js-media"}
+	x := joinPage(t, b, s, "js1", trystero018Torrent, cfg)
+	y := joinPage(t, b, s, "js2", trystero018Torrent, cfg)
+	waitJoined(t, x, y.ID())
+	waitJoined(t, y, x.ID())
+	cameraTo(t, x, y)
+	playsVideo(t, y)
+	cameraTo(t, y, x)
+	playsVideo(t, x)
+}
