@@ -105,6 +105,13 @@ func relay(t testing.TB, from, to *Peer, log *signalLog, filter func(*Peer, Sign
 	})
 }
 
+// newPeerNetns is newPeer for tests that need no partner.
+func newPeerNetns(t testing.TB, initiator bool) *Peer {
+	t.Helper()
+	testutil.RequireNetns(t)
+	return newPeer(t, initiator, false)
+}
+
 func newPair(t testing.TB, o pairOpts) *pair {
 	t.Helper()
 	testutil.RequireNetns(t)

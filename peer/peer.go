@@ -279,27 +279,23 @@ func (p *Peer) destroy(err error) {
 	}()
 }
 
-// oneShot is an event that fires at most once; a handler set after it fired
-// is called at once on a new goroutine.
+// oneShot is an event that fires at most once. A handler set after it fired
+// is called at once, on a new goroutine, like a settled promise.
 type oneShot[T any] struct {
-	mu      sync.Mutex
-	h       func(T)
-	fired   bool
-	handled bool
-	v       T
+	mu    sync.Mutex
+	h     func(T)
+	fired bool
+	v     T
 }
 
 func (o *oneShot[T]) set(h func(T)) {
 	o.mu.Lock()
 	o.h = h
-	if h == nil || !o.fired || o.handled {
-		o.mu.Unlock()
-		return
-	}
-	o.handled = true
-	v := o.v
+	fired, v := o.fired, o.v
 	o.mu.Unlock()
-	go h(v)
+	if h != nil && fired {
+		go h(v)
+	}
 }
 
 func (o *oneShot[T]) fire(v T) {
@@ -310,9 +306,6 @@ func (o *oneShot[T]) fire(v T) {
 	}
 	o.fired, o.v = true, v
 	h := o.h
-	if h != nil {
-		o.handled = true
-	}
 	o.mu.Unlock()
 	if h != nil {
 		h(v)
