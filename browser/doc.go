@@ -1,0 +1,11 @@
+// Package browser holds posthorn's browser tests: the wasm bundles from
+// cmd/wasm, loaded through the dist/ ES modules into headless Chromium pages
+// (internal/browsertest), meet each other and native Go peers in rooms on
+// the Go tracker (relay/tracker), and exercise Trystero 0.18's JS API as its
+// README writes it. They run inside scripts/in-netns:
+//
+//	scripts/in-netns go test -count=1 ./browser/
+//
+// The wasm is built once per test binary from the working tree into a
+// temporary copy of dist/, so the tests always check the current code.
+package browser

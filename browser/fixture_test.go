@@ -1,0 +1,174 @@
+//go:build !js
+
+package browser
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/posthorn/posthorn/internal/browsertest"
+	"github.com/posthorn/posthorn/internal/testutil"
+	"github.com/posthorn/posthorn/relay/tracker"
+)
+
+// moduleRoot is the repository root (the folder of go.mod).
+func moduleRoot(t testing.TB) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		t.Fatalf("go env GOMOD: %v", err)
+	}
+	return filepath.Dir(strings.TrimSpace(string(out)))
+}
+
+var (
+	distOnce sync.Once
+	distDir  string
+	distErr  error
+)
+
+// buildDist builds a complete copy of the npm package (dist/ sources, the
+// torrent wasm, wasm_exec.js) into a temporary folder, once per test binary.
+func buildDist(t testing.TB) string {
+	t.Helper()
+	testutil.RequireNetns(t)
+	if browsertest.ChromiumPath() == "" {
+		t.Skip("no Chromium installed")
+	}
+	distOnce.Do(func() {
+		root := moduleRoot(t)
+		dir, err := os.MkdirTemp("", "posthorn-dist-")
+		if err != nil {
+			distErr = err
+			return
+		}
+		distDir = dir
+		srcs, _ := filepath.Glob(filepath.Join(root, "dist", "*"))
+		for _, src := range srcs {
+			if strings.HasSuffix(src, ".wasm") || strings.HasSuffix(src, ".tgz") {
+				continue
+			}
+			b, err := os.ReadFile(src)
+			if err != nil {
+				continue // a folder
+			}
+			if err := os.WriteFile(filepath.Join(dir, filepath.Base(src)), b, 0o644); err != nil {
+				distErr = err
+				return
+			}
+		}
+		cmd := exec.Command(filepath.Join(root, "scripts", "build-wasm"), "torrent")
+		cmd.Env = append(os.Environ(), "OUT="+dir)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			distErr = fmt.Errorf("scripts/build-wasm: %v\n%s", err, out)
+			return
+		}
+	})
+	if distErr != nil {
+		t.Fatal(distErr)
+	}
+	return distDir
+}
+
+// startTracker runs the Go WebTorrent tracker on a loopback port and
+// returns its ws:// URL.
+func startTracker(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	trk := tracker.New(tracker.Config{Logger: slog.New(slog.DiscardHandler)})
+	srv := &http.Server{Handler: trk}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close(); trk.Close() })
+	return "ws://" + ln.Addr().String() + "/"
+}
+
+// env is one browser, the package server and a tracker.
+type env struct {
+	t       testing.TB
+	b       *browsertest.Browser
+	srv     *browsertest.Server
+	tracker string
+}
+
+func newEnv(t testing.TB) *env {
+	dist := buildDist(t)
+	e := &env{t: t, tracker: startTracker(t)}
+	e.b = browsertest.Launch(t)
+	e.srv = browsertest.Serve(t, dist)
+	e.srv.AddFile("/test.html", []byte(testPage))
+	return e
+}
+
+// testPage loads the package the way the seed's script-tag form does and
+// exposes it (and a log of events) on window.
+const testPage = `<!doctype html>
+<meta charset="utf-8">
+<title>posthorn test</title>
+<script src="wasm_exec.js"></script>
+<script type="module">
+import {joinRoom, selfId, getRelaySockets} from './posthorn-torrent.mjs'
+window.trystero = {joinRoom, selfId, getRelaySockets}
+window.joinRoom = joinRoom
+window.selfId = selfId
+window.events = []
+window.record = (...a) => events.push(a)
+window.bytes = d => Array.from(new Uint8Array(d))
+window.loaded = true
+</script>
+`
+
+// page opens a test page and waits until the module has loaded.
+func (e *env) page(name string) *browsertest.Page {
+	e.t.Helper()
+	p := e.b.NewNamedPage(e.t, name, e.srv.URL+"/test.html")
+	p.WaitFor(e.t, "window.loaded === true", 0)
+	return p
+}
+
+// config is the JS config object of the tests' rooms: the local tracker
+// and no ICE servers (loopback only).
+func (e *env) config(extra string) string {
+	relays, _ := json.Marshal([]string{e.tracker})
+	return fmt.Sprintf(`{appId: 'san_narciso_3d', relayUrls: %s, rtcConfig: {iceServers: []}%s}`, relays, extra)
+}
+
+// selfID returns a page's selfId.
+func selfID(t testing.TB, p *browsertest.Page) string {
+	return browsertest.EvalAs[string](t, p, "selfId")
+}
+
+// join makes the page join ns as window.room, recording peer joins and
+// leaves in window.peers / window.left.
+func (e *env) join(p *browsertest.Page, ns, extra string) {
+	e.t.Helper()
+	p.Eval(e.t, fmt.Sprintf(`(() => {
+  const config = %s
+  window.config = config
+  window.room = joinRoom(config, %q)
+  window.peers = new Set()
+  window.left = []
+  room.onPeerJoin(peerId => peers.add(peerId))
+  room.onPeerLeave(peerId => { peers.delete(peerId); left.push(peerId) })
+  return true
+})()`, e.config(extra), ns), nil)
+}
+
+// waitPeers waits until p sees every one of ids.
+func waitPeers(t testing.TB, p *browsertest.Page, ids ...string) {
+	t.Helper()
+	js, _ := json.Marshal(ids)
+	p.WaitFor(t, fmt.Sprintf("%s.every(id => peers.has(id))", js), 0)
+}

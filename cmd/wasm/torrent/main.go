@@ -1,0 +1,17 @@
+//go:build js && wasm
+
+// Command torrent is posthorn-torrent.wasm: the BitTorrent strategy
+// (trystero/torrent, the package default) exported to JavaScript. The
+// dist/ loader instantiates it; see dist/README.md.
+package main
+
+import (
+	"github.com/posthorn/posthorn/jsapi"
+	"github.com/posthorn/posthorn/signal/torrent"
+)
+
+func main() {
+	// The default instance: peer id signal.SelfID, Trystero's trackers.
+	jsapi.Export(torrent.New(torrent.Options{}), "torrent")
+	select {} // serve JS calls until the page goes away
+}

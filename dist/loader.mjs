@@ -1,0 +1,56 @@
+// posthorn loader: instantiates one posthorn-<strategy>.wasm and resolves
+// with the module object its Go main exports (jsapi.Export), i.e.
+// {joinRoom, selfId, getRelaySockets}. Shared by the per-strategy modules.
+
+// wasm_exec.js (from the Go distribution) assigns globalThis.Go.
+import './wasm_exec.js'
+
+const registry = (globalThis.__posthorn ??= {})
+const waiting = (registry.__waiting ??= {})
+const loads = {}
+
+// load returns the strategy's module object, instantiating its wasm once
+// per page (a second import of the same strategy, even through another
+// copy of this file, gets the same instance).
+export const load = (name, url) => (loads[name] ??= start(name, url))
+
+const start = async (name, url) => {
+  if (registry[name]) {
+    return registry[name]
+  }
+  const exported = new Promise(resolve => (waiting[name] = resolve))
+  const go = new globalThis.Go()
+  const {instance} = await instantiate(url, go.importObject)
+  // go.run settles only when the Go program exits, which posthorn's never
+  // does while the page lives; Export runs during this call.
+  go.run(instance).then(
+    () => console.warn(`posthorn: ${name} runtime exited`),
+    e => console.error(`posthorn: ${name} runtime crashed`, e)
+  )
+  const mod = await exported
+  delete waiting[name]
+  return mod
+}
+
+const instantiate = async (url, imports) => {
+  if (url.protocol === 'file:') {
+    // Node and other file-based hosts: no fetch for file: URLs.
+    const {readFile} = await import('node:fs/promises')
+    return WebAssembly.instantiate(await readFile(url), imports)
+  }
+  const res = await fetch(url)
+  if (!res.ok) {
+    throw new Error(`posthorn: fetching ${url}: HTTP ${res.status}`)
+  }
+  if (WebAssembly.instantiateStreaming) {
+    try {
+      return await WebAssembly.instantiateStreaming(res.clone(), imports)
+    } catch (e) {
+      // Served without Content-Type: application/wasm; compile from bytes.
+      if (!(e instanceof TypeError)) {
+        throw e
+      }
+    }
+  }
+  return WebAssembly.instantiate(await res.arrayBuffer(), imports)
+}

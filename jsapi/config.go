@@ -1,0 +1,54 @@
+//go:build js && wasm
+
+package jsapi
+
+import (
+	"syscall/js"
+
+	"github.com/posthorn/posthorn/signal"
+)
+
+// The joinRoom guard's checks that have no Go twin (trystero 0.18
+// utils.js initGuard; torrent.js for the renamed options).
+var (
+	errNoConfig       = trysteroErr("requires a config map as the first argument")
+	errTrackerOptions = trysteroErr("trackerUrls/trackerRedundancy have been replaced by relayUrls/relayRedundancy")
+)
+
+// convertConfig reads joinRoom's config object (seed README, "API"):
+// appId, password, rtcConfig, relayUrls, relayRedundancy. torrent is set for
+// the BitTorrent strategy, which rejects the pre-0.16 option names.
+func convertConfig(c js.Value, torrent bool) (signal.Config, error) {
+	var cfg signal.Config
+	if !c.Truthy() || (c.Type() != js.TypeObject && c.Type() != js.TypeFunction) {
+		return cfg, errNoConfig
+	}
+	if torrent && (c.Get("trackerUrls").Truthy() || c.Get("trackerRedundancy").Truthy()) {
+		return cfg, errTrackerOptions
+	}
+	if v := c.Get("appId"); v.Truthy() {
+		cfg.AppID = jsString.Invoke(v).String()
+	}
+	if cfg.AppID == "" {
+		return cfg, signal.ErrAppIDRequired
+	}
+	if v := c.Get("password"); v.Truthy() {
+		cfg.Password = jsString.Invoke(v).String()
+	}
+	if v := c.Get("rtcConfig"); v.Truthy() {
+		rc, err := ParseRTCConfig([]byte(jsJSON.Call("stringify", v).String()))
+		if err != nil {
+			return cfg, err
+		}
+		cfg.RTCConfig = rc
+	}
+	if v := c.Get("relayUrls"); v.Truthy() && jsArray.Call("isArray", v).Bool() {
+		for i := range v.Length() {
+			cfg.RelayURLs = append(cfg.RelayURLs, jsString.Invoke(v.Index(i)).String())
+		}
+	}
+	if v := c.Get("relayRedundancy"); v.Type() == js.TypeNumber {
+		cfg.RelayRedundancy = v.Int()
+	}
+	return cfg, nil
+}

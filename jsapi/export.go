@@ -1,0 +1,132 @@
+//go:build js && wasm
+
+package jsapi
+
+import (
+	"context"
+	"sync"
+	"syscall/js"
+
+	"github.com/posthorn/posthorn/signal"
+	"github.com/posthorn/posthorn/signal/socket"
+)
+
+// RegistryName is the global object the loaders wait on: Export sets
+// globalThis.__posthorn[name] to the module object and, if the loader left
+// a resolver at globalThis.__posthorn.__waiting[name], calls it with the
+// module.
+const RegistryName = "__posthorn"
+
+// module is one strategy's exported JS module (trystero/<strategy>).
+type module struct {
+	s       signal.Strategy
+	name    string
+	torrent bool
+
+	mu      sync.Mutex
+	rooms   map[string]*jsRoom        // joinRoom's cache, by namespace
+	leaving map[string]chan struct{} // rooms of that namespace still being left
+}
+
+// Export installs the module object of strategy s under name ("torrent",
+// "nostr", "mqtt"): {joinRoom, selfId, getRelaySockets}, as the seed's
+// strategy modules export them. Call it once from main, then block.
+func Export(s signal.Strategy, name string) {
+	m := &module{
+		s:       s,
+		name:    name,
+		torrent: name == "torrent",
+		rooms:   map[string]*jsRoom{},
+		leaving: map[string]chan struct{}{},
+	}
+	obj := jsObject.New()
+	obj.Set("joinRoom", wrapThrowing(funcOf(m.joinRoom)))
+	obj.Set("selfId", s.SelfID())
+	obj.Set("getRelaySockets", js.FuncOf(func(js.Value, []js.Value) any {
+		return relaySockets(s.RelaySockets())
+	}))
+
+	reg := js.Global().Get(RegistryName)
+	if reg.Type() != js.TypeObject {
+		reg = jsObject.New()
+		js.Global().Set(RegistryName, reg)
+	}
+	reg.Set(name, obj)
+	if w := reg.Get("__waiting"); w.Type() == js.TypeObject {
+		call(w.Get(name), obj)
+	}
+}
+
+// relaySockets builds getRelaySockets()'s answer: relay URL → an object
+// with the socket's url and readyState (0 connecting, 1 open, 2 closing,
+// 3 closed, as on a WebSocket). posthorn's sockets live in Go, so these are
+// snapshots, not WebSocket objects.
+func relaySockets(states map[string]socket.State) js.Value {
+	out := jsObject.New()
+	for url, st := range states {
+		o := jsObject.New()
+		o.Set("url", url)
+		o.Set("readyState", int(st))
+		out.Set(url, o)
+	}
+	return out
+}
+
+// joinRoom is the exported joinRoom(config, namespace). Like the seed it
+// returns the cached room for a namespace before checking anything, and
+// throws for a missing config, appId or namespace. The Go room is joined
+// on a goroutine; the JS room object works at once and its calls wait for
+// the join where they must.
+func (m *module) joinRoom(_ js.Value, args []js.Value) (any, error) {
+	cfgArg, nsArg := arg(args, 0), arg(args, 1)
+	ns := ""
+	if nsArg.Truthy() {
+		ns = jsString.Invoke(nsArg).String()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if jr := m.rooms[ns]; jr != nil {
+		return jr.obj, nil
+	}
+	cfg, err := convertConfig(cfgArg, m.torrent)
+	if err != nil {
+		return nil, err
+	}
+	if ns == "" {
+		return nil, signal.ErrNamespaceRequired
+	}
+	jr := newJSRoom(m, ns)
+	m.rooms[ns] = jr
+	prev := m.leaving[ns]
+	go func() {
+		if prev != nil {
+			<-prev // the strategy must have forgotten the old room
+		}
+		r, err := m.s.JoinRoom(context.Background(), cfg, ns)
+		if err != nil {
+			js.Global().Get("console").Call("error", "posthorn: joinRoom: "+errText(err))
+		}
+		jr.bind(r, err)
+	}()
+	return jr.obj, nil
+}
+
+// forget drops jr from the cache when it is left, so that the next
+// joinRoom of its namespace starts afresh (torrent.js deletes
+// occupiedRooms[ns] on leave); done is closed once the Go room is left.
+func (m *module) forget(jr *jsRoom, done chan struct{}) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.rooms[jr.ns] == jr {
+		delete(m.rooms, jr.ns)
+	}
+	m.leaving[jr.ns] = done
+	go func() {
+		<-done
+		m.mu.Lock()
+		if m.leaving[jr.ns] == done {
+			delete(m.leaving, jr.ns)
+		}
+		m.mu.Unlock()
+	}()
+}

@@ -1,0 +1,119 @@
+//go:build js && wasm
+
+package jsapi
+
+import (
+	"context"
+	"encoding/json"
+	"syscall/js"
+
+	"github.com/posthorn/posthorn/peer"
+	"github.com/posthorn/posthorn/room"
+)
+
+// installMedia adds the room's media methods to o (seed README, "API"):
+// addStream, removeStream, addTrack, removeTrack and replaceTrack, each
+// with optional targets, the adders with optional metadata. Like room.js
+// the adders return an array of Promises (one per target peer), the
+// removers an array of undefined.
+func (jr *jsRoom) installMedia(o js.Value) {
+	o.Set("addStream", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		stream, targets, meta := arg(args, 0), targetIDs(arg(args, 1)), arg(args, 2)
+		return jr.mediaOp(targets, func(r *room.Room) error {
+			m, err := mediaMeta(meta)
+			if err != nil {
+				return err
+			}
+			return r.AddStream(context.Background(), wrapStream(stream), targets, m)
+		}, true)
+	}))
+	o.Set("removeStream", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		stream, targets := arg(args, 0), targetIDs(arg(args, 1))
+		return jr.mediaOp(targets, func(r *room.Room) error {
+			return r.RemoveStream(wrapStream(stream), targets)
+		}, false)
+	}))
+	o.Set("addTrack", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		track, stream, targets, meta := arg(args, 0), arg(args, 1), targetIDs(arg(args, 2)), arg(args, 3)
+		return jr.mediaOp(targets, func(r *room.Room) error {
+			m, err := mediaMeta(meta)
+			if err != nil {
+				return err
+			}
+			return r.AddTrack(context.Background(), wrapTrack(track), wrapStream(stream), targets, m)
+		}, true)
+	}))
+	o.Set("removeTrack", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		track, stream, targets := arg(args, 0), arg(args, 1), targetIDs(arg(args, 2))
+		return jr.mediaOp(targets, func(r *room.Room) error {
+			return r.RemoveTrack(wrapTrack(track), wrapStream(stream), targets)
+		}, false)
+	}))
+	o.Set("replaceTrack", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		old, repl, stream, targets, meta := arg(args, 0), arg(args, 1), arg(args, 2), targetIDs(arg(args, 3)), arg(args, 4)
+		return jr.mediaOp(targets, func(r *room.Room) error {
+			m, err := mediaMeta(meta)
+			if err != nil {
+				return err
+			}
+			return r.ReplaceTrack(context.Background(), wrapTrack(old), wrapTrack(repl), wrapStream(stream), targets, m)
+		}, true)
+	}))
+}
+
+// mediaOp runs op on a goroutine once the room is joined. For the adders
+// it returns [promise × targets] (all the same Promise: the Go room serves
+// the targets together), for the removers [undefined × targets].
+func (jr *jsRoom) mediaOp(targets []string, op func(*room.Room) error, promised bool) js.Value {
+	n := 0
+	if r := jr.joined(); r != nil {
+		n = peerCount(r, targets)
+	}
+	p := newPromise(func() (any, error) {
+		r, err := jr.room()
+		if err != nil {
+			return nil, err
+		}
+		return nil, op(r)
+	})
+	if !promised {
+		// The removers return nothing to wait on; report failures.
+		p.Call("catch", js.FuncOf(func(_ js.Value, args []js.Value) any {
+			js.Global().Get("console").Call("warn", "posthorn:", arg(args, 0))
+			return nil
+		}))
+		return undefinedArray(n)
+	}
+	return jsArray.New(n).Call("fill", p)
+}
+
+// mediaMeta converts stream/track metadata: any JSON value, or nil when
+// falsy (room.js sends it only `if (meta)`, wire-0.18 §4.6).
+func mediaMeta(meta js.Value) (any, error) {
+	if !meta.Truthy() {
+		return nil, nil // untyped nil: no metadata
+	}
+	s := jsJSON.Call("stringify", meta)
+	if s.Type() != js.TypeString {
+		return nil, errNotJSON
+	}
+	return json.RawMessage(s.String()), nil
+}
+
+// The bridge between JS media objects and package peer's js twin.
+func wrapStream(v js.Value) *peer.MediaStream     { return peer.WrapMediaStream(v) }
+func wrapTrack(v js.Value) *peer.MediaStreamTrack { return peer.WrapMediaStreamTrack(v) }
+
+func streamValue(s *peer.MediaStream) js.Value {
+	if s == nil {
+		return js.Undefined()
+	}
+	return s.JSValue()
+}
+
+func trackValue(t *peer.MediaStreamTrack) js.Value {
+	if t == nil {
+		return js.Undefined()
+	}
+	return t.JSValue()
+}

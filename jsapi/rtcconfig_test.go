@@ -1,0 +1,57 @@
+package jsapi
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/pion/webrtc/v4"
+)
+
+func TestParseRTCConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want *webrtc.Configuration
+	}{
+		{"empty object", `{}`, &webrtc.Configuration{ICEServers: []webrtc.ICEServer{}}},
+		{"no servers", `{"iceServers":[]}`, &webrtc.Configuration{ICEServers: []webrtc.ICEServer{}}},
+		{"url string", `{"iceServers":[{"urls":"stun:127.0.0.1:3478"}]}`,
+			&webrtc.Configuration{ICEServers: []webrtc.ICEServer{{URLs: []string{"stun:127.0.0.1:3478"}}}}},
+		{"turn with credentials", `{"iceServers":[{"urls":["turn:127.0.0.1:3478","turns:127.0.0.1:5349"],"username":"u","credential":"p"}],"iceTransportPolicy":"relay"}`,
+			&webrtc.Configuration{
+				ICEServers:         []webrtc.ICEServer{{URLs: []string{"turn:127.0.0.1:3478", "turns:127.0.0.1:5349"}, Username: "u", Credential: "p"}},
+				ICETransportPolicy: webrtc.ICETransportPolicyRelay,
+			}},
+		{"policies and unknown members", `{"bundlePolicy":"max-bundle","rtcpMuxPolicy":"require","iceCandidatePoolSize":2,"certificates":[],"peerIdentity":"x"}`,
+			&webrtc.Configuration{ICEServers: []webrtc.ICEServer{}, BundlePolicy: webrtc.BundlePolicyMaxBundle,
+				RTCPMuxPolicy: webrtc.RTCPMuxPolicyRequire, ICECandidatePoolSize: 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseRTCConfig([]byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseRTCConfigErrors(t *testing.T) {
+	for _, in := range []string{
+		`[]`,
+		`{"iceServers":{}}`,
+		`{"iceServers":[{"urls":""}]}`,
+		`{"iceServers":[{"urls":[]}]}`,
+		`{"iceServers":[{"urls":42}]}`,
+		`{"iceServers":[{}]}`,
+		`not json`,
+	} {
+		if _, err := ParseRTCConfig([]byte(in)); !errors.Is(err, ErrRTCConfig) {
+			t.Errorf("%s: err = %v, want ErrRTCConfig", in, err)
+		}
+	}
+}
