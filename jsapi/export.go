@@ -24,7 +24,7 @@ type module struct {
 	torrent bool
 
 	mu      sync.Mutex
-	rooms   map[string]*jsRoom        // joinRoom's cache, by namespace
+	rooms   map[string]*jsRoom       // joinRoom's cache, by namespace
 	leaving map[string]chan struct{} // rooms of that namespace still being left
 }
 
