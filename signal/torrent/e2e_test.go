@@ -3,9 +3,9 @@ package torrent
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/room"
@@ -194,9 +194,16 @@ func TestPasswords(t *testing.T) {
 	}
 }
 
+// waitLog polls the member's log until a line has every part.
 func (m *member) waitLog(parts ...string) {
 	m.t.Helper()
-	m.waitUntil(fmt.Sprintf("log %q", parts), func(map[string]bool) bool { return m.log.has(parts...) })
+	deadline := time.Now().Add(waitTimeout)
+	for !m.log.has(parts...) {
+		if time.Now().After(deadline) {
+			m.t.Fatalf("%s: nothing logged with %q", m.id, parts)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func TestTrackerRestart(t *testing.T) {
@@ -208,9 +215,11 @@ func TestTrackerRestart(t *testing.T) {
 	a.waitPeers(b)
 	b.waitPeers(a)
 
+	// The tracker dies; a newcomer joins while it is down; it comes back on
+	// the same port. Everyone's socket reconnects and re-announces.
 	trk.stop()
-	trk.start() // same port
 	c := joinMember(t, urls, "posthorn-test", "restart", "")
+	trk.start()
 	c.waitPeers(a, b)
 	a.waitPeers(b, c)
 	b.waitPeers(a, c)
