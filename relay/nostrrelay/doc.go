@@ -1,0 +1,22 @@
+// Package nostrrelay is a NIP-01 Nostr relay: enough of the protocol for
+// Trystero's nostr strategy (wire-0.18 §7.2) and ordinary clients.
+//
+//   - ["EVENT", event]: the id (SHA-256 of the canonical serialisation) and
+//     the BIP-340 signature are checked; the reply is ["OK", id, true|false,
+//     msg]. Ephemeral kinds 20000–29999 (Trystero uses 29333) are forwarded to
+//     matching subscriptions and not stored; other events are kept in a
+//     bounded in-memory store (oldest dropped first), replaceable and
+//     addressable kinds are not treated specially.
+//   - ["REQ", subId, filter...]: stored matches (newest first, at most limit
+//     per filter), then ["EOSE", subId], then live matches. Filters support
+//     ids, authors, kinds, #<letter> tags, since, until and limit. A REQ with
+//     an existing subId replaces that subscription.
+//   - ["CLOSE", subId] ends a subscription.
+//
+// Malformed messages get a ["NOTICE", msg] and the connection survives;
+// oversized messages and clients that do not read fast enough lose their
+// connection. Subscriptions per connection and filters per REQ are bounded
+// (["CLOSED", subId, msg] when exceeded).
+//
+// Server implements http.Handler; package relay mounts it at /nostr.
+package nostrrelay
