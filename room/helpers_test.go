@@ -165,3 +165,25 @@ func testCtx(t testing.TB) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// waitUntil polls cond until it holds; the timeout only guards against hangs.
+func waitUntil(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// connCount is the number of live connections the Room holds for id.
+func connCount(r *Room, id string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if rem := r.peers[id]; rem != nil {
+		return len(rem.conns)
+	}
+	return 0
+}
