@@ -4,7 +4,7 @@
 //
 //	/        WebTorrent tracker (relay/tracker); every path not claimed below,
 //	         so ws://host:port/ and ws://host:port/announce both work
-//	/nostr   Nostr relay (relay/nostrrelay)        — reserved, see NostrPath
+//	/nostr   Nostr relay (relay/nostrrelay)
 //	/mqtt    MQTT over WebSocket (relay/mqttbroker)
 //
 // Clients point each strategy's relayUrls at its path, e.g.
@@ -22,6 +22,7 @@ import (
 	"sync"
 
 	"github.com/posthorn/posthorn/relay/mqttbroker"
+	"github.com/posthorn/posthorn/relay/nostrrelay"
 	"github.com/posthorn/posthorn/relay/tracker"
 )
 
@@ -41,6 +42,7 @@ const (
 // own defaults.
 type Config struct {
 	Tracker tracker.Config
+	Nostr   nostrrelay.Config
 	MQTT    mqttbroker.Config
 	// Logger is passed to services whose own config leaves it nil; nil means
 	// slog.Default().
@@ -51,6 +53,7 @@ type Config struct {
 type Relay struct {
 	mux     *http.ServeMux
 	Tracker *tracker.Server
+	Nostr   *nostrrelay.Server
 	MQTT    *mqttbroker.Server
 
 	mu      sync.Mutex
@@ -70,6 +73,13 @@ func New(cfg Config) *Relay {
 	}
 	r.Tracker = tracker.New(tc)
 	r.Mount(TrackerPath, r.Tracker, r.Tracker.Close)
+
+	nc := cfg.Nostr
+	if nc.Logger == nil {
+		nc.Logger = cfg.Logger
+	}
+	r.Nostr = nostrrelay.New(nc)
+	r.Mount(NostrPath, r.Nostr, r.Nostr.Close)
 
 	mc := cfg.MQTT
 	if mc.Logger == nil {
