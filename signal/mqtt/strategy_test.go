@@ -1,0 +1,64 @@
+package mqtt
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/posthorn/posthorn/internal/testutil"
+	"github.com/posthorn/posthorn/signal"
+)
+
+// TestJoinRoomArgs: bad arguments are refused with clear errors; joining a
+// joined room returns the same room until it is left (§7).
+func TestJoinRoomArgs(t *testing.T) {
+	testutil.RequireNetns(t) // JoinRoom dials (a dead loopback URL here)
+	urls := []string{deadURL(t)}
+	s := New(Options{Logger: testLogger(t, "args")})
+	if s.SelfID() != signal.SelfID {
+		t.Fatalf("default SelfID %q, want signal.SelfID", s.SelfID())
+	}
+	tests := []struct {
+		name, appID, roomID string
+		want                error
+	}{
+		{"no appId", "", "r", signal.ErrAppIDRequired},
+		{"no roomId", "a", "", signal.ErrNamespaceRequired},
+		{"wildcard + in appId", "a+b", "r", ErrTopicChars},
+		{"wildcard # in roomId", "a", "r#", ErrTopicChars},
+		{"slash in roomId", "a", "r/x", ErrTopicChars},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.JoinRoom(context.Background(), signal.Config{AppID: tt.appID, RelayURLs: urls}, tt.roomID)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("err %v, want %v", err, tt.want)
+			}
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.JoinRoom(ctx, signal.Config{AppID: "a", RelayURLs: urls}, "r"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled ctx: %v", err)
+	}
+
+	r1, err := s.JoinRoom(context.Background(), signal.Config{AppID: "a", RelayURLs: urls}, "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := s.JoinRoom(context.Background(), signal.Config{AppID: "other", RelayURLs: urls}, "r")
+	if err != nil || r2 != r1 {
+		t.Fatalf("second join: %p, %v; want the same room %p", r2, err, r1)
+	}
+	if _, ok := s.RelaySockets()[urls[0]]; !ok {
+		t.Fatalf("RelaySockets %v lacks %s", s.RelaySockets(), urls[0])
+	}
+	if err := r1.Leave(); err != nil {
+		t.Fatal(err)
+	}
+	r3, err := s.JoinRoom(context.Background(), signal.Config{AppID: "a", RelayURLs: urls}, "r")
+	if err != nil || r3 == r1 {
+		t.Fatalf("join after leave: %p, %v; want a new room", r3, err)
+	}
+	r3.Leave()
+}
