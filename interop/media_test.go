@@ -1,3 +1,5 @@
+//go:build !js
+
 package interop
 
 import (
@@ -21,20 +23,33 @@ func (m *pageMember) AddCamera(t testing.TB, targets any, meta any) []string {
 	return browsertest.EvalAs[[]string](t, m.page, "H.addCamera("+js(targets)+", "+js(meta)+")")
 }
 
-// cameraTo sends from's fake camera to `to` and checks that `to` gets one
-// stream from from with the metadata and both track kinds (wire-0.18 §4.6:
-// the metadata goes first over __57r34m__, then renegotiation adds the
-// tracks).
-func cameraTo(t *testing.T, from *pageMember, to streamReceiver) stream {
+// streamSender is a member that can send a media stream: a page its fake
+// camera and microphone, a native peer a video track.
+type streamSender interface {
+	member
+	// SendMedia sends a stream to targets with meta and returns the kinds
+	// of its tracks, sorted.
+	SendMedia(t testing.TB, targets any, meta any) []string
+}
+
+// SendMedia sends the page's fake camera and microphone.
+func (m *pageMember) SendMedia(t testing.TB, targets any, meta any) []string {
+	return m.AddCamera(t, targets, meta)
+}
+
+// mediaTo sends from's stream to `to` and checks that `to` gets one stream
+// from from with the metadata and the same track kinds (wire-0.18 §4.6: the
+// metadata goes first over __57r34m__, then renegotiation adds the tracks).
+func mediaTo(t *testing.T, from streamSender, to streamReceiver) stream {
 	t.Helper()
 	meta := map[string]any{"kind": "camera", "from": from.Name()}
-	kinds := from.AddCamera(t, to.ID(), meta)
+	kinds := from.SendMedia(t, to.ID(), meta)
 	var got stream
-	eventually(t, to.Name()+" to receive "+from.Name()+"'s camera", func() bool {
+	eventually(t, to.Name()+" to receive "+from.Name()+"'s stream with all its tracks", func() bool {
 		for _, s := range to.Streams(t) {
 			if s.ID == from.ID() {
 				got = s
-				return true
+				return len(s.Kinds) >= len(kinds)
 			}
 		}
 		return false

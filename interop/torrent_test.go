@@ -1,3 +1,5 @@
+//go:build !js
+
 package interop
 
 import (
@@ -60,8 +62,8 @@ func TestTorrentJSJSMedia(t *testing.T) {
 	y := joinPage(t, b, s, "js2", trystero018Torrent, cfg)
 	waitJoined(t, x, y.ID())
 	waitJoined(t, y, x.ID())
-	cameraTo(t, x, y)
+	mediaTo(t, x, y)
 	playsVideo(t, y)
-	cameraTo(t, y, x)
+	mediaTo(t, y, x)
 	playsVideo(t, x)
 }
