@@ -55,6 +55,8 @@ func roomScenario(t *testing.T, a, b, c *member, bigFile bool) {
 	size := fileSize
 	if !bigFile {
 		size = 1 << 20
+	} else if raceEnabled {
+		size = 4 << 20
 	}
 	fileA, fileB := pattern(size, 1), pattern(size, 2)
 	var wg sync.WaitGroup
