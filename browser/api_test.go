@@ -146,7 +146,7 @@ func TestAPITwoPages(t *testing.T) {
   window.files = []
   const [sendFile, getFile, onFileProgress] = room.makeAction('file')
   onFileProgress((percent, peerId, metadata) =>
-    console.log(` + "`${percent * 100}% done receiving ${metadata.filename} from ${peerId}`" + `)
+    console.log(`+"`${percent * 100}% done receiving ${metadata.filename} from ${peerId}`"+`)
   )
   onFileProgress((percent, peerId, metadata) => progress.push([percent, peerId, metadata]))
   getFile((data, peerId, metadata) => files.push({len: data.byteLength, sum: bytes(data).reduce((a, b) => (a * 31 + b) % 1000003, 0), peerId, metadata}))
