@@ -16,12 +16,10 @@ func (r *Room) handleData(c *conn, b []byte) {
 		r.log.Warn("room: dropped malformed chunk", "peer", c.id, "err", err)
 		return
 	}
-	if !r.markActive(c) {
+	a, live := r.markActive(c, ch.Type)
+	if !live {
 		return // the connection was closed or the Room left meanwhile
 	}
-	r.mu.Lock()
-	a := r.actions[ch.Type]
-	r.mu.Unlock()
 	if a == nil {
 		// §5.4 step 2: JS throws this, simple-peer logs it, the chunk is lost.
 		r.log.Error(transfer.UnregisteredTypeMessage(ch.Type), "peer", c.id)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"github.com/posthorn/posthorn/peer"
@@ -82,7 +83,7 @@ func New(opts Options) *Room {
 	if r.log == nil {
 		r.log = slog.Default()
 	}
-	r.log = r.log.With("room", "posthorn", "self", r.selfID)
+	r.log = r.log.With("self", r.selfID)
 	r.ping = r.internalAction(r.prof.Ping, r.gotPing)
 	r.pong = r.internalAction(r.prof.Pong, r.gotPong)
 	r.signal = r.internalAction(r.prof.Signal, r.gotSignal)
@@ -148,10 +149,10 @@ func (r *Room) AddPeer(id string, p *peer.Peer) {
 
 // exitConn forgets a closed connection. When it was the peer's last one,
 // the peer leaves: pending pings fail, metadata slots are cleared and
-// onPeerLeave fires. Partial transmissions die with the connection's
-// reassembler.
+// onPeerLeave fires. The connection's partial transmissions are dropped.
 func (r *Room) exitConn(c *conn) {
 	c.cancel()
+	c.reasm.Reset() // §5.6: the partial transmissions are discarded
 	r.mu.Lock()
 	rem := r.peers[c.id]
 	if rem == nil || !rem.remove(c) {
@@ -262,6 +263,7 @@ func (r *Room) Leave() error {
 	var errs []error
 	for _, c := range conns {
 		c.cancel()
+		c.reasm.Reset()
 		if err := c.p.Close(); err != nil {
 			errs = append(errs, err)
 		}
@@ -309,22 +311,23 @@ func (r *Room) targets(ids []string) ([]target, error) {
 	return ts, nil
 }
 
-// markActive reports whether c is still registered, and makes it the connection
-// its peer's sends go to (§4.5: send where the peer's data last arrived).
-func (r *Room) markActive(c *conn) bool {
+// markActive reports whether c is still registered and makes it the
+// connection its peer's sends go to (§4.5: send where the peer's data last
+// arrived). It also returns the action registered as name, if any.
+func (r *Room) markActive(c *conn, name string) (*Action, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	rem := r.peers[c.id]
 	if rem == nil {
-		return false
+		return nil, false
 	}
-	for _, x := range rem.conns {
-		if x == c {
-			rem.active = c
-			return true
+	if rem.active != c {
+		if !slices.Contains(rem.conns, c) {
+			return nil, false
 		}
+		rem.active = c
 	}
-	return false
+	return r.actions[name], true
 }
 
 func (r *Room) isLeft() bool {
