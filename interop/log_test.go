@@ -14,7 +14,16 @@ import (
 // testLogger sends a native peer's logs to t's log, prefixed with its name,
 // until t ends. POSTHORN_INTEROP_DEBUG=1 includes debug records.
 func testLogger(t testing.TB, name string) *slog.Logger {
-	level := slog.LevelInfo
+	return leveledLogger(t, name, slog.LevelInfo)
+}
+
+// relayLogger is testLogger for relays: warnings and errors only, unless
+// POSTHORN_INTEROP_DEBUG=1.
+func relayLogger(t testing.TB, name string) *slog.Logger {
+	return leveledLogger(t, name, slog.LevelWarn)
+}
+
+func leveledLogger(t testing.TB, name string, level slog.Level) *slog.Logger {
 	if os.Getenv("POSTHORN_INTEROP_DEBUG") == "1" {
 		level = slog.LevelDebug
 	}

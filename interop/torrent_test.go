@@ -18,7 +18,7 @@ const trystero018Torrent = "/trystero-torrent.js"
 // its ws:// URL.
 func startTracker(t testing.TB) string {
 	t.Helper()
-	srv := tracker.New(tracker.Config{})
+	srv := tracker.New(tracker.Config{Logger: relayLogger(t, "tracker")})
 	hs := httptest.NewServer(srv)
 	t.Cleanup(func() {
 		hs.CloseClientConnections()
