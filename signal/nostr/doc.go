@@ -1,0 +1,32 @@
+// Package nostr is Trystero 0.18's Nostr strategy (wire-0.18 §7.2): peers
+// meet through Nostr relays, with kind-29333 events tagged
+// [["x", "trystero/<appId>/<roomId>[/<peerId>]"]] carrying the announcements,
+// offers and answers of the topic engine (package signal/topic).
+//
+// Events are signed with BIP-340 (go-nostr) over the NIP-01 id, which is
+// hashed over exactly JSON.stringify's bytes; they are written in Trystero's
+// member order. The relay connection is package signal/socket (one
+// reconnecting WebSocket per relay URL, shared by the instance's rooms, the
+// same code natively and under js/wasm); go-nostr's own relay client is not
+// used because it cannot run in a browser.
+//
+// Per room and relay: ["REQ", rootSub, {"kinds":[29333],"since":…,"#x":[root]}]
+// and the same for the self topic (64-character ids), then the announcement;
+// again after every reconnection. Incoming events are routed by
+// subscription id and, unlike Trystero, checked: kind, x tag equal to the
+// subscription's topic (a relay that ignores tag filters cannot confuse us)
+// and id and signature. Each offer or answer goes to exactly one relay, the
+// one its trigger came from. Leaving sends ["CLOSE", sub] for both
+// subscriptions and keeps the sockets.
+//
+// Differences from 0.18, invisible to JS peers: sockets reconnect;
+// announcements repeat (every 33 s and after each reconnection); the REQ's
+// since is now − 60 s to tolerate clock skew; offers are deduplicated and
+// attempts expire (see package topic).
+//
+// Password: JS 0.18 nostr answerers cannot decrypt offers (wire-0.18 §3). A
+// posthorn offerer still encrypts its offer (no plaintext SDP on relays),
+// then re-announces shortly after on that relay if unanswered, so the JS
+// peer, having failed and forgotten us, becomes the offerer; see package
+// topic, "Nostr 0.18 password bug". Offers received must decrypt.
+package nostr

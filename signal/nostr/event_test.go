@@ -1,0 +1,247 @@
+package nostr
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+type nostrCapture struct {
+	SelfID          string            `json:"selfId"`
+	InitialMessages []json.RawMessage `json:"initialMessages"`
+	OfferEvent      json.RawMessage   `json:"offerEvent"`
+	AnswerEvent     json.RawMessage   `json:"answerEvent"`
+	LeaveMessages   []string          `json:"leaveMessages"`
+	EventFieldOrder []string          `json:"eventFieldOrder"`
+}
+
+func loadCapture(t *testing.T) nostrCapture {
+	t.Helper()
+	b, err := os.ReadFile("../../../shared/spec/vectors/018-nostr-capture.json")
+	if err != nil {
+		t.Skipf("vectors not available: %v", err)
+	}
+	var c nostrCapture
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func compact(t *testing.T, raw json.RawMessage) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// The captured events verify, and re-encoding them gives JS's exact bytes
+// in JS's member order (wire-0.18 §7.2, §9).
+func TestCapturedEvents(t *testing.T) {
+	c := loadCapture(t)
+	for name, raw := range map[string]json.RawMessage{
+		"announcement": c.InitialMessages[2], "offer": c.OfferEvent, "answer": c.AnswerEvent,
+	} {
+		t.Run(name, func(t *testing.T) {
+			m, err := parseRelayMessage(raw) // ["EVENT", ev] has the shape of a sub-less EVENT
+			if err != nil && m.Type != "EVENT" {
+				t.Fatal(err)
+			}
+			var arr []json.RawMessage
+			if err := json.Unmarshal(raw, &arr); err != nil {
+				t.Fatal(err)
+			}
+			ev, err := parseEvent(arr[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ev.Verify(); err != nil {
+				t.Fatalf("captured event does not verify: %v", err)
+			}
+			got, err := eventMessage(ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := compact(t, raw); string(got) != want {
+				t.Fatalf("re-encoded\n%s\nwant\n%s", got, want)
+			}
+			if ev.Kind != Kind {
+				t.Fatalf("kind %d", ev.Kind)
+			}
+		})
+	}
+	if strings.Join(c.EventFieldOrder, ",") != "kind,content,pubkey,created_at,tags,id,sig" {
+		t.Fatalf("field order %v", c.EventFieldOrder)
+	}
+}
+
+func TestCapturedREQAndCLOSE(t *testing.T) {
+	c := loadCapture(t)
+	for i, topic := range []string{"trystero/test-app/room-1", "trystero/test-app/room-1/" + c.SelfID} {
+		var req []json.RawMessage
+		if err := json.Unmarshal(c.InitialMessages[i], &req); err != nil {
+			t.Fatal(err)
+		}
+		var sub string
+		var f struct{ Since int64 }
+		_ = json.Unmarshal(req[1], &sub)
+		_ = json.Unmarshal(req[2], &f)
+		if len(sub) != subIDLen {
+			t.Fatalf("sub id length %d", len(sub))
+		}
+		if got, want := string(reqMessage(sub, topic, f.Since)), compact(t, c.InitialMessages[i]); got != want {
+			t.Fatalf("REQ\n%s\nwant\n%s", got, want)
+		}
+		if got := string(closeMessage(sub)); got != c.LeaveMessages[i] {
+			t.Fatalf("CLOSE %s, want %s", got, c.LeaveMessages[i])
+		}
+	}
+}
+
+// Our events are hashed over exactly JSON.stringify's bytes, also for
+// strings Go's encoding/json would escape differently (wire-0.18 §7.2).
+func TestSerializeIsJSONStringify(t *testing.T) {
+	k := NewKeys()
+	tests := []struct {
+		name, topic, content, want string
+	}{
+		{"html", "trystero/<a>/&b", `{"x":"<&>"}`,
+			`[0,"PK",5,29333,[["x","trystero/<a>/&b"]],"{\"x\":\"<&>\"}"]`},
+		{"unicode", "trystero/é/日本", "\u2028\u2029é😀",
+			`[0,"PK",5,29333,[["x","trystero/é/日本"]],"` + "\u2028\u2029é😀" + `"]`},
+		{"controls", "t", "\n\r\t\b\f\x01\x1f\x7f\"\\",
+			`[0,"PK",5,29333,[["x","t"]],"\n\r\t\b\f\u0001\u001f` + "\x7f" + `\"\\"]`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ev := Event{Kind: Kind, Content: tc.content, PubKey: k.PublicKey, CreatedAt: 5, Tags: [][]string{{TagName, tc.topic}}}
+			ser, err := ev.Serialize()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := strings.Replace(tc.want, "PK", k.PublicKey, 1); string(ser) != want {
+				t.Fatalf("serialised\n%s\nwant\n%s", ser, want)
+			}
+			if err := k.Sign(&ev); err != nil {
+				t.Fatal(err)
+			}
+			h := sha256.Sum256(ser)
+			if ev.ID != hex.EncodeToString(h[:]) {
+				t.Fatal("id is not the hash of the serialisation")
+			}
+			if err := ev.Verify(); err != nil {
+				t.Fatal(err)
+			}
+			// go-nostr (what relays such as ours use) agrees.
+			ge := toGoNostr(ev)
+			if !ge.CheckID() {
+				t.Fatal("go-nostr computes another id")
+			}
+			wire, _ := ev.Marshal()
+			if !bytes.HasPrefix(wire, []byte(`{"kind":29333,"content":`)) {
+				t.Fatalf("wire order: %s", wire)
+			}
+		})
+	}
+}
+
+func TestVerifyRejects(t *testing.T) {
+	k := NewKeys()
+	ev, err := k.NewEvent("trystero/a/r", `"id"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := NewKeys()
+	tests := []struct {
+		name   string
+		mutate func(*Event)
+		want   error
+	}{
+		{"content", func(e *Event) { e.Content = `"other"` }, ErrEventID},
+		{"tag", func(e *Event) { e.Tags[0][1] = "trystero/a/s" }, ErrEventID},
+		{"created_at", func(e *Event) { e.CreatedAt++ }, ErrEventID},
+		{"short id", func(e *Event) { e.ID = e.ID[:10] }, ErrEventShape},
+		{"upper hex", func(e *Event) { e.ID = strings.ToUpper(e.ID) }, ErrEventShape},
+		{"foreign key", func(e *Event) { e.PubKey = other.PublicKey; e.ID, _ = e.ComputeID() }, ErrSignature},
+		{"zero sig", func(e *Event) { e.Sig = strings.Repeat("0", 128) }, ErrSignature},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := ev
+			e.Tags = [][]string{{TagName, ev.Tags[0][1]}}
+			tc.mutate(&e)
+			if err := e.Verify(); !errors.Is(err, tc.want) {
+				t.Fatalf("Verify = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	if err := ev.Verify(); err != nil {
+		t.Fatalf("original: %v", err)
+	}
+	// The event is also valid for go-nostr.
+	if ok, err := toGoNostr(ev).CheckSignature(); !ok || err != nil {
+		t.Fatal("go-nostr rejects our signature")
+	}
+}
+
+func TestParseRelayMessage(t *testing.T) {
+	tests := []struct {
+		in      string
+		typ     string
+		wantErr bool
+	}{
+		{`["EVENT","sub",{"kind":1}]`, "EVENT", false},
+		{`["OK","abc",false,"blocked: no"]`, "OK", false},
+		{`["EOSE","sub"]`, "EOSE", false},
+		{`["NOTICE","hi"]`, "NOTICE", false},
+		{`["CLOSED","sub","error: x"]`, "CLOSED", false},
+		{`["AUTH","challenge"]`, "AUTH", false}, // unknown types are passed on and ignored
+		{`["EVENT","sub"]`, "", true},
+		{`["EVENT",5,{}]`, "", true},
+		{`["OK","abc","yes"]`, "", true},
+		{`{}`, "", true},
+		{`[]`, "", true},
+		{`[1]`, "", true},
+	}
+	for _, tc := range tests {
+		m, err := parseRelayMessage([]byte(tc.in))
+		if tc.wantErr {
+			if !errors.Is(err, ErrRelayMessage) {
+				t.Errorf("%s: err = %v", tc.in, err)
+			}
+			continue
+		}
+		if err != nil || m.Type != tc.typ {
+			t.Errorf("%s: %+v, %v", tc.in, m, err)
+		}
+	}
+}
+
+func FuzzParseRelayMessage(f *testing.F) {
+	for _, s := range []string{`["EVENT","s",{"kind":29333,"content":"\"x\"","tags":[["x","t"]]}]`,
+		`["OK","a",true,""]`, `["EOSE","s"]`, `["NOTICE"]`, `[null]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := parseRelayMessage(b)
+		if err != nil {
+			if !errors.Is(err, ErrRelayMessage) {
+				t.Fatalf("error does not wrap ErrRelayMessage: %v", err)
+			}
+			return
+		}
+		if m.Type == "EVENT" {
+			if ev, err := parseEvent(m.Event); err == nil {
+				_ = ev.Verify() // must not panic
+				_, _ = ev.Tag(TagName)
+			}
+		}
+	})
+}
