@@ -1,72 +1,125 @@
-// The posthorn demo: every part of Trystero's API, through posthorn's ESM
-// loaders exactly as the seed documents them (joinRoom, makeAction, media).
+// The posthorn demo: every part of Trystero's API, used only through
+// posthorn's ES module loaders exactly as the seed README documents it
+// (joinRoom, selfId, makeAction, ping, getPeers, media).
+// The loaders import wasm_exec.js themselves; no <script> tag is needed.
 const $ = id => document.getElementById(id)
-const modules = {
-  torrent: './posthorn/index.mjs',
-  nostr: './posthorn/nostr.mjs',
-  mqtt: './posthorn/mqtt.mjs'
-}
 const appId = 'posthorn-demo'
 
-// Served by `make demo`, the page finds the embedded local relay in
-// demo-config.json; served anywhere else, it uses the public defaults.
-const localRelays = await fetch('demo-config.json')
+// One module per strategy, as trystero, trystero/nostr, trystero/mqtt.
+const strategies = {
+  torrent: {module: './posthorn/index.mjs', wasm: './posthorn/posthorn-torrent.wasm'},
+  nostr: {module: './posthorn/nostr.mjs', wasm: './posthorn/posthorn-nostr.wasm'},
+  mqtt: {module: './posthorn/mqtt.mjs', wasm: './posthorn/posthorn-mqtt.wasm'}
+}
+
+const waitingText = 'Waiting for peers… open this page in another tab.'
+const colorOf = id =>
+  `hsl(${[...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 7)} 65% 42%)`
+const short = id => String(id).slice(0, 6)
+const fmtBytes = n =>
+  !Number.isFinite(n)
+    ? '? B'
+    : n < 1024
+      ? `${n} B`
+      : n < 1048576
+        ? `${(n / 1024).toFixed(1)} KiB`
+        : `${(n / 1048576).toFixed(1)} MiB`
+const note = text => ($('relay-note').textContent = text)
+
+// Served by `make demo`, demo-config.json lists the strategies built and
+// points each at the embedded relay; served anywhere else, the page probes
+// for the wasm files and the loaders use their public default relays.
+const demoConfig = await fetch('demo-config.json')
   .then(r => (r.ok ? r.json() : null))
-  .then(c => c?.relayUrls ?? null)
   .catch(() => null)
-$('relay-note').textContent = localRelays
-  ? 'Using the local relay started by make demo.'
-  : 'Using public relays.'
+const localRelays = demoConfig?.relayUrls ?? null
+
+// Offer only the strategies whose wasm was built.
+const built = Array.isArray(demoConfig?.strategies)
+  ? demoConfig.strategies
+  : (
+      await Promise.all(
+        Object.keys(strategies).map(name =>
+          fetch(strategies[name].wasm, {method: 'HEAD'})
+            .then(r => (r.ok ? name : null))
+            .catch(() => null)
+        )
+      )
+    ).filter(Boolean)
+for (const o of [...$('strategy').options]) if (!built.includes(o.value)) o.remove()
+if (!$('strategy').options.length) {
+  note('No wasm build found under posthorn/: run make wasm (or make demo).')
+} else {
+  note(localRelays ? 'Signalling through the local relay started by make demo.' : 'Signalling through public relays.')
+  $('join-btn').disabled = false
+}
 
 const params = new URLSearchParams(location.search)
 if (params.get('room')) $('room').value = params.get('room')
-if (params.get('strategy')) $('strategy').value = params.get('strategy')
-if (params.get('password')) $('password').value = params.get('password')
+if (params.get('strategy') && strategies[params.get('strategy')]) $('strategy').value = params.get('strategy')
 
+// State of the joined room.
 let room = null
-const peerRows = {}
-const pingTimers = {}
-const cursors = {}
-const peerVideos = {}
+let selfId = ''
+const peerRows = {} // peerId → <li>
+const pingTimers = {} // peerId → interval id
+const cursors = {} // peerId → cursor element
+const tiles = {} // 'self' or peerId → video <figure>
+const incoming = {} // peerId → receiving transfer row
+
+// Local media: the camera stream, its microphone track, and a silent track
+// that replaces the microphone while muted.
 let selfStream = null
 let micTrack = null
 let silentTrack = null
 let muted = false
-let transferSeq = 0
-
-const colorOf = id =>
-  `hsl(${[...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 360, 7)} 70% 45%)`
-const short = id => id.slice(0, 6)
-const fmtBytes = n =>
-  n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`
 
 $('join').addEventListener('submit', async e => {
   e.preventDefault()
   $('join-btn').disabled = true
   const strategy = $('strategy').value
-  const {joinRoom, selfId} = await import(modules[strategy])
+  const roomName = $('room').value.trim() || 'lobby'
+  note(`Loading the ${strategy} strategy…`)
+  let mod
+  try {
+    mod = await import(strategies[strategy].module)
+  } catch (err) {
+    note(`Could not load posthorn (${strategy}): ${err.message}`)
+    $('join-btn').disabled = false
+    return
+  }
   const config = {appId}
   if ($('password').value) config.password = $('password').value
   if (localRelays?.[strategy]) config.relayUrls = localRelays[strategy]
-  const roomName = $('room').value.trim() || 'lobby'
-  room = joinRoom(config, roomName)
-  setUpRoom(room, selfId)
+  try {
+    room = mod.joinRoom(config, roomName)
+  } catch (err) {
+    note(`joinRoom failed: ${err.message}`)
+    $('join-btn').disabled = false
+    return
+  }
+  selfId = mod.selfId
+  setUpRoom()
   $('self-id').textContent = selfId
   $('self-id').style.color = colorOf(selfId)
   $('room-name').textContent = roomName
   $('strategy-name').textContent = strategy
   $('join').hidden = true
   $('app').hidden = false
-  document.body.dataset.joined = 'true'
-  window.posthornDemo = {room, selfId}
+  document.body.dataset.joined = strategy
+  // A shareable address for this room (the password stays out of it).
+  history.replaceState(null, '', `?${new URLSearchParams({room: roomName, strategy})}`)
+  window.posthornDemo = {room, selfId, strategy, getRelaySockets: mod.getRelaySockets}
 })
 
 $('leave').addEventListener('click', () => {
   room?.leave()
   location.reload()
 })
+// Leave on reload or close, so peers see us go at once.
+addEventListener('pagehide', () => room?.leave())
 
-function setUpRoom(room, selfId) {
+function setUpRoom() {
   const [sendChat, getChat] = room.makeAction('chat')
   const [sendCursor, getCursor] = room.makeAction('cursor')
   const [sendFile, getFile, onFileProgress] = room.makeAction('file')
@@ -74,77 +127,122 @@ function setUpRoom(room, selfId) {
   room.onPeerJoin(peerId => {
     addPeer(peerId)
     addMessage(null, `${short(peerId)} joined`)
-    if (selfStream) room.addStream(selfStream, peerId, {kind: 'camera'})
+    if (selfStream) sendStreamTo(peerId)
   })
   room.onPeerLeave(peerId => {
     removePeer(peerId)
     addMessage(null, `${short(peerId)} left`)
   })
 
-  // chat
-  getChat((text, peerId) => addMessage(peerId, text))
+  // Chat: plain strings.
+  getChat((text, peerId) => {
+    if (typeof text === 'string') addMessage(peerId, text.slice(0, 2000))
+  })
   $('chat-form').addEventListener('submit', e => {
     e.preventDefault()
     const text = $('chat-input').value.trim()
     if (!text) return
-    sendChat(text)
+    sendChat(text).catch(err => addMessage(null, `Chat not sent: ${err.message}`))
     addMessage(selfId, text)
     $('chat-input').value = ''
   })
 
-  // shared cursors: one action at pointer-move rate, positions in 0..1
+  // Shared cursors: one action at pointer-move rate (browsers coalesce
+  // pointer events to one per frame), positions as fractions of the area so
+  // screens of any size agree; null when the pointer leaves.
   const area = $('playground')
-  let pending = null
   area.addEventListener('pointermove', e => {
     const r = area.getBoundingClientRect()
-    const pos = [(e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height]
-    if (!pending) requestAnimationFrame(() => (sendCursor(pending), (pending = null)))
-    pending = pos
+    sendCursor([(e.clientX - r.left) / r.width, (e.clientY - r.top) / r.height]).catch(() => {})
   })
-  getCursor(([x, y], peerId) => {
+  area.addEventListener('pointerleave', () => sendCursor(null).catch(() => {}))
+  getCursor((pos, peerId) => {
+    if (!peerRows[peerId]) return
+    const valid = Array.isArray(pos) && pos.length === 2 && pos.every(Number.isFinite)
     let c = cursors[peerId]
+    if (!valid) {
+      if (c) c.hidden = true
+      return
+    }
     if (!c) {
       c = cursors[peerId] = document.createElement('span')
       c.className = 'cursor'
+      c.dataset.peer = peerId
       c.textContent = short(peerId)
       c.style.setProperty('--c', colorOf(peerId))
       area.append(c)
     }
-    c.style.left = `${Math.min(Math.max(x, 0), 1) * 100}%`
-    c.style.top = `${Math.min(Math.max(y, 0), 1) * 100}%`
+    c.hidden = false
+    c.style.left = `${Math.min(Math.max(pos[0], 0), 1) * 100}%`
+    c.style.top = `${Math.min(Math.max(pos[1], 0), 1) * 100}%`
   })
 
-  // files: binary with metadata, progress on both sides
-  $('file-input').addEventListener('change', async e => {
+  // Files: the File itself (a Blob) with {name, type, size} metadata;
+  // progress on both sides, a download link on the receiver.
+  $('file-input').addEventListener('change', e => {
     const file = e.target.files[0]
-    if (!file) return
     e.target.value = ''
-    const peers = Object.keys(room.getPeers())
-    if (!peers.length) return addMessage(null, 'No peers to send to yet.')
-    const row = transferRow(`Sending ${file.name}`, file.size, peers)
-    const meta = {name: file.name, type: file.type || 'application/octet-stream', size: file.size}
-    await sendFile(file, null, meta, (pct, peerId) => row.update(peerId, pct))
-    row.done('sent')
+    if (file) offerFile(file)
   })
-  const incoming = {}
+  const drop = $('files-card')
+  drop.addEventListener('dragover', e => {
+    e.preventDefault()
+    drop.classList.add('dragging')
+  })
+  drop.addEventListener('dragleave', () => drop.classList.remove('dragging'))
+  drop.addEventListener('drop', e => {
+    e.preventDefault()
+    drop.classList.remove('dragging')
+    for (const file of e.dataTransfer.files) offerFile(file)
+  })
+  async function offerFile(file) {
+    const peers = Object.keys(room.getPeers())
+    if (!peers.length) return addMessage(null, 'No peers to send the file to yet.')
+    const meta = {name: file.name, type: file.type || 'application/octet-stream', size: file.size}
+    const row = transferRow('out', `Sending ${file.name}`, file.size, peers)
+    try {
+      await sendFile(file, peers, meta, (pct, peerId) => row.update(peerId, pct))
+      row.finish('sent')
+    } catch (err) {
+      row.finish(`failed: ${err.message}`)
+    }
+  }
   onFileProgress((pct, peerId, meta) => {
-    const key = peerId + (meta?.name ?? '')
-    incoming[key] ??= transferRow(`Receiving ${meta?.name ?? 'file'} from ${short(peerId)}`, meta?.size, [peerId])
-    incoming[key].update(peerId, pct)
+    if (!peerRows[peerId]) return
+    const m = fileMeta(meta)
+    let row = incoming[peerId]
+    if (!row) row = incoming[peerId] = transferRow('in', `Receiving ${m.name} from ${short(peerId)}`, m.size, [peerId])
+    row.update(peerId, pct)
   })
   getFile((data, peerId, meta) => {
-    const key = peerId + (meta?.name ?? '')
-    const row = incoming[key] ?? transferRow(`Received ${meta?.name} from ${short(peerId)}`, data.byteLength, [peerId])
-    delete incoming[key]
-    row.update(peerId, 1)
-    row.link(new Blob([data], {type: meta?.type}), meta?.name ?? 'file', data.byteLength)
+    const row = incoming[peerId]
+    delete incoming[peerId]
+    if (!(data instanceof ArrayBuffer)) {
+      row?.finish('not a file')
+      return
+    }
+    const m = fileMeta(meta)
+    const r = row ?? transferRow('in', `Received ${m.name} from ${short(peerId)}`, data.byteLength, [peerId])
+    r.update(peerId, 1)
+    r.finish('received')
+    r.link(new Blob([data], {type: m.type}), m.name, data.byteLength)
   })
 
-  // audio and video
-  room.onPeerStream((stream, peerId, meta) => showStream(stream, peerId, meta))
+  // Audio and video.
+  room.onPeerStream((stream, peerId, meta) => {
+    if (peerRows[peerId]) showStream(stream, peerId, meta)
+  })
   $('camera').addEventListener('click', startCamera)
   $('mute').addEventListener('click', toggleMute)
   $('stop').addEventListener('click', stopCamera)
+}
+
+// fileMeta checks a peer's file metadata; anything missing gets a default.
+function fileMeta(meta) {
+  const name = typeof meta?.name === 'string' && meta.name.trim() ? meta.name.slice(0, 200) : 'file'
+  const type = typeof meta?.type === 'string' && /^[\w.+-]+\/[\w.+-]+$/.test(meta.type) ? meta.type : 'application/octet-stream'
+  const size = Number.isFinite(meta?.size) && meta.size >= 0 ? meta.size : undefined
+  return {name, type, size}
 }
 
 function addPeer(peerId) {
@@ -152,15 +250,18 @@ function addPeer(peerId) {
   $('peers').querySelector('.empty')?.remove()
   const li = document.createElement('li')
   li.dataset.peer = peerId
-  li.innerHTML = '<span class="dot"></span><code></code><span class="ping">…</span>'
+  li.innerHTML = '<span class="dot"></span><code></code><span class="ping" title="round trip">…</span>'
   li.querySelector('.dot').style.background = colorOf(peerId)
   li.querySelector('code').textContent = peerId
   $('peers').append(li)
   peerRows[peerId] = li
-  const ping = async () => {
-    const ms = await room.ping(peerId)
-    if (peerRows[peerId]) peerRows[peerId].querySelector('.ping').textContent = `${Math.round(ms)} ms`
-  }
+  const ping = () =>
+    room
+      .ping(peerId)
+      .then(ms => {
+        if (peerRows[peerId]) peerRows[peerId].querySelector('.ping').textContent = `${Math.round(ms)} ms`
+      })
+      .catch(() => {}) // the peer left while we waited
   ping()
   pingTimers[peerId] = setInterval(ping, 2000)
   updateCount()
@@ -170,10 +271,10 @@ function removePeer(peerId) {
   clearInterval(pingTimers[peerId])
   peerRows[peerId]?.remove()
   cursors[peerId]?.remove()
-  peerVideos[peerId]?.remove()
-  delete peerRows[peerId], delete cursors[peerId], delete peerVideos[peerId]
-  if (!Object.keys(peerRows).length)
-    $('peers').innerHTML = '<li class="empty">Waiting for peers… open this page in another tab.</li>'
+  tiles[peerId]?.remove()
+  incoming[peerId]?.finish('interrupted')
+  for (const m of [pingTimers, peerRows, cursors, tiles, incoming]) delete m[peerId]
+  if (!Object.keys(peerRows).length) $('peers').innerHTML = `<li class="empty">${waitingText}</li>`
   updateCount()
 }
 
@@ -183,34 +284,54 @@ function addMessage(peerId, text) {
   const li = document.createElement('li')
   if (peerId) {
     const who = document.createElement('b')
-    who.textContent = short(peerId)
+    who.textContent = peerId === selfId ? 'you' : short(peerId)
     who.style.color = colorOf(peerId)
     li.append(who, ' ')
+    li.dataset.from = peerId
   } else li.className = 'system'
   li.append(text)
   $('messages').append(li)
   $('messages').scrollTop = $('messages').scrollHeight
 }
 
-function transferRow(label, size, peerIds) {
+// transferRow is one file transfer: a title, a progress bar per peer, and
+// on completion a status word and, for received files, a download link.
+function transferRow(direction, label, size, peerIds) {
   const li = document.createElement('li')
-  li.dataset.transfer = ++transferSeq
+  li.className = direction
   const title = document.createElement('div')
+  title.className = 'title'
   title.textContent = size != null ? `${label} (${fmtBytes(size)})` : label
   li.append(title)
   const bars = {}
   for (const id of peerIds) {
+    const line = document.createElement('div')
+    line.className = 'bar'
     const bar = document.createElement('progress')
     bar.max = 1
     bar.value = 0
-    bar.title = id
+    bar.dataset.peer = id
+    const who = document.createElement('span')
+    who.textContent = direction === 'out' ? `→ ${short(id)}` : `${short(id)} →`
+    line.append(who, bar)
     bars[id] = bar
-    li.append(bar)
+    li.append(line)
   }
   $('transfers').prepend(li)
+  let finished = false
   return {
-    update: (id, pct) => bars[id] && (bars[id].value = pct),
-    done: word => title.append(` — ${word}`),
+    update: (id, pct) => {
+      if (bars[id] && Number.isFinite(pct)) bars[id].value = Math.min(Math.max(pct, 0), 1)
+    },
+    finish: word => {
+      if (finished) return
+      finished = true
+      li.dataset.state = word
+      const s = document.createElement('span')
+      s.className = 'state'
+      s.textContent = ` — ${word}`
+      title.append(s)
+    },
     link: (blob, name, n) => {
       const a = document.createElement('a')
       a.href = URL.createObjectURL(blob)
@@ -222,65 +343,112 @@ function transferRow(label, size, peerIds) {
   }
 }
 
+// Local media ---------------------------------------------------------------
+
+const streamMeta = {kind: 'camera'}
+
 async function startCamera() {
+  $('camera').disabled = true
   try {
-    selfStream = await navigator.mediaDevices.getUserMedia({audio: true, video: true})
+    selfStream = await getMedia()
   } catch (err) {
+    $('camera').disabled = false
     return addMessage(null, `Camera unavailable: ${err.message}`)
   }
   micTrack = selfStream.getAudioTracks()[0] ?? null
-  showStream(selfStream, null, {kind: 'camera'})
-  room.addStream(selfStream, null, {kind: 'camera'})
-  $('camera').disabled = true
+  muted = false
+  showStream(selfStream, null, streamMeta)
+  room.addStream(selfStream, null, streamMeta)
   $('mute').disabled = !micTrack
   $('stop').disabled = false
 }
 
-// Muting swaps the microphone for a silent track with replaceTrack, so peers
-// keep the same stream and no renegotiation is needed.
-function toggleMute() {
-  if (!micTrack) return
-  if (!silentTrack) {
-    const ctx = new AudioContext()
-    silentTrack = ctx.createMediaStreamDestination().stream.getAudioTracks()[0]
+// getMedia asks for camera and microphone, then for either alone.
+async function getMedia() {
+  let last
+  for (const c of [{audio: true, video: true}, {video: true}, {audio: true}]) {
+    try {
+      return await navigator.mediaDevices.getUserMedia(c)
+    } catch (err) {
+      last = err
+    }
   }
+  throw last
+}
+
+// sendStreamTo sends the camera to a newcomer; while muted it sends the
+// silent track in the microphone's place.
+async function sendStreamTo(peerId) {
+  const stream = selfStream
+  await Promise.all(room.addStream(stream, peerId, streamMeta)).catch(() => {})
+  if (muted && stream === selfStream) room.replaceTrack(micTrack, silentTrack, stream, peerId)
+}
+
+// Muting swaps the microphone for a silent track with replaceTrack: peers
+// keep the same stream and nothing is renegotiated.
+function toggleMute() {
+  if (!micTrack || !selfStream) return
+  silentTrack ??= silence()
   const [from, to] = muted ? [silentTrack, micTrack] : [micTrack, silentTrack]
   room.replaceTrack(from, to, selfStream)
   muted = !muted
   $('mute').textContent = muted ? 'Unmute' : 'Mute'
+  $('mute').setAttribute('aria-pressed', muted)
+  tiles.self?.classList.toggle('muted', muted)
 }
 
+// silence is an audio track that carries no sound.
+function silence() {
+  const ctx = new AudioContext()
+  const dst = ctx.createMediaStreamDestination()
+  return dst.stream.getAudioTracks()[0]
+}
+
+// stopCamera removes the stream from every peer (they renegotiate and see
+// its tracks go) and releases the devices.
 function stopCamera() {
+  if (!selfStream) return
   room.removeStream(selfStream)
   selfStream.getTracks().forEach(t => t.stop())
-  peerVideos.self?.remove()
-  delete peerVideos.self
-  selfStream = null
+  tiles.self?.remove()
+  delete tiles.self
+  selfStream = micTrack = null
   muted = false
   $('camera').disabled = false
   $('mute').disabled = true
   $('mute').textContent = 'Mute'
+  $('mute').setAttribute('aria-pressed', false)
   $('stop').disabled = true
 }
 
+// showStream shows a stream in a tile: ours (peerId null) or a peer's.
 function showStream(stream, peerId, meta) {
   const key = peerId ?? 'self'
-  let box = peerVideos[key]
+  let box = tiles[key]
   if (!box) {
-    box = peerVideos[key] = document.createElement('figure')
+    box = tiles[key] = document.createElement('figure')
     box.dataset.peer = key
     const video = document.createElement('video')
     video.autoplay = true
     video.playsInline = true
-    video.muted = !peerId
+    video.muted = !peerId // never play our own microphone back
     const cap = document.createElement('figcaption')
-    cap.textContent = peerId ? `${short(peerId)}${meta?.kind ? ` · ${meta.kind}` : ''}` : 'you'
+    if (peerId) cap.style.setProperty('--c', colorOf(peerId))
     box.append(video, cap)
     $('videos').append(box)
   }
-  box.querySelector('video').srcObject = stream
-  // A stream removed by its sender ends its tracks: drop the tile then.
-  stream.addEventListener('removetrack', () => {
-    if (!stream.getTracks().length && peerVideos[key] === box) box.remove(), delete peerVideos[key]
-  })
+  const kind = typeof meta?.kind === 'string' ? ` · ${meta.kind.slice(0, 20)}` : ''
+  box.querySelector('figcaption').textContent = peerId ? `${short(peerId)}${kind}` : 'you'
+  const video = box.querySelector('video')
+  video.srcObject = stream
+  video.play().catch(() => {}) // autoplay may wait for a click
+  if (!peerId) return
+  // removeStream on the sender renegotiates; the receiver's stream then
+  // loses its tracks. Drop the tile when none is left.
+  const drop = () => {
+    if (tiles[key] === box && video.srcObject === stream && !stream.getTracks().some(t => t.readyState === 'live'))
+      box.remove(), delete tiles[key]
+  }
+  stream.addEventListener('removetrack', drop)
+  for (const t of stream.getTracks()) t.addEventListener('ended', drop)
 }

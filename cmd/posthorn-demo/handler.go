@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"mime"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/posthorn/posthorn/relay"
@@ -22,7 +24,7 @@ func newHandler(relayHandler http.Handler, web, dist string) http.Handler {
 	files := http.NewServeMux()
 	files.Handle("/", http.FileServer(http.Dir(web)))
 	files.Handle("/posthorn/", http.StripPrefix("/posthorn/", http.FileServer(http.Dir(dist))))
-	files.HandleFunc("/demo-config.json", demoConfig)
+	files.HandleFunc("/demo-config.json", func(w http.ResponseWriter, r *http.Request) { demoConfig(w, r, dist) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isWebSocket(r) {
 			relayHandler.ServeHTTP(w, r)
@@ -37,15 +39,24 @@ func isWebSocket(r *http.Request) bool {
 	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }
 
-// demoConfig tells the page to use this process's relay for every strategy,
-// at the host the browser reached us by.
-func demoConfig(w http.ResponseWriter, r *http.Request) {
+// strategies are the strategy names the page knows, in the order it offers
+// them; a strategy is offered when dist has its posthorn-<name>.wasm.
+var strategies = []string{"torrent", "nostr", "mqtt"}
+
+// demoConfig tells the page which strategies are built (so it offers no
+// other) and to use this process's relay for each, at the host the browser
+// reached us by.
+func demoConfig(w http.ResponseWriter, r *http.Request, dist string) {
 	base := "ws://" + r.Host
-	cfg := map[string]any{"relayUrls": map[string][]string{
-		"torrent": {base + relay.TrackerPath},
-		"nostr":   {base + relay.NostrPath},
-		"mqtt":    {base + relay.MQTTPath},
-	}}
+	paths := map[string]string{"torrent": relay.TrackerPath, "nostr": relay.NostrPath, "mqtt": relay.MQTTPath}
+	built := []string{}
+	relays := map[string][]string{}
+	for _, s := range strategies {
+		relays[s] = []string{base + paths[s]}
+		if st, err := os.Stat(filepath.Join(dist, "posthorn-"+s+".wasm")); err == nil && st.Mode().IsRegular() {
+			built = append(built, s)
+		}
+	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(cfg)
+	json.NewEncoder(w).Encode(map[string]any{"strategies": built, "relayUrls": relays})
 }

@@ -50,12 +50,18 @@ func TestHandlerRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cfg struct{ RelayURLs map[string][]string }
+	var cfg struct {
+		Strategies []string
+		RelayURLs  map[string][]string
+	}
 	json.NewDecoder(res.Body).Decode(&cfg)
 	res.Body.Close()
 	host := strings.TrimPrefix(srv.URL, "http://")
 	if got := cfg.RelayURLs["nostr"]; len(got) != 1 || got[0] != "ws://"+host+"/nostr" {
 		t.Fatalf("demo-config nostr relays = %v", got)
+	}
+	if len(cfg.Strategies) != 1 || cfg.Strategies[0] != "torrent" {
+		t.Fatalf("demo-config strategies = %v, want [torrent] (the only wasm in dist)", cfg.Strategies)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

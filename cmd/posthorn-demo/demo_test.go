@@ -1,0 +1,271 @@
+//go:build !js
+
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/posthorn/posthorn/internal/browsertest"
+)
+
+// DemoPNGEnv names the environment variable that, when set to a path, makes
+// TestDemo write its two-peer screenshot there (docs/demo.png for the
+// README): POSTHORN_DEMO_PNG=$PWD/docs/demo.png.
+const DemoPNGEnv = "POSTHORN_DEMO_PNG"
+
+// fileSize is the size of the file sent through the page: several hundred
+// 16 KiB chunks, so progress is reported many times.
+const fileSize = 3 << 20
+
+// TestDemo drives the demo page in headless Chromium with two, then three
+// peers, through the embedded relay, using only what the page shows.
+func TestDemo(t *testing.T) {
+	strategies := builtStrategies(t)
+	base := startDemo(t)
+	b := browsertest.Launch(t)
+	t.Setenv("TZ", "UTC")
+
+	p1 := openDemo(t, b, base, "demo-test", "torrent")
+	offered := browsertest.EvalAs[[]string](t, p1.Page, `[...document.querySelectorAll('#strategy option')].map(o => o.value)`)
+	if !slices.Equal(offered, strategies) {
+		t.Errorf("strategy picker offers %v; built wasm: %v", offered, strategies)
+	}
+	p2 := openDemo(t, b, base, "demo-test", "torrent")
+	p1.waitPeers(p2)
+	p2.waitPeers(p1)
+
+	// Ping times appear in the peer list.
+	p1.WaitFor(t, `/^\d+ ms$/.test(document.querySelector('#peers li[data-peer] .ping').textContent)`, peerTimeout)
+
+	// Chat, both ways.
+	p1.say("hello from one")
+	p2.waitChat(p1, "hello from one")
+	p2.say("hi one, two here")
+	p1.waitChat(p2, "hi one, two here")
+
+	// Cursors: the real mouse over p1's area shows p1's cursor on p2.
+	p1.moveMouse(0.5, 0.5)
+	p2.WaitFor(t, `(() => {
+		const c = document.querySelector('.cursor[data-peer=`+jsString(p1.id)+`]')
+		return c && !c.hidden && Math.abs(parseFloat(c.style.left) - 50) < 5 && Math.abs(parseFloat(c.style.top) - 50) < 5
+	})()`, peerTimeout)
+	p2.moveMouse(0.3, 0.65)
+	p1.WaitFor(t, `(() => {
+		const c = document.querySelector('.cursor[data-peer=`+jsString(p2.id)+`]')
+		return c && !c.hidden && Math.abs(parseFloat(c.style.left) - 30) < 5
+	})()`, peerTimeout)
+
+	sendFile(t, p1, p2)
+	media(t, p1, p2)
+
+	// The screenshot for the README: p2 with a received file, chat, p1's
+	// cursor and both videos.
+	p2.viewport(1200, 900, false)
+	p1.moveMouse(0.62, 0.4)
+	p2.WaitFor(t, `Math.abs(parseFloat(document.querySelector('.cursor[data-peer=`+jsString(p1.id)+`]').style.left) - 62) < 5`, peerTimeout)
+	waitVideosPlaying(t, p2, p1.id, "self")
+	writeDemoPNG(t, p2.fullScreenshot("desktop"))
+
+	// Phone width: nothing may stick out sideways.
+	p2.viewport(390, 844, true)
+	p2.fullScreenshot("phone")
+	if w := browsertest.EvalAs[[]int](t, p2.Page, `[document.documentElement.scrollWidth, innerWidth]`); w[0] > w[1] {
+		t.Errorf("at phone width the page is %dpx wide in a %dpx viewport", w[0], w[1])
+	}
+	p2.viewport(1200, 900, false)
+
+	// Stopping the camera removes the stream: p2 drops p1's tile.
+	p1.click("stop")
+	p2.WaitFor(t, `!document.querySelector('#videos figure[data-peer=`+jsString(p1.id)+`]')`, peerTimeout)
+	p1.WaitFor(t, `!document.querySelector('#videos figure[data-peer=self]') && !document.getElementById('camera').disabled`, peerTimeout)
+
+	// A third peer.
+	p3 := openDemo(t, b, base, "demo-test", "torrent")
+	p1.waitPeers(p2, p3)
+	p2.waitPeers(p1, p3)
+	p3.waitPeers(p1, p2)
+	p3.say("three joins the party")
+	p1.waitChat(p3, "three joins the party")
+	p2.waitChat(p3, "three joins the party")
+	// p2's camera is still on: the newcomer gets its stream.
+	waitVideosPlaying(t, p3, p2.id)
+	p3.viewport(390, 844, true)
+	p3.fullScreenshot("phone-three")
+
+	// p2 reloads: the others see it leave and come back under a new id,
+	// and chat still works in every direction.
+	oldID := p2.id
+	if err := chromedp.Do(p2.Context(), chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	p2.join("torrent")
+	if p2.id == oldID {
+		t.Fatalf("reloaded page kept its id %s", oldID)
+	}
+	for _, p := range []*demoPage{p1, p3} {
+		p.waitSystem(oldID, "left")
+		p.waitSystem(p2.id, "joined")
+	}
+	p1.waitPeers(p2, p3)
+	p3.waitPeers(p1, p2)
+	p2.waitPeers(p1, p3)
+	p2.say("two is back")
+	p1.waitChat(p2, "two is back")
+	p3.waitChat(p2, "two is back")
+	p1.say("welcome back")
+	p2.waitChat(p1, "welcome back")
+	p1.fullScreenshot("after-reload")
+
+	for _, p := range []*demoPage{p1, p2, p3} {
+		checkNoErrors(t, p)
+	}
+
+	for _, s := range strategies[1:] {
+		t.Run(s, func(t *testing.T) {
+			a := openDemo(t, b, base, "demo-"+s, s)
+			c := openDemo(t, b, base, "demo-"+s, s)
+			a.waitPeers(c)
+			c.waitPeers(a)
+			a.say("over " + s)
+			c.waitChat(a, "over "+s)
+		})
+	}
+}
+
+// sendFile sends a random 3 MiB file from one page to the other through the
+// file input and checks name, size, progress on both sides and the bytes
+// behind the receiver's download link.
+func sendFile(t *testing.T, from, to *demoPage) {
+	t.Helper()
+	data := make([]byte, fileSize)
+	rand.Read(data)
+	sum := sha256.Sum256(data)
+	path := filepath.Join(t.TempDir(), "postcard.bin")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	from.setFile(path)
+
+	to.WaitFor(t, `document.querySelector('#transfers li.in a.download')`, peerTimeout)
+	var got struct {
+		Name, Title, Hash string
+		Progress          []float64
+	}
+	to.Eval(t, `(async () => {
+		const li = document.querySelector('#transfers li.in'), a = li.querySelector('a.download')
+		const buf = await (await fetch(a.href)).arrayBuffer()
+		const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', buf))]
+			.map(b => b.toString(16).padStart(2, '0')).join('')
+		return {Name: a.download, Title: li.querySelector('.title').textContent, Hash: hash,
+			Progress: [...li.querySelectorAll('progress')].map(p => p.value)}
+	})()`, &got)
+	if got.Hash != hex.EncodeToString(sum[:]) {
+		t.Errorf("received file hashes to %s, sent %x", got.Hash, sum)
+	}
+	want := fmt.Sprintf("Receiving postcard.bin from %s (3.0 MiB) — received", from.id[:6])
+	if got.Name != "postcard.bin" || got.Title != want || !slices.Equal(got.Progress, []float64{1}) {
+		// "Receiving" (not "Received") means progress events with the
+		// metadata came before the data.
+		t.Errorf("receiver shows %+v, want name postcard.bin, title %q, progress [1]", got, want)
+	}
+
+	from.WaitFor(t, `document.querySelector('#transfers li.out')?.dataset.state === 'sent'`, peerTimeout)
+	var sent struct {
+		Title    string
+		Progress []float64
+		Peers    []string
+	}
+	from.Eval(t, `(() => {
+		const li = document.querySelector('#transfers li.out')
+		return {Title: li.querySelector('.title').textContent,
+			Progress: [...li.querySelectorAll('progress')].map(p => p.value),
+			Peers: [...li.querySelectorAll('progress')].map(p => p.dataset.peer)}
+	})()`, &sent)
+	if sent.Title != "Sending postcard.bin (3.0 MiB) — sent" || !slices.Equal(sent.Progress, []float64{1}) || !slices.Equal(sent.Peers, []string{to.id}) {
+		t.Errorf("sender shows %+v", sent)
+	}
+}
+
+// media starts both cameras (fake devices), checks each side plays the
+// other's video, and mutes and unmutes p1 with replaceTrack.
+func media(t *testing.T, p1, p2 *demoPage) {
+	t.Helper()
+	p1.click("camera")
+	waitVideosPlaying(t, p2, p1.id)
+	p2.click("camera")
+	waitVideosPlaying(t, p1, p2.id, "self")
+	p2.WaitFor(t, `document.querySelector('#videos figure[data-peer=`+jsString(p1.id)+`] figcaption').textContent.endsWith('· camera')`, peerTimeout)
+
+	// Whether each of p1's connections sends the microphone of its camera
+	// stream, and sends some audio track.
+	const sendsMic = `(() => {
+		const mic = document.querySelector('#videos figure[data-peer=self] video').srcObject.getAudioTracks()[0]
+		return Object.values(posthornDemo.room.getPeers()).map(pc => {
+			const s = pc.getSenders().find(s => s.track?.kind === 'audio')
+			return s ? (s.track.id === mic.id ? 'mic' : 'other') : 'none'
+		})
+	})()`
+	p1.WaitFor(t, sendsMic+`.every(s => s === 'mic')`, peerTimeout)
+	p1.click("mute")
+	p1.WaitFor(t, sendsMic+`.every(s => s === 'other') && document.getElementById('mute').textContent === 'Unmute'`, peerTimeout)
+	p1.click("mute")
+	p1.WaitFor(t, sendsMic+`.every(s => s === 'mic') && document.getElementById('mute').textContent === 'Mute'`, peerTimeout)
+}
+
+// waitVideosPlaying waits until the page plays the video tiles of the given
+// peers ("self" for its own camera): frames decoded and time advancing.
+func waitVideosPlaying(t *testing.T, p *demoPage, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		sel := `document.querySelector('#videos figure[data-peer=` + jsString(k) + `] video')`
+		p.WaitFor(t, sel+`?.readyState >= 2`, peerTimeout)
+		t0 := browsertest.EvalAs[float64](t, p.Page, sel+`.currentTime`)
+		p.WaitFor(t, sel+`.currentTime > `+fmt.Sprint(t0)+` && `+sel+`.videoWidth > 0`, peerTimeout)
+	}
+}
+
+// checkNoErrors fails t if the page logged an error or threw.
+func checkNoErrors(t *testing.T, p *demoPage) {
+	t.Helper()
+	for _, l := range p.Logs() {
+		if strings.HasPrefix(l, "error:") || strings.HasPrefix(l, string(chromedp.ConsoleException)+":") {
+			t.Errorf("%s logged: %s", p.Name, l)
+		}
+	}
+}
+
+// writeDemoPNG re-encodes the screenshot with the best compression and, if
+// DemoPNGEnv is set, writes it there.
+func writeDemoPNG(t *testing.T, shot []byte) {
+	t.Helper()
+	path := os.Getenv(DemoPNGEnv)
+	if path == "" {
+		return
+	}
+	img, _, err := image.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	if err := enc.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s: %dx%d, %d KiB", path, img.Bounds().Dx(), img.Bounds().Dy(), buf.Len()>>10)
+}
