@@ -64,7 +64,8 @@ func (a *Action) OnReceive(f func(m transfer.Message, peerID string)) {
 
 // OnProgress sets the callback run for every received chunk of this action
 // with the chunk's progress byte / 255, the sender and the metadata known so
-// far (wire-0.18 §5.4 step 4); only the latest one registered is called.
+// far (wire-0.18 §5.4 step 4; meta is shared, do not modify it); only the
+// latest one registered is called.
 func (a *Action) OnProgress(f func(pct float64, peerID string, meta json.RawMessage)) {
 	a.mu.Lock()
 	a.onProgress = f
