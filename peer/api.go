@@ -22,3 +22,6 @@ func (c Config) api() *webrtc.API {
 	}
 	return defaultAPI()
 }
+
+// closeWaits: natively Close waits for the teardown.
+const closeWaits = true

@@ -17,3 +17,6 @@ func (c Config) api() *webrtc.API {
 	}
 	return defaultAPI()
 }
+
+// closeWaits: in the browser Close must not block (see Close).
+const closeWaits = false

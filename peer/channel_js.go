@@ -68,7 +68,8 @@ func (p *Peer) createChannel() error {
 func (p *Peer) adopt(v js.Value) {
 	ch := &channel{v: v, on: handlers{target: v}}
 	if !p.setChannel(ch) {
-		p.log.Warn("peer: ignoring an extra data channel", "label", v.Get("label").String())
+		label := v.Get("label").String()
+		p.ops.push(func() { p.log.Warn("peer: ignoring an extra data channel", "label", label) })
 		return
 	}
 	// simple-peer's channel settings (wire-0.18 §4.2).
@@ -77,7 +78,8 @@ func (p *Peer) adopt(v js.Value) {
 	ch.on.set("message", func(ev js.Value) {
 		data := ev.Get("data")
 		if data.Type() == js.TypeString {
-			p.log.Warn("peer: dropping a text message; Trystero traffic is binary only")
+			// Logging may block (Node writes asynchronously): do it off the callback.
+			p.ops.push(func() { p.log.Warn("peer: dropping a text message; Trystero traffic is binary only") })
 			return
 		}
 		view := uint8Array.New(data)

@@ -47,7 +47,7 @@ func (p *Peer) wireEvents() {
 	})
 	h.set("datachannel", func(ev js.Value) {
 		if p.cfg.Initiator {
-			p.log.Warn("peer: ignoring a data channel opened by the remote side")
+			p.ops.push(func() { p.log.Warn("peer: ignoring a data channel opened by the remote side") })
 			return
 		}
 		p.adopt(ev.Get("channel"))

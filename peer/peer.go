@@ -57,10 +57,27 @@ func New(cfg Config) (*Peer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("peer: new peer connection: %w", err)
 	}
+	p := newBare(cfg)
+	p.pc = pc
+	p.wireEvents()
+	if cfg.Initiator {
+		if err := p.createChannel(); err != nil {
+			p.releaseBuild()
+			_ = pc.Close()
+			return nil, fmt.Errorf("peer: create data channel: %w", err)
+		}
+	}
+	// simple-peer calls _needsNegotiation at construction; a non-initiator
+	// discards that first request (wire-0.18 §4.6).
+	p.ops.push(p.needsNegotiation)
+	return p, nil
+}
+
+// newBare returns a Peer with its queues and state but no connection yet.
+func newBare(cfg Config) *Peer {
 	p := &Peer{
 		cfg:     cfg,
 		log:     cfg.logger(),
-		pc:      pc,
 		ops:     newQueue(run),
 		ev:      newQueue(run),
 		signals: newQueue[Signal](nil),
@@ -76,18 +93,7 @@ func New(cfg Config) (*Peer, error) {
 	p.data.size = func(b []byte) int { return len(b) }
 	p.neg.first = true
 	p.media.init()
-	p.wireEvents()
-	if cfg.Initiator {
-		if err := p.createChannel(); err != nil {
-			p.releaseBuild()
-			_ = pc.Close()
-			return nil, fmt.Errorf("peer: create data channel: %w", err)
-		}
-	}
-	// simple-peer calls _needsNegotiation at construction; a non-initiator
-	// discards that first request (wire-0.18 §4.6).
-	p.ops.push(p.needsNegotiation)
-	return p, nil
+	return p
 }
 
 func run(f func()) { f() }
@@ -208,11 +214,16 @@ func (p *Peer) Send(ctx context.Context, b []byte) error {
 }
 
 // Close destroys the peer: closes the data channel and the connection (the
-// only way a JS peer learns that we left, wire-0.18 §4.4) and waits until both
-// are closed. OnClose fires with a nil error. Close is idempotent.
+// only way a JS peer learns that we left, wire-0.18 §4.4). Natively it waits
+// until both are closed; in the browser build it returns at once (it may be
+// called inside a JS callback, which must not block) and the closing happens
+// at the next scheduling point. OnClose fires with a nil error. Close is
+// idempotent.
 func (p *Peer) Close() error {
 	p.destroy(nil)
-	<-p.torn
+	if closeWaits {
+		<-p.torn
+	}
 	return nil
 }
 
@@ -261,17 +272,19 @@ func (p *Peer) destroy(err error) {
 	p.destroyed = true
 	ch := p.ch
 	p.mu.Unlock()
-	if err != nil {
-		p.log.Debug("peer: destroying", "err", err)
-	}
 	close(p.done)
 	p.data.unblock()
-	go func() {
+	go func() { // no logging before this point: destroy may run inside a browser callback
+		if err != nil {
+			p.log.Debug("peer: destroying", "err", err)
+		}
 		if ch != nil {
 			ch.close()
 		}
-		if cerr := p.pc.Close(); cerr != nil {
-			p.log.Debug("peer: close peer connection", "err", cerr)
+		if p.pc != nil {
+			if cerr := p.pc.Close(); cerr != nil {
+				p.log.Debug("peer: close peer connection", "err", cerr)
+			}
 		}
 		p.releaseBuild()
 		p.ev.push(func() { p.closeEv.fire(err) })
