@@ -199,7 +199,7 @@ function setUpRoom() {
     const peers = Object.keys(room.getPeers())
     if (!peers.length) return addMessage(null, 'No peers to send the file to yet.')
     const meta = {name: file.name, type: file.type || 'application/octet-stream', size: file.size}
-    const row = transferRow('out', `Sending ${file.name}`, file.size, peers)
+    const row = transferRow('out', `Sending ${file.name}`, meta, peers)
     try {
       await sendFile(file, peers, meta, (pct, peerId) => row.update(peerId, pct))
       row.finish('sent')
@@ -211,7 +211,7 @@ function setUpRoom() {
     if (!peerRows[peerId]) return
     const m = fileMeta(meta)
     let row = incoming[peerId]
-    if (!row) row = incoming[peerId] = transferRow('in', `Receiving ${m.name} from ${short(peerId)}`, m.size, [peerId])
+    if (!row) row = incoming[peerId] = transferRow('in', `Receiving ${m.name} from ${short(peerId)}`, m, [peerId])
     row.update(peerId, pct)
   })
   getFile((data, peerId, meta) => {
@@ -222,16 +222,14 @@ function setUpRoom() {
       return
     }
     const m = fileMeta(meta)
-    const r = row ?? transferRow('in', `Received ${m.name} from ${short(peerId)}`, data.byteLength, [peerId])
+    const r = row ?? transferRow('in', `Received ${m.name} from ${short(peerId)}`, {...m, size: data.byteLength}, [peerId])
     r.update(peerId, 1)
     r.finish('received')
     r.link(new Blob([data], {type: m.type}), m.name, data.byteLength)
   })
 
   // Audio and video.
-  room.onPeerStream((stream, peerId, meta) => {
-    if (peerRows[peerId]) showStream(stream, peerId, meta)
-  })
+  room.onPeerStream((stream, peerId, meta) => showStream(stream, peerId, meta))
   $('camera').addEventListener('click', startCamera)
   $('mute').addEventListener('click', toggleMute)
   $('stop').addEventListener('click', stopCamera)
@@ -294,15 +292,19 @@ function addMessage(peerId, text) {
   $('messages').scrollTop = $('messages').scrollHeight
 }
 
-// transferRow is one file transfer: a title, a progress bar per peer, and
-// on completion a status word and, for received files, a download link.
-function transferRow(direction, label, size, peerIds) {
+// transferRow is one file transfer: a title, the file's type and size, a
+// progress bar per peer, and on completion a status word and, for received
+// files, a download link.
+function transferRow(direction, label, meta, peerIds) {
   const li = document.createElement('li')
   li.className = direction
   const title = document.createElement('div')
   title.className = 'title'
-  title.textContent = size != null ? `${label} (${fmtBytes(size)})` : label
-  li.append(title)
+  title.textContent = label
+  const info = document.createElement('div')
+  info.className = 'meta'
+  info.textContent = `${meta.type} · ${meta.size != null ? fmtBytes(meta.size) : 'size unknown'}`
+  li.append(title, info)
   const bars = {}
   for (const id of peerIds) {
     const line = document.createElement('div')

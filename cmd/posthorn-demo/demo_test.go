@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -111,7 +112,7 @@ func TestDemo(t *testing.T) {
 	if err := chromedp.Do(p2.Context(), chromedp.Reload()); err != nil {
 		t.Fatal(err)
 	}
-	p2.join("torrent")
+	p2.join("torrent", "")
 	if p2.id == oldID {
 		t.Fatalf("reloaded page kept its id %s", oldID)
 	}
@@ -145,6 +146,43 @@ func TestDemo(t *testing.T) {
 	}
 }
 
+// TestDemoPassword joins one room with a wrong password and two with the
+// right one: the right ones connect and chat, the wrong one is never
+// listed. The wrong one joins first, so the others' announcements reach it
+// before theirs reach each other.
+func TestDemoPassword(t *testing.T) {
+	builtStrategies(t)
+	base := startDemo(t)
+	b := browsertest.Launch(t)
+	wrong := openDemoPassword(t, b, base, "demo-secret", "torrent", "not the password")
+	a := openDemoPassword(t, b, base, "demo-secret", "torrent", "correct horse")
+	c := openDemoPassword(t, b, base, "demo-secret", "torrent", "correct horse")
+	a.waitPeers(c)
+	c.waitPeers(a)
+	a.say("for your eyes only")
+	c.waitChat(a, "for your eyes only")
+	for _, p := range []*demoPage{a, c} {
+		if got := p.peers(); len(got) != 1 {
+			t.Errorf("%s lists %v, want only its partner", p.Name, got)
+		}
+	}
+	if got := wrong.peers(); len(got) != 0 {
+		t.Errorf("the page with the wrong password lists %v", got)
+	}
+	// The wrong page did hear the others' offers: it could not decrypt them.
+	heard := func() bool {
+		return slices.ContainsFunc(wrong.Logs(), func(l string) bool { return strings.Contains(l, "password") })
+	}
+	for deadline := time.Now().Add(peerTimeout); !heard(); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the page with the wrong password never logged an offer it could not decrypt")
+		}
+	}
+	if got := browsertest.EvalAs[string](t, wrong.Page, `location.search`); strings.Contains(got, "horse") || strings.Contains(got, "password") {
+		t.Errorf("the password leaked into the address: %s", got)
+	}
+}
+
 // sendFile sends a random 3 MiB file from one page to the other through the
 // file input and checks name, size, progress on both sides and the bytes
 // behind the receiver's download link.
@@ -161,40 +199,40 @@ func sendFile(t *testing.T, from, to *demoPage) {
 
 	to.WaitFor(t, `document.querySelector('#transfers li.in a.download')`, peerTimeout)
 	var got struct {
-		Name, Title, Hash string
-		Progress          []float64
+		Name, Title, Meta, Hash string
+		Progress                []float64
 	}
 	to.Eval(t, `(async () => {
 		const li = document.querySelector('#transfers li.in'), a = li.querySelector('a.download')
 		const buf = await (await fetch(a.href)).arrayBuffer()
 		const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', buf))]
 			.map(b => b.toString(16).padStart(2, '0')).join('')
-		return {Name: a.download, Title: li.querySelector('.title').textContent, Hash: hash,
+		return {Name: a.download, Title: li.querySelector('.title').textContent, Meta: li.querySelector('.meta').textContent, Hash: hash,
 			Progress: [...li.querySelectorAll('progress')].map(p => p.value)}
 	})()`, &got)
 	if got.Hash != hex.EncodeToString(sum[:]) {
 		t.Errorf("received file hashes to %s, sent %x", got.Hash, sum)
 	}
-	want := fmt.Sprintf("Receiving postcard.bin from %s (3.0 MiB) — received", from.id[:6])
-	if got.Name != "postcard.bin" || got.Title != want || !slices.Equal(got.Progress, []float64{1}) {
-		// "Receiving" (not "Received") means progress events with the
-		// metadata came before the data.
-		t.Errorf("receiver shows %+v, want name postcard.bin, title %q, progress [1]", got, want)
+	// "Receiving" (not "Received") means progress events with the metadata
+	// came before the data.
+	want := fmt.Sprintf("Receiving postcard.bin from %s — received", from.id[:6])
+	if got.Name != "postcard.bin" || got.Title != want || got.Meta != "application/octet-stream · 3.0 MiB" || !slices.Equal(got.Progress, []float64{1}) {
+		t.Errorf("receiver shows %+v, want name postcard.bin, title %q, meta of 3.0 MiB, progress [1]", got, want)
 	}
 
 	from.WaitFor(t, `document.querySelector('#transfers li.out')?.dataset.state === 'sent'`, peerTimeout)
 	var sent struct {
-		Title    string
-		Progress []float64
-		Peers    []string
+		Title, Meta string
+		Progress    []float64
+		Peers       []string
 	}
 	from.Eval(t, `(() => {
 		const li = document.querySelector('#transfers li.out')
-		return {Title: li.querySelector('.title').textContent,
+		return {Title: li.querySelector('.title').textContent, Meta: li.querySelector('.meta').textContent,
 			Progress: [...li.querySelectorAll('progress')].map(p => p.value),
 			Peers: [...li.querySelectorAll('progress')].map(p => p.dataset.peer)}
 	})()`, &sent)
-	if sent.Title != "Sending postcard.bin (3.0 MiB) — sent" || !slices.Equal(sent.Progress, []float64{1}) || !slices.Equal(sent.Peers, []string{to.id}) {
+	if sent.Title != "Sending postcard.bin — sent" || sent.Meta != got.Meta || !slices.Equal(sent.Progress, []float64{1}) || !slices.Equal(sent.Peers, []string{to.id}) {
 		t.Errorf("sender shows %+v", sent)
 	}
 }

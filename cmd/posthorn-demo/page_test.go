@@ -3,6 +3,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/posthorn/posthorn/internal/browsertest"
@@ -74,15 +77,23 @@ type demoPage struct {
 // openDemo opens the demo in a new tab and joins room with strategy.
 func openDemo(t *testing.T, b *browsertest.Browser, base, room, strategy string) *demoPage {
 	t.Helper()
+	return openDemoPassword(t, b, base, room, strategy, "")
+}
+
+// openDemoPassword is openDemo with a password typed in the form.
+func openDemoPassword(t *testing.T, b *browsertest.Browser, base, room, strategy, password string) *demoPage {
+	t.Helper()
 	p := &demoPage{Page: b.NewPage(t, base+"/?room="+room+"&strategy="+strategy), t: t}
-	p.join(strategy)
+	p.join(strategy, password)
 	return p
 }
 
-// join presses Join once the page has found its wasm builds.
-func (p *demoPage) join(strategy string) {
+// join types the password and presses Join once the page has found its
+// wasm builds.
+func (p *demoPage) join(strategy, password string) {
 	p.t.Helper()
 	p.WaitFor(p.t, `!document.getElementById('join-btn').disabled`, peerTimeout)
+	p.Eval(p.t, `document.getElementById('password').value = `+jsString(password), nil)
 	if got := browsertest.EvalAs[string](p.t, p.Page, `document.getElementById('strategy').value`); got != strategy {
 		p.t.Fatalf("%s: strategy picker shows %q, want %q", p.Name, got, strategy)
 	}
@@ -167,14 +178,19 @@ func (p *demoPage) setFile(path string) {
 	}
 }
 
-// viewport resizes the page; mobile emulates a phone.
+// viewport resizes the page, without scrollbars, so full-page screenshots
+// are as wide as the viewport; mobile emulates a phone.
 func (p *demoPage) viewport(w, h int64, mobile bool) {
 	p.t.Helper()
 	var opts []chromedp.EmulateViewportOption
 	if mobile {
 		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
 	}
-	if err := chromedp.Do(p.Context(), chromedp.EmulateViewport(w, h, opts...)); err != nil {
+	hide := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetScrollbarsHidden, emulation.SetScrollbarsHiddenParams{Hidden: true})
+		return err
+	})
+	if err := chromedp.Do(p.Context(), hide, chromedp.EmulateViewport(w, h, opts...)); err != nil {
 		p.t.Fatalf("%s: viewport: %v", p.Name, err)
 	}
 }
