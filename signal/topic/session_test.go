@@ -367,3 +367,26 @@ func TestNewValidates(t *testing.T) {
 		}
 	}
 }
+
+// A late copy of an offer from a peer we are connected to is not answered
+// (it would make a duplicate connection, wire-0.18 §4.5).
+func TestOfferFromConnectedPeerIsIgnored(t *testing.T) {
+	testutil.RequireNetns(t)
+	h := newHub("mem://late")
+	a := join(t, topic.Config{AnnounceInterval: -1}, h)
+	b := join(t, topic.Config{AnnounceInterval: -1}, h) // a offers to b
+	a.waitJoins(t, b.id)
+	b.waitJoins(t, a.id)
+	offers := h.published(b.s.SelfTopic())
+	answers := len(h.published(a.s.SelfTopic()))
+	if len(offers) != 1 || answers != 1 {
+		t.Fatalf("%d offers, %d answers; want 1 and 1", len(offers), answers)
+	}
+	if err := h.Publish(context.Background(), b.s.SelfTopic(), []byte(offers[0].payload)); err != nil {
+		t.Fatal(err)
+	}
+	// The hub delivers synchronously, so b has handled the copy by now.
+	if n := len(h.published(a.s.SelfTopic())); n != answers {
+		t.Fatalf("b answered a copy of the offer of a connected peer (%d answers)", n)
+	}
+}
