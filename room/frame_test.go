@@ -2,6 +2,8 @@ package room
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -255,5 +257,49 @@ func TestFrameSignalRenegotiation(t *testing.T) {
 			t.Fatal("renegotiation answer did not reach the Room's peer")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A bare peer never answers pings: Ping ends with its context, or with
+// ErrPeerLeft when the peer goes away.
+func TestPingUnanswered(t *testing.T) {
+	m := newMember(t)
+	bare, chunks := bareLink(t, m, "bare")
+	ctx, cancel := context.WithCancel(testCtx(t))
+	errc := make(chan error, 1)
+	go func() { _, err := m.room.Ping(ctx, "bare"); errc <- err }()
+	recv(t, chunks, "ping chunk")
+	cancel()
+	if err := recv(t, errc, "Ping"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Ping with cancelled ctx = %v", err)
+	}
+	go func() { _, err := m.room.Ping(testCtx(t), "bare"); errc <- err }()
+	recv(t, chunks, "second ping chunk")
+	_ = bare.Close()
+	if err := recv(t, errc, "Ping"); !errors.Is(err, ErrPeerLeft) {
+		t.Fatalf("Ping to a departing peer = %v", err)
+	}
+}
+
+// Send returns ctx's error when ctx ends mid-transfer.
+func TestSendContextCancelled(t *testing.T) {
+	m := newMember(t)
+	_, chunks := bareLink(t, m, "bare")
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done) })
+	go func() { // keep reading so the sender is not blocked by the receiver
+		for {
+			select {
+			case <-chunks:
+			case <-done:
+				return
+			}
+		}
+	}()
+	act, _ := m.room.MakeAction("file")
+	ctx, cancel := context.WithCancel(testCtx(t))
+	err := act.Send(ctx, make([]byte, 40<<20), &SendOptions{OnProgress: func(float64, string) { cancel() }})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Send = %v, want context.Canceled", err)
 	}
 }

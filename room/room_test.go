@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -378,6 +379,9 @@ func TestPeerVanishesMidTransfer(t *testing.T) {
 		t.Fatal(err)
 	}
 	recvAct, in := collect(t, b, "file")
+	b.room.mu.Lock()
+	bConn := b.room.peers[a.id].active
+	b.room.mu.Unlock()
 	var once sync.Once
 	recvAct.OnProgress(func(pct float64, _ string, _ json.RawMessage) {
 		if pct > 0.2 {
@@ -406,6 +410,9 @@ func TestPeerVanishesMidTransfer(t *testing.T) {
 		t.Errorf("receiver delivered a partial message of %d bytes", len(g.data))
 	default:
 	}
+	if n, p := bConn.reasm.Buffered(), bConn.reasm.Pending(); n != 0 || p != 0 {
+		t.Errorf("receiver still holds %d bytes in %d partial transmissions", n, p)
+	}
 	// A new send to the vanished peer finds no target.
 	if err := send.Send(testCtx(t), "x", &SendOptions{Targets: []string{b.id}}); err != nil {
 		t.Errorf("Send to departed peer = %v", err)
@@ -430,5 +437,28 @@ func TestReceiveCallbacksLatestWins(t *testing.T) {
 	case <-first:
 		t.Error("replaced callback was called")
 	default:
+	}
+}
+
+func TestReceiveLimits(t *testing.T) {
+	a := newMember(t)
+	b := &member{id: ids.New(ids.SelfIDLen), log: &logSink{}}
+	b.room = New(Options{SelfID: b.id, Logger: slog.New(b.log), Limits: transfer.Limits{MaxMessage: 100_000}})
+	t.Cleanup(func() { _ = b.room.Leave() })
+	link(t, a, b)
+	send, _ := a.room.MakeAction("file")
+	_, in := collect(t, b, "file")
+	ctx := testCtx(t)
+	if err := send.Send(ctx, make([]byte, 300_000), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := send.Send(ctx, []byte("small"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if g := recv(t, in, "message"); string(g.data) != "small" {
+		t.Fatalf("got %d bytes, want the small message only", len(g.data))
+	}
+	if !b.log.has("dropped transmission") {
+		t.Error("oversized transmission not logged")
 	}
 }
