@@ -217,7 +217,7 @@ function setUpRoom() {
   getFile((data, peerId, meta) => {
     const row = incoming[peerId]
     delete incoming[peerId]
-    if (!(data instanceof ArrayBuffer)) {
+    if (!(data instanceof ArrayBuffer || ArrayBuffer.isView(data))) {
       row?.finish('not a file')
       return
     }
@@ -394,6 +394,9 @@ function toggleMute() {
   const [from, to] = muted ? [silentTrack, micTrack] : [micTrack, silentTrack]
   room.replaceTrack(from, to, selfStream)
   muted = !muted
+  // Also silence the microphone itself, so a newcomer who gets the stream
+  // before its replaceTrack hears nothing either.
+  micTrack.enabled = !muted
   $('mute').textContent = muted ? 'Unmute' : 'Mute'
   $('mute').setAttribute('aria-pressed', muted)
   tiles.self?.classList.toggle('muted', muted)

@@ -93,7 +93,9 @@ func TestDemo(t *testing.T) {
 	p2.WaitFor(t, `!document.querySelector('#videos figure[data-peer=`+jsString(p1.id)+`]')`, peerTimeout)
 	p1.WaitFor(t, `!document.querySelector('#videos figure[data-peer=self]') && !document.getElementById('camera').disabled`, peerTimeout)
 
-	// A third peer.
+	// A third peer, while p2's camera is on but muted.
+	p2.click("mute")
+	p2.WaitFor(t, sendsMic+`.every(s => s === 'other')`, peerTimeout)
 	p3 := openDemo(t, b, base, "demo-test", "torrent")
 	p1.waitPeers(p2, p3)
 	p2.waitPeers(p1, p3)
@@ -101,8 +103,12 @@ func TestDemo(t *testing.T) {
 	p3.say("three joins the party")
 	p1.waitChat(p3, "three joins the party")
 	p2.waitChat(p3, "three joins the party")
-	// p2's camera is still on: the newcomer gets its stream.
+	// The newcomer gets p2's stream, with the silent track for the muted
+	// microphone; unmuting sends the microphone to both.
 	waitVideosPlaying(t, p3, p2.id)
+	p2.WaitFor(t, sendsMic+`.join() === 'other,other'`, peerTimeout)
+	p2.click("mute")
+	p2.WaitFor(t, sendsMic+`.join() === 'mic,mic'`, peerTimeout)
 	p3.viewport(390, 844, true)
 	p3.fullScreenshot("phone-three")
 
@@ -247,21 +253,23 @@ func media(t *testing.T, p1, p2 *demoPage) {
 	waitVideosPlaying(t, p1, p2.id, "self")
 	p2.WaitFor(t, `document.querySelector('#videos figure[data-peer=`+jsString(p1.id)+`] figcaption').textContent.endsWith('· camera')`, peerTimeout)
 
-	// Whether each of p1's connections sends the microphone of its camera
-	// stream, and sends some audio track.
-	const sendsMic = `(() => {
-		const mic = document.querySelector('#videos figure[data-peer=self] video').srcObject.getAudioTracks()[0]
-		return Object.values(posthornDemo.room.getPeers()).map(pc => {
-			const s = pc.getSenders().find(s => s.track?.kind === 'audio')
-			return s ? (s.track.id === mic.id ? 'mic' : 'other') : 'none'
-		})
-	})()`
 	p1.WaitFor(t, sendsMic+`.every(s => s === 'mic')`, peerTimeout)
 	p1.click("mute")
 	p1.WaitFor(t, sendsMic+`.every(s => s === 'other') && document.getElementById('mute').textContent === 'Unmute'`, peerTimeout)
 	p1.click("mute")
 	p1.WaitFor(t, sendsMic+`.every(s => s === 'mic') && document.getElementById('mute').textContent === 'Mute'`, peerTimeout)
 }
+
+// sendsMic is a JS expression: for each of the page's connections, whether
+// it sends the microphone of the camera stream ('mic'), another audio track
+// ('other') or none ('none').
+const sendsMic = `(() => {
+	const mic = document.querySelector('#videos figure[data-peer=self] video').srcObject.getAudioTracks()[0]
+	return Object.values(posthornDemo.room.getPeers()).map(pc => {
+		const s = pc.getSenders().find(s => s.track?.kind === 'audio')
+		return s ? (s.track.id === mic.id ? 'mic' : 'other') : 'none'
+	})
+})()`
 
 // waitVideosPlaying waits until the page plays the video tiles of the given
 // peers ("self" for its own camera): frames decoded and time advancing.
