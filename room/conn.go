@@ -20,7 +20,7 @@ type conn struct {
 	// connection's data callback touches it (callbacks run in order).
 	reasm *transfer.Reassembler
 
-	// ctrl is the ordered queue of internal chunks (signals, pongs) waiting
+	// queue is the ordered queue of internal chunks (signals, pongs) waiting
 	// to be sent; a goroutine drains it while it is non-empty.
 	qmu      sync.Mutex
 	queue    [][]byte

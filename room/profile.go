@@ -33,8 +33,3 @@ var Profile018 = Profile{
 	// next track event. room.js makeAction('__7r4ck__').
 	Track: "__7r4ck__",
 }
-
-// internalNames lists the profile's internal action names.
-func (p *Profile) internalNames() []string {
-	return []string{p.Ping, p.Pong, p.Signal, p.Stream, p.Track}
-}
