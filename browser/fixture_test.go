@@ -172,3 +172,5 @@ func waitPeers(t testing.TB, p *browsertest.Page, ids ...string) {
 	js, _ := json.Marshal(ids)
 	p.WaitFor(t, fmt.Sprintf("%s.every(id => peers.has(id))", js), 0)
 }
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
