@@ -16,9 +16,10 @@ type negotiation struct {
 	batched       bool // a needsNegotiation is already scheduled
 	first         bool // the non-initiator discards its first request
 
-	iceComplete  bool     // gathering finished or timed out; never reset
-	iceTimer     bool     // the iceCompleteTimeout is running
-	waitingLocal []func() // local descriptions waiting for iceComplete
+	iceComplete  bool          // gathering finished or timed out; never reset
+	iceTimer     bool          // the iceCompleteTimeout is running
+	iceTimeout   time.Duration // iceCompleteTimeout (shortened only by tests)
+	waitingLocal []func()      // local descriptions waiting for iceComplete
 
 	pendingCandidates []webrtc.ICECandidateInit // until a remote description exists
 
@@ -144,8 +145,13 @@ func (p *Peer) addTransceiver(kind string) {
 		p.destroy(fmt.Errorf("%w: add transceiver: invalid kind %q", ErrNegotiation, kind))
 		return
 	}
+	// Recvonly, not simple-peer's sendrecv: pion gives a sendrecv transceiver
+	// a placeholder track with a random stream id, which the browser reports
+	// as a remote stream nobody sent (a phantom onPeerStream); the browser's
+	// trackless sendrecv transceiver announces no stream. A later AddTrack
+	// of that kind reuses this transceiver and makes it sendrecv.
 	if _, err := p.pc.AddTransceiverFromKind(k, webrtc.RTPTransceiverInit{
-		Direction: webrtc.RTPTransceiverDirectionSendrecv,
+		Direction: webrtc.RTPTransceiverDirectionRecvonly,
 	}); err != nil {
 		p.destroy(fmt.Errorf("%w: add transceiver: %v", ErrNegotiation, err))
 		return
@@ -233,7 +239,7 @@ func (p *Peer) onLocalCandidate(c *webrtc.ICECandidateInit) {
 	}
 	if c != nil && !p.neg.iceTimer {
 		p.neg.iceTimer = true
-		time.AfterFunc(iceCompleteTimeout, func() {
+		time.AfterFunc(p.neg.iceTimeout, func() {
 			p.ops.push(func() {
 				if !p.neg.iceComplete && !p.isDestroyed() {
 					p.log.Debug("peer: ice gathering timed out; sending what we have")

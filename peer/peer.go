@@ -92,6 +92,7 @@ func newBare(cfg Config) *Peer {
 	}
 	p.data.size = func(b []byte) int { return len(b) }
 	p.neg.first = true
+	p.neg.iceTimeout = iceCompleteTimeout
 	p.media.init()
 	return p
 }
