@@ -110,6 +110,8 @@ $('join').addEventListener('submit', async e => {
   // A shareable address for this room (the password stays out of it).
   history.replaceState(null, '', `?${new URLSearchParams({room: roomName, strategy})}`)
   window.posthornDemo = {room, selfId, strategy, getRelaySockets: mod.getRelaySockets}
+  showRelays(mod.getRelaySockets)
+  setInterval(showRelays, 1000, mod.getRelaySockets)
 })
 
 $('leave').addEventListener('click', () => {
@@ -118,6 +120,18 @@ $('leave').addEventListener('click', () => {
 })
 // Leave on reload or close, so peers see us go at once.
 addEventListener('pagehide', () => room?.leave())
+
+// showRelays shows how many relay sockets are open (readyState 1), or that
+// they are still connecting (0).
+function showRelays(getRelaySockets) {
+  const all = Object.values(getRelaySockets() ?? {})
+  const open = all.filter(s => s?.readyState === 1).length
+  const connecting = !open && all.some(s => s?.readyState === 0)
+  $('relays').textContent = connecting
+    ? 'connecting to relays…'
+    : `${open}/${all.length} relay${all.length === 1 ? '' : 's'} connected`
+  $('relays').classList.toggle('warn', !open && !connecting)
+}
 
 function setUpRoom() {
   const [sendChat, getChat] = room.makeAction('chat')

@@ -48,6 +48,9 @@ func TestDemo(t *testing.T) {
 	p1.waitPeers(p2)
 	p2.waitPeers(p1)
 
+	// The relay socket is open (getRelaySockets).
+	p1.WaitFor(t, `document.getElementById('relays').textContent === '1/1 relay connected'`, peerTimeout)
+
 	// Ping times appear in the peer list.
 	p1.WaitFor(t, `/^\d+ ms$/.test(document.querySelector('#peers li[data-peer] .ping').textContent)`, peerTimeout)
 
@@ -106,6 +109,7 @@ func TestDemo(t *testing.T) {
 	// The newcomer gets p2's stream, with the silent track for the muted
 	// microphone; unmuting sends the microphone to both.
 	waitVideosPlaying(t, p3, p2.id)
+	p3.WaitFor(t, `document.getElementById('relays').textContent === '1/1 relay connected'`, peerTimeout)
 	p2.WaitFor(t, sendsMic+`.join() === 'other,other'`, peerTimeout)
 	p2.click("mute")
 	p2.WaitFor(t, sendsMic+`.join() === 'mic,mic'`, peerTimeout)
@@ -135,6 +139,14 @@ func TestDemo(t *testing.T) {
 	p1.say("welcome back")
 	p2.waitChat(p1, "welcome back")
 	p1.fullScreenshot("after-reload")
+
+	// Leave: the others see p3 go; p3 is back at the join form.
+	p3.click("leave")
+	p3.WaitFor(t, `document.readyState === 'complete' && !document.getElementById('join').hidden && !document.body.dataset.joined`, peerTimeout)
+	p1.waitSystem(p3.id, "left")
+	p2.waitSystem(p3.id, "left")
+	p1.waitPeers(p2)
+	p2.waitPeers(p1)
 
 	for _, p := range []*demoPage{p1, p2, p3} {
 		checkNoErrors(t, p)
