@@ -61,6 +61,9 @@ func mediaTo(t *testing.T, from streamSender, to streamReceiver) stream {
 	if !reflect.DeepEqual(got.Kinds, kinds) {
 		t.Errorf("stream from %s: track kinds %v, want %v", from.Name(), got.Kinds, kinds)
 	}
+	if t.Failed() {
+		t.Logf("all streams %s received: %+v", to.Name(), to.Streams(t))
+	}
 	return got
 }
 

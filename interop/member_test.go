@@ -35,6 +35,8 @@ type stream struct {
 	ID    string          `json:"id"`
 	Meta  json.RawMessage `json:"meta"`
 	Kinds []string        `json:"kinds"`
+	// StreamID is the MediaStream id (the SDP msid's stream part).
+	StreamID string `json:"streamId"`
 }
 
 // member is one peer of a room under test, whatever it runs on: a JS page

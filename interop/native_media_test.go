@@ -57,7 +57,7 @@ func (m *nativeMember) Streams(testing.TB) []stream {
 			kinds = append(kinds, tr.Kind())
 		}
 		slices.Sort(kinds)
-		out = append(out, stream{ID: ns.id, Meta: ns.meta, Kinds: kinds})
+		out = append(out, stream{ID: ns.id, Meta: ns.meta, Kinds: kinds, StreamID: ns.s.ID()})
 	}
 	return out
 }

@@ -78,7 +78,7 @@ func (m *pageMember) RecvProgress(t testing.TB) []progress {
 }
 
 func (m *pageMember) Streams(t testing.TB) []stream {
-	return browsertest.EvalAs[[]stream](t, m.page, "H.streams.map(({id, meta, stream}) => ({id, meta, kinds: stream.getTracks().map(t => t.kind).sort()}))")
+	return browsertest.EvalAs[[]stream](t, m.page, "H.streams.map(({id, meta, stream}) => ({id, meta, streamId: stream.id, kinds: stream.getTracks().map(t => t.kind).sort()}))")
 }
 
 func (m *pageMember) Ping(t testing.TB, id string) {

@@ -1,0 +1,160 @@
+//go:build !js
+
+package interop
+
+import (
+	"testing"
+
+	"github.com/posthorn/posthorn/internal/browsertest"
+)
+
+// env is what every test of the suite shares: one browser, the site with
+// the bundles and harness.
+type env struct {
+	b *browsertest.Browser
+	s *browsertest.Server
+}
+
+func newEnv(t *testing.T) env {
+	b := browsertest.Launch(t)
+	return env{b: b, s: site(t)}
+}
+
+// js joins with a fresh page of real Trystero's k strategy.
+func (e env) js(k kit) joinFunc {
+	return func(t *testing.T, name string, cfg joinConfig) member {
+		return joinPage(t, e.b, e.s, "js-"+name, k.jsLib, cfg)
+	}
+}
+
+// wasm joins with a fresh page of posthorn's wasm build of k.
+func (e env) wasm(k kit) joinFunc {
+	return func(t *testing.T, name string, cfg joinConfig) member {
+		return joinPage(t, e.b, e.s, "wasm-"+name, posthornLib(t, k.name), cfg)
+	}
+}
+
+// native joins with a fresh native instance of k.
+func native(k kit) joinFunc {
+	return func(t *testing.T, name string, cfg joinConfig) member {
+		return joinNative(t, "native-"+name, cfg, k.native)
+	}
+}
+
+// pairBoth runs the pair scenario with kind y joining second, then first.
+func pairBoth(t *testing.T, k kit, x, y joinFunc, xName, yName string) {
+	relays := []string{k.relay(t)}
+	t.Run(yName+"-joins-second", func(t *testing.T) {
+		cfg := joinConfig{AppID: appID, Relays: relays, Room: "second"}
+		a := x(t, "1", cfg)
+		b := y(t, "2", cfg)
+		pair(t, a, b)
+	})
+	t.Run(yName+"-joins-first", func(t *testing.T) {
+		cfg := joinConfig{AppID: appID, Relays: relays, Room: "first"}
+		b := y(t, "1", cfg)
+		a := x(t, "2", cfg)
+		pair(t, b, a)
+	})
+}
+
+// TestJSJS: two pages of real Trystero through posthorn's relays. It proves
+// the harness and the relays before any posthorn peer takes part.
+func TestJSJS(t *testing.T) {
+	e := newEnv(t)
+	forKits(t, func(t *testing.T, k kit) {
+		cfg := joinConfig{AppID: appID, Relays: []string{k.relay(t)}, Room: "js-js"}
+		a := e.js(k)(t, "1", cfg)
+		b := e.js(k)(t, "2", cfg)
+		pair(t, a, b)
+	})
+}
+
+// TestJSNative: real Trystero and a native posthorn peer, in both join
+// orders (so both take the offering and the answering role).
+func TestJSNative(t *testing.T) {
+	e := newEnv(t)
+	forKits(t, func(t *testing.T, k kit) { pairBoth(t, k, e.js(k), native(k), "js", "native") })
+}
+
+// TestJSWasm: real Trystero and posthorn's wasm build, each in its own
+// page, in both join orders.
+func TestJSWasm(t *testing.T) {
+	e := newEnv(t)
+	forKits(t, func(t *testing.T, k kit) { pairBoth(t, k, e.js(k), e.wasm(k), "js", "wasm") })
+}
+
+// TestPasswords: same and different passwords between every pairing and
+// in both join orders.
+func TestPasswords(t *testing.T) {
+	e := newEnv(t)
+	forKits(t, func(t *testing.T, k kit) {
+		relays := []string{k.relay(t)}
+		t.Run("js-js", func(t *testing.T) { passwords(t, relays, e.js(k), e.js(k), !k.jsPasswordBroken) })
+		t.Run("js-native", func(t *testing.T) { passwords(t, relays, e.js(k), native(k), true) })
+		t.Run("native-js", func(t *testing.T) { passwords(t, relays, native(k), e.js(k), true) })
+		t.Run("js-wasm", func(t *testing.T) { passwords(t, relays, e.js(k), e.wasm(k), true) })
+		t.Run("wasm-js", func(t *testing.T) { passwords(t, relays, e.wasm(k), e.js(k), true) })
+	})
+}
+
+// TestMedia: streams with metadata both ways between real Trystero and
+// each posthorn side; browser-sent video must play, native-received media
+// must carry RTP.
+func TestMedia(t *testing.T) {
+	e := newEnv(t)
+	forKits(t, func(t *testing.T, k kit) {
+		relays := []string{k.relay(t)}
+		t.Run("js-js", func(t *testing.T) {
+			cfg := joinConfig{AppID: appID, Relays: relays, Room: "media-js-js"}
+			a := e.js(k)(t, "1", cfg).(*pageMember)
+			b := e.js(k)(t, "2", cfg).(*pageMember)
+			waitJoined(t, a, b.ID())
+			waitJoined(t, b, a.ID())
+			mediaTo(t, a, b)
+			playsVideo(t, b)
+			mediaTo(t, b, a)
+			playsVideo(t, a)
+		})
+		t.Run("js-wasm", func(t *testing.T) {
+			cfg := joinConfig{AppID: appID, Relays: relays, Room: "media-js-wasm"}
+			a := e.js(k)(t, "1", cfg).(*pageMember)
+			b := e.wasm(k)(t, "2", cfg).(*pageMember)
+			waitJoined(t, a, b.ID())
+			waitJoined(t, b, a.ID())
+			t.Run("js→wasm", func(t *testing.T) {
+				mediaTo(t, a, b)
+				playsVideo(t, b)
+			})
+			t.Run("wasm→js", func(t *testing.T) {
+				mediaTo(t, b, a)
+				playsVideo(t, a)
+			})
+		})
+		t.Run("js-native", func(t *testing.T) {
+			cfg := joinConfig{AppID: appID, Relays: relays, Room: "media-js-native"}
+			a := e.js(k)(t, "1", cfg).(*pageMember)
+			b := native(k)(t, "2", cfg).(*nativeMember)
+			waitJoined(t, a, b.ID())
+			waitJoined(t, b, a.ID())
+			t.Run("js→native", func(t *testing.T) {
+				mediaTo(t, a, b)
+				eventually(t, "RTP from the page at the native peer", func() bool { return b.RTPPackets(a.ID()) > 0 })
+			})
+			t.Run("native→js", func(t *testing.T) { mediaTo(t, b, a) })
+		})
+	})
+}
+
+// TestTrio: real Trystero, posthorn's wasm build and a native peer in one
+// room.
+func TestTrio(t *testing.T) {
+	e := newEnv(t)
+	forKits(t, func(t *testing.T, k kit) {
+		cfg := joinConfig{AppID: appID, Relays: []string{k.relay(t)}, Room: "trio"}
+		a := e.js(k)(t, "1", cfg)
+		b := e.wasm(k)(t, "2", cfg)
+		c := native(k)(t, "3", cfg)
+		trio(t, [3]member{a, b, c})
+	})
+}
