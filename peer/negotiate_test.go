@@ -45,14 +45,20 @@ func TestLocalCandidateHandling(t *testing.T) {
 					t.Fatal("local description never sent")
 				}
 			}
-			done := make(chan struct{})
-			p.ops.push(func() { close(done) })
-			<-done
-			if len(sigs) != tt.wantSignals {
-				t.Fatalf("%d candidate signals, want %d", len(sigs), tt.wantSignals)
+			// a sentinel through the same FIFO marks the end of what was emitted
+			p.ops.push(func() { p.emit(Signal{Type: "sentinel"}) })
+			var got []Signal
+			for s := range sigs {
+				if s.Type == "sentinel" {
+					break
+				}
+				got = append(got, s)
 			}
-			for range tt.wantSignals {
-				if s := <-sigs; s.Type != TypeCandidate || s.Candidate != cand {
+			if len(got) != tt.wantSignals {
+				t.Fatalf("%d candidate signals, want %d", len(got), tt.wantSignals)
+			}
+			for _, s := range got {
+				if s.Type != TypeCandidate || s.Candidate != cand {
 					t.Fatalf("signal %+v", s)
 				}
 			}
@@ -71,10 +77,22 @@ func TestNonInitiatorNegotiateQueues(t *testing.T) {
 		p.ops.push(func() { f(); close(done) })
 		<-done
 	}
+	// flush waits until every signal emitted so far has been delivered
+	flush := func() []Signal {
+		step(func() { p.emit(Signal{Type: "sentinel"}) })
+		var got []Signal
+		for s := range sigs {
+			if s.Type == "sentinel" {
+				return got
+			}
+			got = append(got, s)
+		}
+		return got
+	}
 	step(p.needsNegotiation) // the constructor's request: discarded
 	step(func() {})
-	if len(sigs) != 0 {
-		t.Fatal("first non-initiator negotiation was not discarded")
+	if got := flush(); len(got) != 0 {
+		t.Fatalf("first non-initiator negotiation was not discarded: %+v", got)
 	}
 	step(p.needsNegotiation)
 	step(func() {})
@@ -83,7 +101,9 @@ func TestNonInitiatorNegotiateQueues(t *testing.T) {
 	}
 	step(p.needsNegotiation) // while negotiating: queued, nothing sent
 	step(func() {})
-	if len(sigs) != 0 || !p.neg.queued {
+	var queued bool
+	step(func() { queued = p.neg.queued })
+	if got := flush(); len(got) != 0 || !queued {
 		t.Fatal("request while negotiating was not queued")
 	}
 	step(func() { p.addTransceiver("audio") })
