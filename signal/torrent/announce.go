@@ -72,7 +72,7 @@ func (ss *session) announceAll() {
 	}
 	ss.round++
 	round := ss.round
-	ss.sentTo = map[*socket.Socket]bool{}
+	ss.sentTo = map[*socket.Socket]int{}
 	ss.mu.Unlock()
 	for _, p := range stale {
 		_ = p.Close()
@@ -93,7 +93,7 @@ func (ss *session) announceAll() {
 // round; sending earlier only shortens the time to meet.)
 func (ss *session) onOpen(sock *socket.Socket) {
 	ss.mu.Lock()
-	delete(ss.sentTo, sock)
+	ss.opens[sock]++
 	round := ss.round
 	ss.mu.Unlock()
 	if ss.waitRound(round) {
@@ -124,10 +124,13 @@ func (ss *session) waitRound(round int) bool {
 	return ss.round == round && !ss.left
 }
 
-// announce sends round's unanswered, ready offers to sock once.
+// announce sends round's unanswered, ready offers to sock, once per
+// connection of sock. A socket whose open onOpen has not seen yet is left
+// to onOpen.
 func (ss *session) announce(sock *socket.Socket, round int) {
 	ss.mu.Lock()
-	if ss.left || ss.round != round || ss.sentTo[sock] || sock.State() != socket.Open {
+	conn := ss.opens[sock]
+	if ss.left || ss.round != round || conn == 0 || ss.sentTo[sock] == conn || sock.State() != socket.Open {
 		ss.mu.Unlock()
 		return
 	}
@@ -137,7 +140,7 @@ func (ss *session) announce(sock *socket.Socket, round int) {
 			offers = append(offers, offerEntry{OfferID: o.id, Offer: sdpObject{Type: peer.TypeOffer, SDP: o.sdp}})
 		}
 	}
-	ss.sentTo[sock] = true
+	ss.sentTo[sock] = conn
 	ss.mu.Unlock()
 
 	msg, err := encodeAnnounce(ss.infoHash, ss.s.selfID, offers)
@@ -147,7 +150,7 @@ func (ss *session) announce(sock *socket.Socket, round int) {
 	if err != nil {
 		ss.log.Debug("torrent: announce not sent", "tracker", sock.URL(), "err", err)
 		ss.mu.Lock()
-		if ss.round == round {
+		if ss.round == round && ss.sentTo[sock] == conn {
 			delete(ss.sentTo, sock) // the next open retries
 		}
 		ss.mu.Unlock()

@@ -86,6 +86,23 @@ next:
 	return false
 }
 
+// count reports how many logged lines contain every part.
+func (s *logSink) count(parts ...string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+next:
+	for _, l := range s.lines {
+		for _, p := range parts {
+			if !strings.Contains(l, p) {
+				continue next
+			}
+		}
+		n++
+	}
+	return n
+}
+
 // testTracker is a Go tracker on a fixed loopback port that can be killed
 // and restarted on the same port.
 type testTracker struct {

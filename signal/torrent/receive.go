@@ -77,6 +77,7 @@ func (ss *session) onOffer(sock *socket.Socket, m *trackerMsg) {
 	ss.mu.Lock()
 	if ss.left || ss.connected[m.PeerID] > 0 || ss.handled[m.OfferID] {
 		ss.mu.Unlock()
+		ss.log.Debug("torrent: offer ignored (already connected or handled)", "peer", m.PeerID, "offer_id", m.OfferID)
 		return
 	}
 	ss.handled[m.OfferID] = true
@@ -130,7 +131,9 @@ func (ss *session) onOffer(sock *socket.Socket, m *trackerMsg) {
 		if err != nil {
 			ss.log.Warn("torrent: answer not sent", "peer", to, "tracker", sock.URL(), "err", err)
 			_ = p.Close()
+			return
 		}
+		ss.log.Debug("torrent: answer sent", "peer", to, "offer_id", offerID, "tracker", sock.URL())
 	})
 	p.OnConnect(func() { ss.onConnect(a) })
 	go ss.watch(a)

@@ -35,7 +35,10 @@ type session struct {
 	handled   map[string]bool
 	connected map[string]int // live connections per remote peer id
 	attempts  map[*peer.Peer]*attempt
-	sentTo    map[*socket.Socket]bool // sockets that got this round
+	// opens counts each socket's (re)connections as seen by onOpen; sentTo
+	// holds the connection number that got the current round, so a round is
+	// sent once per connection.
+	opens, sentTo map[*socket.Socket]int
 }
 
 // attempt is one peer connection this session created that has not closed.
@@ -48,7 +51,7 @@ type attempt struct {
 	connected  bool
 }
 
-func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) *room.Room {
+func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) *session {
 	log := cfg.Logger
 	if log == nil {
 		log = s.log
@@ -63,7 +66,8 @@ func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) *room.R
 		handled:   map[string]bool{},
 		connected: map[string]int{},
 		attempts:  map[*peer.Peer]*attempt{},
-		sentTo:    map[*socket.Socket]bool{},
+		opens:     map[*socket.Socket]int{},
+		sentTo:    map[*socket.Socket]int{},
 	}
 	ss.log = log.With("strategy", "torrent", "room", roomID, "info_hash", ss.infoHash, "self", s.selfID)
 	if cfg.Password != "" {
@@ -83,7 +87,7 @@ func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) *room.R
 	for _, sock := range ss.sockets {
 		sock.OnOpen(ss.infoHash, func() { ss.onOpen(sock) })
 	}
-	return ss.room
+	return ss
 }
 
 // tick is the announce timer (setInterval(announceAll, announceSecs)).

@@ -110,7 +110,7 @@ func (s *Strategy) JoinRoom(ctx context.Context, cfg signal.Config, roomID strin
 		return nil, err
 	}
 	return s.rooms.Join(cfg, roomID, func(forget func()) (*room.Room, error) {
-		return s.join(cfg, roomID, forget), nil
+		return s.join(cfg, roomID, forget).room, nil
 	})
 }
 

@@ -1,0 +1,88 @@
+package torrent
+
+import (
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/posthorn/posthorn/internal/testutil"
+	"github.com/posthorn/posthorn/signal"
+)
+
+func TestAdoptInterval(t *testing.T) {
+	ss := &session{s: &Strategy{maxAnnounce: defaultMaxAnnounceInterval}, every: defaultAnnounceInterval, log: slog.New(slog.DiscardHandler)}
+	ss.timer = time.AfterFunc(time.Hour, func() {})
+	defer ss.timer.Stop()
+	// Applied in order: only 33 < interval ≤ 120 and only increases (§7.1).
+	for _, tt := range []struct {
+		secs float64
+		want time.Duration
+	}{
+		{20, 33 * time.Second},
+		{33, 33 * time.Second},
+		{121, 33 * time.Second},
+		{60, 60 * time.Second},
+		{45, 60 * time.Second},
+		{120, 120 * time.Second},
+		{600, 120 * time.Second},
+	} {
+		ss.adoptInterval(tt.secs)
+		if ss.every != tt.want {
+			t.Fatalf("after interval %v: period %v, want %v", tt.secs, ss.every, tt.want)
+		}
+	}
+}
+
+// TestNewRoundReplacesPool checks that each announce destroys the unanswered
+// offers of the previous round and builds a fresh pool of 10 (§7.1), and that
+// leaving destroys the rest.
+func TestNewRoundReplacesPool(t *testing.T) {
+	testutil.RequireNetns(t)
+	trk := startTracker(t)
+	s := New(Options{SelfID: "ROUNDTEST00000000001", Logger: slog.New(slog.DiscardHandler)})
+	t.Cleanup(s.Close)
+	ss := s.join(signal.Config{AppID: "a", RTCConfig: &webrtc.Configuration{}, RelayURLs: []string{trk.url()}}, "r", func() {})
+	ss.mu.Lock()
+	first := append([]*offer(nil), ss.pool...)
+	ss.mu.Unlock()
+	if len(first) != offerPoolSize {
+		t.Fatalf("pool of %d", len(first))
+	}
+	ss.announceAll()
+	ss.mu.Lock()
+	second := append([]*offer(nil), ss.pool...)
+	round := ss.round
+	ss.mu.Unlock()
+	if len(second) != offerPoolSize || round != 2 {
+		t.Fatalf("pool of %d in round %d", len(second), round)
+	}
+	ids := map[string]bool{}
+	for _, o := range first {
+		ids[o.id] = true
+		select {
+		case <-o.att.p.Done():
+		case <-time.After(waitTimeout):
+			t.Fatal("an unanswered offer of the previous round survived")
+		}
+	}
+	for _, o := range second {
+		if ids[o.id] {
+			t.Fatalf("offer id %s reused", o.id)
+		}
+	}
+	if err := ss.room.Leave(); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range second {
+		select {
+		case <-o.att.p.Done():
+		case <-time.After(waitTimeout):
+			t.Fatal("leave left an offer alive")
+		}
+	}
+	if ss.timer.Stop() {
+		t.Fatal("announce timer still running after leave")
+	}
+}
