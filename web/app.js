@@ -65,7 +65,10 @@ const peerRows = {} // peerId → <li>
 const pingTimers = {} // peerId → interval id
 const cursors = {} // peerId → cursor element
 const tiles = {} // 'self' or peerId → video <figure>
-const incoming = {} // peerId → receiving transfer row
+// Receiving transfer rows by peer and file, so one peer's concurrent
+// files keep their own rows.
+const incoming = new Map()
+const incomingKey = (peerId, m) => JSON.stringify([peerId, m.name, m.type, m.size ?? null])
 
 // Local media: the camera stream, its microphone track, and a silent track
 // that replaces the microphone while muted.
@@ -194,9 +197,9 @@ function setUpRoom() {
   // Files: the File itself (a Blob) with {name, type, size} metadata;
   // progress on both sides, a download link on the receiver.
   $('file-input').addEventListener('change', e => {
-    const file = e.target.files[0]
+    const files = [...e.target.files]
     e.target.value = ''
-    if (file) offerFile(file)
+    for (const file of files) offerFile(file)
   })
   const drop = $('files-card')
   drop.addEventListener('dragover', e => {
@@ -224,18 +227,20 @@ function setUpRoom() {
   onFileProgress((pct, peerId, meta) => {
     if (!peerRows[peerId]) return
     const m = fileMeta(meta)
-    let row = incoming[peerId]
-    if (!row) row = incoming[peerId] = transferRow('in', `Receiving ${m.name} from ${short(peerId)}`, m, [peerId])
+    const key = incomingKey(peerId, m)
+    let row = incoming.get(key)
+    if (!row) incoming.set(key, (row = transferRow('in', `Receiving ${m.name} from ${short(peerId)}`, m, [peerId])))
     row.update(peerId, pct)
   })
   getFile((data, peerId, meta) => {
-    const row = incoming[peerId]
-    delete incoming[peerId]
+    const m = fileMeta(meta)
+    const key = incomingKey(peerId, m)
+    const row = incoming.get(key)
+    incoming.delete(key)
     if (!(data instanceof ArrayBuffer || ArrayBuffer.isView(data))) {
       row?.finish('not a file')
       return
     }
-    const m = fileMeta(meta)
     const r = row ?? transferRow('in', `Received ${m.name} from ${short(peerId)}`, {...m, size: data.byteLength}, [peerId])
     r.update(peerId, 1)
     r.finish('received')
@@ -284,8 +289,9 @@ function removePeer(peerId) {
   peerRows[peerId]?.remove()
   cursors[peerId]?.remove()
   tiles[peerId]?.remove()
-  incoming[peerId]?.finish('interrupted')
-  for (const m of [pingTimers, peerRows, cursors, tiles, incoming]) delete m[peerId]
+  for (const [key, row] of incoming)
+    if (JSON.parse(key)[0] === peerId) row.finish('interrupted'), incoming.delete(key)
+  for (const m of [pingTimers, peerRows, cursors, tiles]) delete m[peerId]
   if (!Object.keys(peerRows).length) $('peers').innerHTML = `<li class="empty">${waitingText}</li>`
   updateCount()
 }

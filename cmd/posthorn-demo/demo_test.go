@@ -72,7 +72,7 @@ func TestDemo(t *testing.T) {
 		return c && !c.hidden && Math.abs(parseFloat(c.style.left) - 30) < 5
 	})()`, peerTimeout)
 
-	sendFile(t, p1, p2)
+	sendFiles(t, p1, p2)
 	media(t, p1, p2)
 
 	// The screenshot for the README: p2 with a received file, chat, p1's
@@ -201,57 +201,71 @@ func TestDemoPassword(t *testing.T) {
 	}
 }
 
-// sendFile sends a random 3 MiB file from one page to the other through the
-// file input and checks name, size, progress on both sides and the bytes
-// behind the receiver's download link.
-func sendFile(t *testing.T, from, to *demoPage) {
+// sendFiles picks two files at once on one page (a random 3 MiB file and a
+// small text file, so their chunks interleave) and checks, on the other,
+// each file's name, type and size, progress on both sides and the bytes
+// behind the download link.
+func sendFiles(t *testing.T, from, to *demoPage) {
 	t.Helper()
-	data := make([]byte, fileSize)
-	rand.Read(data)
-	sum := sha256.Sum256(data)
-	path := filepath.Join(t.TempDir(), "postcard.bin")
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
+	files := []struct {
+		name, meta string
+		size       int
+	}{
+		{"postcard.bin", "application/octet-stream · 3.0 MiB", fileSize},
+		{"note.txt", "text/plain · 40.0 KiB", 40 << 10},
 	}
-	from.setFile(path)
+	dir := t.TempDir()
+	var paths []string
+	sums := map[string]string{}
+	for _, f := range files {
+		data := make([]byte, f.size)
+		rand.Read(data)
+		sum := sha256.Sum256(data)
+		sums[f.name] = hex.EncodeToString(sum[:])
+		paths = append(paths, filepath.Join(dir, f.name))
+		if err := os.WriteFile(paths[len(paths)-1], data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	from.setFiles(paths...)
 
-	to.WaitFor(t, `document.querySelector('#transfers li.in a.download')`, peerTimeout)
-	var got struct {
-		Name, Title, Meta, Hash string
-		Progress                []float64
-	}
-	to.Eval(t, `(async () => {
-		const li = document.querySelector('#transfers li.in'), a = li.querySelector('a.download')
-		const buf = await (await fetch(a.href)).arrayBuffer()
-		const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', buf))]
-			.map(b => b.toString(16).padStart(2, '0')).join('')
-		return {Name: a.download, Title: li.querySelector('.title').textContent, Meta: li.querySelector('.meta').textContent, Hash: hash,
-			Progress: [...li.querySelectorAll('progress')].map(p => p.value)}
-	})()`, &got)
-	if got.Hash != hex.EncodeToString(sum[:]) {
-		t.Errorf("received file hashes to %s, sent %x", got.Hash, sum)
-	}
-	// "Receiving" (not "Received") means progress events with the metadata
-	// came before the data.
-	want := fmt.Sprintf("Receiving postcard.bin from %s — received", from.id[:6])
-	if got.Name != "postcard.bin" || got.Title != want || got.Meta != "application/octet-stream · 3.0 MiB" || !slices.Equal(got.Progress, []float64{1}) {
-		t.Errorf("receiver shows %+v, want name postcard.bin, title %q, meta of 3.0 MiB, progress [1]", got, want)
-	}
-
-	from.WaitFor(t, `document.querySelector('#transfers li.out')?.dataset.state === 'sent'`, peerTimeout)
-	var sent struct {
-		Title, Meta string
-		Progress    []float64
-		Peers       []string
-	}
-	from.Eval(t, `(() => {
-		const li = document.querySelector('#transfers li.out')
-		return {Title: li.querySelector('.title').textContent, Meta: li.querySelector('.meta').textContent,
+	to.WaitFor(t, fmt.Sprintf(`document.querySelectorAll('#transfers li.in a.download').length === %d`, len(files)), peerTimeout)
+	from.WaitFor(t, fmt.Sprintf(`[...document.querySelectorAll('#transfers li.out')].filter(li => li.dataset.state === 'sent').length === %d`, len(files)), peerTimeout)
+	for _, f := range files {
+		var got, sent struct {
+			Title, Meta, Hash string
+			Progress          []float64
+			Peers             []string
+		}
+		// The row whose download link or title names the file.
+		row := func(dir string) string {
+			return `[...document.querySelectorAll('#transfers li.` + dir + `')].find(li => li.querySelector('.title').textContent.startsWith(` +
+				jsString(map[string]string{"in": "Receiving ", "out": "Sending "}[dir]+f.name+" ") + `))`
+		}
+		const fields = `Title: li.querySelector('.title').textContent, Meta: li.querySelector('.meta').textContent,
 			Progress: [...li.querySelectorAll('progress')].map(p => p.value),
-			Peers: [...li.querySelectorAll('progress')].map(p => p.dataset.peer)}
-	})()`, &sent)
-	if sent.Title != "Sending postcard.bin — sent" || sent.Meta != got.Meta || !slices.Equal(sent.Progress, []float64{1}) || !slices.Equal(sent.Peers, []string{to.id}) {
-		t.Errorf("sender shows %+v", sent)
+			Peers: [...li.querySelectorAll('progress')].map(p => p.dataset.peer)`
+		to.Eval(t, `(async () => {
+			const li = `+row("in")+`, a = li.querySelector('a.download')
+			const buf = await (await fetch(a.href)).arrayBuffer()
+			const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', buf))]
+				.map(b => b.toString(16).padStart(2, '0')).join('')
+			return {`+fields+`, Hash: a.download === `+jsString(f.name)+` ? hash : 'download named ' + a.download}
+		})()`, &got)
+		if got.Hash != sums[f.name] {
+			t.Errorf("%s: received bytes hash to %s, sent %s", f.name, got.Hash, sums[f.name])
+		}
+		// "Receiving" (not "Received") means progress events with the
+		// metadata came before the data.
+		want := fmt.Sprintf("Receiving %s from %s — received", f.name, from.id[:6])
+		if got.Title != want || got.Meta != f.meta || !slices.Equal(got.Progress, []float64{1}) || !slices.Equal(got.Peers, []string{from.id}) {
+			t.Errorf("%s: receiver shows %+v, want title %q, meta %q, progress [1] from %s", f.name, got, want, f.meta, from.id)
+		}
+		from.Eval(t, `(() => { const li = `+row("out")+`; return {`+fields+`} })()`, &sent)
+		want = "Sending " + f.name + " — sent"
+		if sent.Title != want || sent.Meta != f.meta || !slices.Equal(sent.Progress, []float64{1}) || !slices.Equal(sent.Peers, []string{to.id}) {
+			t.Errorf("%s: sender shows %+v, want title %q, meta %q, progress [1] to %s", f.name, sent, want, f.meta, to.id)
+		}
 	}
 }
 

@@ -169,11 +169,11 @@ func (p *demoPage) moveMouse(fx, fy float64) {
 	}
 }
 
-// setFile puts path on the file input, as picking it in the dialog would
-// (DOM.setFileInputFiles fires the input's change event).
-func (p *demoPage) setFile(path string) {
+// setFiles puts paths on the file input, as picking them in the dialog
+// would (DOM.setFileInputFiles fires the input's change event).
+func (p *demoPage) setFiles(paths ...string) {
 	p.t.Helper()
-	if err := chromedp.Do(p.Context(), chromedp.SetUploadFiles(chromedp.ID("file-input"), []string{path})); err != nil {
+	if err := chromedp.Do(p.Context(), chromedp.SetUploadFiles(chromedp.ID("file-input"), paths)); err != nil {
 		p.t.Fatalf("%s: set file: %v", p.Name, err)
 	}
 }
