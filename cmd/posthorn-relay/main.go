@@ -1,11 +1,12 @@
 // Command posthorn-relay is a self-hostable signalling relay for posthorn and
 // Trystero peers: one process, one port, every service on its own path (see
-// package relay): the WebTorrent tracker at "/" (and "/announce"); the Nostr
-// relay and the MQTT broker are mounted at "/nostr" and "/mqtt" as they land.
+// package relay): the WebTorrent tracker at "/" (and "/announce"), the Nostr
+// relay at "/nostr" and the MQTT-over-WebSocket broker at "/mqtt".
 //
 //	posthorn-relay -addr 127.0.0.1:8000
 //
-// Point a torrent strategy at it with relayUrls: ["ws://127.0.0.1:8000/"].
+// Point the strategies at it with relayUrls: torrent ["ws://127.0.0.1:8000/"],
+// nostr ["ws://127.0.0.1:8000/nostr"], mqtt ["ws://127.0.0.1:8000/mqtt"].
 // Serve it behind a TLS-terminating proxy for wss:// in production.
 package main
 
@@ -62,7 +63,9 @@ func run(addr string, cfg relay.Config, log *slog.Logger) error {
 		srv.Shutdown(sctx)
 	}()
 
-	log.Info("posthorn-relay listening", "tracker", "ws://"+ln.Addr().String()+relay.TrackerPath)
+	base := "ws://" + ln.Addr().String()
+	log.Info("posthorn-relay listening", "tracker", base+relay.TrackerPath,
+		"nostr", base+relay.NostrPath, "mqtt", base+relay.MQTTPath)
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
