@@ -1,0 +1,43 @@
+//go:build !js
+
+package browser
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// BenchmarkTransfer32MiB sends 32 MiB (one binary action message) from one
+// wasm page to another over their data channel and waits for the receiver's
+// callback; run it with scripts/bench-browser.
+func BenchmarkTransfer32MiB(b *testing.B) {
+	const size = 32 << 20
+	e := newEnv(b)
+	p1, p2 := e.page("p1"), e.page("p2")
+	id1, id2 := selfID(b, p1), selfID(b, p2)
+	e.join(p1, "bench", "")
+	e.join(p2, "bench", "")
+	waitPeers(b, p1, id2)
+	waitPeers(b, p2, id1)
+	p2.Eval(b, `(() => {
+  window.gotN = 0
+  room.makeAction('big')[1](d => { if (d.byteLength === `+fmt.Sprint(size)+`) gotN++ })
+  return true
+})()`, nil)
+	p1.Eval(b, `(() => {
+  window.payload = new Uint8Array(`+fmt.Sprint(size)+`).map((_, i) => i & 0xff)
+  window.sendBig = room.makeAction('big')[0]
+  return true
+})()`, nil)
+	b.SetBytes(size)
+	b.ResetTimer()
+	start := time.Now()
+	for i := range b.N {
+		p1.Eval(b, "sendBig(payload).then(() => true)", nil)
+		p2.WaitFor(b, fmt.Sprintf("gotN === %d", i+1), 5*time.Minute)
+	}
+	b.StopTimer()
+	el := time.Since(start)
+	b.ReportMetric(float64(size)*float64(b.N)/el.Seconds()/(1<<20), "MiB/s")
+}
