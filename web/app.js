@@ -123,6 +123,8 @@ $('leave').addEventListener('click', () => {
 })
 // Leave on reload or close, so peers see us go at once.
 addEventListener('pagehide', () => room?.leave())
+// A page restored from the back/forward cache has left its room: start over.
+addEventListener('pageshow', e => e.persisted && room && location.reload())
 
 // showRelays shows how many relay sockets are open (readyState 1), or that
 // they are still connecting (0).

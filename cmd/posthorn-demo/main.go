@@ -6,7 +6,13 @@
 //
 // WebSocket upgrades go to the relay (package relay's paths); every other
 // request is a file: the page from -web, the npm package from -dist under
-// /posthorn/, and demo-config.json, which points the page at this relay.
+// /posthorn/, and demo-config.json, which lists the strategies built and
+// points the page at this relay.
+//
+// TestDemo drives the page in headless Chromium (two and three peers, chat,
+// cursors, files, camera, reload) and makes the README's screenshot:
+//
+//	POSTHORN_DEMO_PNG=$PWD/docs/demo.png scripts/in-netns go test -run 'TestDemo$' ./cmd/posthorn-demo
 package main
 
 import (
