@@ -143,6 +143,7 @@ func TestDemo(t *testing.T) {
 	// Leave: the others see p3 go; p3 is back at the join form.
 	p3.click("leave")
 	p3.WaitFor(t, `document.readyState === 'complete' && !document.getElementById('join').hidden && !document.body.dataset.joined`, peerTimeout)
+	p3.fullScreenshot("phone-join-form")
 	p1.waitSystem(p3.id, "left")
 	p2.waitSystem(p3.id, "left")
 	p1.waitPeers(p2)
