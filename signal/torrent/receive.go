@@ -56,8 +56,8 @@ func (ss *session) onMessage(sock *socket.Socket, data []byte) {
 		ss.log.Warn("torrent: tracker failure", "tracker", sock.URL(), "reason", m.FailureReason)
 		return
 	}
-	if m.Interval > 0 {
-		ss.adoptInterval(m.Interval)
+	if iv := m.interval(); iv > 0 {
+		ss.adoptInterval(iv)
 	}
 	switch {
 	case present(m.Offer) && m.OfferID != "":

@@ -66,7 +66,7 @@ type trackerMsg struct {
 	InfoHash      string          `json:"info_hash"`
 	PeerID        string          `json:"peer_id"`
 	FailureReason string          `json:"failure reason"`
-	Interval      float64         `json:"interval"`
+	Interval      json.RawMessage `json:"interval"` // a number; anything else is ignored
 	Offer         json.RawMessage `json:"offer"`
 	OfferID       string          `json:"offer_id"`
 	Answer        json.RawMessage `json:"answer"`
@@ -80,6 +80,16 @@ func decodeTrackerMsg(data []byte) (*trackerMsg, error) {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// interval returns the interval member in seconds, or 0 when it is absent
+// or not a number.
+func (m *trackerMsg) interval() float64 {
+	var f float64
+	if json.Unmarshal(m.Interval, &f) != nil {
+		return 0
+	}
+	return f
 }
 
 // present reports whether a raw member is there and JS-truthy enough to act

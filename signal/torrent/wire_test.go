@@ -187,6 +187,7 @@ func TestDecodeTrackerMsg(t *testing.T) {
 		{`{"failure reason":"invalid info_hash"}`, true, false, false, "invalid info_hash"},
 		{`{"action":"announce","offer":null,"info_hash":"H"}`, true, false, false, ""},
 		{`{"info_hash":5}`, false, false, false, ""},
+		{`{"interval":"120","info_hash":"H","offer":{"type":"offer","sdp":"x"}}`, true, true, false, ""},
 		{`not json`, false, false, false, ""},
 	} {
 		m, err := decodeTrackerMsg([]byte(tt.in))
