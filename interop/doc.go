@@ -1,11 +1,23 @@
 // Package interop holds posthorn's interoperability tests against the real
 // trystero@0.18.0 JS library, run in headless Chromium (internal/browsertest)
-// inside the loopback-only test namespace (scripts/in-netns).
+// inside the loopback-only test namespace:
 //
-// The npm fixture in js/ pins trystero and esbuild (installed by scripts/deps
+//	scripts/in-netns go test -count=1 ./interop/
+//
+// The npm fixture in js/ pins trystero and esbuild (scripts/deps installs it
 // with npm ci); the tests bundle trystero's strategy entry points
-// (trystero/torrent, /nostr, /mqtt) into browser ES modules and load them,
-// with js/harness.js, into test pages. Relays are posthorn's own Go relays on
-// 127.0.0.1. Peers of three kinds meet in rooms: JS Trystero pages, native Go
-// peers (signal/*) and pages running posthorn's wasm build.
+// (trystero/torrent, /nostr, /mqtt) into browser ES modules with esbuild and
+// load them, with js/harness.js, into test pages. posthorn's wasm builds
+// (cmd/wasm/<strategy>) are compiled from the working tree and served with
+// copies of dist/'s loader modules. Relays are posthorn's own Go relays
+// (relay/tracker, relay/nostrrelay, relay/mqttbroker) on 127.0.0.1.
+//
+// Every strategy (kit_*_test.go) runs the same scenarios (suite_test.go):
+// JS↔JS, JS↔native Go peer and JS↔wasm page in both join orders, passwords
+// (same and different) for every pairing, media both ways, and a room of
+// three (JS, wasm, native).
+//
+// Page console lines and native peers' logs go to the test log;
+// POSTHORN_INTEROP_DEBUG=1 adds debug records. A failed test leaves page
+// screenshots in artefacts/ (see browsertest.ArtefactsDir).
 package interop
