@@ -227,7 +227,9 @@ function setUpRoom() {
     }
   }
   onFileProgress((pct, peerId, meta) => {
-    if (!peerRows[peerId]) return
+    // Progress comes for every message on the action; only a file's
+    // metadata (a name) opens a row before the data is complete.
+    if (!peerRows[peerId] || typeof meta?.name !== 'string') return
     const m = fileMeta(meta)
     const key = incomingKey(peerId, m)
     let row = incoming.get(key)

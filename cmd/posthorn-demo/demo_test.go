@@ -91,6 +91,8 @@ func TestDemo(t *testing.T) {
 	}
 	p2.viewport(1200, 900, false)
 
+	badInput(t, p1, p2)
+
 	// Stopping the camera removes the stream: p2 drops p1's tile.
 	p1.click("stop")
 	p2.WaitFor(t, `!document.querySelector('#videos figure[data-peer=`+jsString(p1.id)+`]')`, peerTimeout)
@@ -267,6 +269,40 @@ func sendFiles(t *testing.T, from, to *demoPage) {
 		if sent.Title != want || sent.Meta != f.meta || !slices.Equal(sent.Progress, []float64{1}) || !slices.Equal(sent.Peers, []string{to.id}) {
 			t.Errorf("%s: sender shows %+v, want title %q, meta %q, progress [1] to %s", f.name, sent, want, f.meta, to.id)
 		}
+	}
+}
+
+// badInput sends, through the public API, data of the wrong shape on each
+// of the page's actions; the receiving page must ignore it (no chat line,
+// no download, no exception) and keep working.
+func badInput(t *testing.T, from, to *demoPage) {
+	t.Helper()
+	from.Eval(t, `(async () => {
+		const send = name => posthornDemo.room.makeAction(name)[0]
+		await send('cursor')({x: 1})
+		await send('cursor')(['left', 'top'])
+		await send('chat')({not: 'text'})
+		await send('chat')([1, 2, 3])
+		await send('file')('not a file')
+		await send('file')({name: 'evil.html'})
+		await send('chat')('after the garbage')
+	})()`, nil)
+	// Data channels are ordered: when this line shows, the rest was handled.
+	to.waitChat(from, "after the garbage")
+	var got struct {
+		Chat            []string
+		Rows, Downloads int
+		Cursor          bool
+	}
+	to.Eval(t, `({
+		Chat: [...document.querySelectorAll('#messages li[data-from=`+jsString(from.id)+`]')].map(li => li.textContent),
+		Rows: document.querySelectorAll('#transfers li.in').length,
+		Downloads: document.querySelectorAll('#transfers a.download').length,
+		Cursor: !document.querySelector('.cursor[data-peer=`+jsString(from.id)+`]')?.hidden
+	})`, &got)
+	short := from.id[:6]
+	if !slices.Equal(got.Chat, []string{short + " hello from one", short + " after the garbage"}) || got.Rows != 2 || got.Downloads != 2 || got.Cursor {
+		t.Errorf("after malformed data the page shows %+v", got)
 	}
 }
 
