@@ -37,7 +37,6 @@ func TestDemo(t *testing.T) {
 	strategies := builtStrategies(t)
 	base := startDemo(t)
 	b := browsertest.Launch(t)
-	t.Setenv("TZ", "UTC")
 
 	p1 := openDemo(t, b, base, "demo-test", "torrent")
 	offered := browsertest.EvalAs[[]string](t, p1.Page, `[...document.querySelectorAll('#strategy option')].map(o => o.value)`)

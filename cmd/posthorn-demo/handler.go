@@ -48,6 +48,10 @@ var strategies = []string{"torrent", "nostr", "mqtt"}
 // reached us by.
 func demoConfig(w http.ResponseWriter, r *http.Request, dist string) {
 	base := "ws://" + r.Host
+	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
+		// Behind TLS (or a TLS-terminating proxy) a page may only open wss://.
+		base = "wss://" + r.Host
+	}
 	paths := map[string]string{"torrent": relay.TrackerPath, "nostr": relay.NostrPath, "mqtt": relay.MQTTPath}
 	built := []string{}
 	relays := map[string][]string{}

@@ -64,6 +64,18 @@ func TestHandlerRoutes(t *testing.T) {
 		t.Fatalf("demo-config strategies = %v, want [torrent] (the only wasm in dist)", cfg.Strategies)
 	}
 
+	req, _ := http.NewRequest("GET", srv.URL+"/demo-config.json", nil)
+	req.Header.Set("X-Forwarded-Proto", "https")
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(res.Body).Decode(&cfg)
+	res.Body.Close()
+	if got := cfg.RelayURLs["mqtt"]; len(got) != 1 || got[0] != "wss://"+host+"/mqtt" {
+		t.Fatalf("demo-config behind a TLS proxy: mqtt relays = %v", got)
+	}
+
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	c, _, err := websocket.Dial(ctx, "ws://"+host+"/", nil)
