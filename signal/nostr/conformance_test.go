@@ -1,0 +1,67 @@
+package nostr
+
+import (
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/posthorn/posthorn/internal/strategytest"
+	"github.com/posthorn/posthorn/internal/testutil"
+	"github.com/posthorn/posthorn/relay/nostrrelay"
+	"github.com/posthorn/posthorn/signal"
+	"github.com/posthorn/posthorn/signal/socket"
+	"github.com/posthorn/posthorn/signal/topic"
+)
+
+// harness runs nostr members with quick reconnects and re-announcements
+// through our Go relay and, as a third party, @nostr-relay/core (which
+// ignores #x filters: every room's events reach every member).
+var harness = strategytest.Harness{
+	New: func(t testing.TB, selfID string, log *slog.Logger) signal.Strategy {
+		s := New(Options{SelfID: selfID, Logger: log,
+			Socket: socket.Options{MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second},
+			Topic:  topic.Config{AnnounceInterval: 2 * time.Second, NudgeDelay: 200 * time.Millisecond}})
+		t.Cleanup(s.Close)
+		return s
+	},
+	Relay:      strategytest.RelayKind{Name: "go-relay", Start: startRelay},
+	ThirdParty: []strategytest.RelayKind{npmRelay.Kind("npm-relay")},
+}
+
+func startRelay(t testing.TB) *strategytest.Relay {
+	return strategytest.HandlerRelay(t, "/", func() strategytest.HandlerCloser {
+		return nostrrelay.New(nostrrelay.Config{Logger: slog.New(slog.DiscardHandler)})
+	})
+}
+
+// npmRelay is @nostr-relay/core behind ws, from scripts/npm-nostr-relay.
+var npmRelay = strategytest.NodeFixture{Dir: "npm-nostr-relay", Script: "relay.js", Module: "@nostr-relay/core"}
+
+func TestConformance(t *testing.T) { strategytest.Run(t, harness) }
+
+// @nostr-relay/core 0.0.40 ignores #x filters on live events, so every
+// member receives every room's announcements and signals. They must be
+// dropped by the x-tag check, and rooms must stay apart.
+func TestUnfilteringRelayKeepsRoomsApart(t *testing.T) {
+	testutil.RequireNetns(t)
+	urls := []string{npmRelay.Start(t).URL}
+	join := func(roomID string) *strategytest.Member {
+		return strategytest.Join(t, harness, roomID, signal.Config{RelayURLs: urls})
+	}
+	a, b, c, d := join("room-x"), join("room-x"), join("room-y"), join("room-y")
+	a.WaitPeers(t, b)
+	b.WaitPeers(t, a)
+	c.WaitPeers(t, d)
+	d.WaitPeers(t, c)
+	a.WaitLog(t, "dropping event for another topic")
+	for _, m := range []*strategytest.Member{a, b} {
+		if m.Room.HasPeer(c.ID) || m.Room.HasPeer(d.ID) {
+			t.Fatalf("%s joined a peer of another room", m.ID)
+		}
+	}
+	for _, m := range []*strategytest.Member{c, d} {
+		if m.Room.HasPeer(a.ID) || m.Room.HasPeer(b.ID) {
+			t.Fatalf("%s joined a peer of another room", m.ID)
+		}
+	}
+}
