@@ -13,7 +13,9 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/posthorn/posthorn/crypt"
+	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/peer"
+	"github.com/posthorn/posthorn/signal"
 	"github.com/posthorn/posthorn/transfer"
 )
 
@@ -121,11 +123,11 @@ func TestCapture(t *testing.T) {
 	}
 	for _, password := range []string{"", "hunter2"} {
 		t.Run("password="+password, func(t *testing.T) {
-			b := startMochi(t).(*mochiBroker)
+			b, server := startMochiServer(t)
 			const root = "trystero/test-app/room-1"
 			remote1, remote2 := "REMOTEPEER0000000001", "REMOTEPEER0000000002"
-			sp, ch := spy(t, b.URL(), root, root+"/"+remote1, root+"/"+remote2)
-			m := join(t, []string{b.URL()}, "room-1", password)
+			sp, ch := spy(t, b.URL, root, root+"/"+remote1, root+"/"+remote2)
+			m := strategytest.Join(t, harness, "room-1", signal.Config{RelayURLs: []string{b.URL}, Password: password})
 			var cbc *crypt.CBC
 			if password != "" {
 				cbc = crypt.NewCBC(password, "room-1")
@@ -145,12 +147,12 @@ func TestCapture(t *testing.T) {
 			if want := vec.OnConnectCalls[2]; want[0] != "publish" || want[1] != root {
 				t.Fatalf("unexpected vector %v", want)
 			}
-			if got := nextOn(t, ch, root); string(got) != m.id {
-				t.Fatalf("announcement %q, want the raw selfId %q", got, m.id)
+			if got := nextOn(t, ch, root); string(got) != m.ID {
+				t.Fatalf("announcement %q, want the raw selfId %q", got, m.ID)
 			}
 
 			// afterRemoteAnnounce: an offer to the newcomer on its topic.
-			ctx := ctxT(t)
+			ctx := strategytest.Ctx(t)
 			if err := sp.Publish(ctx, root, []byte(remote1)); err != nil {
 				t.Fatal(err)
 			}
@@ -163,7 +165,7 @@ func TestCapture(t *testing.T) {
 			if !strings.HasPrefix(open(sdp), "v=0\r\n") {
 				t.Fatalf("offer sdp %q", sdp)
 			}
-			sameShape(t, got, want[2].(string), m.id, sdp)
+			sameShape(t, got, want[2].(string), m.ID, sdp)
 
 			// afterRemoteOffer: a real offer from remote2 gets an answer.
 			offer := realOffer(t)
@@ -175,7 +177,7 @@ func TestCapture(t *testing.T) {
 				}
 			}
 			payload := `{"peerId":` + jsString(t, remote2) + `,"offer":{"type":"offer","sdp":` + jsString(t, wire) + `}}`
-			if err := sp.Publish(ctx, root+"/"+m.id, []byte(payload)); err != nil {
+			if err := sp.Publish(ctx, root+"/"+m.ID, []byte(payload)); err != nil {
 				t.Fatal(err)
 			}
 			want = vec.AfterRemoteOffer[0]
@@ -184,14 +186,14 @@ func TestCapture(t *testing.T) {
 			if !strings.Contains(open(sdp), "a=setup:") {
 				t.Fatalf("answer sdp %q", open(sdp))
 			}
-			sameShape(t, got, want[2].(string), m.id, sdp)
+			sameShape(t, got, want[2].(string), m.ID, sdp)
 
 			// leave: client.end() on every broker.
-			before := b.b.Clients()
-			if err := m.r.Leave(); err != nil {
+			before := server().Clients()
+			if err := m.Room.Leave(); err != nil {
 				t.Fatal(err)
 			}
-			waitFor(t, "the member's broker connection to end", func() bool { return b.b.Clients() == before-1 })
+			waitFor(t, "the member's broker connection to end", func() bool { return server().Clients() == before-1 })
 		})
 	}
 }
@@ -236,17 +238,17 @@ func TestOfferOnTriggerBrokerOnly(t *testing.T) {
 	b1, b2 := startMochi(t), startMosquitto(t)
 	const root = "trystero/test-app/room-1"
 	remote := "REMOTEPEER0000000001"
-	s1, ch1 := spy(t, b1.URL(), root, root+"/"+remote)
-	s2, ch2 := spy(t, b2.URL(), root, root+"/"+remote)
-	m := join(t, []string{b1.URL(), b2.URL()}, "room-1", "")
+	s1, ch1 := spy(t, b1.URL, root, root+"/"+remote)
+	s2, ch2 := spy(t, b2.URL, root, root+"/"+remote)
+	m := strategytest.Join(t, harness, "room-1", signal.Config{RelayURLs: []string{b1.URL, b2.URL}})
 	nextOn(t, ch1, root) // m's announcements: m is subscribed on both
 	nextOn(t, ch2, root)
-	ctx := ctxT(t)
+	ctx := strategytest.Ctx(t)
 	if err := s1.Publish(ctx, root, []byte(remote)); err != nil {
 		t.Fatal(err)
 	}
-	if peerID, _ := sdpOf(t, string(nextOn(t, ch1, root+"/"+remote))); peerID != m.id {
-		t.Fatalf("offer from %q, want %q", peerID, m.id)
+	if peerID, _ := sdpOf(t, string(nextOn(t, ch1, root+"/"+remote))); peerID != m.ID {
+		t.Fatalf("offer from %q, want %q", peerID, m.ID)
 	}
 	if err := s2.Publish(ctx, root+"/"+remote, []byte("marker")); err != nil {
 		t.Fatal(err)

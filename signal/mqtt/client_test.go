@@ -28,12 +28,12 @@ type msg struct {
 // announcement back"), and nothing arrives on topics nobody subscribed.
 func TestClientPublishSubscribe(t *testing.T) {
 	for _, bk := range brokerKinds {
-		t.Run(bk.name, func(t *testing.T) {
-			b := bk.start(t)
+		t.Run(bk.Name, func(t *testing.T) {
+			b := bk.Start(t)
 			ctx := context.Background()
 			got := make(chan msg, 16)
-			a := dialTest(t, b.URL(), "a")
-			c := dialTest(t, b.URL(), "c")
+			a := dialTest(t, b.URL, "a")
+			c := dialTest(t, b.URL, "c")
 			const root = "trystero/test-app/room-1"
 			for _, cl := range []*Client{a, c} {
 				cl := cl
@@ -79,13 +79,13 @@ func TestClientPublishSubscribe(t *testing.T) {
 // every connect, subscribe root and self and announce).
 func TestClientReconnect(t *testing.T) {
 	for _, bk := range brokerKinds {
-		t.Run(bk.name, func(t *testing.T) {
-			b := bk.start(t)
+		t.Run(bk.Name, func(t *testing.T) {
+			b := bk.Start(t)
 			ctx := context.Background()
 			const topic = "trystero/test-app/room-1/self"
 			got := make(chan string, 16)
 			connects := make(chan struct{}, 16)
-			a := dialTest(t, b.URL(), "a")
+			a := dialTest(t, b.URL, "a")
 			a.Subscribe(ctx, topic, func(p []byte) { got <- string(p) })
 			a.OnConnect(func(ctx context.Context) {
 				if err := a.Publish(ctx, topic, []byte("hello")); err != nil {
@@ -109,7 +109,7 @@ func TestClientReconnect(t *testing.T) {
 				t.Fatalf("got %q", s)
 			}
 			// A second client can reach the re-subscribed first one.
-			c := dialTest(t, b.URL(), "c")
+			c := dialTest(t, b.URL, "c")
 			c.OnConnect(func(ctx context.Context) { c.Publish(ctx, topic, []byte("from c")) })
 			if s := recv(t, got, "message from newcomer"); s != "from c" {
 				t.Fatalf("got %q", s)

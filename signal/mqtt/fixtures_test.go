@@ -16,85 +16,39 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/relay/mqttbroker"
 )
 
-// broker is a loopback MQTT-over-WebSocket broker that a test can stop and
-// start again on the same address (to test reconnection).
-type broker interface {
-	URL() string
-	Stop()
-	Start()
+// brokerKinds are the brokers every client test runs against: our Go
+// broker and mosquitto (the conformance suite uses them too).
+var brokerKinds = []strategytest.RelayKind{
+	{Name: "mochi", Start: startMochi},
+	{Name: "mosquitto", Start: startMosquitto},
 }
 
-// brokerKinds are the brokers every transport and room test runs against.
-var brokerKinds = []struct {
-	name  string
-	start func(t *testing.T) broker
-}{
-	{"mochi", startMochi},
-	{"mosquitto", startMosquitto},
+// startMochi serves relay/mqttbroker on a loopback port, restartable.
+func startMochi(t testing.TB) *strategytest.Relay {
+	r, _ := startMochiServer(t)
+	return r
 }
 
-// mochiBroker serves relay/mqttbroker over a plain HTTP server.
-type mochiBroker struct {
-	t    *testing.T
-	addr string
-	mu   sync.Mutex
-	srv  *http.Server
-	b    *mqttbroker.Server
-}
-
-func startMochi(t *testing.T) broker {
+// startMochiServer is startMochi that also returns the broker currently
+// serving (a fresh one after each restart).
+func startMochiServer(t testing.TB) (*strategytest.Relay, func() *mqttbroker.Server) {
 	t.Helper()
 	testutil.RequireNetns(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := &mochiBroker{t: t, addr: ln.Addr().String()}
-	m.serve(ln)
-	t.Cleanup(m.Stop)
-	return m
-}
-
-func (m *mochiBroker) URL() string { return "ws://" + m.addr + "/mqtt" }
-
-func (m *mochiBroker) serve(ln net.Listener) {
-	b := mqttbroker.New(mqttbroker.Config{Logger: testLogger(m.t, "mochi")})
-	srv := &http.Server{Handler: b}
-	go srv.Serve(ln)
-	m.mu.Lock()
-	m.srv, m.b = srv, b
-	m.mu.Unlock()
-}
-
-func (m *mochiBroker) Stop() {
-	m.mu.Lock()
-	srv, b := m.srv, m.b
-	m.srv, m.b = nil, nil
-	m.mu.Unlock()
-	if srv == nil {
-		return
-	}
-	b.Close()
-	srv.Close()
-}
-
-func (m *mochiBroker) Start() {
-	var ln net.Listener
-	var err error
-	for range 50 { // the port may linger briefly after Close
-		if ln, err = net.Listen("tcp", m.addr); err == nil {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if err != nil {
-		m.t.Fatalf("relisten %s: %v", m.addr, err)
-	}
-	m.serve(ln)
+	var mu sync.Mutex
+	var cur *mqttbroker.Server
+	r := strategytest.HandlerRelay(t, "/mqtt", func() strategytest.HandlerCloser {
+		b := mqttbroker.New(mqttbroker.Config{Logger: testLogger(t, "mochi")})
+		mu.Lock()
+		cur = b
+		mu.Unlock()
+		return b
+	})
+	return r, func() *mqttbroker.Server { mu.Lock(); defer mu.Unlock(); return cur }
 }
 
 // mosquittoBroker runs Debian's mosquitto (package "mosquitto") on a
@@ -103,7 +57,7 @@ func (m *mochiBroker) Start() {
 // connection (subprotocol mqtt, binary messages) becomes one TCP connection
 // to mosquitto, bytes copied both ways. The MQTT session is mosquitto's.
 type mosquittoBroker struct {
-	t       *testing.T
+	t       testing.TB
 	bin     string
 	conf    string
 	tcpAddr string
@@ -113,7 +67,7 @@ type mosquittoBroker struct {
 	exited  chan struct{}
 }
 
-func startMosquitto(t *testing.T) broker {
+func startMosquitto(t testing.TB) *strategytest.Relay {
 	t.Helper()
 	testutil.RequireNetns(t)
 	bin, err := exec.LookPath("mosquitto")
@@ -141,10 +95,8 @@ func startMosquitto(t *testing.T) broker {
 	srv := &http.Server{Handler: http.HandlerFunc(m.bridge)}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return m
+	return &strategytest.Relay{URL: "ws://" + m.wsAddr + "/mqtt", Stop: m.Stop, Start: m.Start}
 }
-
-func (m *mosquittoBroker) URL() string { return "ws://" + m.wsAddr + "/mqtt" }
 
 func (m *mosquittoBroker) Start() {
 	m.mu.Lock()
@@ -217,7 +169,7 @@ func (m *mosquittoBroker) bridge(w http.ResponseWriter, r *http.Request) {
 	nc.Close()
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -228,9 +180,7 @@ func freeAddr(t *testing.T) string {
 }
 
 // deadURL is a loopback URL where nothing listens.
-func deadURL(t *testing.T) string {
-	return "ws://" + freeAddr(t) + "/mqtt"
-}
+func deadURL(t *testing.T) string { return harness.DeadURL(t) }
 
 // waitFor polls cond until it holds or the test's patience runs out.
 func waitFor(t *testing.T, what string, cond func() bool) {

@@ -9,7 +9,7 @@ import (
 
 // testLogger logs to stderr with -v, else nowhere. (t.Log would panic when
 // a background goroutine logs after the test ended.)
-func testLogger(_ *testing.T, name string) *slog.Logger {
+func testLogger(_ testing.TB, name string) *slog.Logger {
 	if !testing.Verbose() {
 		return slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
