@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/room"
+	"github.com/posthorn/posthorn/signal"
 )
 
 // BenchmarkTransfer32MiB sends 32 MiB from one native peer to another that
@@ -15,21 +17,20 @@ import (
 func BenchmarkTransfer32MiB(b *testing.B) {
 	testutil.RequireNetns(b)
 	const size = 32 << 20
-	trk := startTracker(b)
-	urls := []string{trk.url()}
-	x := joinMember(b, urls, "posthorn-bench", "bench", "")
-	y := joinMember(b, urls, "posthorn-bench", "bench", "")
-	x.waitPeers(y)
-	y.waitPeers(x)
-	data := pattern(size, 3)
-	ctx := ctxT(b)
+	cfg := signal.Config{RelayURLs: []string{startTracker(b).URL}}
+	x := strategytest.Join(b, harness, "bench", cfg)
+	y := strategytest.Join(b, harness, "bench", cfg)
+	x.WaitPeers(b, y)
+	y.WaitPeers(b, x)
+	data := strategytest.Pattern(size, 3)
+	ctx := strategytest.Ctx(b)
 	b.SetBytes(size)
 	b.ResetTimer()
 	for range b.N {
-		if err := x.acts["file"].Send(ctx, data, &room.SendOptions{Targets: []string{y.id}}); err != nil {
+		if err := x.Action("file").Send(ctx, data, &room.SendOptions{Targets: []string{y.ID}}); err != nil {
 			b.Fatal(err)
 		}
-		if r := y.recv("file"); !bytes.Equal(r.m.Data, data) {
+		if r := y.Recv(b, "file"); !bytes.Equal(r.Msg.Data, data) {
 			b.Fatal("data differs")
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/posthorn/posthorn/crypt"
 	"github.com/posthorn/posthorn/ids"
+	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/peer"
 	"github.com/posthorn/posthorn/signal"
@@ -54,7 +55,7 @@ func (st *scriptedTracker) accept() *websocket.Conn {
 	case c := <-st.conn:
 		st.t.Cleanup(func() { c.CloseNow() })
 		return c
-	case <-time.After(waitTimeout):
+	case <-time.After(strategytest.WaitTimeout):
 		st.t.Fatal("member never connected")
 	}
 	return nil
@@ -62,7 +63,7 @@ func (st *scriptedTracker) accept() *websocket.Conn {
 
 func readMsg(t *testing.T, c *websocket.Conn) []byte {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), strategytest.WaitTimeout)
 	defer cancel()
 	_, b, err := c.Read(ctx)
 	if err != nil {
@@ -77,7 +78,7 @@ func writeMsg(t *testing.T, c *websocket.Conn, v any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), strategytest.WaitTimeout)
 	defer cancel()
 	if err := c.Write(ctx, websocket.MessageText, b); err != nil {
 		t.Fatal(err)
@@ -94,7 +95,7 @@ func TestProtocolAgainstScriptedTrackers(t *testing.T) {
 	for _, password := range []string{"", "hunter2"} {
 		t.Run("password="+password, func(t *testing.T) {
 			t1, t2 := newScriptedTracker(t), newScriptedTracker(t)
-			sink := &logSink{}
+			sink := strategytest.NewLog()
 			self := ids.New(ids.SelfIDLen)
 			s := New(Options{SelfID: self, Logger: slog.New(sink)})
 			t.Cleanup(s.Close)
@@ -169,7 +170,7 @@ func TestProtocolAgainstScriptedTrackers(t *testing.T) {
 			// Junk first: other room, own id, malformed, a failure reason.
 			writeMsg(t, c2, map[string]any{"action": "announce", "offer": offer, "offer_id": "X", "peer_id": remote, "info_hash": "another-info-hash-00"})
 			writeMsg(t, c2, map[string]any{"action": "announce", "offer": offer, "offer_id": "Y", "peer_id": self, "info_hash": ann.InfoHash})
-			ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+			ctx, cancel := context.WithTimeout(context.Background(), strategytest.WaitTimeout)
 			c2.Write(ctx, websocket.MessageText, []byte(`{"action":`))
 			cancel()
 			writeMsg(t, c2, map[string]any{"failure reason": "scripted failure", "info_hash": ann.InfoHash})
@@ -202,29 +203,25 @@ func TestProtocolAgainstScriptedTrackers(t *testing.T) {
 				if id != remote {
 					t.Fatalf("joined %q", id)
 				}
-			case <-time.After(waitTimeout):
+			case <-time.After(strategytest.WaitTimeout):
 				t.Fatal("the connection never reached the room")
 			}
-			if !sink.has("tracker failure", "scripted failure") || !sink.has("malformed tracker message") {
-				t.Fatalf("failure and junk not logged: %q", sink.lines)
+			if !sink.Has("tracker failure", "scripted failure") || !sink.Has("malformed tracker message") {
+				t.Fatalf("failure and junk not logged: %q", sink.Lines())
 			}
 			// The copy from tracker 1 was dropped on arrival: one answer only.
 			waitLogSink(t, sink, "offer ignored", "offer_id="+offerID)
 			waitLogSink(t, sink, "torrent: answer sent", "offer_id="+offerID)
-			if n := sink.count("torrent: answer sent", "offer_id="+offerID); n != 1 {
+			if n := sink.Count("torrent: answer sent", "offer_id="+offerID); n != 1 {
 				t.Fatalf("%d answers sent for one offer", n)
 			}
 		})
 	}
 }
 
-func waitLogSink(t *testing.T, sink *logSink, parts ...string) {
+func waitLogSink(t *testing.T, sink *strategytest.Log, parts ...string) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !sink.has(parts...) {
-		if time.Now().After(deadline) {
-			t.Fatalf("nothing logged with %q", parts)
-		}
-		time.Sleep(10 * time.Millisecond)
+	if err := sink.Wait(strategytest.Ctx(t), parts...); err != nil {
+		t.Fatal(err)
 	}
 }

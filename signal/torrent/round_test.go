@@ -7,6 +7,7 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
+	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/signal"
 )
@@ -43,7 +44,7 @@ func TestNewRoundReplacesPool(t *testing.T) {
 	trk := startTracker(t)
 	s := New(Options{SelfID: "ROUNDTEST00000000001", Logger: slog.New(slog.DiscardHandler)})
 	t.Cleanup(s.Close)
-	ss := s.join(signal.Config{AppID: "a", RTCConfig: &webrtc.Configuration{}, RelayURLs: []string{trk.url()}}, "r", func() {})
+	ss := s.join(signal.Config{AppID: "a", RTCConfig: &webrtc.Configuration{}, RelayURLs: []string{trk.URL}}, "r", func() {})
 	ss.mu.Lock()
 	first := append([]*offer(nil), ss.pool...)
 	ss.mu.Unlock()
@@ -63,7 +64,7 @@ func TestNewRoundReplacesPool(t *testing.T) {
 		ids[o.id] = true
 		select {
 		case <-o.att.p.Done():
-		case <-time.After(waitTimeout):
+		case <-time.After(strategytest.WaitTimeout):
 			t.Fatal("an unanswered offer of the previous round survived")
 		}
 	}
@@ -78,7 +79,7 @@ func TestNewRoundReplacesPool(t *testing.T) {
 	for _, o := range second {
 		select {
 		case <-o.att.p.Done():
-		case <-time.After(waitTimeout):
+		case <-time.After(strategytest.WaitTimeout):
 			t.Fatal("leave left an offer alive")
 		}
 	}

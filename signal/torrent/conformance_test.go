@@ -1,0 +1,37 @@
+package torrent
+
+import (
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/posthorn/posthorn/internal/strategytest"
+	"github.com/posthorn/posthorn/relay/tracker"
+	"github.com/posthorn/posthorn/signal"
+	"github.com/posthorn/posthorn/signal/socket"
+)
+
+// harness runs torrent members with quick reconnects through our Go
+// tracker and, as a third party, the reference bittorrent-tracker server
+// (scripts/npm-tracker).
+var harness = strategytest.Harness{
+	New: func(t testing.TB, selfID string, log *slog.Logger) signal.Strategy {
+		s := New(Options{SelfID: selfID, Logger: log,
+			Socket: socket.Options{MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second}})
+		t.Cleanup(s.Close)
+		return s
+	},
+	Relay: strategytest.RelayKind{Name: "go-tracker", Start: startTracker},
+	ThirdParty: []strategytest.RelayKind{
+		strategytest.NodeFixture{Dir: "npm-tracker", Script: "tracker.js", Module: "bittorrent-tracker"}.Kind("npm-tracker"),
+	},
+}
+
+// startTracker serves relay/tracker on a loopback port, restartable.
+func startTracker(t testing.TB) *strategytest.Relay {
+	return strategytest.HandlerRelay(t, "/", func() strategytest.HandlerCloser {
+		return tracker.New(tracker.Config{Logger: slog.New(slog.DiscardHandler)})
+	})
+}
+
+func TestConformance(t *testing.T) { strategytest.Run(t, harness) }

@@ -1,5 +1,0 @@
-//go:build !race
-
-package torrent
-
-const raceEnabled = false
