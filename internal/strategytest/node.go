@@ -2,12 +2,12 @@ package strategytest
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -77,8 +77,12 @@ func (p *nodeProc) start() {
 	p.t.Helper()
 	cmd := exec.Command(p.node, p.script, p.port)
 	cmd.Dir = p.dir
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
+	stderr, err := os.CreateTemp(p.t.TempDir(), "stderr")
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer stderr.Close()
+	cmd.Stderr = stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		p.t.Fatal(err)
@@ -112,10 +116,10 @@ func (p *nodeProc) start() {
 	case n := <-port:
 		p.port = n
 	case <-exited:
-		p.t.Fatalf("%s/%s exited at start-up (port %s): %s", p.dir, p.script, p.port, stderr.String())
+		p.t.Fatalf("%s/%s exited at start-up (port %s): %s", p.dir, p.script, p.port, readAll(stderr.Name()))
 	case <-time.After(WaitTimeout):
 		p.stop()
-		p.t.Fatalf("%s/%s did not start: %s", p.dir, p.script, stderr.String())
+		p.t.Fatalf("%s/%s did not start: %s", p.dir, p.script, readAll(stderr.Name()))
 	}
 }
 
@@ -135,39 +139,16 @@ func (p *nodeProc) stop() {
 	<-exited
 }
 
-// syncBuffer is a bytes.Buffer safe for the writer goroutine of exec.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+func readAll(name string) string {
+	b, _ := os.ReadFile(name)
+	return string(b)
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// repoRoot is the nearest directory above the working directory (a
-// package's, under go test) that holds go.mod.
+// repoRoot is the module's root: two levels above this file.
 func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return "", errors.New("strategytest: cannot locate the module root")
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("strategytest: no go.mod above the working directory")
-		}
-		dir = parent
-	}
+	return filepath.Join(filepath.Dir(file), "..", ".."), nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,7 +119,7 @@ func nextOn(t *testing.T, ch chan msg, topic string) []byte {
 // envelope of §3; leaving disconnects.
 func TestCapture(t *testing.T) {
 	vec := loadCapture(t)
-	if got := DefaultRelayURLs[:DefaultRedundancy]; !equalStrings(got, vec.Brokers) {
+	if got := DefaultRelayURLs[:DefaultRedundancy]; !slices.Equal(got, vec.Brokers) {
 		t.Fatalf("default brokers %v, captured %v", got, vec.Brokers)
 	}
 	for _, password := range []string{"", "hunter2"} {
@@ -217,18 +218,6 @@ func realOffer(t *testing.T) string {
 		t.Fatalf("not a non-trickle offer: %+v", s)
 	}
 	return s.SDP
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestOfferOnTriggerBrokerOnly: with two brokers, the offer to a peer

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,7 +121,7 @@ func TestProtocolAgainstScriptedTrackers(t *testing.T) {
 			if string(a1) != string(a2) {
 				t.Fatalf("announces differ:\n%s\n%s", a1, a2)
 			}
-			if got := keysInOrder(t, a1); !equal(got, []string{"action", "info_hash", "numwant", "peer_id", "offers"}) {
+			if got := keysInOrder(t, a1); !slices.Equal(got, []string{"action", "info_hash", "numwant", "peer_id", "offers"}) {
 				t.Fatalf("announce members %v", got)
 			}
 			var ann announceMsg
@@ -179,7 +180,7 @@ func TestProtocolAgainstScriptedTrackers(t *testing.T) {
 			// The answer, on tracker 2's socket, Trystero's member order.
 			raw := readMsg(t, c2)
 			writeMsg(t, c1, fwd) // the same offer again via tracker 1: dropped
-			if got := keysInOrder(t, raw); !equal(got, []string{"answer", "action", "info_hash", "peer_id", "to_peer_id", "offer_id"}) {
+			if got := keysInOrder(t, raw); !slices.Equal(got, []string{"answer", "action", "info_hash", "peer_id", "to_peer_id", "offer_id"}) {
 				t.Fatalf("answer members %v: %.200s", got, raw)
 			}
 			var ans answerMsg

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/posthorn/posthorn/crypt"
@@ -95,7 +96,7 @@ func TestWireMatchesCapture(t *testing.T) {
 			if !bytes.Equal(got, wantB) {
 				t.Fatalf("announce\n got %s\nwant %s", got, wantB)
 			}
-			if keys := keysInOrder(t, got); !equal(keys, c.AnnounceFieldOrder) {
+			if keys := keysInOrder(t, got); !slices.Equal(keys, c.AnnounceFieldOrder) {
 				t.Fatalf("announce order %v, want %v", keys, c.AnnounceFieldOrder)
 			}
 			if ann.InfoHash != InfoHash("test-app", "room-1") || ann.NumWant != offerPoolSize || ann.Action != trackerAction {
@@ -117,7 +118,7 @@ func TestWireMatchesCapture(t *testing.T) {
 			if !bytes.Equal(got, want.Bytes()) {
 				t.Fatalf("answer\n got %s\nwant %s", got, want.Bytes())
 			}
-			if keys := keysInOrder(t, got); !equal(keys, c.AnswerFieldOrder) {
+			if keys := keysInOrder(t, got); !slices.Equal(keys, c.AnswerFieldOrder) {
 				t.Fatalf("answer order %v, want %v", keys, c.AnswerFieldOrder)
 			}
 
@@ -222,16 +223,4 @@ func FuzzDecodeTrackerMsg(f *testing.F) {
 			}
 		}
 	})
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
