@@ -17,6 +17,8 @@ import (
 
 	"github.com/posthorn/posthorn/internal/browsertest"
 	"github.com/posthorn/posthorn/internal/testutil"
+	"github.com/posthorn/posthorn/relay/mqttbroker"
+	"github.com/posthorn/posthorn/relay/nostrrelay"
 	"github.com/posthorn/posthorn/relay/tracker"
 )
 
@@ -66,7 +68,7 @@ func buildDist(t testing.TB) string {
 				return
 			}
 		}
-		cmd := exec.Command(filepath.Join(root, "scripts", "build-wasm"), "torrent")
+		cmd := exec.Command(filepath.Join(root, "scripts", "build-wasm")) // every strategy
 		cmd.Env = append(os.Environ(), "OUT="+dir)
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -80,35 +82,56 @@ func buildDist(t testing.TB) string {
 	return distDir
 }
 
-// startTracker runs the Go WebTorrent tracker on a loopback port and
-// returns its ws:// URL.
-func startTracker(t testing.TB) string {
+// startRelay runs the Go relay of a strategy (the WebTorrent tracker, the
+// Nostr relay or the MQTT broker) on a loopback port and returns its ws://
+// URL.
+func startRelay(t testing.TB, strategy string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	trk := tracker.New(tracker.Config{Logger: slog.New(slog.DiscardHandler)})
-	srv := &http.Server{Handler: trk}
+	quiet := slog.New(slog.DiscardHandler)
+	var h http.Handler
+	var stop func()
+	switch strategy {
+	case "torrent":
+		s := tracker.New(tracker.Config{Logger: quiet})
+		h, stop = s, func() { s.Close() }
+	case "nostr":
+		s := nostrrelay.New(nostrrelay.Config{Logger: quiet})
+		h, stop = s, func() { s.Close() }
+	case "mqtt":
+		s := mqttbroker.New(mqttbroker.Config{Logger: quiet})
+		h, stop = s, func() { s.Close() }
+	default:
+		t.Fatalf("unknown strategy %q", strategy)
+	}
+	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close(); trk.Close() })
+	t.Cleanup(func() { srv.Close(); stop() })
 	return "ws://" + ln.Addr().String() + "/"
 }
 
-// env is one browser, the package server and a tracker.
+// env is one browser, the package server and a relay.
 type env struct {
-	t       testing.TB
-	b       *browsertest.Browser
-	srv     *browsertest.Server
-	tracker string
+	t        testing.TB
+	b        *browsertest.Browser
+	srv      *browsertest.Server
+	strategy string
+	tracker  string // the relay's URL
 }
 
-func newEnv(t testing.TB) *env {
+// newEnv is newEnvFor the default strategy, BitTorrent.
+func newEnv(t testing.TB) *env { return newEnvFor(t, "torrent") }
+
+// newEnvFor starts a browser, the package server and a relay of strategy.
+func newEnvFor(t testing.TB, strategy string) *env {
 	dist := buildDist(t)
-	e := &env{t: t, tracker: startTracker(t)}
+	e := &env{t: t, strategy: strategy, tracker: startRelay(t, strategy)}
 	e.b = browsertest.Launch(t)
 	e.srv = browsertest.Serve(t, dist)
-	e.srv.AddFile("/test.html", []byte(testPage))
+	e.srv.AddFile("/test.html", []byte(strings.ReplaceAll(testPage, "STRATEGY", strategy)))
 	return e
 }
 
@@ -119,8 +142,9 @@ const testPage = `<!doctype html>
 <title>posthorn test</title>
 <script src="wasm_exec.js"></script>
 <script type="module">
-import {joinRoom, selfId, getRelaySockets} from './posthorn-torrent.mjs'
+import {joinRoom, selfId, getRelaySockets} from './posthorn-STRATEGY.mjs'
 window.trystero = {joinRoom, selfId, getRelaySockets}
+window.getRelaySockets = getRelaySockets
 window.joinRoom = joinRoom
 window.selfId = selfId
 window.events = []
