@@ -10,9 +10,15 @@ import (
 	"github.com/posthorn/posthorn/signal/socket"
 )
 
-func dialTest(t *testing.T, url, name string) *Client {
+// dialTest dials url after running setup (subscriptions, hooks) on the
+// client, so that they are in place before its first connect.
+func dialTest(t *testing.T, url, name string, setup ...func(*Client)) *Client {
 	t.Helper()
-	c := Dial(url, &ClientOptions{MinBackoff: 100 * time.Millisecond, MaxBackoff: 500 * time.Millisecond, Logger: testLogger(t, name)})
+	c := newClient(url, &ClientOptions{MinBackoff: 100 * time.Millisecond, MaxBackoff: 500 * time.Millisecond, Logger: testLogger(t, name)})
+	for _, f := range setup {
+		f(c)
+	}
+	c.start()
 	t.Cleanup(func() { c.Close() })
 	return c
 }
@@ -85,13 +91,14 @@ func TestClientReconnect(t *testing.T) {
 			const topic = "trystero/test-app/room-1/self"
 			got := make(chan string, 16)
 			connects := make(chan struct{}, 16)
-			a := dialTest(t, b.URL, "a")
-			a.Subscribe(ctx, topic, func(p []byte) { got <- string(p) })
-			a.OnConnect(func(ctx context.Context) {
-				if err := a.Publish(ctx, topic, []byte("hello")); err != nil {
-					t.Errorf("publish in OnConnect: %v", err)
-				}
-				connects <- struct{}{}
+			a := dialTest(t, b.URL, "a", func(a *Client) {
+				a.Subscribe(ctx, topic, func(p []byte) { got <- string(p) })
+				a.OnConnect(func(ctx context.Context) {
+					if err := a.Publish(ctx, topic, []byte("hello")); err != nil {
+						t.Errorf("publish in OnConnect: %v", err)
+					}
+					connects <- struct{}{}
+				})
 			})
 			recv(t, connects, "first connect")
 			if s := recv(t, got, "own announcement"); s != "hello" {
@@ -109,8 +116,9 @@ func TestClientReconnect(t *testing.T) {
 				t.Fatalf("got %q", s)
 			}
 			// A second client can reach the re-subscribed first one.
-			c := dialTest(t, b.URL, "c")
-			c.OnConnect(func(ctx context.Context) { c.Publish(ctx, topic, []byte("from c")) })
+			dialTest(t, b.URL, "c", func(c *Client) {
+				c.OnConnect(func(ctx context.Context) { c.Publish(ctx, topic, []byte("from c")) })
+			})
 			if s := recv(t, got, "message from newcomer"); s != "from c" {
 				t.Fatalf("got %q", s)
 			}
