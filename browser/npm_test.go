@@ -39,7 +39,7 @@ func TestNpmPackage(t *testing.T) {
 	proj := t.TempDir()
 	files := untar(t, tgz[0], filepath.Join(proj, "node_modules", "posthorn"))
 	for _, want := range []string{"package.json", "README.md", "index.d.ts", "index.mjs", "loader.mjs",
-		"posthorn-torrent.mjs", "posthorn-torrent.wasm", "wasm_exec.js", "nostr.mjs", "mqtt.mjs", "torrent.mjs"} {
+		"posthorn-torrent.mjs", "posthorn-torrent.wasm", "posthorn-nostr.wasm", "posthorn-mqtt.wasm", "wasm_exec.js", "nostr.mjs", "mqtt.mjs", "torrent.mjs"} {
 		if !slices.Contains(files, want) {
 			t.Errorf("package lacks %s; has %v", want, files)
 		}
@@ -48,10 +48,14 @@ func TestNpmPackage(t *testing.T) {
 	script := `
 import {joinRoom, selfId, getRelaySockets} from 'posthorn'
 import * as torrent from 'posthorn/torrent'
+import * as nostr from 'posthorn/nostr'
+import * as mqtt from 'posthorn/mqtt'
 let thrown = ''
 try { joinRoom({}, 'x') } catch (e) { thrown = e.message }
 console.log(JSON.stringify({
   selfId, same: torrent.selfId === selfId && torrent.joinRoom === joinRoom,
+  // one selfId per realm, as in Trystero, though each strategy is its own wasm
+  shared: nostr.selfId === selfId && mqtt.selfId === selfId && nostr.joinRoom !== joinRoom,
   joinRoom: typeof joinRoom, sockets: getRelaySockets(), thrown,
 }))
 process.exit(0) // the Go runtime keeps the event loop alive
@@ -69,6 +73,7 @@ process.exit(0) // the Go runtime keeps the event loop alive
 	var got struct {
 		SelfID   string         `json:"selfId"`
 		Same     bool           `json:"same"`
+		Shared   bool           `json:"shared"`
 		JoinRoom string         `json:"joinRoom"`
 		Sockets  map[string]any `json:"sockets"`
 		Thrown   string         `json:"thrown"`
@@ -76,7 +81,7 @@ process.exit(0) // the Go runtime keeps the event loop alive
 	if err := jsonUnmarshal(last, &got); err != nil {
 		t.Fatalf("node printed %q: %v", out, err)
 	}
-	if len(got.SelfID) != 20 || !got.Same || got.JoinRoom != "function" || len(got.Sockets) != 0 ||
+	if len(got.SelfID) != 20 || !got.Same || !got.Shared || got.JoinRoom != "function" || len(got.Sockets) != 0 ||
 		got.Thrown != "Trystero: config map is missing appId field" {
 		t.Fatalf("imported package: %+v", got)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 func main() {
-	// The default instance: peer id signal.SelfID, Trystero's relays.
-	jsapi.Export(mqtt.New(mqtt.Options{}), "mqtt")
+	// The default instance: the page's one selfId, Trystero's relays.
+	jsapi.Export(mqtt.New(mqtt.Options{SelfID: jsapi.SharedSelfID()}), "mqtt")
 	select {} // serve JS calls until the page goes away
 }

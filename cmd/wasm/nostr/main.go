@@ -11,7 +11,7 @@ import (
 )
 
 func main() {
-	// The default instance: peer id signal.SelfID, Trystero's relays.
-	jsapi.Export(nostr.New(nostr.Options{}), "nostr")
+	// The default instance: the page's one selfId, Trystero's relays.
+	jsapi.Export(nostr.New(nostr.Options{SelfID: jsapi.SharedSelfID()}), "nostr")
 	select {} // serve JS calls until the page goes away
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func main() {
-	// The default instance: peer id signal.SelfID, Trystero's trackers.
-	jsapi.Export(torrent.New(torrent.Options{}), "torrent")
+	// The default instance: the page's one selfId, Trystero's trackers.
+	jsapi.Export(torrent.New(torrent.Options{SelfID: jsapi.SharedSelfID()}), "torrent")
 	select {} // serve JS calls until the page goes away
 }
