@@ -7,15 +7,19 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 // HandlerRelay serves a Go relay (relay/tracker, relay/nostrrelay,
 // relay/mqttbroker: an http.Handler that is also an io.Closer) on a free
 // loopback port, at "ws://127.0.0.1:<port>" + path. Stop closes the server
 // and the relay (dropping every connection); Start serves a fresh relay
-// from newRelay on the same port. It is stopped when the test ends.
+// from newRelay on the same port. It is stopped when the test ends. It
+// skips t outside scripts/in-netns.
 func HandlerRelay(t testing.TB, path string, newRelay func() HandlerCloser) *Relay {
 	t.Helper()
+	testutil.RequireNetns(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

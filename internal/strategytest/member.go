@@ -13,6 +13,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/posthorn/posthorn/ids"
+	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/room"
 	"github.com/posthorn/posthorn/signal"
 	"github.com/posthorn/posthorn/transfer"
@@ -60,9 +61,11 @@ type Progress struct {
 
 // Join makes a member with a fresh id (h.New) and joins roomID with cfg.
 // An empty cfg.AppID means h.AppID; a nil cfg.RTCConfig means no ICE
-// servers (loopback only). The room is left when the test ends.
+// servers (loopback only). The room is left when the test ends. It skips
+// t outside scripts/in-netns.
 func Join(t testing.TB, h Harness, roomID string, cfg signal.Config) *Member {
 	t.Helper()
+	testutil.RequireNetns(t)
 	h = h.withDefaults()
 	if cfg.AppID == "" {
 		cfg.AppID = h.AppID

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 // NodeFixture is a relay written in JavaScript under scripts/: a script
@@ -37,9 +39,11 @@ func (f NodeFixture) Kind(name string) RelayKind {
 
 // Start runs the fixture with node and returns it as a restartable Relay
 // (a restart runs the script again on the same port). It skips t when node
-// or the fixture's node_modules are missing (make test installs them).
+// or the fixture's node_modules are missing (make test installs them), and
+// outside scripts/in-netns.
 func (f NodeFixture) Start(t testing.TB) *Relay {
 	t.Helper()
+	testutil.RequireNetns(t)
 	root, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/signal/socket"
 )
 
@@ -129,6 +130,7 @@ func TestClientReconnect(t *testing.T) {
 // TestClientDeadBroker: a client of an unreachable broker keeps retrying,
 // reports itself not open, refuses publishes, and closes promptly.
 func TestClientDeadBroker(t *testing.T) {
+	testutil.RequireNetns(t) // it dials loopback
 	a := dialTest(t, deadURL(t), "dead")
 	time.Sleep(300 * time.Millisecond)
 	if s := a.State(); s == socket.Open {
