@@ -96,6 +96,9 @@ type Client struct {
 	handlers  map[string]func([]byte)
 	onConnect []func(context.Context)
 	onDown    []func()
+	// live is the context of the connection whose hooks have run, nil
+	// while (re)connecting: a hook added later runs at once with it.
+	live context.Context
 }
 
 // Dial starts a Client for the broker at url (ws:// or wss://) and returns
@@ -177,11 +180,17 @@ func (c *Client) Subscribe(ctx context.Context, topic string, fn func(payload []
 }
 
 // OnConnect adds a hook run after each (re)connect, once the subscriptions
-// are in place. The context ends with that connection.
+// are in place. The context ends with that connection. If the client is
+// connected already, the hook also runs at once (in a new goroutine), so a
+// hook added after Dial does not miss the first connection.
 func (c *Client) OnConnect(fn func(ctx context.Context)) {
 	c.mu.Lock()
 	c.onConnect = append(c.onConnect, fn)
+	live := c.live
 	c.mu.Unlock()
+	if live != nil && live.Err() == nil {
+		go fn(live)
+	}
 }
 
 // OnDisconnect adds a hook run each time an open connection ends.
@@ -344,6 +353,7 @@ func (c *Client) session() error {
 	c.setState(socket.Open, cli)
 	c.mu.Lock()
 	hooks := append([]func(context.Context){}, c.onConnect...)
+	c.live = ctx
 	c.mu.Unlock()
 	c.log.Debug("mqtt connected", "client_id", c.clientID)
 	for _, h := range hooks {

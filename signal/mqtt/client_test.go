@@ -129,6 +129,26 @@ func TestClientReconnect(t *testing.T) {
 
 // TestClientDeadBroker: a client of an unreachable broker keeps retrying,
 // reports itself not open, refuses publishes, and closes promptly.
+// A hook added after the client connected runs at once, so callers that
+// register after Dial do not miss the first connection.
+func TestClientLateOnConnect(t *testing.T) {
+	for _, bk := range brokerKinds {
+		t.Run(bk.Name, func(t *testing.T) {
+			b := bk.Start(t)
+			a := dialTest(t, b.URL, "a")
+			waitFor(t, "first connect", func() bool { return a.State() == socket.Open })
+			ran := make(chan struct{}, 2)
+			a.OnConnect(func(ctx context.Context) { ran <- struct{}{} })
+			recv(t, ran, "late hook")
+			select {
+			case <-ran:
+				t.Fatal("late hook ran twice for one connection")
+			case <-time.After(100 * time.Millisecond):
+			}
+		})
+	}
+}
+
 func TestClientDeadBroker(t *testing.T) {
 	testutil.RequireNetns(t) // it dials loopback
 	a := dialTest(t, deadURL(t), "dead")
