@@ -8,11 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/posthorn/posthorn/internal/browsertest"
@@ -22,64 +18,14 @@ import (
 	"github.com/posthorn/posthorn/relay/tracker"
 )
 
-// moduleRoot is the repository root (the folder of go.mod).
-func moduleRoot(t testing.TB) string {
-	t.Helper()
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		t.Fatalf("go env GOMOD: %v", err)
-	}
-	return filepath.Dir(strings.TrimSpace(string(out)))
-}
-
-var (
-	distOnce sync.Once
-	distDir  string
-	distErr  error
-)
-
-// buildDist builds a complete copy of the npm package (dist/ sources, the
-// torrent wasm, wasm_exec.js) into a temporary folder, once per test binary.
+// buildDist returns dist/ with every bundle built (browsertest.Dist).
 func buildDist(t testing.TB) string {
 	t.Helper()
 	testutil.RequireNetns(t)
 	if browsertest.ChromiumPath() == "" {
 		t.Skip("no Chromium installed")
 	}
-	distOnce.Do(func() {
-		root := moduleRoot(t)
-		dir, err := os.MkdirTemp("", "posthorn-dist-")
-		if err != nil {
-			distErr = err
-			return
-		}
-		distDir = dir
-		srcs, _ := filepath.Glob(filepath.Join(root, "dist", "*"))
-		for _, src := range srcs {
-			if strings.HasSuffix(src, ".wasm") || strings.HasSuffix(src, ".tgz") {
-				continue
-			}
-			b, err := os.ReadFile(src)
-			if err != nil {
-				continue // a folder
-			}
-			if err := os.WriteFile(filepath.Join(dir, filepath.Base(src)), b, 0o644); err != nil {
-				distErr = err
-				return
-			}
-		}
-		cmd := exec.Command(filepath.Join(root, "scripts", "build-wasm")) // every strategy
-		cmd.Env = append(os.Environ(), "OUT="+dir)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			distErr = fmt.Errorf("scripts/build-wasm: %v\n%s", err, out)
-			return
-		}
-	})
-	if distErr != nil {
-		t.Fatal(distErr)
-	}
-	return distDir
+	return browsertest.Dist(t)
 }
 
 // startRelay runs the Go relay of a strategy (the WebTorrent tracker, the

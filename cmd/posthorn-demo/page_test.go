@@ -33,21 +33,20 @@ const distDir = "../../dist"
 // two-core machine can take a while to set up (wasm compiles per page).
 const peerTimeout = 90 * time.Second
 
-// builtStrategies lists the strategies whose wasm is in dist/, torrent
-// first; it skips t when there is none.
+// builtStrategies builds dist/ if it is stale (browsertest.Dist) and lists
+// its strategies, torrent first.
 func builtStrategies(t *testing.T) []string {
 	t.Helper()
+	testutil.RequireNetns(t)
+	dist := browsertest.Dist(t)
 	var out []string
 	for _, s := range []string{"torrent", "nostr", "mqtt"} {
-		if _, err := os.Stat(filepath.Join(distDir, "posthorn-"+s+".wasm")); err == nil {
+		if _, err := os.Stat(filepath.Join(dist, "posthorn-"+s+".wasm")); err == nil {
 			out = append(out, s)
 		}
 	}
 	if len(out) == 0 || out[0] != "torrent" {
-		t.Skip("no dist/posthorn-torrent.wasm: run scripts/build-wasm first (make test does)")
-	}
-	if _, err := os.Stat(filepath.Join(distDir, "wasm_exec.js")); err != nil {
-		t.Skip("no dist/wasm_exec.js: run scripts/build-wasm first (make test does)")
+		t.Fatalf("dist/ has no torrent bundle after building (found %v)", out)
 	}
 	return out
 }
