@@ -9,10 +9,12 @@ import (
 )
 
 // defaultAPI is shared by all peers, as pion recommends: default codecs and
-// interceptors, plus loopback host candidates (see Config.API).
+// interceptors, plus loopback host candidates and larger UDP socket buffers
+// (see Config.API and udpSocketBuffer).
 var defaultAPI = sync.OnceValue(func() *webrtc.API {
 	var se webrtc.SettingEngine
 	se.SetIncludeLoopbackCandidate(true)
+	se.SetNet(newBufferedNet())
 	return webrtc.NewAPI(webrtc.WithSettingEngine(se))
 })
 

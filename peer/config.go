@@ -28,8 +28,10 @@ type Config struct {
 	// API builds the RTCPeerConnection; nil = the package default. Natively
 	// that is pion's default media engine and interceptors with loopback
 	// candidates included (pion leaves them out by default, so two Go peers on
-	// one host, or in a loopback-only test namespace, could not connect); in
-	// the browser it is the browser's RTCPeerConnection.
+	// one host, or in a loopback-only test namespace, could not connect) and
+	// 4 MiB UDP socket buffers asked of the kernel (so a full send window is
+	// not dropped by the receiving socket); in the browser it is the browser's
+	// RTCPeerConnection.
 	API *webrtc.API
 }
 
@@ -41,8 +43,9 @@ var DefaultICEServers = []webrtc.ICEServer{{URLs: []string{
 
 const (
 	// maxBufferedAmount is simple-peer's MAX_BUFFERED_AMOUNT, the data channel's
-	// bufferedAmountLowThreshold; Send waits while bufferedAmount exceeds it
-	// (wire-0.18 §4.2, §5.6).
+	// bufferedAmountLowThreshold: a Send waiting on backpressure resumes when
+	// bufferedAmount falls to it (wire-0.18 §4.2, §5.6). Send starts waiting
+	// above sendHighWater, which equals it in the browser.
 	maxBufferedAmount = 64 * 1024
 	// iceCompleteTimeout is simple-peer's ICECOMPLETE_TIMEOUT: without trickle,
 	// the SDP is sent this long after the first candidate even if gathering

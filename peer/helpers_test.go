@@ -70,13 +70,21 @@ type pair struct {
 
 type pairOpts struct {
 	trickle bool
+	// apiA and apiB build the initiator's and the other peer's connection;
+	// nil = the package default.
+	apiA, apiB *webrtc.API
 	// filter may drop or inspect a signal on its way; return false to drop.
 	filter func(from *Peer, s Signal) bool
 }
 
 func newPeer(t testing.TB, initiator, trickle bool) *Peer {
 	t.Helper()
-	p, err := New(Config{Initiator: initiator, Trickle: trickle, RTCConfig: &webrtc.Configuration{}})
+	return newPeerAPI(t, initiator, trickle, nil)
+}
+
+func newPeerAPI(t testing.TB, initiator, trickle bool, api *webrtc.API) *Peer {
+	t.Helper()
+	p, err := New(Config{Initiator: initiator, Trickle: trickle, RTCConfig: &webrtc.Configuration{}, API: api})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +124,7 @@ func newPair(t testing.TB, o pairOpts) *pair {
 	t.Helper()
 	testutil.RequireNetns(t)
 	pr := &pair{
-		a: newPeer(t, true, o.trickle), b: newPeer(t, false, o.trickle),
+		a: newPeerAPI(t, true, o.trickle, o.apiA), b: newPeerAPI(t, false, o.trickle, o.apiB),
 		aUp: make(chan struct{}), bUp: make(chan struct{}),
 		aDown: make(chan error, 1), bDown: make(chan error, 1),
 	}

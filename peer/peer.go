@@ -173,9 +173,12 @@ func (p *Peer) Signal(s Signal) error {
 }
 
 // Send sends b as one binary message (wire-0.18 §4.2). It waits until the
-// channel is open, then while the channel's bufferedAmount exceeds 64 KiB
-// (wire-0.18 §5.6), until ctx is done or the peer closes (ErrClosed). Calls
-// are serialized; b may be reused once Send returns.
+// channel is open; then, once the channel's bufferedAmount exceeds the
+// high-water mark (64 KiB in the browser, 1 MiB natively: see
+// sendHighWater), it waits for the next bufferedamountlow event, fired at
+// the 64 KiB bufferedAmountLowThreshold (wire-0.18 §5.6). It gives up when
+// ctx is done or the peer closes (ErrClosed). Calls are serialized; b may be
+// reused once Send returns.
 func (p *Peer) Send(ctx context.Context, b []byte) error {
 	select {
 	case p.sendSem <- struct{}{}:
@@ -193,7 +196,7 @@ func (p *Peer) Send(ctx context.Context, b []byte) error {
 		return ErrClosed
 	}
 	ch := p.channel()
-	for ch.bufferedAmount() > maxBufferedAmount {
+	for ch.bufferedAmount() > sendHighWater {
 		select {
 		case <-p.low:
 		case <-ctx.Done():

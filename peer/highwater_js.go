@@ -1,0 +1,10 @@
+//go:build js && wasm
+
+package peer
+
+// sendHighWater is how far the channel's bufferedAmount may grow before Send
+// waits for bufferedamountlow (browser build): exactly Trystero's 64 KiB
+// bufferedAmountLowThreshold (wire-0.18 §5.6). A browser's bufferedAmount
+// excludes bytes already handed to its SCTP stack, so this already keeps the
+// pipe full (see the native twin for why pion needs more).
+const sendHighWater = maxBufferedAmount
