@@ -8,3 +8,7 @@ package peer
 // excludes bytes already handed to its SCTP stack, so this already keeps the
 // pipe full (see the native twin for why pion needs more).
 const sendHighWater = maxBufferedAmount
+
+// sendPoll is 0 in the browser: sendHighWater is the threshold itself, so
+// bufferedamountlow alone ends every wait (see the native twin).
+const sendPoll = 0

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/pion/webrtc/v4"
 )
@@ -196,13 +197,9 @@ func (p *Peer) Send(ctx context.Context, b []byte) error {
 		return ErrClosed
 	}
 	ch := p.channel()
-	for ch.bufferedAmount() > sendHighWater {
-		select {
-		case <-p.low:
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-p.done:
-			return ErrClosed
+	if ch.bufferedAmount() > sendHighWater {
+		if err := p.waitWindow(ctx, ch); err != nil {
+			return err
 		}
 	}
 	if p.isDestroyed() {
@@ -213,6 +210,31 @@ func (p *Peer) Send(ctx context.Context, b []byte) error {
 			return ErrClosed
 		}
 		return fmt.Errorf("%w: send: %v", ErrDataChannel, err)
+	}
+	return nil
+}
+
+// waitWindow is Send's backpressure (wire-0.18 §5.6): it returns once ch's
+// bufferedAmount is at most sendHighWater. bufferedamountlow wakes it; so
+// does, natively, a check every sendPoll, because pion fires that event only
+// when the amount falls to the 64 KiB threshold, and waiting for it alone
+// would let a 1 MiB window drain almost empty before every refill.
+func (p *Peer) waitWindow(ctx context.Context, ch *channel) error {
+	var tick <-chan time.Time
+	if sendPoll > 0 {
+		t := time.NewTicker(sendPoll)
+		defer t.Stop()
+		tick = t.C
+	}
+	for ch.bufferedAmount() > sendHighWater {
+		select {
+		case <-p.low:
+		case <-tick:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-p.done:
+			return ErrClosed
+		}
 	}
 	return nil
 }
