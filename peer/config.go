@@ -28,10 +28,11 @@ type Config struct {
 	// API builds the RTCPeerConnection; nil = the package default. Natively
 	// that is pion's default media engine and interceptors with loopback
 	// candidates included (pion leaves them out by default, so two Go peers on
-	// one host, or in a loopback-only test namespace, could not connect) and
+	// one host, or in a loopback-only test namespace, could not connect),
 	// 4 MiB UDP socket buffers asked of the kernel (so a full send window is
-	// not dropped by the receiving socket); in the browser it is the browser's
-	// RTCPeerConnection.
+	// not dropped by the receiving socket) and SCTP's retransmission backoff
+	// capped at 3 s (so a transfer resumes soon after a stalled receiver
+	// catches up); in the browser it is the browser's RTCPeerConnection.
 	API *webrtc.API
 }
 
