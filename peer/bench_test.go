@@ -3,6 +3,7 @@
 package peer
 
 import (
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,9 +56,86 @@ func benchmarkSend(b *testing.B, o pairOpts, total int) {
 	}
 }
 
+// BenchmarkSendLatencyUnderLoad measures how long a small message sent
+// during a bulk transfer takes to arrive (ns/op = one message) when the
+// receiver's link is 8 Mbit/s with a 64 KB router queue and 10 ms each way:
+// it waits behind whatever the sender has buffered, so this is the price of
+// the send window on a slow link (Trystero's pings and chat share the one
+// ordered channel with files).
+func BenchmarkSendLatencyUnderLoad(b *testing.B) {
+	const chunk, rate, queue = 16384, 8_000_000, 64_000
+	a, c := shapedAPIs(b, 10*time.Millisecond, rate, queue)
+	pr := newPair(b, pairOpts{apiA: a, apiB: c})
+	pr.waitConnected(b)
+	arrived := make(chan struct{}, 1)
+	var bulk atomic.Int64
+	pr.b.OnData(func(m []byte) {
+		if m[0] == 'P' {
+			arrived <- struct{}{}
+			return
+		}
+		bulk.Add(int64(len(m)))
+	})
+	ctx := ctxT(b)
+	stop := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		buf := make([]byte, chunk)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if err := pr.a.Send(ctx, buf); err != nil {
+				return
+			}
+		}
+	}()
+	defer func() { close(stop); _ = pr.a.Close(); <-stopped }()
+	time.Sleep(2 * time.Second) // the congestion window settles
+	probe := []byte("P")
+	b.ResetTimer()
+	start, from := time.Now(), bulk.Load()
+	for range b.N {
+		if err := pr.a.Send(ctx, probe); err != nil {
+			b.Fatal(err)
+		}
+		recv(b, "probe", arrived)
+	}
+	// The link must stay busy meanwhile: a small window is no answer.
+	b.ReportMetric(float64(bulk.Load()-from)/time.Since(start).Seconds()/1e6, "bulk-MB/s")
+}
+
+// shapedAPIs is delayedAPIs with the second peer's inbound traffic limited
+// to rate bit/s through a queue of queue bytes (excess packets are dropped,
+// as a router does).
+func shapedAPIs(t testing.TB, delay time.Duration, rate int, queue int64) (*webrtc.API, *webrtc.API) {
+	t.Helper()
+	return vnetAPIs(t, delay, func(i int, n vnet.NIC) vnet.NIC {
+		if i == 0 {
+			return n
+		}
+		q, err := vnet.NewQueue(n, vnet.NewTBFQueue(rate, 16_000, queue))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = q.Close() })
+		return q
+	})
+}
+
 // delayedAPIs returns APIs for two peers on a pion virtual network (in
 // memory: no sockets) whose router delays every packet by delay.
 func delayedAPIs(t testing.TB, delay time.Duration) (*webrtc.API, *webrtc.API) {
+	t.Helper()
+	return vnetAPIs(t, delay, nil)
+}
+
+// vnetAPIs builds the virtual network of delayedAPIs; wrap, if not nil, may
+// put a queue discipline in front of peer i's interface.
+func vnetAPIs(t testing.TB, delay time.Duration, wrap func(i int, n vnet.NIC) vnet.NIC) (*webrtc.API, *webrtc.API) {
 	t.Helper()
 	lf := logging.NewDefaultLoggerFactory()
 	wan, err := vnet.NewRouter(&vnet.RouterConfig{CIDR: "10.0.0.0/24", MinDelay: delay, LoggerFactory: lf})
@@ -70,7 +148,11 @@ func delayedAPIs(t testing.TB, delay time.Duration) (*webrtc.API, *webrtc.API) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := wan.AddNet(n); err != nil {
+		var nic vnet.NIC = n
+		if wrap != nil {
+			nic = wrap(i, n)
+		}
+		if err := wan.AddNet(nic); err != nil {
 			t.Fatal(err)
 		}
 		var se webrtc.SettingEngine

@@ -11,7 +11,8 @@ import (
 // channel is the one data channel (wire-0.18 §4.2), native build: pion's
 // SCTP data channel.
 type channel struct {
-	dc *webrtc.DataChannel
+	dc   *webrtc.DataChannel
+	sctp *webrtc.SCTPTransport // for the congestion window (highWater)
 }
 
 // send writes b as one binary message (pion copies it into SCTP chunks).
@@ -38,7 +39,7 @@ func (p *Peer) createChannel() error {
 // ignored (a Go peer keeps exactly one, wire-0.18 §4.2). It runs inside pion's
 // ondatachannel callback, before pion starts reading the channel.
 func (p *Peer) adopt(dc *webrtc.DataChannel) {
-	ch := &channel{dc: dc}
+	ch := &channel{dc: dc, sctp: p.pc.SCTP()}
 	if !p.setChannel(ch) {
 		p.log.Warn("peer: ignoring an extra data channel", "label", dc.Label())
 		return

@@ -44,9 +44,9 @@ var DefaultICEServers = []webrtc.ICEServer{{URLs: []string{
 
 const (
 	// maxBufferedAmount is simple-peer's MAX_BUFFERED_AMOUNT, the data channel's
-	// bufferedAmountLowThreshold: a Send waiting on backpressure resumes when
-	// bufferedAmount falls to it (wire-0.18 §4.2, §5.6). Send starts waiting
-	// above sendHighWater, which equals it in the browser.
+	// bufferedAmountLowThreshold, whose event wakes a Send waiting on
+	// backpressure (wire-0.18 §4.2, §5.6). Send starts waiting above
+	// channel.highWater, which equals it in the browser.
 	maxBufferedAmount = 64 * 1024
 	// iceCompleteTimeout is simple-peer's ICECOMPLETE_TIMEOUT: without trickle,
 	// the SDP is sent this long after the first candidate even if gathering

@@ -175,9 +175,10 @@ func (p *Peer) Signal(s Signal) error {
 
 // Send sends b as one binary message (wire-0.18 §4.2). It waits until the
 // channel is open; then, once the channel's bufferedAmount exceeds the
-// high-water mark (64 KiB in the browser, 1 MiB natively: see
-// sendHighWater), it waits for the next bufferedamountlow event, fired at
-// the 64 KiB bufferedAmountLowThreshold (wire-0.18 §5.6). It gives up when
+// high-water mark (64 KiB in the browser; natively the congestion window
+// plus 64 KiB, at most 1 MiB: see channel.highWater), it waits until the
+// amount falls back under it, woken by bufferedamountlow, fired at the
+// 64 KiB bufferedAmountLowThreshold (wire-0.18 §5.6). It gives up when
 // ctx is done or the peer closes (ErrClosed). Calls are serialized; b may be
 // reused once Send returns.
 func (p *Peer) Send(ctx context.Context, b []byte) error {
@@ -197,7 +198,7 @@ func (p *Peer) Send(ctx context.Context, b []byte) error {
 		return ErrClosed
 	}
 	ch := p.channel()
-	if ch.bufferedAmount() > sendHighWater {
+	if ch.bufferedAmount() > ch.highWater() {
 		if err := p.waitWindow(ctx, ch); err != nil {
 			return err
 		}
@@ -215,10 +216,10 @@ func (p *Peer) Send(ctx context.Context, b []byte) error {
 }
 
 // waitWindow is Send's backpressure (wire-0.18 §5.6): it returns once ch's
-// bufferedAmount is at most sendHighWater. bufferedamountlow wakes it; so
-// does, natively, a check every sendPoll, because pion fires that event only
-// when the amount falls to the 64 KiB threshold, and waiting for it alone
-// would let a 1 MiB window drain almost empty before every refill.
+// bufferedAmount is at most its high-water mark. bufferedamountlow wakes it;
+// so does, natively, a check every sendPoll, because pion fires that event
+// only when the amount falls to the 64 KiB threshold, and waiting for it
+// alone would let a 1 MiB window drain almost empty before every refill.
 func (p *Peer) waitWindow(ctx context.Context, ch *channel) error {
 	var tick <-chan time.Time
 	if sendPoll > 0 {
@@ -226,7 +227,7 @@ func (p *Peer) waitWindow(ctx context.Context, ch *channel) error {
 		defer t.Stop()
 		tick = t.C
 	}
-	for ch.bufferedAmount() > sendHighWater {
+	for ch.bufferedAmount() > ch.highWater() {
 		select {
 		case <-p.low:
 		case <-tick:

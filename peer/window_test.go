@@ -70,7 +70,8 @@ func TestStalledReceiverBoundsSender(t *testing.T) {
 	}()
 	// The sender's window fills only after everything downstream is full.
 	waitFor(t, "the sender's window to fill", func() bool {
-		return pr.a.channel().bufferedAmount() > sendHighWater-chunk
+		ch := pr.a.channel()
+		return ch.bufferedAmount()+chunk > ch.highWater()
 	})
 	time.Sleep(100 * time.Millisecond) // give a broken Send the chance to run on
 	if n := accepted.Load(); n > bound {
