@@ -7,7 +7,7 @@ GO        ?= go
 TESTFLAGS ?= -race -count=1 -timeout 20m
 DEMO_ADDR ?= 127.0.0.1:8080
 
-.PHONY: test deps vet unit wasm dist demo bench fuzz
+.PHONY: test deps vet unit wasm dist demo bench bench-browser fuzz
 
 test: deps vet wasm
 	scripts/in-netns $(GO) test $(TESTFLAGS) ./...
@@ -36,6 +36,10 @@ demo: wasm
 
 bench:
 	scripts/in-netns $(GO) test -run '^$$' -bench . -benchmem ./...
+
+# 32 MiB between two wasm pages in headless Chromium.
+bench-browser: wasm
+	scripts/bench-browser
 
 fuzz:
 	@for p in $$($(GO) list ./...); do \
