@@ -17,16 +17,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/posthorn/posthorn/relay"
 )
@@ -53,22 +50,8 @@ func run(addr, web, dist string, log *slog.Logger) error {
 	}
 	r := relay.New(relay.Config{Logger: log})
 	defer r.Close()
-	srv := &http.Server{Handler: newHandler(r, web, dist), ReadHeaderTimeout: 10 * time.Second}
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	go func() {
-		<-ctx.Done()
-		r.Close() // hijacked WebSockets outlive Shutdown
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-	}()
-
-	url := "http://" + ln.Addr().String() + "/"
-	fmt.Printf("posthorn demo: open %s in two tabs (Ctrl-C to stop)\n", url)
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	fmt.Printf("posthorn demo: open http://%s/ in two tabs (Ctrl-C to stop)\n", ln.Addr())
+	return r.Serve(ctx, ln, newHandler(r, web, dist))
 }

@@ -12,16 +12,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/posthorn/posthorn/relay"
 	"github.com/posthorn/posthorn/relay/tracker"
@@ -51,23 +48,10 @@ func run(addr string, cfg relay.Config, log *slog.Logger) error {
 	}
 	r := relay.New(cfg)
 	defer r.Close()
-	srv := &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	go func() {
-		<-ctx.Done()
-		r.Close() // hijacked WebSockets are not closed by Shutdown
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-	}()
-
 	base := "ws://" + ln.Addr().String()
 	log.Info("posthorn-relay listening", "tracker", base+relay.TrackerPath,
 		"nostr", base+relay.NostrPath, "mqtt", base+relay.MQTTPath)
-	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return r.Serve(ctx, ln, nil)
 }
