@@ -1,17 +1,17 @@
 package mqttbroker
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
-	"sync"
 	"sync/atomic"
 
 	"github.com/coder/websocket"
 	mqtt "github.com/mochi-mqtt/server/v2"
+
+	"github.com/posthorn/posthorn/relay/internal/wsgate"
 )
 
 // ErrClosed is returned for connections that arrive after Close.
@@ -30,25 +30,18 @@ type Server struct {
 	log   *slog.Logger
 	mochi *mqtt.Server
 	l     *handlerListener
-	err   error // a start-up failure; ServeHTTP reports it
-
-	ctx    context.Context
-	cancel context.CancelFunc
-	mu     sync.Mutex
-	closed bool
-	wg     sync.WaitGroup
+	gate  *wsgate.Gate // reports a start-up failure (Fail) to every upgrade
 }
 
 // New returns a running broker configured by cfg (zero = defaults).
 func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
-	ctx, cancel := context.WithCancel(context.Background())
+	log := cfg.Logger.With("component", "mqttbroker")
 	s := &Server{
-		cfg:    cfg,
-		log:    cfg.Logger.With("component", "mqttbroker"),
-		l:      newHandlerListener(),
-		ctx:    ctx,
-		cancel: cancel,
+		cfg:  cfg,
+		log:  log,
+		l:    newHandlerListener(),
+		gate: wsgate.New(ErrClosed, log),
 	}
 	caps := mqtt.NewDefaultServerCapabilities()
 	caps.MaximumClients = int64(cfg.MaxClients)
@@ -64,9 +57,9 @@ func New(cfg Config) *Server {
 		Capabilities: caps,
 		Logger:       s.log,
 	})
-	s.err = s.start()
-	if s.err != nil {
-		s.log.Error("broker failed to start", "err", s.err)
+	if err := s.start(); err != nil {
+		s.log.Error("broker failed to start", "err", err)
+		s.gate.Fail(err)
 	}
 	return s
 }
@@ -87,35 +80,16 @@ func (s *Server) start() error {
 
 // ServeHTTP accepts an MQTT WebSocket and serves its session until it ends.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Upgrade") == "" {
-		w.Header().Set("Upgrade", "websocket")
-		http.Error(w, "posthorn mqtt broker: WebSocket only (MQTT over WebSocket, subprotocol mqtt)", http.StatusUpgradeRequired)
+	ws, release, ok := s.gate.Accept(w, r, "posthorn mqtt broker: WebSocket only (MQTT over WebSocket, subprotocol mqtt)",
+		&websocket.AcceptOptions{
+			Subprotocols:    Subprotocols,
+			OriginPatterns:  s.cfg.OriginPatterns,
+			CompressionMode: websocket.CompressionDisabled,
+		})
+	if !ok {
 		return
 	}
-	if s.err != nil {
-		http.Error(w, s.err.Error(), http.StatusInternalServerError)
-		return
-	}
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		http.Error(w, ErrClosed.Error(), http.StatusServiceUnavailable)
-		return
-	}
-	s.wg.Add(1)
-	s.mu.Unlock()
-	defer s.wg.Done()
-
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
-		Subprotocols:       Subprotocols,
-		OriginPatterns:     s.cfg.OriginPatterns,
-		InsecureSkipVerify: s.cfg.OriginPatterns == nil,
-		CompressionMode:    websocket.CompressionDisabled,
-	})
-	if err != nil {
-		s.log.Debug("websocket accept failed", "remote", r.RemoteAddr, "err", err)
-		return
-	}
+	defer release()
 	if ws.Subprotocol() == "" {
 		// MQTT over WebSocket requires the subprotocol (MQTT 5.0 §6.0).
 		ws.Close(websocket.StatusPolicyViolation, "mqttbroker: subprotocol mqtt required")
@@ -123,7 +97,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// NetConn lifts coder/websocket's read limit; mochi enforces
 	// MaxPacketBytes on every packet instead. Binary messages only (§6.0).
-	conn := websocket.NetConn(s.ctx, ws, websocket.MessageBinary)
+	conn := websocket.NetConn(s.gate.Context(), ws, websocket.MessageBinary)
 	defer conn.Close()
 	if err := s.l.serve(conn); err != nil {
 		s.log.Debug("mqtt session ended", "remote", r.RemoteAddr, "err", err)
@@ -133,17 +107,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Close disconnects every client and stops the broker. Later connections
 // are refused.
 func (s *Server) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	s.mu.Unlock()
-	err := s.mochi.Close()
-	s.cancel()
-	s.wg.Wait()
-	return err
+	return s.gate.Close(s.mochi.Close)
 }
 
 // Clients returns the number of connected MQTT clients.

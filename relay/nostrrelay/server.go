@@ -1,7 +1,6 @@
 package nostrrelay
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -9,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/coder/websocket"
+
+	"github.com/posthorn/posthorn/relay/internal/wsgate"
 )
 
 // ErrClosed is returned by operations on a closed Server.
@@ -16,74 +17,44 @@ var ErrClosed = errors.New("nostrrelay: server closed")
 
 // Server is a NIP-01 relay. Create it with New, stop it with Close.
 type Server struct {
-	cfg    Config
-	log    *slog.Logger
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	cfg  Config
+	log  *slog.Logger
+	gate *wsgate.Gate
 
-	mu     sync.Mutex
-	closed bool
-	conns  map[*conn]struct{}
-	store  *store
+	mu    sync.Mutex
+	conns map[*conn]struct{}
+	store *store
 }
 
 // New returns a running relay configured by cfg (zero = defaults).
 func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
-	ctx, cancel := context.WithCancel(context.Background())
+	log := cfg.Logger.With("component", "nostrrelay")
 	return &Server{
-		cfg: cfg, log: cfg.Logger.With("component", "nostrrelay"),
-		ctx: ctx, cancel: cancel,
+		cfg: cfg, log: log, gate: wsgate.New(ErrClosed, log),
 		conns: map[*conn]struct{}{}, store: newStore(cfg.MaxStored),
 	}
 }
 
 // Close disconnects every client and refuses new ones.
 func (s *Server) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	s.mu.Unlock()
-	s.cancel()
-	s.wg.Wait()
-	return nil
+	return s.gate.Close(nil)
 }
 
 // ServeHTTP accepts a relay WebSocket and serves it until it closes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Upgrade") == "" {
-		w.Header().Set("Upgrade", "websocket")
-		http.Error(w, "posthorn nostr relay: WebSocket only (NIP-01)", http.StatusUpgradeRequired)
+	ws, release, ok := s.gate.Accept(w, r, "posthorn nostr relay: WebSocket only (NIP-01)",
+		&websocket.AcceptOptions{OriginPatterns: s.cfg.OriginPatterns})
+	if !ok {
 		return
 	}
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		http.Error(w, ErrClosed.Error(), http.StatusServiceUnavailable)
-		return
-	}
-	s.wg.Add(1)
-	s.mu.Unlock()
-	defer s.wg.Done()
-
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
-		OriginPatterns:     s.cfg.OriginPatterns,
-		InsecureSkipVerify: s.cfg.OriginPatterns == nil,
-	})
-	if err != nil {
-		s.log.Debug("websocket accept failed", "remote", r.RemoteAddr, "err", err)
-		return
-	}
+	defer release()
 	ws.SetReadLimit(s.cfg.MaxMessageBytes)
 	c := newConn(ws, s.cfg.SendQueue)
 	s.mu.Lock()
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
-	go c.writeLoop(s.ctx, s.cfg.WriteTimeout)
+	go c.writeLoop(s.gate.Context(), s.cfg.WriteTimeout)
 
 	s.readLoop(c)
 
@@ -95,7 +66,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) readLoop(c *conn) {
 	for {
-		_, data, err := c.ws.Read(s.ctx)
+		_, data, err := c.ws.Read(s.gate.Context())
 		if err != nil {
 			return // closed, oversized (coder/websocket closes with 1009) or shutdown
 		}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/posthorn/posthorn/relay/internal/wsgate"
 )
 
 // ErrClosed is returned by operations on a closed Server.
@@ -18,76 +20,44 @@ var ErrClosed = errors.New("tracker: server closed")
 // it serves must be a WebSocket upgrade. Create it with New; stop it with
 // Close.
 type Server struct {
-	cfg    Config
-	log    *slog.Logger
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	cfg  Config
+	log  *slog.Logger
+	gate *wsgate.Gate
 
 	mu     sync.Mutex
-	closed bool
 	swarms map[string]*swarm
-	conns  map[*conn]struct{}
 }
 
 // New returns a running tracker configured by cfg (zero = defaults).
 func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
-	ctx, cancel := context.WithCancel(context.Background())
+	log := cfg.Logger.With("component", "tracker")
 	s := &Server{
 		cfg:    cfg,
-		log:    cfg.Logger.With("component", "tracker"),
-		ctx:    ctx,
-		cancel: cancel,
+		log:    log,
+		gate:   wsgate.New(ErrClosed, log),
 		swarms: make(map[string]*swarm),
-		conns:  make(map[*conn]struct{}),
 	}
-	s.wg.Add(1)
-	go s.sweepLoop()
+	s.gate.Go(s.sweepLoop)
 	return s
 }
 
 // ServeHTTP accepts a tracker WebSocket and serves it until it closes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Header.Get("Upgrade") == "" {
-		w.Header().Set("Upgrade", "websocket")
-		http.Error(w, "posthorn tracker: WebSocket only (WebTorrent tracker protocol)", http.StatusUpgradeRequired)
+	ws, release, ok := s.gate.Accept(w, r, "posthorn tracker: WebSocket only (WebTorrent tracker protocol)",
+		&websocket.AcceptOptions{
+			OriginPatterns: s.cfg.OriginPatterns,
+			// The reference tracker disables permessage-deflate too.
+			CompressionMode: websocket.CompressionDisabled,
+		})
+	if !ok {
 		return
 	}
-	opts := &websocket.AcceptOptions{
-		OriginPatterns:     s.cfg.OriginPatterns,
-		InsecureSkipVerify: s.cfg.OriginPatterns == nil,
-		// The reference tracker disables permessage-deflate too.
-		CompressionMode: websocket.CompressionDisabled,
-	}
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		http.Error(w, ErrClosed.Error(), http.StatusServiceUnavailable)
-		return
-	}
-	s.wg.Add(1)
-	s.mu.Unlock()
-	defer s.wg.Done()
-
-	ws, err := websocket.Accept(w, r, opts)
-	if err != nil {
-		s.log.Debug("websocket accept failed", "remote", r.RemoteAddr, "err", err)
-		return
-	}
+	defer release()
 	ws.SetReadLimit(s.cfg.MaxMessageBytes)
 	c := newConn(ws, s.cfg.SendQueue, s.cfg.MessageBurst)
 
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		ws.CloseNow()
-		return
-	}
-	s.conns[c] = struct{}{}
-	s.mu.Unlock()
-
-	go c.writeLoop(s.ctx, s.cfg.WriteTimeout)
+	go c.writeLoop(s.gate.Context(), s.cfg.WriteTimeout)
 	s.readLoop(c)
 	c.kill(websocket.StatusNormalClosure, "")
 	s.drop(c)
@@ -95,7 +65,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) readLoop(c *conn) {
 	for {
-		_, data, err := c.ws.Read(s.ctx)
+		_, data, err := c.ws.Read(s.gate.Context())
 		if err != nil {
 			if websocket.CloseStatus(err) == -1 && !errors.Is(err, context.Canceled) {
 				s.log.Debug("connection ended", "err", err)
@@ -215,7 +185,6 @@ func (s *Server) remove(infoHash string, sw *swarm, peerID string) {
 func (s *Server) drop(c *conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.conns, c)
 	for infoHash, ids := range c.joined {
 		sw := s.swarms[infoHash]
 		if sw == nil {
@@ -232,13 +201,12 @@ func (s *Server) drop(c *conn) {
 
 // sweepLoop times out peers that stopped announcing (Config.PeerTTL).
 func (s *Server) sweepLoop() {
-	defer s.wg.Done()
 	every := min(s.cfg.PeerTTL/4, time.Minute)
 	t := time.NewTicker(max(every, 10*time.Millisecond))
 	defer t.Stop()
 	for {
 		select {
-		case <-s.ctx.Done():
+		case <-s.gate.Context().Done():
 			return
 		case now := <-t.C:
 			s.sweep(now)
@@ -270,21 +238,5 @@ func (s *Server) Stats() (swarms, peers int) {
 
 // Close disconnects every client and stops the server. It is idempotent.
 func (s *Server) Close() error {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
-		return nil
-	}
-	s.closed = true
-	conns := make([]*conn, 0, len(s.conns))
-	for c := range s.conns {
-		conns = append(conns, c)
-	}
-	s.mu.Unlock()
-	s.cancel()
-	for _, c := range conns {
-		c.ws.CloseNow()
-	}
-	s.wg.Wait()
-	return nil
+	return s.gate.Close(nil)
 }
