@@ -4,7 +4,6 @@ package peer
 
 import (
 	"errors"
-	"fmt"
 	"sync"
 
 	"github.com/pion/webrtc/v4"
@@ -96,32 +95,22 @@ func (m *mediaState) init() {
 	m.requested = map[*webrtc.RTPTransceiver]bool{}
 }
 
-// AddTrack sends t as part of s and renegotiates: the initiator offers, a
-// non-initiator sends a renegotiate request (wire-0.18 §4.6).
-func (p *Peer) AddTrack(t *MediaStreamTrack, s *MediaStream) error {
+// checkAddable: pion sends only tracks that wrap a TrackLocal.
+func checkAddable(t *MediaStreamTrack, s *MediaStream) error {
 	if t == nil || t.Local == nil || s == nil {
 		return errNotLocal
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.destroyed {
-		return ErrClosed
-	}
-	key := senderKey{t.ID(), s.ID()}
-	if x := p.media.senders[key]; x != nil {
-		if x.removed {
-			return ErrTrackRemoved
-		}
-		return ErrTrackAdded
-	}
+	return nil
+}
+
+// addSender is pion's AddTrack; p.mu is held.
+func (p *Peer) addSender(t *MediaStreamTrack, _ *MediaStream) (*sender, error) {
 	snd, err := p.pc.AddTrack(t.Local)
 	if err != nil {
-		return fmt.Errorf("peer: add track: %w", err)
+		return nil, err
 	}
-	p.media.senders[key] = &sender{s: snd}
 	go drainRTCP(snd)
-	p.ops.push(p.needsNegotiation)
-	return nil
+	return &sender{s: snd}, nil
 }
 
 // drainRTCP reads RTCP for a sender until it stops, which pion's interceptors
@@ -135,80 +124,24 @@ func drainRTCP(s *webrtc.RTPSender) {
 	}
 }
 
-// RemoveTrack stops sending t in s and renegotiates (wire-0.18 §4.6).
-func (p *Peer) RemoveTrack(t *MediaStreamTrack, s *MediaStream) error {
-	if t == nil || s == nil {
-		return ErrTrackNotAdded
+// removeSender is pion's RemoveTrack; p.mu is held.
+func (p *Peer) removeSender(x *sender) error { return p.pc.RemoveTrack(x.s) }
+
+// checkReplacement: a replacement track must wrap a TrackLocal.
+func checkReplacement(repl *MediaStreamTrack) error {
+	if repl.Local == nil {
+		return errNotLocal
 	}
-	p.mu.Lock()
-	if p.destroyed {
-		p.mu.Unlock()
-		return ErrClosed
-	}
-	x := p.media.senders[senderKey{t.ID(), s.ID()}]
-	if x == nil {
-		p.mu.Unlock()
-		return ErrTrackNotAdded
-	}
-	x.removed = true
-	err := p.pc.RemoveTrack(x.s)
-	p.mu.Unlock()
-	if err != nil {
-		err = fmt.Errorf("%w: remove track: %v", ErrNegotiation, err)
-		p.destroy(err)
-		return err
-	}
-	p.ops.push(p.needsNegotiation)
 	return nil
 }
 
-// ReplaceTrack swaps what the sender of (old, s) sends, without
-// renegotiation (wire-0.18 §4.6). repl may be nil to send nothing.
-func (p *Peer) ReplaceTrack(old, repl *MediaStreamTrack, s *MediaStream) error {
-	if old == nil || s == nil {
-		return ErrTrackNotAdded
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.destroyed {
-		return ErrClosed
-	}
-	x := p.media.senders[senderKey{old.ID(), s.ID()}]
-	if x == nil {
-		return ErrTrackNotAdded
-	}
+// replaceSender is pion's RTPSender.ReplaceTrack (nil repl: send nothing).
+func replaceSender(x *sender, repl *MediaStreamTrack) error {
 	var local webrtc.TrackLocal
 	if repl != nil {
-		if repl.Local == nil {
-			return errNotLocal
-		}
 		local = repl.Local
-		p.media.senders[senderKey{repl.ID(), s.ID()}] = x
 	}
-	if err := x.s.ReplaceTrack(local); err != nil {
-		return fmt.Errorf("peer: replace track: %w", err)
-	}
-	return nil
-}
-
-// AddStream adds every track of s (simple-peer's addStream).
-func (p *Peer) AddStream(s *MediaStream) error {
-	for _, t := range s.GetTracks() {
-		if err := p.AddTrack(t, s); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// RemoveStream removes every track of s (simple-peer's removeStream).
-func (p *Peer) RemoveStream(s *MediaStream) error {
-	for _, t := range s.GetTracks() {
-		if err := p.RemoveTrack(t, s); err != nil {
-			return err
-		}
-	}
-	return nil
+	return x.s.ReplaceTrack(local)
 }
 
 // onRemoteTrack is pion's ontrack (fired at the first RTP packet): one track
@@ -220,24 +153,7 @@ func (p *Peer) onRemoteTrack(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
 		p.log.Debug("peer: remote track without a stream ignored", "track", t.ID())
 		return
 	}
-	track := &MediaStreamTrack{Remote: t, Receiver: r}
-	p.mu.Lock()
-	if p.destroyed {
-		p.mu.Unlock()
-		return
-	}
-	st := p.media.remote[sid]
-	isNew := st == nil
-	if isNew {
-		st = NewMediaStream(sid)
-		p.media.remote[sid] = st
-	}
-	st.add(track)
-	p.mu.Unlock()
-	p.tracks.push(TrackEvent{Track: track, Stream: st})
-	if isNew {
-		p.streams.push(st)
-	}
+	p.remoteTrack(&MediaStreamTrack{Remote: t, Receiver: r}, sid, func() *MediaStream { return NewMediaStream(sid) })
 }
 
 // requestMissingTransceivers asks the initiator for an m-line for every local

@@ -2,11 +2,7 @@
 
 package peer
 
-import (
-	"errors"
-	"fmt"
-	"syscall/js"
-)
+import "syscall/js"
 
 // MediaStreamTrack wraps a browser MediaStreamTrack (browser build).
 type MediaStreamTrack struct{ v js.Value }
@@ -45,8 +41,6 @@ func (s *MediaStream) GetTracks() []*MediaStreamTrack {
 	return out
 }
 
-var errNoTrack = errors.New("peer: nil track or stream")
-
 type sender struct {
 	v       js.Value // RTCRtpSender
 	removed bool
@@ -64,112 +58,42 @@ func (m *mediaState) init() {
 	m.remote = map[string]*MediaStream{}
 }
 
-// AddTrack sends t as part of s (pc.addTrack(track, stream)) and
-// renegotiates: the initiator offers, a non-initiator sends a renegotiate
-// request (wire-0.18 §4.6). It never blocks.
-func (p *Peer) AddTrack(t *MediaStreamTrack, s *MediaStream) error {
+// add does nothing: the browser's stream already holds the track.
+func (s *MediaStream) add(*MediaStreamTrack) {}
+
+func checkAddable(t *MediaStreamTrack, s *MediaStream) error {
 	if t == nil || s == nil {
 		return errNoTrack
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.destroyed {
-		return ErrClosed
-	}
-	key := senderKey{t.ID(), s.ID()}
-	if x := p.media.senders[key]; x != nil {
-		if x.removed {
-			return ErrTrackRemoved
-		}
-		return ErrTrackAdded
-	}
+	return nil
+}
+
+// addSender is pc.addTrack(track, stream); p.mu is held.
+func (p *Peer) addSender(t *MediaStreamTrack, s *MediaStream) (*sender, error) {
 	v, err := jsCall(p.pc.JSValue(), "addTrack", t.v, s.v)
 	if err != nil {
-		return fmt.Errorf("peer: add track: %w", err)
+		return nil, err
 	}
-	p.media.senders[key] = &sender{v: v}
-	p.ops.push(p.needsNegotiation)
-	return nil
+	return &sender{v: v}, nil
 }
 
-// RemoveTrack stops sending t in s (pc.removeTrack(sender)) and renegotiates.
-func (p *Peer) RemoveTrack(t *MediaStreamTrack, s *MediaStream) error {
-	if t == nil || s == nil {
-		return ErrTrackNotAdded
-	}
-	p.mu.Lock()
-	if p.destroyed {
-		p.mu.Unlock()
-		return ErrClosed
-	}
-	x := p.media.senders[senderKey{t.ID(), s.ID()}]
-	if x == nil {
-		p.mu.Unlock()
-		return ErrTrackNotAdded
-	}
-	x.removed = true
+// removeSender is pc.removeTrack(sender); p.mu is held.
+func (p *Peer) removeSender(x *sender) error {
 	_, err := jsCall(p.pc.JSValue(), "removeTrack", x.v)
-	p.mu.Unlock()
-	if err != nil {
-		err = fmt.Errorf("%w: remove track: %v", ErrNegotiation, err)
-		p.destroy(err)
-		return err
-	}
-	p.ops.push(p.needsNegotiation)
-	return nil
+	return err
 }
 
-// ReplaceTrack makes the sender of (old, s) send repl (nil: nothing) with
-// RTCRtpSender.replaceTrack, without renegotiation (wire-0.18 §4.6). Like
-// simple-peer it does not wait for the returned promise.
-func (p *Peer) ReplaceTrack(old, repl *MediaStreamTrack, s *MediaStream) error {
-	if old == nil || s == nil {
-		return ErrTrackNotAdded
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.destroyed {
-		return ErrClosed
-	}
-	x := p.media.senders[senderKey{old.ID(), s.ID()}]
-	if x == nil {
-		return ErrTrackNotAdded
-	}
+// checkReplacement accepts any browser track.
+func checkReplacement(*MediaStreamTrack) error { return nil }
+
+// replaceSender is RTCRtpSender.replaceTrack (nil repl: null), not awaited.
+func replaceSender(x *sender, repl *MediaStreamTrack) error {
 	arg := js.Null()
 	if repl != nil {
 		arg = repl.v
-		p.media.senders[senderKey{repl.ID(), s.ID()}] = x
 	}
-	if _, err := jsCall(x.v, "replaceTrack", arg); err != nil {
-		return fmt.Errorf("peer: replace track: %w", err)
-	}
-	return nil
-}
-
-// AddStream adds every track of s (simple-peer's addStream).
-func (p *Peer) AddStream(s *MediaStream) error {
-	if s == nil {
-		return errNoTrack
-	}
-	for _, t := range s.GetTracks() {
-		if err := p.AddTrack(t, s); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// RemoveStream removes every track of s (simple-peer's removeStream).
-func (p *Peer) RemoveStream(s *MediaStream) error {
-	if s == nil {
-		return errNoTrack
-	}
-	for _, t := range s.GetTracks() {
-		if err := p.RemoveTrack(t, s); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := jsCall(x.v, "replaceTrack", arg)
+	return err
 }
 
 // onTrackEvent is the RTCPeerConnection's ontrack: one track event per
@@ -180,22 +104,8 @@ func (p *Peer) onTrackEvent(ev js.Value) {
 	streams := ev.Get("streams")
 	for i := 0; i < streams.Length(); i++ {
 		sv := streams.Index(i)
-		id := sv.Get("id").String()
-		p.mu.Lock()
-		if p.destroyed {
-			p.mu.Unlock()
+		if !p.remoteTrack(track, sv.Get("id").String(), func() *MediaStream { return &MediaStream{v: sv} }) {
 			return
-		}
-		st := p.media.remote[id]
-		isNew := st == nil
-		if isNew {
-			st = &MediaStream{v: sv}
-			p.media.remote[id] = st
-		}
-		p.mu.Unlock()
-		p.tracks.push(TrackEvent{Track: track, Stream: st})
-		if isNew {
-			p.streams.push(st)
 		}
 	}
 }
