@@ -6,10 +6,12 @@ import (
 	"testing"
 
 	gonostr "github.com/nbd-wtf/go-nostr"
+
+	"github.com/posthorn/posthorn/internal/nip01"
 )
 
 func TestFilterMatches(t *testing.T) {
-	e := &event{ID: "aa", PubKey: "pp", Kind: 29333, CreatedAt: 100, Tags: [][]string{{"x", "topic"}, {"p", "bob"}}}
+	e := &event{Event: nip01.Event{ID: "aa", PubKey: "pp", Kind: 29333, CreatedAt: 100, Tags: [][]string{{"x", "topic"}, {"p", "bob"}}}}
 	tests := []struct {
 		filter string
 		want   bool
@@ -78,7 +80,7 @@ func FuzzParseClientMessage(f *testing.F) {
 				t.Fatalf("accepted bad REQ %+v", m)
 			}
 			for i := range m.Filters {
-				m.Filters[i].matches(&event{Tags: [][]string{{"x"}, {"x", "t"}}})
+				m.Filters[i].matches(&event{Event: nip01.Event{Tags: [][]string{{"x"}, {"x", "t"}}}})
 			}
 		case "EVENT":
 			if _, err := parseEvent(m.Event); err == nil {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/posthorn/posthorn/internal/nip01"
 )
 
 type nostrCapture struct {
@@ -140,7 +142,7 @@ func TestSerializeIsJSONStringify(t *testing.T) {
 				t.Fatal(err)
 			}
 			// go-nostr (what relays such as ours use) agrees.
-			ge := toGoNostr(ev)
+			ge := nip01.GoNostr(ev)
 			if !ge.CheckID() {
 				t.Fatal("go-nostr computes another id")
 			}
@@ -154,7 +156,7 @@ func TestSerializeIsJSONStringify(t *testing.T) {
 
 func TestVerifyRejects(t *testing.T) {
 	k := NewKeys()
-	ev, err := k.NewEvent("trystero/a/r", `"id"`)
+	ev, err := newEvent(k, "trystero/a/r", `"id"`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +188,7 @@ func TestVerifyRejects(t *testing.T) {
 		t.Fatalf("original: %v", err)
 	}
 	// The event is also valid for go-nostr.
-	if ok, err := toGoNostr(ev).CheckSignature(); !ok || err != nil {
+	if ok, err := nip01.GoNostr(ev).CheckSignature(); !ok || err != nil {
 		t.Fatal("go-nostr rejects our signature")
 	}
 }

@@ -106,7 +106,7 @@ func (r *roomRelay) URL() string { return r.sock.URL() }
 // Publish signs content as a kind-29333 event tagged with topic and sends it
 // on this relay only.
 func (r *roomRelay) Publish(ctx context.Context, tp string, payload []byte) error {
-	ev, err := r.s.keys.NewEvent(tp, string(payload))
+	ev, err := newEvent(r.s.keys, tp, string(payload))
 	if err != nil {
 		return err
 	}
