@@ -6,30 +6,11 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pion/webrtc/v4"
-	"github.com/pion/webrtc/v4/pkg/media"
-)
 
-// feed writes a dummy sample to tr every 20 ms until the test ends, so pion
-// fires ontrack on the receiver (it does at the first RTP packet).
-func feed(t *testing.T, tr *webrtc.TrackLocalStaticSample) {
-	stop := make(chan struct{})
-	t.Cleanup(func() { close(stop) })
-	go func() {
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				_ = tr.WriteSample(media.Sample{Data: []byte{0xf8, 0xff, 0xfe}, Duration: 20 * time.Millisecond})
-			}
-		}
-	}()
-}
+	"github.com/posthorn/posthorn/internal/testutil"
+)
 
 func newSampleTrack(t *testing.T, kind, id, stream string) (*webrtc.TrackLocalStaticSample, *MediaStreamTrack) {
 	t.Helper()
@@ -82,7 +63,7 @@ func TestInitiatorAddsTrack(t *testing.T) {
 	if err := pr.a.AddStream(stream); err != nil {
 		t.Fatal(err)
 	}
-	feed(t, tr)
+	testutil.FeedSamples(t, tr)
 	got := recv(t, "remote track", tracks)
 	if got.track.Kind() != "video" || got.track.ID() != "cam-1" || got.stream.ID() != "stream-1" {
 		t.Fatalf("got track %s/%s in stream %s", got.track.Kind(), got.track.ID(), got.stream.ID())
@@ -138,7 +119,7 @@ func TestNonInitiatorAddsTrack(t *testing.T) {
 	if err := pr.b.AddTrack(track, NewMediaStream("stream-b")); err != nil {
 		t.Fatal(err)
 	}
-	feed(t, tr)
+	testutil.FeedSamples(t, tr)
 	got := recv(t, "remote track at the initiator", tracks)
 	if got.track.Kind() != "audio" || got.track.ID() != "mic-1" || got.stream.ID() != "stream-b" {
 		t.Fatalf("got track %s/%s in stream %s", got.track.Kind(), got.track.ID(), got.stream.ID())

@@ -5,11 +5,10 @@ package room
 import (
 	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/pion/webrtc/v4"
-	"github.com/pion/webrtc/v4/pkg/media"
 
+	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/peer"
 )
 
@@ -21,20 +20,7 @@ func sampleTrack(t *testing.T, id, sid string) *peer.MediaStreamTrack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stop := make(chan struct{})
-	t.Cleanup(func() { close(stop) })
-	go func() {
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				_ = tr.WriteSample(media.Sample{Data: []byte{0xf8, 0xff, 0xfe}, Duration: 20 * time.Millisecond})
-			}
-		}
-	}()
+	testutil.FeedSamples(t, tr)
 	return peer.NewLocalTrack(tr)
 }
 
