@@ -18,6 +18,7 @@ func init() {
 			srv := mqttbroker.New(mqttbroker.Config{Logger: relayLogger(t, "broker")})
 			return serveRelay(t, srv, "/mqtt", srv.Close)
 		},
+		watch: watchMQTT,
 		native: func(selfID string, log *slog.Logger) joiner {
 			return mqtt.New(mqtt.Options{SelfID: selfID, Logger: log})
 		},

@@ -18,6 +18,7 @@ func init() {
 			srv := nostrrelay.New(nostrrelay.Config{Logger: relayLogger(t, "relay")})
 			return serveRelay(t, srv, "", srv.Close)
 		},
+		watch: watchNostr,
 		native: func(selfID string, log *slog.Logger) joiner {
 			return nostr.New(nostr.Options{SelfID: selfID, Logger: log})
 		},

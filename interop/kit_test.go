@@ -18,6 +18,11 @@ type kit struct {
 	jsLib  string                                       // URL path of the trystero@0.18.0 bundle
 	relay  func(t testing.TB) string                    // starts a relay, returns its URL
 	native func(selfID string, log *slog.Logger) joiner // a native strategy instance
+	// watch, if set, subscribes to a room's root topic on a relay the way
+	// a peer does, so that members can join one after the other
+	// (joinAnnounced). Torrent needs none: a tracker forwards offers only
+	// to peers that announced before (§7.1).
+	watch func(t testing.TB, relayURL, root string) announceWatch
 	// jsPasswordBroken: two Trystero 0.18 peers with the same password never
 	// connect on this strategy (nostr: the answerer does not decrypt the
 	// offer, wire-0.18 §7.2, §10.10).

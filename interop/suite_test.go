@@ -23,21 +23,23 @@ func newEnv(t *testing.T) env {
 // js joins with a fresh page of real Trystero's k strategy.
 func (e env) js(k kit) joinFunc {
 	return func(t *testing.T, name string, cfg joinConfig) member {
-		return joinPage(t, e.b, e.s, "js-"+name, k.jsLib, cfg)
+		return k.joinAnnounced(t, cfg, func() member { return joinPage(t, e.b, e.s, "js-"+name, k.jsLib, cfg) })
 	}
 }
 
 // wasm joins with a fresh page of posthorn's wasm build of k.
 func (e env) wasm(k kit) joinFunc {
 	return func(t *testing.T, name string, cfg joinConfig) member {
-		return joinPage(t, e.b, e.s, "wasm-"+name, posthornLib(t, k.name), cfg)
+		return k.joinAnnounced(t, cfg, func() member {
+			return joinPage(t, e.b, e.s, "wasm-"+name, posthornLib(t, k.name), cfg)
+		})
 	}
 }
 
 // native joins with a fresh native instance of k.
 func native(k kit) joinFunc {
 	return func(t *testing.T, name string, cfg joinConfig) member {
-		return joinNative(t, "native-"+name, cfg, k.native)
+		return k.joinAnnounced(t, cfg, func() member { return joinNative(t, "native-"+name, cfg, k.native) })
 	}
 }
 

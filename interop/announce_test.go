@@ -1,0 +1,163 @@
+//go:build !js
+
+package interop
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/posthorn/posthorn/signal/mqtt"
+	"github.com/posthorn/posthorn/signal/nostr"
+	"github.com/posthorn/posthorn/signal/topic"
+)
+
+// announceTimeout bounds the wait for a member's announcement to pass
+// through a local relay; it takes milliseconds.
+const announceTimeout = 30 * time.Second
+
+// announceWatch subscribes to a room's root topic on one relay and reports
+// the peer ids announced there from then on.
+type announceWatch interface {
+	// Announced delivers each announced id, in the relay's order.
+	Announced() <-chan string
+	Close()
+}
+
+// joinAnnounced runs join and returns its member once every relay of cfg
+// has passed the member's announcement on (when k can watch announcements).
+//
+// Why: on nostr and mqtt, Trystero 0.18 answers every announcement it sees
+// with an offer (wire-0.18 §7.2, §7.3). Two peers that are both subscribed
+// before either announces therefore offer each other, and two Trystero
+// peers may each keep a different one of the two connections (§4.5):
+// their messages are then lost for good. posthorn peers cope with that
+// (they keep both and mirror sends); a pair of Trystero pages does not. So
+// every member joins only after the one before it has announced and the
+// relay has processed that announcement: the newcomer's subscription then
+// misses the earlier, unstored (ephemeral) announcement, and only the
+// earlier member offers. That makes "joins second" mean what it says, for
+// every pairing.
+func (k kit) joinAnnounced(t *testing.T, cfg joinConfig, join func() member) member {
+	t.Helper()
+	if k.watch == nil {
+		return join()
+	}
+	var ws []announceWatch
+	for _, url := range cfg.Relays {
+		w := k.watch(t, url, topic.RootTopic(cfg.AppID, cfg.Room))
+		defer w.Close()
+		ws = append(ws, w)
+	}
+	m := join()
+	start := time.Now()
+	timeout := time.After(announceTimeout)
+	for i, w := range ws {
+		for seen := false; !seen; {
+			select {
+			case id := <-w.Announced():
+				seen = id == m.ID()
+			case <-timeout:
+				t.Fatalf("%s: relay %s did not pass on its announcement within %v", m.Name(), cfg.Relays[i], announceTimeout)
+			}
+		}
+	}
+	t.Logf("%s: announcement passed through the relay after %v", m.Name(), time.Since(start).Round(time.Millisecond))
+	return m
+}
+
+// watchNostr subscribes like a Trystero peer's root subscription (kind
+// 29333, tag x = root topic, §7.2) and returns once the relay has answered
+// with EOSE, i.e. the subscription is in place.
+func watchNostr(t testing.TB, url, root string) announceWatch {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	c, _, err := websocket.Dial(ctx, url, nil)
+	if err != nil {
+		cancel()
+		t.Fatalf("watching %s: %v", url, err)
+	}
+	c.SetReadLimit(1 << 20)
+	const subID = "posthorn-interop-watch"
+	req, _ := json.Marshal([]any{"REQ", subID, map[string]any{"kinds": []int{nostr.Kind}, "#x": []string{root}}})
+	if err := c.Write(ctx, websocket.MessageText, req); err != nil {
+		cancel()
+		t.Fatalf("watching %s: %v", url, err)
+	}
+	w := &chanWatch{ids: make(chan string, 64), stop: func() { cancel(); c.CloseNow() }}
+	eose := make(chan struct{})
+	go func() {
+		for {
+			_, data, err := c.Read(ctx)
+			if err != nil {
+				return
+			}
+			var msg []json.RawMessage
+			if json.Unmarshal(data, &msg) != nil || len(msg) < 2 {
+				continue
+			}
+			var typ string
+			json.Unmarshal(msg[0], &typ)
+			switch {
+			case typ == "EOSE":
+				close(eose)
+			case typ == "EVENT" && len(msg) == 3:
+				var ev struct {
+					Content string `json:"content"`
+				}
+				var id string
+				if json.Unmarshal(msg[2], &ev) == nil && json.Unmarshal([]byte(ev.Content), &id) == nil {
+					w.deliver(ctx, id)
+				}
+			}
+		}
+	}()
+	select {
+	case <-eose:
+	case <-time.After(announceTimeout):
+		w.Close()
+		t.Fatalf("watching %s: no EOSE within %v", url, announceTimeout)
+	}
+	return w
+}
+
+// watchMQTT subscribes to the root topic (§7.3) and returns once the broker
+// has acknowledged the subscription.
+func watchMQTT(t testing.TB, url, root string) announceWatch {
+	t.Helper()
+	c := mqtt.Dial(url, &mqtt.ClientOptions{Logger: relayLogger(t, "watch")})
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &chanWatch{ids: make(chan string, 64), stop: func() { cancel(); c.Close() }}
+	if err := c.Subscribe(ctx, root, func(p []byte) { w.deliver(ctx, string(p)) }); err != nil {
+		w.Close()
+		t.Fatalf("watching %s: %v", url, err)
+	}
+	subscribed := make(chan struct{}, 1)
+	c.OnConnect(func(context.Context) { subscribed <- struct{}{} })
+	select {
+	case <-subscribed:
+	case <-time.After(announceTimeout):
+		w.Close()
+		t.Fatalf("watching %s: not subscribed within %v", url, announceTimeout)
+	}
+	return w
+}
+
+// chanWatch is an announceWatch fed by a subscription's reader.
+type chanWatch struct {
+	ids  chan string
+	stop func()
+}
+
+func (w *chanWatch) Announced() <-chan string { return w.ids }
+func (w *chanWatch) Close()                   { w.stop() }
+
+func (w *chanWatch) deliver(ctx context.Context, id string) {
+	select {
+	case w.ids <- id:
+	case <-ctx.Done():
+	}
+}
