@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 func tagsOf(t *testing.T, f Framing, kind Kind, data, meta []byte) []byte {
@@ -256,6 +258,9 @@ func TestTransmissionIteration(t *testing.T) {
 // TestEncodeAllocations checks the lazy construction: a large send costs a
 // constant number of allocations, not one per chunk or a copy of the data.
 func TestEncodeAllocations(t *testing.T) {
+	if testutil.Race {
+		t.Skip("the race detector's runtime allocates by itself; checked without -race (scripts/test-wasm-node, make unit)")
+	}
 	data := make([]byte, 4<<20)
 	allocs := testing.AllocsPerRun(5, func() {
 		tx, err := Framing018.Encode("big", 0, KindBinary, data, []byte(`{"n":1}`))

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/signal"
 )
 
@@ -82,13 +83,13 @@ func (h Harness) withDefaults() Harness {
 	}
 	if h.FileSize == 0 {
 		h.FileSize = 16 << 20
-		if Race {
+		if testutil.Race {
 			h.FileSize = 2 << 20
 		}
 	}
 	if h.SmallFileSize == 0 {
 		h.SmallFileSize = 1 << 20
-		if Race {
+		if testutil.Race {
 			h.SmallFileSize = 256 << 10
 		}
 	}
