@@ -20,7 +20,8 @@ type attempt struct {
 	timer     *time.Timer
 
 	// guarded by s.mu
-	exchanged bool // initiator: answer applied; answerer: answer published
+	exchanged bool      // initiator: answer applied; answerer: answer published
+	offeredAt time.Time // initiator: when the offer was published
 	connected bool
 	closed    bool
 
@@ -104,9 +105,18 @@ func (s *Session) onOffer(r Relay, id, rawSDP string) {
 		s.log.Debug("ignoring offer from connected peer", "peer", id)
 		return
 	}
+	if s.keepOwnOfferLocked(id) {
+		s.mu.Unlock()
+		s.log.Debug("ignoring offer: our own offer to this peer stands (glare)", "peer", id, "relay", r.URL())
+		return
+	}
 	var replaced []*attempt
 	for _, a := range s.attempts[id] {
-		if a.initiator || a.connected {
+		if a.connected {
+			continue
+		}
+		if a.initiator {
+			replaced = append(replaced, a) // glare: we withdraw our offer
 			continue
 		}
 		if a.offerSDP == rawSDP {
@@ -124,6 +134,9 @@ func (s *Session) onOffer(r Relay, id, rawSDP string) {
 	for _, a := range replaced {
 		s.removeLocked(a)
 	}
+	if len(replaced) > 0 {
+		s.log.Debug("answering offer in place of ours and older ones", "peer", id, "withdrawn", len(replaced))
+	}
 	a, err := s.newAttemptLocked(r, id, false, rawSDP)
 	s.mu.Unlock()
 	for _, old := range replaced {
@@ -135,6 +148,39 @@ func (s *Session) onOffer(r Relay, id, rawSDP string) {
 	}
 	s.log.Debug("answering offer", "peer", id, "relay", r.URL())
 	a.start(&peer.Signal{Type: peer.TypeOffer, SDP: sdp})
+}
+
+// keepOwnOfferLocked decides glare: id offered to us while our offer to id is
+// outstanding, each having seen the other's announcement (both sides
+// announce around the same time, wire-0.18 §4.5). Answering too would make
+// two connections, and a JS peer may register the other one than we do, so
+// that our sends are lost (§4.5). So one offer must win (§4.5 a):
+//
+//   - an offer of ours that has been answered is connecting: it wins;
+//   - an offer of ours that has been out unanswered for NudgeDelay or more
+//     while the peers' offers are known not to decrypt (the nostr password
+//     quirk) cannot win: the remote is a JS peer that failed to answer it;
+//   - otherwise the peer with the lower id keeps its offer and the other
+//     withdraws its own and answers, which both sides of a posthorn pair
+//     decide alike.
+//
+// A JS 0.18 peer answers every offer it gets and ignores nothing, so with a
+// JS peer either choice gives one connection.
+func (s *Session) keepOwnOfferLocked(id string) bool {
+	for _, a := range s.attempts[id] {
+		if !a.initiator || a.connected {
+			continue
+		}
+		switch {
+		case a.exchanged:
+			return true
+		case s.cbc != nil && s.cfg.Quirks.OffersNotDecrypted && !a.offeredAt.IsZero() && time.Since(a.offeredAt) >= s.cfg.NudgeDelay:
+			return false
+		default:
+			return s.cfg.SelfID < id
+		}
+	}
+	return false
 }
 
 // onAnswer applies an answer to our outstanding offer to id.
@@ -263,10 +309,14 @@ func (a *attempt) publish(sig peer.Signal) {
 		a.close()
 		return
 	}
-	if !a.initiator {
-		s.mu.Lock()
+	s.mu.Lock()
+	if a.initiator {
+		a.offeredAt = time.Now()
+	} else {
 		a.exchanged = true
-		s.mu.Unlock()
+	}
+	s.mu.Unlock()
+	if !a.initiator {
 		return
 	}
 	if s.cbc != nil && s.cfg.Quirks.OffersNotDecrypted {

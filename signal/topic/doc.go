@@ -24,6 +24,12 @@
 //     applied; an offer creates a non-initiator whose answer is published to
 //     the offerer's self topic on the same relay;
 //   - with a password, the sdp member is an AES-CBC envelope (§3, package crypt);
+//   - glare: when P offers while our offer to P is outstanding (each saw the
+//     other's announcement), one offer wins and the other side answers it:
+//     ours if it was answered already, otherwise the lower peer id's (§4.5 a;
+//     see keepOwnOfferLocked). A JS peer answers every offer, so the pair
+//     makes one connection either way, instead of two that JS and Go might
+//     register differently;
 //   - a connected peer is handed to the Room (room.AddPeer), and pending
 //     attempts with the same id that the remote cannot have seen yet are
 //     abandoned (§4.5 a; attempts that already exchanged SDP are left to

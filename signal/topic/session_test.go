@@ -75,6 +75,19 @@ type member struct {
 // in when empty), subscribes it on relays and announces.
 func join(t *testing.T, cfg topic.Config, relays ...*hub) *member {
 	t.Helper()
+	m := subscribed(t, cfg, relays...)
+	for _, h := range relays {
+		m.ready(h)
+	}
+	return m
+}
+
+// ready tells m's session that h is ready, which makes it announce there.
+func (m *member) ready(h *hub) { _ = m.s.Ready(context.Background(), h) }
+
+// subscribed is join without the announcements.
+func subscribed(t *testing.T, cfg topic.Config, relays ...*hub) *member {
+	t.Helper()
 	if cfg.AppID == "" {
 		cfg.AppID = "test-app"
 	}
@@ -99,7 +112,6 @@ func join(t *testing.T, cfg topic.Config, relays ...*hub) *member {
 		deliver := func(tp string, p []byte) { s.Deliver(h, tp, p) }
 		h.Subscribe(s.RootTopic(), deliver)
 		h.Subscribe(s.SelfTopic(), deliver)
-		_ = s.Ready(context.Background(), h)
 	}
 	return m
 }
