@@ -15,7 +15,10 @@
 // Every strategy (kit_*_test.go) runs the same scenarios (suite_test.go):
 // JS↔JS, JS↔native Go peer and JS↔wasm page in both join orders, passwords
 // (same and different) for every pairing, media both ways, and a room of
-// three (JS, wasm, native).
+// three (JS, wasm, native). Members join one after another: each joins once
+// the relay has passed on the previous one's announcement (joinAnnounced).
+// TestGlare does the opposite on purpose: a gate holds the announcements
+// until both members are subscribed, so that both offer (wire-0.18 §4.5).
 //
 // Page console lines and native peers' logs go to the test log;
 // POSTHORN_INTEROP_DEBUG=1 adds debug records. A failed test leaves page
