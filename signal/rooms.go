@@ -55,3 +55,18 @@ func (r *Rooms) Join(cfg Config, roomID string, create func(forget func()) (*roo
 	r.rooms[roomID] = rm
 	return rm, nil
 }
+
+// LeaveAll leaves every open room, as a strategy's Close does; a later Join
+// starts afresh.
+func (r *Rooms) LeaveAll() {
+	r.mu.Lock()
+	open := make([]*room.Room, 0, len(r.rooms))
+	for _, rm := range r.rooms {
+		open = append(open, rm)
+	}
+	r.rooms = nil // Leave's forget finds nothing to delete
+	r.mu.Unlock()
+	for _, rm := range open {
+		_ = rm.Leave()
+	}
+}

@@ -54,3 +54,28 @@ func TestRoomsJoinChecksArguments(t *testing.T) {
 		t.Fatalf("create error not returned: %v", err)
 	}
 }
+
+func TestRoomsLeaveAll(t *testing.T) {
+	var rooms Rooms
+	left := 0
+	create := func(forget func()) (*room.Room, error) {
+		return room.New(room.Options{OnLeave: func() { left++; forget() }}), nil
+	}
+	a, _ := rooms.Join(Config{AppID: "app"}, "a", create)
+	rooms.Join(Config{AppID: "app"}, "b", create)
+	rooms.LeaveAll()
+	if left != 2 {
+		t.Fatalf("%d rooms left, want 2", left)
+	}
+	if _, err := a.Ping(t.Context(), "anyone"); !errors.Is(err, room.ErrLeft) {
+		t.Fatalf("Ping in a room left by LeaveAll: %v, want room.ErrLeft", err)
+	}
+	c, _ := rooms.Join(Config{AppID: "app"}, "a", create)
+	if c == a {
+		t.Fatal("Join after LeaveAll returned the left room")
+	}
+	rooms.LeaveAll() // leaves c
+	if left != 3 {
+		t.Fatalf("%d rooms left, want 3", left)
+	}
+}

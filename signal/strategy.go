@@ -19,4 +19,8 @@ type Strategy interface {
 	// RelaySockets reports the state of every relay connection by URL (the
 	// seed's getRelaySockets()).
 	RelaySockets() map[string]socket.State
+	// Close leaves every room joined through the instance and closes its
+	// relay connections. Trystero has no counterpart (a page just goes
+	// away); Go programs that outlive their rooms need it.
+	Close()
 }

@@ -3,6 +3,7 @@ package strategytest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"slices"
 	"sync"
 	"testing"
@@ -38,6 +39,7 @@ func testRoom(t *testing.T, h Harness, k RelayKind, size int) {
 		{"targets", func(t *testing.T) { stepTargets(t, a, b, c, d) }},
 		{"ping", func(t *testing.T) { stepPing(t, a, b, c, d) }},
 		{"leave", func(t *testing.T) { stepLeave(t, d, a, b, c) }},
+		{"close", func(t *testing.T) { stepClose(t, c, a, b) }},
 	}
 	for _, s := range steps {
 		if !t.Run(s.name, s.run) {
@@ -297,5 +299,22 @@ func stepLeave(t *testing.T, leaver *Member, others ...*Member) {
 	ctx := Ctx(t)
 	if err := leaver.Action("chat").Send(ctx, "after leave", nil); err == nil {
 		t.Fatal("Send on a left room succeeded")
+	}
+}
+
+// stepClose: closing a member's strategy leaves its room; the others see
+// it leave and keep each other.
+func stepClose(t *testing.T, closer *Member, others ...*Member) {
+	closer.Strategy.Close()
+	for _, m := range others {
+		m.WaitGone(t, closer)
+		for _, o := range others {
+			if o != m && !m.Room.HasPeer(o.ID) {
+				t.Fatalf("%s lost %s when %s closed", m.ID, o.ID, closer.ID)
+			}
+		}
+	}
+	if _, err := closer.Room.Ping(Ctx(t), others[0].ID); !errors.Is(err, room.ErrLeft) {
+		t.Fatalf("Ping in the room of a closed strategy: %v, want room.ErrLeft", err)
 	}
 }

@@ -172,6 +172,11 @@ func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*room.
 	return sess.Room(), nil
 }
 
+// Close leaves every room joined through the instance: their peer
+// connections close (remote peers see us leave) and so do their broker
+// connections.
+func (s *Strategy) Close() { s.rooms.LeaveAll() }
+
 var defaultStrategy = sync.OnceValue(func() *Strategy { return New(Options{}) })
 
 // JoinRoom joins roomID with the default instance (Trystero's joinRoom).

@@ -114,9 +114,12 @@ func (s *Strategy) JoinRoom(ctx context.Context, cfg signal.Config, roomID strin
 	})
 }
 
-// Close closes the instance's tracker sockets. Rooms stay joined but learn
-// of no new peers; leave them first.
-func (s *Strategy) Close() { s.pool.Close() }
+// Close leaves every room joined through the instance (closing their peer
+// connections, so that remote peers see us leave) and closes its tracker sockets.
+func (s *Strategy) Close() {
+	s.rooms.LeaveAll()
+	s.pool.Close()
+}
 
 var defaultStrategy = sync.OnceValue(func() *Strategy { return New(Options{}) })
 
