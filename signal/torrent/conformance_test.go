@@ -22,6 +22,10 @@ var harness = strategytest.Harness{
 		return s
 	},
 	Relay: strategytest.RelayKind{Name: "go-tracker", Start: startTracker},
+	// The default strategy moves 40 MiB each way through both trackers, even
+	// under the race detector (about 20 s a tracker there).
+	FileSize:      40 << 20,
+	SmallFileSize: 40 << 20,
 	ThirdParty: []strategytest.RelayKind{
 		strategytest.NodeFixture{Dir: "npm-tracker", Script: "tracker.js", Module: "bittorrent-tracker"}.Kind("npm-tracker"),
 	},
