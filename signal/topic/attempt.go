@@ -158,8 +158,8 @@ func (s *Session) onOffer(r Relay, id, rawSDP string) {
 //
 //   - an offer of ours that has been answered is connecting: it wins;
 //   - an offer of ours that has been out unanswered for NudgeDelay or more
-//     while the peers' offers are known not to decrypt (the nostr password
-//     quirk) cannot win: the remote is a JS peer that failed to answer it;
+//     cannot win: the remote lost it or could not use it (a JS nostr peer
+//     with a password, the quirk), and its own offer is the way forward;
 //   - otherwise the peer with the lower id keeps its offer and the other
 //     withdraws its own and answers, which both sides of a posthorn pair
 //     decide alike.
@@ -174,7 +174,7 @@ func (s *Session) keepOwnOfferLocked(id string) bool {
 		switch {
 		case a.exchanged:
 			return true
-		case s.cbc != nil && s.cfg.Quirks.OffersNotDecrypted && !a.offeredAt.IsZero() && time.Since(a.offeredAt) >= s.cfg.NudgeDelay:
+		case !a.offeredAt.IsZero() && time.Since(a.offeredAt) >= s.cfg.NudgeDelay:
 			return false
 		default:
 			return s.cfg.SelfID < id

@@ -50,7 +50,9 @@ type Config struct {
 	AnnounceInterval time.Duration
 	// AttemptTimeout closes an attempt that has not connected in time; 0 = 30 s.
 	AttemptTimeout time.Duration
-	// NudgeDelay is the Quirks.OffersNotDecrypted re-announce delay; 0 = 3 s.
+	// NudgeDelay is how long an offer may go unanswered before it is taken
+	// as lost: the Quirks.OffersNotDecrypted re-announcement happens then,
+	// and a glare no longer favours that offer (keepOwnOfferLocked); 0 = 3 s.
 	NudgeDelay time.Duration
 	// MaxPending bounds unconnected attempts per room; 0 = 32.
 	MaxPending int
