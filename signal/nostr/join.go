@@ -3,6 +3,8 @@ package nostr
 import (
 	"context"
 	"log/slog"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/posthorn/posthorn/ids"
@@ -24,7 +26,15 @@ const (
 	sendTimeout = 10 * time.Second
 	// watcherKey is the listener key of the strategy's per-socket logger.
 	watcherKey = "posthorn/nostr"
+	// maxResubscribeDelay caps the doubling wait before re-sending a
+	// subscription that the relay CLOSED (see Options.ResubscribeDelay).
+	maxResubscribeDelay = 2 * time.Minute
 )
+
+// permanentClosedPrefixes are NIP-01's machine-readable CLOSED reasons that
+// asking again on the same connection cannot change: the relay wants
+// authentication (NIP-42, which Trystero does not do) or refuses us.
+var permanentClosedPrefixes = []string{"auth-required:", "restricted:", "blocked:"}
 
 // join creates the room's topic session and hooks it to every relay socket.
 func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*room.Room, error) {
@@ -43,8 +53,12 @@ func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*room.
 	tc.Password, tc.RTCConfig, tc.Logger = cfg.Password, cfg.RTCConfig, log
 	tc.Codec = topic.JSONID                            // content = JSON.stringify(selfId) (§7.2)
 	tc.Quirks = topic.Quirks{OffersNotDecrypted: true} // JS answerers do not decrypt (§3, §7.2)
+	var rrs []*roomRelay
 	tc.OnLeave = func() {
 		forget()
+		for _, rr := range rrs {
+			rr.stop()
+		}
 		for _, sock := range socks {
 			// Trystero closes both subscriptions and keeps the socket (§7.2).
 			ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
@@ -60,7 +74,9 @@ func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*room.
 	}
 	for _, sock := range socks {
 		s.watch(sock)
-		rr := &roomRelay{s: s, sess: sess, sock: sock, rootSub: rootSub, selfSub: selfSub, log: log.With("relay", sock.URL())}
+		rr := &roomRelay{s: s, sess: sess, sock: sock, rootSub: rootSub, selfSub: selfSub, log: log.With("relay", sock.URL()),
+			retry: map[string]*time.Timer{}, delay: map[string]time.Duration{}}
+		rrs = append(rrs, rr)
 		sock.OnMessage(rootSub, rr.receive)
 		sock.OnOpen(rootSub, rr.open)
 	}
@@ -86,8 +102,8 @@ func (s *Strategy) watch(sock *socket.Socket) {
 			log.Warn("relay rejected event", "id", m.EventID, "msg", m.Message) // like JS (§7.2)
 		case m.Type == "NOTICE":
 			log.Info("relay notice", "msg", m.Message)
-		case m.Type == "CLOSED":
-			log.Info("relay closed a subscription", "sub", m.SubID, "msg", m.Message)
+		case m.Type == "CLOSED": // a room's own subscription: see roomRelay.closed
+			log.Debug("relay closed a subscription", "sub", m.SubID, "msg", m.Message)
 		}
 	})
 }
@@ -99,6 +115,33 @@ type roomRelay struct {
 	sock             *socket.Socket
 	rootSub, selfSub string
 	log              *slog.Logger
+
+	mu    sync.Mutex
+	left  bool
+	retry map[string]*time.Timer   // pending re-subscriptions by sub id
+	delay map[string]time.Duration // next re-subscription delay by sub id
+}
+
+// topicOf returns the topic of one of the room's subscription ids, or "".
+func (r *roomRelay) topicOf(sub string) string {
+	switch sub {
+	case r.rootSub:
+		return r.sess.RootTopic()
+	case r.selfSub:
+		return r.sess.SelfTopic()
+	}
+	return ""
+}
+
+// stop cancels pending re-subscriptions when the room is left.
+func (r *roomRelay) stop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.left = true
+	for _, t := range r.retry {
+		t.Stop()
+	}
+	r.retry = map[string]*time.Timer{}
 }
 
 func (r *roomRelay) URL() string { return r.sock.URL() }
@@ -123,11 +166,7 @@ func (r *roomRelay) Publish(ctx context.Context, tp string, payload []byte) erro
 func (r *roomRelay) open() {
 	ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
 	defer cancel()
-	since := time.Now().Add(-sinceSlack).Unix()
-	for _, m := range [][]byte{
-		reqMessage(r.rootSub, r.sess.RootTopic(), since),
-		reqMessage(r.selfSub, r.sess.SelfTopic(), since),
-	} {
+	for _, m := range [][]byte{r.req(r.rootSub), r.req(r.selfSub)} {
 		if err := r.sock.Send(ctx, m); err != nil {
 			r.log.Debug("subscribe failed", "err", err)
 			return
@@ -138,22 +177,76 @@ func (r *roomRelay) open() {
 	}
 }
 
+// req is the REQ of one of the room's subscriptions (§7.2), with since
+// sinceSlack in the past.
+func (r *roomRelay) req(sub string) []byte {
+	return reqMessage(sub, r.topicOf(sub), time.Now().Add(-sinceSlack).Unix())
+}
+
+// closed handles the relay's CLOSED for one of our subscriptions (NIP-01).
+// Trystero 0.18 ignores it and so stays deaf on that relay until the page
+// reloads. posthorn asks again after Options.ResubscribeDelay, doubling up
+// to maxResubscribeDelay, unless the reason is one a retry cannot fix; a
+// reconnection resubscribes in any case.
+func (r *roomRelay) closed(sub, reason string) {
+	for _, p := range permanentClosedPrefixes {
+		if strings.HasPrefix(reason, p) {
+			r.log.Warn("relay refused a subscription; not asking again on this connection", "topic", r.topicOf(sub), "reason", reason)
+			return
+		}
+	}
+	r.mu.Lock()
+	if r.left || r.retry[sub] != nil {
+		r.mu.Unlock()
+		return
+	}
+	d := r.delay[sub]
+	if d == 0 {
+		d = r.s.resubscribeDelay
+	}
+	r.delay[sub] = min(2*d, maxResubscribeDelay)
+	r.retry[sub] = time.AfterFunc(d, func() { r.resubscribe(sub) })
+	r.mu.Unlock()
+	r.log.Warn("relay closed a subscription; subscribing again", "topic", r.topicOf(sub), "reason", reason, "in", d)
+}
+
+func (r *roomRelay) resubscribe(sub string) {
+	r.mu.Lock()
+	delete(r.retry, sub)
+	left := r.left
+	r.mu.Unlock()
+	if left {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
+	defer cancel()
+	if err := r.sock.Send(ctx, r.req(sub)); err != nil {
+		r.log.Debug("subscribe failed", "err", err) // the next open subscribes
+	}
+}
+
 // receive routes an EVENT of one of the room's subscriptions to the session,
 // after checking what Trystero does not: the kind, that the x tag is the
 // subscription's topic (a relay may ignore tag filters), and the id and
 // signature. Anything else is dropped.
 func (r *roomRelay) receive(b []byte) {
 	m, err := parseRelayMessage(b)
-	if err != nil || m.Type != "EVENT" {
+	if err != nil {
 		return // logged once by the strategy's watcher
 	}
-	var want string
-	switch m.SubID {
-	case r.rootSub:
-		want = r.sess.RootTopic()
-	case r.selfSub:
-		want = r.sess.SelfTopic()
-	default:
+	want := r.topicOf(m.SubID)
+	switch {
+	case want == "":
+		return
+	case m.Type == "CLOSED":
+		r.closed(m.SubID, m.Message)
+		return
+	case m.Type == "EOSE": // the subscription is in place
+		r.mu.Lock()
+		delete(r.delay, m.SubID)
+		r.mu.Unlock()
+		return
+	case m.Type != "EVENT":
 		return
 	}
 	ev, err := parseEvent(m.Event)

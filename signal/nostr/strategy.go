@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/posthorn/posthorn/room"
 	"github.com/posthorn/posthorn/signal"
@@ -19,6 +20,11 @@ var DefaultRelayURLs = []string{
 	"wss://nostr.lu.ke", "wss://relay.plebstr.com", "wss://nostr.sathoarder.com", "wss://nsrelay.assilvestrar.club",
 	"wss://nostrasia.casa", "wss://relay.nostr.bg", "wss://relay.nostrr.de", "wss://relay.nostrss.re",
 }
+
+// defaultResubscribeDelay is Options.ResubscribeDelay's default: a relay
+// that CLOSED a subscription (often "rate-limited:") is asked again after
+// 5 s, then 10 s, ... Trystero 0.18 never asks again (§7.2).
+const defaultResubscribeDelay = 5 * time.Second
 
 // DefaultRedundancy is how many of DefaultRelayURLs a room uses when
 // RelayURLs is empty: the first four (wire-0.18 §7.2).
@@ -38,6 +44,11 @@ type Options struct {
 	// socket's defaults. (Trystero 0.18 nostr never reconnects, §7.2;
 	// posthorn does, then resubscribes and re-announces.)
 	Socket socket.Options
+	// ResubscribeDelay is the wait before subscribing again when a relay
+	// CLOSED one of a room's subscriptions for a reason a retry may fix
+	// ("rate-limited:", "error:", ...; NIP-01); it doubles for each further
+	// CLOSED of that subscription, up to 2 min. 0 means 5 s.
+	ResubscribeDelay time.Duration
 	// Topic tunes the shared topic engine (announce period, attempt
 	// timeout, ...); its AppID, RoomID, SelfID, Password, RTCConfig, Codec,
 	// Quirks, Logger and OnLeave are set per room.
@@ -54,6 +65,8 @@ type Strategy struct {
 	pool   *socket.Pool
 	rooms  signal.Rooms
 	tuning topic.Config
+	// resubscribeDelay is Options.ResubscribeDelay with its default.
+	resubscribeDelay time.Duration
 
 	mu      sync.Mutex
 	watched map[*socket.Socket]bool // sockets with the strategy's OK/NOTICE logger
@@ -70,6 +83,11 @@ func New(opts Options) *Strategy {
 		pool:    &socket.Pool{Options: opts.Socket},
 		tuning:  opts.Topic,
 		watched: map[*socket.Socket]bool{},
+
+		resubscribeDelay: opts.ResubscribeDelay,
+	}
+	if s.resubscribeDelay <= 0 {
+		s.resubscribeDelay = defaultResubscribeDelay
 	}
 	if s.selfID == "" {
 		s.selfID = signal.SelfID
