@@ -21,8 +21,10 @@
 //
 // Differences from 0.18, invisible to JS peers: sockets reconnect;
 // announcements repeat (every 33 s and after each reconnection); the REQ's
-// since is now − 60 s to tolerate clock skew; offers are deduplicated and
-// attempts expire (see package topic).
+// since is now − 60 s to tolerate clock skew; a subscription the relay
+// CLOSEs is asked for again after a backoff (not after "auth-required:",
+// "restricted:" or "blocked:"); offers are deduplicated, glare makes one
+// connection and attempts expire (see package topic).
 //
 // Password: JS 0.18 nostr answerers cannot decrypt offers (wire-0.18 §3). A
 // posthorn offerer still encrypts its offer (no plaintext SDP on relays),
