@@ -19,6 +19,11 @@ type conn struct {
 	// reasm holds this connection's partial transmissions; only the
 	// connection's data callback touches it (callbacks run in order).
 	reasm *transfer.Reassembler
+	// heard is set once the peer's data arrived on this connection;
+	// probes counts our duplicate probes (pings) not yet answered on it.
+	// Both are guarded by the Room's lock (wire-0.18 §4.5).
+	heard  bool
+	probes int
 
 	// queue is the ordered queue of internal chunks (signals, pongs) waiting
 	// to be sent; a goroutine drains it while it is non-empty.

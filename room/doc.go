@@ -22,7 +22,11 @@
 // it does not fire onPeerJoin. Data arriving on ANY connection of the peer is
 // accepted, each connection having its own reassembly state. Sends to the peer
 // go to the connection on which that peer's data last arrived, defaulting to
-// the first connection; a JS peer answers a ping on the connection it
-// registered, so a Ping is enough to steer sends onto it. onPeerLeave fires
-// only when the last connection of the peer has closed.
+// the first connection. When the duplicate connects, the Room pings the peer
+// on every connection (a probe): a JS peer answers only on the connection it
+// registered, so sends move there before the user sends anything, and the
+// probe's pongs are not mistaken for answers to Ping. onPeerLeave fires when
+// the last connection of the peer has closed, or when the connections left
+// have never carried the peer's data: a JS peer's unregistered duplicate
+// stays open after it leaves, so the Room closes such connections then.
 package room

@@ -3,84 +3,115 @@ package room
 import (
 	"testing"
 
+	"github.com/posthorn/posthorn/peer"
 	"github.com/posthorn/posthorn/transfer"
 )
 
-// TestDuplicateConnections checks the §4.5 rules with two connections to the
-// same peer id, the remote ends being bare peers: one onPeerJoin, data from
-// either accepted, sends follow the connection data last arrived on, and the
-// peer leaves only when both are gone.
+// dupLinks are two connections to the same peer id whose remote ends are
+// bare peers driven by the test (wire-0.18 §4.5).
+type dupLinks struct {
+	t      *testing.T
+	ends   [3]*peer.Peer // ends[1], ends[2]: the remote ends
+	chunks [3]<-chan []byte
+	nonces transfer.NonceCounter
+}
+
+func newDupLinks(t *testing.T, m *member) *dupLinks {
+	d := &dupLinks{t: t}
+	for i := 1; i <= 2; i++ {
+		d.ends[i], d.chunks[i] = bareLink(t, m, "dup")
+	}
+	return d
+}
+
+// send sends the string s on action from remote end i.
+func (d *dupLinks) send(i int, action, s string) {
+	d.t.Helper()
+	tx, err := d.nonces.Encode(transfer.Framing018, action, transfer.KindString, []byte(s), nil)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	if err := d.ends[i].Send(testCtx(d.t), tx.AppendChunk(nil, 0)); err != nil {
+		d.t.Fatal(err)
+	}
+}
+
+// next reads the next chunk remote end i got.
+func (d *dupLinks) next(i int) transfer.Chunk {
+	d.t.Helper()
+	c, err := transfer.Framing018.Parse(recv(d.t, d.chunks[i], "chunk"))
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return c
+}
+
+// expectProbe checks that remote end i got the Room's duplicate probe: a
+// ping (§6).
+func (d *dupLinks) expectProbe(i int) {
+	d.t.Helper()
+	if c := d.next(i); c.Type != Profile018.Ping {
+		d.t.Fatalf("connection %d got %q first, want the probe (a ping)", i, c.Type)
+	}
+}
+
+// expect checks that remote end i, and not the other, got want.
+func (d *dupLinks) expect(i int, want string) {
+	d.t.Helper()
+	if c := d.next(i); string(c.Payload) != want {
+		d.t.Fatalf("connection %d got %s %q, want %q", i, c.Type, c.Payload, want)
+	}
+	select {
+	case b := <-d.chunks[3-i]:
+		d.t.Fatalf("the other connection got %q too", b)
+	default:
+	}
+}
+
+// TestDuplicateConnections checks the §4.5 rules with a remote that uses
+// both connections (as a posthorn peer may): one onPeerJoin, a probe on
+// each connection, data from either accepted, sends follow the connection
+// data last arrived on, and the peer leaves only when both are gone.
 func TestDuplicateConnections(t *testing.T) {
 	m := newMember(t)
 	joins, leaves := make(chan string, 4), make(chan string, 4)
 	m.room.OnPeerJoin(func(id string) { joins <- id })
 	m.room.OnPeerLeave(func(id string) { leaves <- id })
-	y1, ch1 := bareLink(t, m, "dup")
-	y2, ch2 := bareLink(t, m, "dup")
+	d := newDupLinks(t, m)
 	if id := recv(t, joins, "onPeerJoin"); id != "dup" {
 		t.Fatalf("joined %s", id)
 	}
+	d.expectProbe(1)
+	d.expectProbe(2)
 	chat, in := collect(t, m, "chat")
 	ctx := testCtx(t)
-	f := transfer.Framing018
-	var remoteNonces transfer.NonceCounter
-	bareSend := func(which int, s string) {
+	send := func(s string) {
 		t.Helper()
-		tx, err := remoteNonces.Encode(f, "chat", transfer.KindString, []byte(s), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		y := y1
-		if which == 2 {
-			y = y2
-		}
-		if err := y.Send(ctx, tx.AppendChunk(nil, 0)); err != nil {
+		if err := chat.Send(ctx, s, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	// expect reads one chunk from the bare end `which` and checks its text.
-	expect := func(which int, want string) {
-		t.Helper()
-		ch, other := ch1, ch2
-		if which == 2 {
-			ch, other = ch2, ch1
-		}
-		c, err := f.Parse(recv(t, ch, "chunk"))
-		if err != nil || string(c.Payload) != want {
-			t.Fatalf("connection %d got %q (%v), want %q", which, c.Payload, err, want)
-		}
-		select {
-		case b := <-other:
-			t.Fatalf("the other connection got %q too", b)
-		default:
-		}
-	}
 
-	if err := chat.Send(ctx, "one", nil); err != nil {
-		t.Fatal(err)
-	}
-	expect(1, "one") // the first connection is the default
+	send("one")
+	d.expect(1, "one") // the first connection is the default
 
-	bareSend(2, "via two")
+	d.send(2, "chat", "via two")
 	if g := recv(t, in, "message"); string(g.data) != "via two" || g.peerID != "dup" {
 		t.Fatalf("got %q from %s", g.data, g.peerID)
 	}
-	if err := chat.Send(ctx, "two", nil); err != nil {
-		t.Fatal(err)
-	}
-	expect(2, "two") // data last arrived on the second
+	send("two")
+	d.expect(2, "two") // data last arrived on the second
 
-	bareSend(1, "via one")
+	d.send(1, "chat", "via one")
 	recv(t, in, "message")
-	if err := chat.Send(ctx, "three", nil); err != nil {
-		t.Fatal(err)
-	}
-	expect(1, "three")
+	send("three")
+	d.expect(1, "three")
 
-	// Closing one connection is not a leave; sends fall back to the other.
-	bareSend(2, "via two again")
+	// Closing one connection is not a leave while the other has carried
+	// the peer's data; sends fall back to it.
+	d.send(2, "chat", "via two again")
 	recv(t, in, "message")
-	if err := y2.Close(); err != nil {
+	if err := d.ends[2].Close(); err != nil {
 		t.Fatal(err)
 	}
 	waitUntil(t, "second connection dropped", func() bool {
@@ -89,16 +120,14 @@ func TestDuplicateConnections(t *testing.T) {
 	if !m.room.HasPeer("dup") {
 		t.Fatal("peer left with one connection still open")
 	}
-	if err := chat.Send(ctx, "four", nil); err != nil {
-		t.Fatal(err)
-	}
-	expect(1, "four")
+	send("four")
+	d.expect(1, "four")
 	select {
 	case id := <-leaves:
 		t.Fatalf("onPeerLeave(%s) with a connection left", id)
 	default:
 	}
-	if err := y1.Close(); err != nil {
+	if err := d.ends[1].Close(); err != nil {
 		t.Fatal(err)
 	}
 	if id := recv(t, leaves, "onPeerLeave"); id != "dup" {
@@ -106,5 +135,57 @@ func TestDuplicateConnections(t *testing.T) {
 	}
 	if m.room.HasPeer("dup") {
 		t.Fatal("HasPeer after the last connection closed")
+	}
+}
+
+// TestDuplicateProbeFindsJSConnection: the remote behaves like Trystero
+// 0.18 with the second connection registered. It answers the probe there
+// only and never uses the first. Sends must go to the second before the
+// remote sends anything else, a user's Ping must not be answered by the
+// probe's pong, and when the second closes (JS left) the peer leaves and
+// the unused first connection is closed.
+func TestDuplicateProbeFindsJSConnection(t *testing.T) {
+	m := newMember(t)
+	leaves := make(chan string, 4)
+	m.room.OnPeerLeave(func(id string) { leaves <- id })
+	d := newDupLinks(t, m)
+	d.expectProbe(1)
+	d.expectProbe(2)
+	chat, _ := collect(t, m, "chat")
+	ctx := testCtx(t)
+
+	pings := make(chan error, 1)
+	go func() { _, err := m.room.Ping(ctx, "dup"); pings <- err }()
+	d.expectProbe(1) // the user's ping, on the default connection; JS ignores it there
+	d.send(2, Profile018.Pong, "")
+	waitUntil(t, "sends moving to the second connection", func() bool {
+		m.room.mu.Lock()
+		defer m.room.mu.Unlock()
+		rem := m.room.peers["dup"]
+		return rem != nil && len(rem.conns) == 2 && rem.active == rem.conns[1]
+	})
+	select {
+	case err := <-pings:
+		t.Fatalf("Ping returned (%v) on the probe's pong", err)
+	default:
+	}
+	if err := chat.Send(ctx, "to the registered one", nil); err != nil {
+		t.Fatal(err)
+	}
+	d.expect(2, "to the registered one")
+
+	if err := d.ends[2].Close(); err != nil {
+		t.Fatal(err)
+	}
+	if id := recv(t, leaves, "onPeerLeave"); id != "dup" {
+		t.Fatalf("left %s", id)
+	}
+	select {
+	case <-d.ends[1].Done():
+	case <-ctx.Done():
+		t.Fatal("the unused duplicate was not closed when the peer left")
+	}
+	if err := recv(t, pings, "Ping's result"); err != ErrPeerLeft {
+		t.Fatalf("Ping: %v, want ErrPeerLeft", err)
 	}
 }

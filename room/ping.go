@@ -49,3 +49,24 @@ func (r *Room) Ping(ctx context.Context, id string) (time.Duration, error) {
 		return 0, ctx.Err()
 	}
 }
+
+// probe pings the peer on each of its connections once a duplicate has
+// connected (wire-0.18 §4.5 b): a JS peer answers only on the connection it
+// registered, and the pong's arrival makes that one the connection sends go
+// to (markActive). The pongs are not taken for answers to Ping.
+func (r *Room) probe(id string) {
+	r.mu.Lock()
+	rem := r.peers[id]
+	if rem == nil {
+		r.mu.Unlock()
+		return
+	}
+	conns := slices.Clone(rem.conns)
+	for _, c := range conns {
+		c.probes++
+	}
+	r.mu.Unlock()
+	for _, c := range conns {
+		r.sendInternal(c, r.ping, transfer.KindString, nil)
+	}
+}

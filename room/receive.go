@@ -96,9 +96,15 @@ func (r *Room) gotPing(_ transfer.Message, c *conn) {
 	r.sendInternal(c, r.pong, transfer.KindString, nil)
 }
 
-// gotPong resolves the oldest pending ping to that peer.
+// gotPong resolves the oldest pending ping to that peer, unless it answers
+// one of our duplicate probes (a connection's pongs come in order).
 func (r *Room) gotPong(_ transfer.Message, c *conn) {
 	r.mu.Lock()
+	if c.probes > 0 {
+		c.probes--
+		r.mu.Unlock()
+		return
+	}
 	ws := r.pongs[c.id]
 	var w chan error
 	if len(ws) > 0 {

@@ -140,7 +140,8 @@ func (r *Room) AddPeer(id string, p *peer.Peer) {
 			leaveCB(id)
 		}
 	} else {
-		r.log.Debug("room: duplicate connection kept", "peer", id)
+		r.log.Debug("room: duplicate connection kept; probing which one the peer uses", "peer", id)
+		r.probe(id)
 	}
 	// Set last: this replays the peer's early data (§4.4), after onPeerJoin
 	// like room.js does.
@@ -159,9 +160,16 @@ func (r *Room) exitConn(c *conn) {
 		r.mu.Unlock()
 		return
 	}
+	var orphans []*conn
 	if len(rem.conns) > 0 {
-		r.mu.Unlock()
-		return
+		if rem.heard() {
+			r.mu.Unlock()
+			return
+		}
+		// §4.5: the peer's data never arrived on the connections left. A
+		// JS peer uses only the one it registered, and that one just
+		// closed: the peer has left, and the rest are its dead duplicates.
+		orphans, rem.conns = rem.conns, nil
 	}
 	delete(r.peers, c.id)
 	waiters := r.pongs[c.id]
@@ -175,12 +183,28 @@ func (r *Room) exitConn(c *conn) {
 		rem.leavePending = true
 	}
 	r.mu.Unlock()
+	for _, o := range orphans {
+		r.log.Debug("room: closing a duplicate connection the peer never used", "peer", o.id)
+		o.cancel()
+		_ = o.p.Close()
+	}
 	for _, w := range waiters {
 		w <- ErrPeerLeft
 	}
 	if leave != nil {
 		leave(c.id)
 	}
+}
+
+// heard reports whether the peer's data arrived on any of its connections.
+// The caller holds the Room's lock.
+func (rem *remote) heard() bool {
+	for _, c := range rem.conns {
+		if c.heard {
+			return true
+		}
+	}
+	return false
 }
 
 // remove drops c from rem's connections, reporting whether it was there.
@@ -321,6 +345,7 @@ func (r *Room) markActive(c *conn, name string) (*Action, bool) {
 	if rem == nil {
 		return nil, false
 	}
+	c.heard = true
 	if rem.active != c {
 		if !slices.Contains(rem.conns, c) {
 			return nil, false
