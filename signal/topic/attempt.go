@@ -105,7 +105,8 @@ func (s *Session) onOffer(r Relay, id, rawSDP string) {
 		s.log.Debug("ignoring offer from connected peer", "peer", id)
 		return
 	}
-	if s.keepOwnOfferLocked(id) {
+	g := s.glareLocked(id)
+	if g == glareKeepOurs {
 		s.mu.Unlock()
 		s.log.Debug("ignoring offer: our own offer to this peer stands (glare)", "peer", id, "relay", r.URL())
 		return
@@ -116,7 +117,9 @@ func (s *Session) onOffer(r Relay, id, rawSDP string) {
 			continue
 		}
 		if a.initiator {
-			replaced = append(replaced, a) // glare: we withdraw our offer
+			if g == glareYield {
+				replaced = append(replaced, a) // we withdraw our offer
+			}
 			continue
 		}
 		if a.offerSDP == rawSDP {
@@ -150,37 +153,52 @@ func (s *Session) onOffer(r Relay, id, rawSDP string) {
 	a.start(&peer.Signal{Type: peer.TypeOffer, SDP: sdp})
 }
 
-// keepOwnOfferLocked decides glare: id offered to us while our offer to id is
-// outstanding, each having seen the other's announcement (both sides
-// announce around the same time, wire-0.18 §4.5). Answering too would make
-// two connections, and a JS peer may register the other one than we do, so
-// that our sends are lost (§4.5). So one offer must win (§4.5 a):
+// glare is what to do with an offer from a peer that our own outstanding
+// offer went to: both saw the other's announcement (both sides announce
+// around the same time, wire-0.18 §4.5). Answering as well makes two
+// connections, and a JS peer may register the other one than we do, so
+// that our sends are lost (§4.5); one offer should win (§4.5 a).
+type glare int
+
+const (
+	glareNone     glare = iota // no offer of ours is outstanding: answer
+	glareKeepOurs              // ignore their offer; ours wins
+	glareYield                 // withdraw ours and answer theirs
+	glareAnswer                // answer theirs and keep ours, which may be lost
+)
+
+// glareLocked decides (s.mu held):
 //
 //   - an offer of ours that has been answered is connecting: it wins;
 //   - an offer of ours that has been out unanswered for NudgeDelay or more
-//     cannot win: the remote lost it or could not use it (a JS nostr peer
-//     with a password, the quirk), and its own offer is the way forward;
+//     may be lost, or unusable to the remote (a JS nostr peer with a
+//     password, the quirk): we answer theirs, but keep ours in case the
+//     remote, a posthorn peer that decided the other way, answers it
+//     (withdrawing it then would leave neither offer answered);
 //   - otherwise the peer with the lower id keeps its offer and the other
 //     withdraws its own and answers, which both sides of a posthorn pair
 //     decide alike.
 //
-// A JS 0.18 peer answers every offer it gets and ignores nothing, so with a
-// JS peer either choice gives one connection.
-func (s *Session) keepOwnOfferLocked(id string) bool {
+// A JS 0.18 peer answers every offer it gets, so with a JS peer every
+// outcome gives one connection; two posthorn peers with stale offers may
+// make two, which the Room keeps as duplicates.
+func (s *Session) glareLocked(id string) glare {
 	for _, a := range s.attempts[id] {
 		if !a.initiator || a.connected {
 			continue
 		}
 		switch {
 		case a.exchanged:
-			return true
+			return glareKeepOurs
 		case !a.offeredAt.IsZero() && time.Since(a.offeredAt) >= s.cfg.NudgeDelay:
-			return false
+			return glareAnswer
+		case s.cfg.SelfID < id:
+			return glareKeepOurs
 		default:
-			return s.cfg.SelfID < id
+			return glareYield
 		}
 	}
-	return false
+	return glareNone
 }
 
 // onAnswer applies an answer to our outstanding offer to id.

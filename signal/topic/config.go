@@ -52,7 +52,7 @@ type Config struct {
 	AttemptTimeout time.Duration
 	// NudgeDelay is how long an offer may go unanswered before it is taken
 	// as lost: the Quirks.OffersNotDecrypted re-announcement happens then,
-	// and a glare no longer favours that offer (keepOwnOfferLocked); 0 = 3 s.
+	// and a glare no longer relies on that offer alone (glareLocked); 0 = 3 s.
 	NudgeDelay time.Duration
 	// MaxPending bounds unconnected attempts per room; 0 = 32.
 	MaxPending int

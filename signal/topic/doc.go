@@ -27,7 +27,7 @@
 //   - glare: when P offers while our offer to P is outstanding (each saw the
 //     other's announcement), one offer wins and the other side answers it:
 //     ours if it was answered already, otherwise the lower peer id's (§4.5 a;
-//     see keepOwnOfferLocked). A JS peer answers every offer, so the pair
+//     see glareLocked). A JS peer answers every offer, so the pair
 //     makes one connection either way, instead of two that JS and Go might
 //     register differently;
 //   - a connected peer is handed to the Room (room.AddPeer), and pending

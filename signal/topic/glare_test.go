@@ -3,6 +3,7 @@ package topic_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/signal/topic"
@@ -41,6 +42,40 @@ func TestGlare(t *testing.T) {
 				t.Fatalf("answers published to the lower id: %d, to the higher id: %d; want 1 and 0",
 					answers[low], answers[high])
 			}
+		})
+	}
+}
+
+// TestGlareWithStaleOffers: two offers cross, and one or both are already
+// older than NudgeDelay when the other arrives. A stale offer no longer wins
+// a glare, but it is not withdrawn either: if the other side withdrew its
+// own offer (fresh there, and the higher id's), ours is the one left to
+// answer. Attempts never expire here, so a pair that withdrew both offers
+// would never connect.
+func TestGlareWithStaleOffers(t *testing.T) {
+	testutil.RequireNetns(t)
+	const low, high = "0000000000lowerpeer0", "zzzzzzzzzzhigherpeer"
+	const always, never = time.Nanosecond, time.Hour // NudgeDelay: offers stale at once, or never
+	for _, tc := range []struct {
+		name           string
+		lowNudge, high time.Duration
+	}{
+		{"the lower id's offer is stale", always, never},
+		{"the higher id's offer is stale", never, always},
+		{"both are stale", always, always},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHub("mem://glare")
+			h.holdOffers = 2 // the offers cross
+			cfg := func(id string, nudge time.Duration) topic.Config {
+				return topic.Config{SelfID: id, AnnounceInterval: -1, AttemptTimeout: time.Hour, NudgeDelay: nudge}
+			}
+			a := subscribed(t, cfg(low, tc.lowNudge), h)
+			b := subscribed(t, cfg(high, tc.high), h)
+			a.ready(h)
+			b.ready(h)
+			a.waitJoins(t, b.id)
+			b.waitJoins(t, a.id)
 		})
 	}
 }

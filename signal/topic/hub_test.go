@@ -3,6 +3,7 @@ package topic_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 )
 
@@ -15,6 +16,11 @@ type hub struct {
 	down bool
 	subs map[string][]func(topic string, payload []byte)
 	log  []published // every publish, for assertions
+
+	// holdOffers, when set, holds offers until that many were published,
+	// then delivers them in order: offers that cross (glare).
+	holdOffers int
+	held       []published
 }
 
 type published struct {
@@ -37,10 +43,23 @@ func (h *hub) Publish(_ context.Context, topic string, payload []byte) error {
 		return errHubDown
 	}
 	h.log = append(h.log, published{topic, string(payload)})
-	fs := append([]func(string, []byte){}, h.subs[topic]...)
+	batch := []published{{topic, string(payload)}}
+	if h.holdOffers > 0 && strings.Contains(string(payload), `"offer"`) {
+		h.held = append(h.held, batch[0])
+		if len(h.held) < h.holdOffers {
+			h.mu.Unlock()
+			return nil
+		}
+		batch, h.held, h.holdOffers = h.held, nil, 0
+	}
 	h.mu.Unlock()
-	for _, f := range fs {
-		f(topic, append([]byte(nil), payload...))
+	for _, p := range batch {
+		h.mu.Lock()
+		fs := append([]func(string, []byte){}, h.subs[p.topic]...)
+		h.mu.Unlock()
+		for _, f := range fs {
+			f(p.topic, []byte(p.payload))
+		}
 	}
 	return nil
 }
