@@ -5,6 +5,7 @@ package interop
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
@@ -89,6 +90,7 @@ func watchNostr(t testing.TB, url, root string) announceWatch {
 	}
 	w := &chanWatch{ids: make(chan string, 64), stop: func() { cancel(); c.CloseNow() }}
 	eose := make(chan struct{})
+	var eoseOnce sync.Once
 	go func() {
 		for {
 			_, data, err := c.Read(ctx)
@@ -103,7 +105,7 @@ func watchNostr(t testing.TB, url, root string) announceWatch {
 			json.Unmarshal(msg[0], &typ)
 			switch {
 			case typ == "EOSE":
-				close(eose)
+				eoseOnce.Do(func() { close(eose) })
 			case typ == "EVENT" && len(msg) == 3:
 				var ev struct {
 					Content string `json:"content"`
@@ -115,13 +117,7 @@ func watchNostr(t testing.TB, url, root string) announceWatch {
 			}
 		}
 	}()
-	select {
-	case <-eose:
-	case <-time.After(announceTimeout):
-		w.Close()
-		t.Fatalf("watching %s: no EOSE within %v", url, announceTimeout)
-	}
-	return w
+	return w.ready(t, url, "no EOSE", eose)
 }
 
 // watchMQTT subscribes to the root topic (§7.3) and returns once the broker
@@ -135,15 +131,10 @@ func watchMQTT(t testing.TB, url, root string) announceWatch {
 		w.Close()
 		t.Fatalf("watching %s: %v", url, err)
 	}
-	subscribed := make(chan struct{}, 1)
-	c.OnConnect(func(context.Context) { subscribed <- struct{}{} })
-	select {
-	case <-subscribed:
-	case <-time.After(announceTimeout):
-		w.Close()
-		t.Fatalf("watching %s: not subscribed within %v", url, announceTimeout)
-	}
-	return w
+	subscribed := make(chan struct{})
+	var once sync.Once
+	c.OnConnect(func(context.Context) { once.Do(func() { close(subscribed) }) })
+	return w.ready(t, url, "not subscribed", subscribed)
 }
 
 // chanWatch is an announceWatch fed by a subscription's reader.
@@ -154,6 +145,20 @@ type chanWatch struct {
 
 func (w *chanWatch) Announced() <-chan string { return w.ids }
 func (w *chanWatch) Close()                   { w.stop() }
+
+// ready returns w once ready is closed; else it closes w and fails t
+// after announceTimeout, saying what did not happen.
+func (w *chanWatch) ready(t testing.TB, url, what string, ready <-chan struct{}) announceWatch {
+	t.Helper()
+	select {
+	case <-ready:
+		return w
+	case <-time.After(announceTimeout):
+		w.Close()
+		t.Fatalf("watching %s: %s within %v", url, what, announceTimeout)
+		return nil
+	}
+}
 
 func (w *chanWatch) deliver(ctx context.Context, id string) {
 	select {
