@@ -345,13 +345,13 @@ func (r *Room) markActive(c *conn, name string) (*Action, bool) {
 	if rem == nil {
 		return nil, false
 	}
-	c.heard = true
 	if rem.active != c {
 		if !slices.Contains(rem.conns, c) {
 			return nil, false
 		}
 		rem.active = c
 	}
+	c.heard = true
 	return r.actions[name], true
 }
 
