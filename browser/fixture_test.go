@@ -28,35 +28,62 @@ func buildDist(t testing.TB) string {
 	return browsertest.Dist(t)
 }
 
-// startRelay runs the Go relay of a strategy (the WebTorrent tracker, the
-// Nostr relay or the MQTT broker) on a loopback port and returns its ws://
-// URL.
-func startRelay(t testing.TB, strategy string) string {
+// goRelay is the Go relay of a strategy (the WebTorrent tracker, the Nostr
+// relay or the MQTT broker) on a fixed loopback port; it can be restarted.
+type goRelay struct {
+	t        testing.TB
+	strategy string
+	addr     string
+	url      string
+	stop     func() // stops the running instance
+}
+
+// startGoRelay starts strategy's relay until t ends.
+func startGoRelay(t testing.TB, strategy string) *goRelay {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	r := &goRelay{t: t, strategy: strategy, addr: ln.Addr().String()}
+	r.url = "ws://" + r.addr + "/"
+	r.serve(ln)
+	t.Cleanup(func() { r.stop() })
+	return r
+}
+
+// serve runs a fresh relay instance on ln.
+func (r *goRelay) serve(ln net.Listener) {
 	quiet := slog.New(slog.DiscardHandler)
-	var h http.Handler
-	var stop func()
-	switch strategy {
+	var h interface {
+		http.Handler
+		Close() error
+	}
+	switch r.strategy {
 	case "torrent":
-		s := tracker.New(tracker.Config{Logger: quiet})
-		h, stop = s, func() { s.Close() }
+		h = tracker.New(tracker.Config{Logger: quiet})
 	case "nostr":
-		s := nostrrelay.New(nostrrelay.Config{Logger: quiet})
-		h, stop = s, func() { s.Close() }
+		h = nostrrelay.New(nostrrelay.Config{Logger: quiet})
 	case "mqtt":
-		s := mqttbroker.New(mqttbroker.Config{Logger: quiet})
-		h, stop = s, func() { s.Close() }
+		h = mqttbroker.New(mqttbroker.Config{Logger: quiet})
 	default:
-		t.Fatalf("unknown strategy %q", strategy)
+		r.t.Fatalf("unknown strategy %q", r.strategy)
 	}
 	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close(); stop() })
-	return "ws://" + ln.Addr().String() + "/"
+	r.stop = func() { srv.Close(); h.Close() }
+}
+
+// restart stops the relay, dropping every connection and all its state,
+// and starts a new instance on the same port.
+func (r *goRelay) restart() {
+	r.t.Helper()
+	r.stop()
+	ln, err := net.Listen("tcp", r.addr)
+	if err != nil {
+		r.t.Fatalf("relay restart: %v", err)
+	}
+	r.serve(ln)
 }
 
 // env is one browser, the package server and a relay.
@@ -65,7 +92,9 @@ type env struct {
 	b        *browsertest.Browser
 	srv      *browsertest.Server
 	strategy string
-	tracker  string // the relay's URL
+	relay    *goRelay
+	tracker  string   // the relay's URL
+	dead     []string // relay URLs where nothing listens, listed first in relayUrls
 }
 
 // newEnv is newEnvFor the default strategy, BitTorrent.
@@ -74,7 +103,8 @@ func newEnv(t testing.TB) *env { return newEnvFor(t, "torrent") }
 // newEnvFor starts a browser, the package server and a relay of strategy.
 func newEnvFor(t testing.TB, strategy string) *env {
 	dist := buildDist(t)
-	e := &env{t: t, strategy: strategy, tracker: startRelay(t, strategy)}
+	e := &env{t: t, strategy: strategy, relay: startGoRelay(t, strategy)}
+	e.tracker = e.relay.url
 	e.b = browsertest.Launch(t)
 	e.srv = browsertest.Serve(t, dist)
 	e.srv.AddFile("/test.html", []byte(strings.ReplaceAll(testPage, "STRATEGY", strategy)))
@@ -111,7 +141,7 @@ func (e *env) page(name string) *browsertest.Page {
 // config is the JS config object of the tests' rooms: the local tracker
 // and no ICE servers (loopback only).
 func (e *env) config(extra string) string {
-	relays, _ := json.Marshal([]string{e.tracker})
+	relays, _ := json.Marshal(append(append([]string(nil), e.dead...), e.tracker))
 	return fmt.Sprintf(`{appId: 'san_narciso_3d', relayUrls: %s, rtcConfig: {iceServers: []}%s}`, relays, extra)
 }
 
