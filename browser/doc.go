@@ -1,8 +1,10 @@
 // Package browser holds posthorn's browser tests: the wasm bundles from
 // cmd/wasm, loaded through the dist/ ES modules into headless Chromium pages
 // (internal/browsertest), meet each other and native Go peers in rooms on
-// the Go tracker (relay/tracker), and exercise Trystero 0.18's JS API as its
-// README writes it. They run inside scripts/in-netns:
+// the Go relays (relay/tracker, and relay/nostrrelay and relay/mqttbroker
+// for the other bundles), and exercise Trystero 0.18's JS API as its README
+// writes it, including a relay restart and a dead relay for every strategy.
+// They run inside scripts/in-netns:
 //
 //	scripts/in-netns go test -count=1 ./browser/
 //
