@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
 
@@ -34,14 +35,20 @@ func (m *nativeMember) hookMedia() {
 		if tr.Remote == nil {
 			return
 		}
+		video := tr.Kind() == "video"
 		go func() {
 			for {
-				if _, _, err := tr.Remote.ReadRTP(); err != nil {
+				pkt, _, err := tr.Remote.ReadRTP()
+				if err != nil {
 					return
 				}
 				m.mu.Lock()
 				m.rtp[id]++
+				fw := m.forward[id]
 				m.mu.Unlock()
+				if fw != nil && video {
+					_ = fw.WriteRTP(pkt)
+				}
 			}
 		}()
 	})
@@ -102,4 +109,59 @@ func (m *nativeMember) SendMedia(t testing.TB, targets any, meta any) []string {
 		t.Fatalf("%s: AddStream: %v", m.name, err)
 	}
 	return []string{"video"}
+}
+
+// pliInterval is how often a forwarding native peer asks the original
+// sender for a key frame (RTCP PLI, RFC 4585 §6.3.1), so that a receiver
+// that starts mid-stream can decode.
+const pliInterval = 500 * time.Millisecond
+
+// ForwardVideo sends the video that `from` streams to m on to `to`, as a
+// stream of m's own with meta: the RTP packets as they arrive, the way a
+// server-side relay or recorder bot would, with a picture-loss request to
+// `from` every pliInterval. It returns once the stream is added.
+func (m *nativeMember) ForwardVideo(t testing.TB, from, to member, meta any) {
+	t.Helper()
+	var remote *webrtc.TrackRemote
+	m.mu.Lock()
+	for _, ns := range m.nstreams {
+		for _, tr := range ns.s.GetTracks() {
+			if ns.id == from.ID() && tr.Kind() == "video" && tr.Remote != nil {
+				remote = tr.Remote
+			}
+		}
+	}
+	m.mu.Unlock()
+	if remote == nil {
+		t.Fatalf("%s: no video from %s to forward", m.name, from.Name())
+	}
+	streamID := "forward-" + ids.New(8)
+	local, err := webrtc.NewTrackLocalStaticRTP(remote.Codec().RTPCodecCapability, "video", streamID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.mu.Lock()
+	m.forward[from.ID()] = local
+	m.mu.Unlock()
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	go func() {
+		tick := time.NewTicker(pliInterval)
+		defer tick.Stop()
+		pli := []rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(remote.SSRC())}}
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if p := m.room.Peers()[from.ID()]; p != nil {
+					_ = p.PeerConnection().WriteRTCP(pli)
+				}
+			}
+		}
+	}()
+	s := peer.NewMediaStream(streamID, peer.NewLocalTrack(local))
+	if err := m.room.AddStream(t.Context(), s, targetList(to.ID()), meta); err != nil {
+		t.Fatalf("%s: AddStream: %v", m.name, err)
+	}
 }

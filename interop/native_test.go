@@ -39,7 +39,8 @@ type nativeMember struct {
 	recv         []record
 	recvProg     []progress
 	nstreams     []nativeStream
-	rtp          map[string]int // RTP packets received per peer
+	rtp          map[string]int                         // RTP packets received per peer
+	forward      map[string]*webrtc.TrackLocalStaticRTP // where a peer's video is forwarded (ForwardVideo)
 }
 
 // joinNative joins cfg's room with the strategy instance made by newStrategy
@@ -48,7 +49,8 @@ func joinNative(t testing.TB, name string, cfg joinConfig, newStrategy func(self
 	t.Helper()
 	log := testLogger(t, name)
 	s := newStrategy(ids.New(20), log)
-	m := &nativeMember{name: name, id: s.SelfID(), acts: map[string]*room.Action{}, rtp: map[string]int{}}
+	m := &nativeMember{name: name, id: s.SelfID(), acts: map[string]*room.Action{}, rtp: map[string]int{},
+		forward: map[string]*webrtc.TrackLocalStaticRTP{}}
 	r, err := s.JoinRoom(t.Context(), signal.Config{
 		AppID: cfg.AppID, Password: cfg.Password, RelayURLs: cfg.Relays,
 		RTCConfig: &webrtc.Configuration{}, Logger: log,

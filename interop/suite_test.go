@@ -3,6 +3,8 @@
 package interop
 
 import (
+	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/posthorn/posthorn/internal/browsertest"
@@ -144,6 +146,32 @@ func TestMedia(t *testing.T) {
 				eventually(t, "RTP from the page at the native peer", func() bool { return b.RTPPackets(a.ID()) > 0 })
 			})
 			t.Run("native→js", func(t *testing.T) { mediaTo(t, b, a) })
+			t.Run("js→native→js", func(t *testing.T) {
+				// The native peer relays a's camera to a newcomer as its
+				// own stream, RTP as it comes: real frames that must play.
+				c := e.js(k)(t, "3", cfg).(*pageMember)
+				waitJoined(t, c, b.ID())
+				waitJoined(t, b, c.ID())
+				meta := map[string]any{"kind": "forwarded", "from": a.Name()}
+				b.ForwardVideo(t, a, c, meta)
+				var got stream
+				eventually(t, c.Name()+" to receive the forwarded stream", func() bool {
+					for _, s := range c.Streams(t) {
+						if s.ID == b.ID() {
+							got = s
+							return true
+						}
+					}
+					return false
+				})
+				var gotMeta, wantMeta any
+				json.Unmarshal(got.Meta, &gotMeta)
+				json.Unmarshal(mustJSON(meta), &wantMeta)
+				if !reflect.DeepEqual(got.Kinds, []string{"video"}) || !reflect.DeepEqual(gotMeta, wantMeta) {
+					t.Errorf("forwarded stream: kinds %v, metadata %s; want [video], %s", got.Kinds, got.Meta, mustJSON(meta))
+				}
+				playsVideo(t, c)
+			})
 		})
 	})
 }
