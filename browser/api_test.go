@@ -16,12 +16,7 @@ import (
 // seed README's snippets where it has one.
 func TestAPITwoPages(t *testing.T) {
 	e := newEnv(t)
-	p1, p2 := e.page("p1"), e.page("p2")
-	id1, id2 := selfID(t, p1), selfID(t, p2)
-	e.join(p1, "yoyodyne", "")
-	e.join(p2, "yoyodyne", "")
-	waitPeers(t, p1, id2)
-	waitPeers(t, p2, id1)
+	p1, p2, id1, id2 := e.twoPages("yoyodyne")
 
 	t.Run("idempotent", func(t *testing.T) {
 		same := browsertest.EvalAs[bool](t, p1, `(() => {

@@ -16,12 +16,7 @@ import (
 func BenchmarkTransfer32MiB(b *testing.B) {
 	const size = 32 << 20
 	e := newEnv(b)
-	p1, p2 := e.page("p1"), e.page("p2")
-	id1, id2 := selfID(b, p1), selfID(b, p2)
-	e.join(p1, "bench", "")
-	e.join(p2, "bench", "")
-	waitPeers(b, p1, id2)
-	waitPeers(b, p2, id1)
+	p1, p2, _, _ := e.twoPages("bench")
 	p2.Eval(b, `(() => {
   window.gotN = 0
   room.makeAction('big')[1](d => { if (d.byteLength === `+fmt.Sprint(size)+`) gotN++ })

@@ -174,3 +174,16 @@ func waitPeers(t testing.TB, p *browsertest.Page, ids ...string) {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// twoPages opens pages p1 and p2, joins both to room ns and waits until
+// each sees the other.
+func (e *env) twoPages(ns string) (p1, p2 *browsertest.Page, id1, id2 string) {
+	e.t.Helper()
+	p1, p2 = e.page("p1"), e.page("p2")
+	id1, id2 = selfID(e.t, p1), selfID(e.t, p2)
+	e.join(p1, ns, "")
+	e.join(p2, ns, "")
+	waitPeers(e.t, p1, id2)
+	waitPeers(e.t, p2, id1)
+	return p1, p2, id1, id2
+}

@@ -13,12 +13,7 @@ import (
 // metadata, replaced and removed, between two wasm pages.
 func TestMedia(t *testing.T) {
 	e := newEnv(t)
-	p1, p2 := e.page("p1"), e.page("p2")
-	id1, id2 := selfID(t, p1), selfID(t, p2)
-	e.join(p1, "media", "")
-	e.join(p2, "media", "")
-	waitPeers(t, p1, id2)
-	waitPeers(t, p2, id1)
+	p1, p2, id1, id2 := e.twoPages("media")
 
 	p2.Eval(t, `(() => {
   window.streams = []

@@ -25,12 +25,7 @@ func TestRelayRestartAndDeadRelay(t *testing.T) {
 		t.Run(s, func(t *testing.T) {
 			e := newEnvFor(t, s)
 			e.dead = []string{deadURL(t)}
-			p1, p2 := e.page("p1"), e.page("p2")
-			id1, id2 := selfID(t, p1), selfID(t, p2)
-			e.join(p1, "restart", "")
-			e.join(p2, "restart", "")
-			waitPeers(t, p1, id2)
-			waitPeers(t, p2, id1)
+			p1, p2, id1, id2 := e.twoPages("restart")
 
 			// The old connections die with the relay: p3 can only meet p1
 			// and p2 through sockets they opened again.

@@ -15,12 +15,7 @@ func TestStrategies(t *testing.T) {
 	for _, s := range []string{"nostr", "mqtt"} {
 		t.Run(s, func(t *testing.T) {
 			e := newEnvFor(t, s)
-			p1, p2 := e.page("p1"), e.page("p2")
-			id1, id2 := selfID(t, p1), selfID(t, p2)
-			e.join(p1, "strategies", "")
-			e.join(p2, "strategies", "")
-			waitPeers(t, p1, id2)
-			waitPeers(t, p2, id1)
+			p1, p2, id1, id2 := e.twoPages("strategies")
 			p1.Eval(t, `(() => { window.got = []; room.makeAction('hi')[1]((d, id) => got.push([d, id])); return true })()`, nil)
 			p2.Eval(t, `room.makeAction('hi')[0]({from: 'p2'}, null).then(() => true)`, nil)
 			p1.WaitFor(t, "got.length === 1 && got[0][0].from === 'p2' && got[0][1] === "+jsString(id2), 0)
