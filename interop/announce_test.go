@@ -20,12 +20,11 @@ import (
 // through a local relay; it takes milliseconds.
 const announceTimeout = 30 * time.Second
 
-// announceWatch subscribes to a room's root topic on one relay and reports
-// the peer ids announced there from then on.
-type announceWatch interface {
-	// Announced delivers each announced id, in the relay's order.
-	Announced() <-chan string
-	Close()
+// announceWatch is a subscription to a room's root topic on one relay; it
+// reports the peer ids announced there from then on, in the relay's order.
+type announceWatch struct {
+	ids  chan string
+	stop func()
 }
 
 // joinAnnounced runs join and returns its member once every relay of cfg
@@ -47,7 +46,7 @@ func (k kit) joinAnnounced(t *testing.T, cfg joinConfig, join func() member) mem
 	if k.watch == nil {
 		return join()
 	}
-	var ws []announceWatch
+	var ws []*announceWatch
 	for _, url := range cfg.Relays {
 		w := k.watch(t, url, topic.RootTopic(cfg.AppID, cfg.Room))
 		defer w.Close()
@@ -73,7 +72,7 @@ func (k kit) joinAnnounced(t *testing.T, cfg joinConfig, join func() member) mem
 // watchNostr subscribes like a Trystero peer's root subscription (kind
 // 29333, tag x = root topic, §7.2) and returns once the relay has answered
 // with EOSE, i.e. the subscription is in place.
-func watchNostr(t testing.TB, url, root string) announceWatch {
+func watchNostr(t testing.TB, url, root string) *announceWatch {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	c, _, err := websocket.Dial(ctx, url, nil)
@@ -88,7 +87,7 @@ func watchNostr(t testing.TB, url, root string) announceWatch {
 		cancel()
 		t.Fatalf("watching %s: %v", url, err)
 	}
-	w := &chanWatch{ids: make(chan string, 64), stop: func() { cancel(); c.CloseNow() }}
+	w := &announceWatch{ids: make(chan string, 64), stop: func() { cancel(); c.CloseNow() }}
 	eose := make(chan struct{})
 	var eoseOnce sync.Once
 	go func() {
@@ -122,11 +121,11 @@ func watchNostr(t testing.TB, url, root string) announceWatch {
 
 // watchMQTT subscribes to the root topic (§7.3) and returns once the broker
 // has acknowledged the subscription.
-func watchMQTT(t testing.TB, url, root string) announceWatch {
+func watchMQTT(t testing.TB, url, root string) *announceWatch {
 	t.Helper()
 	c := mqtt.Dial(url, &mqtt.ClientOptions{Logger: relayLogger(t, "watch")})
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &chanWatch{ids: make(chan string, 64), stop: func() { cancel(); c.Close() }}
+	w := &announceWatch{ids: make(chan string, 64), stop: func() { cancel(); c.Close() }}
 	if err := c.Subscribe(ctx, root, func(p []byte) { w.deliver(ctx, string(p)) }); err != nil {
 		w.Close()
 		t.Fatalf("watching %s: %v", url, err)
@@ -137,18 +136,15 @@ func watchMQTT(t testing.TB, url, root string) announceWatch {
 	return w.ready(t, url, "not subscribed", subscribed)
 }
 
-// chanWatch is an announceWatch fed by a subscription's reader.
-type chanWatch struct {
-	ids  chan string
-	stop func()
-}
+// Announced delivers each announced id.
+func (w *announceWatch) Announced() <-chan string { return w.ids }
 
-func (w *chanWatch) Announced() <-chan string { return w.ids }
-func (w *chanWatch) Close()                   { w.stop() }
+// Close ends the subscription.
+func (w *announceWatch) Close() { w.stop() }
 
 // ready returns w once ready is closed; else it closes w and fails t
 // after announceTimeout, saying what did not happen.
-func (w *chanWatch) ready(t testing.TB, url, what string, ready <-chan struct{}) announceWatch {
+func (w *announceWatch) ready(t testing.TB, url, what string, ready <-chan struct{}) *announceWatch {
 	t.Helper()
 	select {
 	case <-ready:
@@ -160,7 +156,7 @@ func (w *chanWatch) ready(t testing.TB, url, what string, ready <-chan struct{})
 	}
 }
 
-func (w *chanWatch) deliver(ctx context.Context, id string) {
+func (w *announceWatch) deliver(ctx context.Context, id string) {
 	select {
 	case w.ids <- id:
 	case <-ctx.Done():

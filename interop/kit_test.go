@@ -22,7 +22,7 @@ type kit struct {
 	// a peer does, so that members can join one after the other
 	// (joinAnnounced). Torrent needs none: a tracker forwards offers only
 	// to peers that announced before (§7.1).
-	watch func(t testing.TB, relayURL, root string) announceWatch
+	watch func(t testing.TB, relayURL, root string) *announceWatch
 	// jsPasswordBroken: two Trystero 0.18 peers with the same password never
 	// connect on this strategy (nostr: the answerer does not decrypt the
 	// offer, wire-0.18 §7.2, §10.10).
