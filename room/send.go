@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/posthorn/posthorn/internal/jsjson"
+
 	"github.com/posthorn/posthorn/peer"
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -136,7 +138,7 @@ func encodeData(data any) (transfer.Kind, []byte, error) {
 		}
 		return transfer.KindJSON, v, nil // transfer.Encode validates it
 	}
-	b, err := transfer.MarshalJSON(data)
+	b, err := jsjson.Marshal(data)
 	if err != nil {
 		return 0, nil, fmt.Errorf("room: action data: %w", err)
 	}
@@ -152,7 +154,7 @@ func encodeMeta(meta any) ([]byte, error) {
 	case json.RawMessage:
 		return v, nil
 	}
-	b, err := transfer.MarshalJSON(meta)
+	b, err := jsjson.Marshal(meta)
 	if err != nil {
 		return nil, fmt.Errorf("room: action meta: %w", err)
 	}

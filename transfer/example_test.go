@@ -49,15 +49,12 @@ func Example() {
 	// received binary file: 20000 bytes, meta {"name":"a.bin"}
 }
 
-// MarshalJSON gives JSON.stringify's bytes for a KindJSON send.
-func ExampleMarshalJSON() {
-	b, _ := transfer.MarshalJSON(map[string]any{"html": "<b>&</b>", "sep": "\u2028"})
-	fmt.Println(string(b) == "{\"html\":\"<b>&</b>\",\"sep\":\"\u2028\"}")
+// A KindJSON send: the payload is JSON.stringify's bytes.
+func ExampleFraming_Encode_json() {
 	tx, _ := transfer.Framing018.Encode("chat", 1, transfer.KindJSON, []byte(`{"a":1}`), nil)
 	chunk, _ := tx.Next()
 	fmt.Printf("%x\n", chunk)
 	// Output:
-	// true
 	// 6368617400000000000000000109ff7b2261223a317d
 }
 

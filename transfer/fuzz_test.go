@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/posthorn/posthorn/internal/jsjson"
 )
 
 // vectorChunkSeeds returns every chunk of the spec's framing vectors that is
@@ -174,11 +176,11 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 		kind := Kind(kindSel&0x03) + 1 // 1..4: 4 is invalid
 		if kind == KindJSON {
-			data, _ = MarshalJSON(string(data)) // invalid UTF-8 becomes U+FFFD, still valid JSON
+			data, _ = jsjson.Marshal(string(data)) // invalid UTF-8 becomes U+FFFD, still valid JSON
 		}
 		var meta []byte
 		if metaText != "" {
-			meta, _ = MarshalJSON(map[string]string{"m": metaText})
+			meta, _ = jsjson.Marshal(map[string]string{"m": metaText})
 		}
 		tx, err := fr.Encode(action, nonce, kind, data, meta)
 		if err != nil {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/posthorn/posthorn/internal/jsjson"
 )
 
 // vectorDir holds the shared spec vectors, relative to this package
@@ -49,7 +51,7 @@ func loadVectors(t testing.TB, name string) map[string]json.RawMessage {
 
 func mustMarshal(t testing.TB, v any) []byte {
 	t.Helper()
-	b, err := MarshalJSON(v)
+	b, err := jsjson.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
 	}

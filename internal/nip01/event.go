@@ -10,9 +10,9 @@ import (
 	"errors"
 	"fmt"
 
-	gonostr "github.com/nbd-wtf/go-nostr"
+	"github.com/posthorn/posthorn/internal/jsjson"
 
-	"github.com/posthorn/posthorn/transfer"
+	gonostr "github.com/nbd-wtf/go-nostr"
 )
 
 // Event errors.
@@ -43,7 +43,7 @@ func (e Event) Serialize() ([]byte, error) {
 	if tags == nil {
 		tags = [][]string{}
 	}
-	return transfer.MarshalJSON([]any{0, e.PubKey, e.CreatedAt, e.Kind, tags, e.Content})
+	return jsjson.Marshal([]any{0, e.PubKey, e.CreatedAt, e.Kind, tags, e.Content})
 }
 
 // ComputeID returns the lowercase hex SHA-256 of Serialize.
@@ -61,7 +61,7 @@ func (e Event) Marshal() ([]byte, error) {
 	if e.Tags == nil {
 		e.Tags = [][]string{}
 	}
-	return transfer.MarshalJSON(e)
+	return jsjson.Marshal(e)
 }
 
 // Tag returns the value of the first tag named name.

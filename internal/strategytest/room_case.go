@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/posthorn/posthorn/internal/jsjson"
+
 	"github.com/posthorn/posthorn/room"
 	"github.com/posthorn/posthorn/signal"
 	"github.com/posthorn/posthorn/transfer"
@@ -179,7 +181,7 @@ func stepBinary(t *testing.T, size int, a, b, c *Member) {
 		if r.From != f.from.ID || r.Msg.Kind != transfer.KindBinary || !bytes.Equal(r.Msg.Data, f.data) {
 			t.Fatalf("%s: binary from %s differs (len %d of %d, kind %v)", f.to.ID, r.From, len(r.Msg.Data), len(f.data), r.Msg.Kind)
 		}
-		wantMeta, _ := transfer.MarshalJSON(f.meta)
+		wantMeta, _ := jsjson.Marshal(f.meta)
 		if !jsonEqual(r.Msg.Meta, wantMeta) {
 			t.Fatalf("%s: metadata %s, want %s", f.to.ID, r.Msg.Meta, wantMeta)
 		}

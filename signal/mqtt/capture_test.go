@@ -11,13 +11,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/posthorn/posthorn/internal/jsjson"
+
 	"github.com/pion/webrtc/v4"
 
 	"github.com/posthorn/posthorn/crypt"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/peer"
 	"github.com/posthorn/posthorn/signal"
-	"github.com/posthorn/posthorn/transfer"
 )
 
 // capture is vectors/018-mqtt-capture.json: what the real 0.18.0 mqtt.js
@@ -47,7 +48,7 @@ func loadCapture(t *testing.T) capture {
 }
 
 func jsString(t *testing.T, s string) string {
-	b, err := transfer.MarshalJSON(s)
+	b, err := jsjson.Marshal(s)
 	if err != nil {
 		t.Fatal(err)
 	}

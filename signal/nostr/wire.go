@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/posthorn/posthorn/transfer"
+	"github.com/posthorn/posthorn/internal/jsjson"
 )
 
 // ErrRelayMessage reports a relay message that is not a NIP-01 array.
@@ -37,7 +37,7 @@ func eventMessage(e Event) ([]byte, error) {
 }
 
 func mustJSON(v any) []byte {
-	b, err := transfer.MarshalJSON(v)
+	b, err := jsjson.Marshal(v)
 	if err != nil {
 		panic(err) // only strings, ints and slices of them
 	}

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/posthorn/posthorn/transfer"
+	"github.com/posthorn/posthorn/internal/jsjson"
 )
 
 // Codec encodes the announcement payload, which differs per strategy.
@@ -39,7 +39,7 @@ func (rawID) DecodeID(p []byte) (string, error) {
 type jsonID struct{}
 
 func (jsonID) EncodeID(id string) []byte {
-	b, err := transfer.MarshalJSON(id)
+	b, err := jsjson.Marshal(id)
 	if err != nil { // a string always marshals
 		panic(err)
 	}

@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/posthorn/posthorn/internal/jsjson"
+
 	"github.com/posthorn/posthorn/peer"
-	"github.com/posthorn/posthorn/transfer"
 )
 
 // message is a self-topic payload, {"peerId":…,"offer":{…}} or
@@ -17,7 +18,7 @@ type message struct {
 }
 
 // encode returns the payload byte-identical to JSON.stringify.
-func (m message) encode() ([]byte, error) { return transfer.MarshalJSON(m) }
+func (m message) encode() ([]byte, error) { return jsjson.Marshal(m) }
 
 // wireMessage is what parseMessage accepts before validation.
 type wireMessage struct {

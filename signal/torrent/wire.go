@@ -3,7 +3,7 @@ package torrent
 import (
 	"encoding/json"
 
-	"github.com/posthorn/posthorn/transfer"
+	"github.com/posthorn/posthorn/internal/jsjson"
 )
 
 const (
@@ -51,11 +51,11 @@ type answerMsg struct {
 // encodeAnnounce and encodeAnswer write the bytes JSON.stringify writes for
 // the same objects.
 func encodeAnnounce(infoHash, selfID string, offers []offerEntry) ([]byte, error) {
-	return transfer.MarshalJSON(announceMsg{trackerAction, infoHash, offerPoolSize, selfID, offers})
+	return jsjson.Marshal(announceMsg{trackerAction, infoHash, offerPoolSize, selfID, offers})
 }
 
 func encodeAnswer(infoHash, selfID, to, offerID string, answer sdpObject) ([]byte, error) {
-	return transfer.MarshalJSON(answerMsg{answer, trackerAction, infoHash, selfID, to, offerID})
+	return jsjson.Marshal(answerMsg{answer, trackerAction, infoHash, selfID, to, offerID})
 }
 
 // trackerMsg is what a client reads from a tracker: an announce response, a

@@ -1,12 +1,13 @@
-package transfer
+package jsjson
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"testing"
 )
 
-func TestMarshalJSON(t *testing.T) {
+func TestMarshal(t *testing.T) {
 	type signal struct {
 		Type        string `json:"type"`
 		SDP         string `json:"sdp,omitempty"`
@@ -41,7 +42,7 @@ func TestMarshalJSON(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := MarshalJSON(c.in)
+			got, err := Marshal(c.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -53,10 +54,16 @@ func TestMarshalJSON(t *testing.T) {
 			}
 		})
 	}
-	if _, err := MarshalJSON(math.NaN()); err == nil {
+	if _, err := Marshal(math.NaN()); err == nil {
 		t.Fatal("NaN marshalled")
 	}
-	if _, err := MarshalJSON(make(chan int)); err == nil {
+	if _, err := Marshal(make(chan int)); err == nil {
 		t.Fatal("chan marshalled")
 	}
+}
+
+func ExampleMarshal() {
+	b, _ := Marshal(map[string]any{"html": "<b>&</b>", "sep": "\u2028"})
+	fmt.Println(string(b) == "{\"html\":\"<b>&</b>\",\"sep\":\"\u2028\"}")
+	// Output: true
 }

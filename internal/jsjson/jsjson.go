@@ -1,4 +1,6 @@
-package transfer
+// Package jsjson encodes JSON byte for byte as JavaScript's JSON.stringify does,
+// for payloads that a JS peer or relay hashes, signs or compares.
+package jsjson
 
 import (
 	"bytes"
@@ -6,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// MarshalJSON encodes v as JSON the way JS's JSON.stringify encodes the same
+// Marshal encodes v as JSON the way JS's JSON.stringify encodes the same
 // plain data, so that Go senders put the same bytes on the wire as JS peers
 // (wire-0.18 §5.3: JSON payloads are the UTF-8 of JSON.stringify):
 //
@@ -19,7 +21,7 @@ import (
 // integer-like keys first), []byte becomes base64 (JS would encode a
 // Uint8Array as an object), NaN and ±Inf are errors (JS writes null). Struct
 // fields keep their declaration order, as JS keeps property order.
-func MarshalJSON(v any) ([]byte, error) {
+func Marshal(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
