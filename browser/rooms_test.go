@@ -10,9 +10,9 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
-	"github.com/posthorn/posthorn/ids"
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/browsertest"
-	"github.com/posthorn/posthorn/room"
+	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/signal"
 	"github.com/posthorn/posthorn/signal/torrent"
 	"github.com/posthorn/posthorn/transfer"
@@ -152,7 +152,7 @@ func TestNativePeer(t *testing.T) {
 		{map[string]any{"n": 1}, nil},
 		{[]byte{1, 2, 3}, map[string]string{"name": "bin"}},
 	} {
-		if err := act.Send(ctx, v.data, &room.SendOptions{Meta: v.meta}); err != nil {
+		if err := act.Send(ctx, v.data, &posthorn.SendOptions{Meta: v.meta}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -11,9 +11,9 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/signal/mqtt"
 	"github.com/posthorn/posthorn/signal/nostr"
-	"github.com/posthorn/posthorn/signal/topic"
 )
 
 // announceTimeout bounds the wait for a member's announcement to pass
@@ -48,7 +48,7 @@ func (k kit) joinAnnounced(t *testing.T, cfg joinConfig, join func() member) mem
 	}
 	var ws []*announceWatch
 	for _, url := range cfg.Relays {
-		w := k.watch(t, url, topic.RootTopic(cfg.AppID, cfg.Room))
+		w := k.watch(t, url, engine.RootTopic(cfg.AppID, cfg.Room))
 		defer w.Close()
 		ws = append(ws, w)
 	}

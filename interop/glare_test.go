@@ -13,7 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/posthorn/posthorn/signal/topic"
+	"github.com/posthorn/posthorn/internal/engine"
 )
 
 // TestGlare forces the duplicate-connection trap of wire-0.18 §4.5 between
@@ -47,7 +47,7 @@ func TestGlare(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := joinConfig{AppID: appID, Room: "glare-" + tc.name}
-			cfg.Relays = []string{newAnnounceGate(t, relay, topic.RootTopic(appID, cfg.Room), 2)}
+			cfg.Relays = []string{newAnnounceGate(t, relay, engine.RootTopic(appID, cfg.Room), 2)}
 			js := joinPage(t, e.b, e.s, "js-1", k.jsLib, cfg)
 			ph := tc.other(t, "2", cfg)
 			// posthorn sends first: before any data from JS could show it

@@ -12,26 +12,25 @@ import (
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
 
-	"github.com/posthorn/posthorn/ids"
-	"github.com/posthorn/posthorn/peer"
+	"github.com/posthorn/posthorn/internal/ids"
 )
 
 // nativeStream is a stream a native member received.
 type nativeStream struct {
 	id   string
 	meta json.RawMessage
-	s    *peer.MediaStream
+	s    *media.Stream
 }
 
 // hookMedia records the streams the room reports and counts the RTP
 // packets of every received track.
 func (m *nativeMember) hookMedia() {
-	m.room.OnPeerStream(func(s *peer.MediaStream, id string, meta json.RawMessage) {
+	m.room.OnPeerStream(func(s *media.Stream, id string, meta json.RawMessage) {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		m.nstreams = append(m.nstreams, nativeStream{id: id, meta: meta, s: s})
 	})
-	m.room.OnPeerTrack(func(tr *peer.MediaStreamTrack, _ *peer.MediaStream, id string, _ json.RawMessage) {
+	m.room.OnPeerTrack(func(tr *media.Track, _ *media.Stream, id string, _ json.RawMessage) {
 		if tr.Remote == nil {
 			return
 		}
@@ -104,7 +103,7 @@ func (m *nativeMember) SendMedia(t testing.TB, targets any, meta any) []string {
 			}
 		}
 	}()
-	s := peer.NewMediaStream(streamID, peer.NewLocalTrack(track))
+	s := media.NewStream(streamID, media.NewLocalTrack(track))
 	if err := m.room.AddStream(t.Context(), s, targetList(targets), meta); err != nil {
 		t.Fatalf("%s: AddStream: %v", m.name, err)
 	}
@@ -160,7 +159,7 @@ func (m *nativeMember) ForwardVideo(t testing.TB, from, to member, meta any) {
 			}
 		}
 	}()
-	s := peer.NewMediaStream(streamID, peer.NewLocalTrack(local))
+	s := media.NewStream(streamID, media.NewLocalTrack(local))
 	if err := m.room.AddStream(t.Context(), s, targetList(to.ID()), meta); err != nil {
 		t.Fatalf("%s: AddStream: %v", m.name, err)
 	}

@@ -14,8 +14,8 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
-	"github.com/posthorn/posthorn/ids"
-	"github.com/posthorn/posthorn/room"
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/signal"
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -23,7 +23,7 @@ import (
 // joiner is a native strategy instance (signal/torrent, /nostr, /mqtt).
 type joiner interface {
 	SelfID() string
-	JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*room.Room, error)
+	JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*posthorn.Room, error)
 }
 
 // nativeMember is a native Go peer: a strategy instance of its own (so its
@@ -31,8 +31,8 @@ type joiner interface {
 type nativeMember struct {
 	name string
 	id   string
-	room *room.Room
-	acts map[string]*room.Action
+	room *posthorn.Room
+	acts map[string]*posthorn.Action
 
 	mu           sync.Mutex
 	joined, left []string
@@ -49,7 +49,7 @@ func joinNative(t testing.TB, name string, cfg joinConfig, newStrategy func(self
 	t.Helper()
 	log := testLogger(t, name)
 	s := newStrategy(ids.New(20), log)
-	m := &nativeMember{name: name, id: s.SelfID(), acts: map[string]*room.Action{}, rtp: map[string]int{},
+	m := &nativeMember{name: name, id: s.SelfID(), acts: map[string]*posthorn.Action{}, rtp: map[string]int{},
 		forward: map[string]*webrtc.TrackLocalStaticRTP{}}
 	r, err := s.JoinRoom(t.Context(), signal.Config{
 		AppID: cfg.AppID, Password: cfg.Password, RelayURLs: cfg.Relays,
@@ -137,7 +137,7 @@ func (m *nativeMember) RecvProgress(testing.TB) []progress {
 }
 
 // targetList turns the harness's targets (nil, a string or a list) into
-// room.SendOptions.Targets.
+// posthorn.SendOptions.Targets.
 func targetList(targets any) []string {
 	switch v := targets.(type) {
 	case nil:
@@ -154,7 +154,7 @@ func (m *nativeMember) Send(t testing.TB, action string, value any, targets any)
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), waitTimeout)
 	defer cancel()
-	if err := m.acts[action].Send(ctx, value, &room.SendOptions{Targets: targetList(targets)}); err != nil {
+	if err := m.acts[action].Send(ctx, value, &posthorn.SendOptions{Targets: targetList(targets)}); err != nil {
 		t.Fatalf("%s: send %v: %v", m.name, value, err)
 	}
 }
@@ -168,7 +168,7 @@ func (m *nativeMember) SendBinary(t testing.TB, action string, size int, meta an
 	var ps []progress
 	ctx, cancel := context.WithTimeout(t.Context(), waitTimeout)
 	defer cancel()
-	err := m.acts[action].Send(ctx, data, &room.SendOptions{
+	err := m.acts[action].Send(ctx, data, &posthorn.SendOptions{
 		Targets: targetList(targets),
 		Meta:    meta,
 		OnProgress: func(pct float64, id string) {

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"syscall/js"
 
-	"github.com/posthorn/posthorn/room"
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/transfer"
 )
 
@@ -24,7 +24,7 @@ type jsAction struct {
 	send, setReceive, setProgress js.Value
 
 	bound chan struct{} // closed by bind
-	a     *room.Action
+	a     *posthorn.Action
 	err   error
 
 	mu         sync.Mutex
@@ -63,7 +63,7 @@ func (a *jsAction) triple() js.Value {
 }
 
 // bind makes the Go action and routes its events to the JS callbacks.
-func (a *jsAction) bind(r *room.Room, err error) {
+func (a *jsAction) bind(r *posthorn.Room, err error) {
 	if err == nil {
 		a.a, a.err = r.MakeAction(a.name)
 	} else {
@@ -76,7 +76,7 @@ func (a *jsAction) bind(r *room.Room, err error) {
 	close(a.bound)
 }
 
-func (a *jsAction) action() (*room.Action, error) {
+func (a *jsAction) action() (*posthorn.Action, error) {
 	<-a.bound
 	return a.a, a.err
 }
@@ -143,7 +143,7 @@ func (a *jsAction) sendJS(_ js.Value, args []js.Value) any {
 		return rejected(err)
 	}
 	targets := targetIDs(targetsArg)
-	opts := &room.SendOptions{Targets: targets, Meta: out.meta}
+	opts := &posthorn.SendOptions{Targets: targets, Meta: out.meta}
 	if targets != nil && len(targets) == 0 {
 		opts.Targets = []string{} // an empty array: nobody
 	}
@@ -168,7 +168,7 @@ func (a *jsAction) sendJS(_ js.Value, args []js.Value) any {
 		}
 		n := peerCount(a.jr.r, opts.Targets)
 		if err := act.Send(context.Background(), payload, opts); err != nil {
-			if errors.Is(err, room.ErrLeft) {
+			if errors.Is(err, posthorn.ErrLeft) {
 				// room.js: after leave there are no peers to send to.
 				return undefinedArray(0), nil
 			}

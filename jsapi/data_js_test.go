@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 	"testing"
 
+	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/signal"
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -171,7 +172,7 @@ func TestConvertConfig(t *testing.T) {
 func TestThrowAndPromise(t *testing.T) {
 	f := funcOf(func(_ js.Value, args []js.Value) (any, error) {
 		if arg(args, 0).Truthy() {
-			return nil, transfer.ErrEmptyAction
+			return nil, chunk.ErrEmptyAction
 		}
 		return "fine", nil
 	})

@@ -7,8 +7,8 @@ import (
 	"sync"
 	"syscall/js"
 
+	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/signal"
-	"github.com/posthorn/posthorn/signal/socket"
 )
 
 // RegistryName is the global object the loaders wait on: Export sets

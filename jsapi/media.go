@@ -7,8 +7,7 @@ import (
 	"encoding/json"
 	"syscall/js"
 
-	"github.com/posthorn/posthorn/peer"
-	"github.com/posthorn/posthorn/room"
+	"github.com/posthorn/posthorn"
 )
 
 // installMedia adds the room's media methods to o (seed README, "API"):
@@ -19,7 +18,7 @@ import (
 func (jr *jsRoom) installMedia(o js.Value) {
 	o.Set("addStream", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		stream, targets, meta := arg(args, 0), targetIDs(arg(args, 1)), arg(args, 2)
-		return jr.mediaOp(targets, func(r *room.Room) error {
+		return jr.mediaOp(targets, func(r *posthorn.Room) error {
 			m, err := mediaMeta(meta)
 			if err != nil {
 				return err
@@ -29,13 +28,13 @@ func (jr *jsRoom) installMedia(o js.Value) {
 	}))
 	o.Set("removeStream", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		stream, targets := arg(args, 0), targetIDs(arg(args, 1))
-		return jr.mediaOp(targets, func(r *room.Room) error {
+		return jr.mediaOp(targets, func(r *posthorn.Room) error {
 			return r.RemoveStream(wrapStream(stream), targets)
 		}, false)
 	}))
 	o.Set("addTrack", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		track, stream, targets, meta := arg(args, 0), arg(args, 1), targetIDs(arg(args, 2)), arg(args, 3)
-		return jr.mediaOp(targets, func(r *room.Room) error {
+		return jr.mediaOp(targets, func(r *posthorn.Room) error {
 			m, err := mediaMeta(meta)
 			if err != nil {
 				return err
@@ -45,13 +44,13 @@ func (jr *jsRoom) installMedia(o js.Value) {
 	}))
 	o.Set("removeTrack", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		track, stream, targets := arg(args, 0), arg(args, 1), targetIDs(arg(args, 2))
-		return jr.mediaOp(targets, func(r *room.Room) error {
+		return jr.mediaOp(targets, func(r *posthorn.Room) error {
 			return r.RemoveTrack(wrapTrack(track), wrapStream(stream), targets)
 		}, false)
 	}))
 	o.Set("replaceTrack", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		old, repl, stream, targets, meta := arg(args, 0), arg(args, 1), arg(args, 2), targetIDs(arg(args, 3)), arg(args, 4)
-		return jr.mediaOp(targets, func(r *room.Room) error {
+		return jr.mediaOp(targets, func(r *posthorn.Room) error {
 			m, err := mediaMeta(meta)
 			if err != nil {
 				return err
@@ -64,7 +63,7 @@ func (jr *jsRoom) installMedia(o js.Value) {
 // mediaOp runs op on a goroutine once the room is joined. For the adders
 // it returns [promise × targets] (all the same Promise: the Go room serves
 // the targets together), for the removers [undefined × targets].
-func (jr *jsRoom) mediaOp(targets []string, op func(*room.Room) error, promised bool) js.Value {
+func (jr *jsRoom) mediaOp(targets []string, op func(*posthorn.Room) error, promised bool) js.Value {
 	n := 0
 	if r := jr.joined(); r != nil {
 		n = peerCount(r, targets)
@@ -101,17 +100,17 @@ func mediaMeta(meta js.Value) (any, error) {
 }
 
 // The bridge between JS media objects and package peer's js twin.
-func wrapStream(v js.Value) *peer.MediaStream     { return peer.WrapMediaStream(v) }
-func wrapTrack(v js.Value) *peer.MediaStreamTrack { return peer.WrapMediaStreamTrack(v) }
+func wrapStream(v js.Value) *media.Stream { return media.WrapStream(v) }
+func wrapTrack(v js.Value) *media.Track   { return media.WrapTrack(v) }
 
-func streamValue(s *peer.MediaStream) js.Value {
+func streamValue(s *media.Stream) js.Value {
 	if s == nil {
 		return js.Undefined()
 	}
 	return s.JSValue()
 }
 
-func trackValue(t *peer.MediaStreamTrack) js.Value {
+func trackValue(t *media.Track) js.Value {
 	if t == nil {
 		return js.Undefined()
 	}

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"syscall/js"
 
-	"github.com/posthorn/posthorn/room"
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/signal"
 )
 
@@ -33,7 +33,7 @@ func jsErr(err error) js.Value {
 }
 
 func errText(err error) string {
-	if msg, ok := room.JSMessage(err); ok {
+	if msg, ok := posthorn.JSMessage(err); ok {
 		return msg
 	}
 	switch {

@@ -9,8 +9,8 @@ import (
 	"syscall/js"
 	"time"
 
-	"github.com/posthorn/posthorn/peer"
-	"github.com/posthorn/posthorn/room"
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/media"
 )
 
 // jsRoom is the JS room object joinRoom returns, bound to its Go room once
@@ -20,9 +20,9 @@ type jsRoom struct {
 	ns  string
 	obj js.Value
 
-	ready chan struct{} // closed by bind
-	r     *room.Room    // set by bind; nil if the join failed
-	err   error         // the join's error
+	ready chan struct{}  // closed by bind
+	r     *posthorn.Room // set by bind; nil if the join failed
+	err   error          // the join's error
 
 	mu      sync.Mutex
 	left    bool
@@ -72,14 +72,14 @@ func (jr *jsRoom) callback(slot *js.Value) js.Value {
 
 // bind attaches the joined Go room (or the join's error) and registers the
 // room's callbacks and every action made so far.
-func (jr *jsRoom) bind(r *room.Room, err error) {
+func (jr *jsRoom) bind(r *posthorn.Room, err error) {
 	if r != nil {
 		r.OnPeerJoin(func(id string) { call(jr.callback(&jr.onJoin), id) })
 		r.OnPeerLeave(func(id string) { call(jr.callback(&jr.onLeave), id) })
-		r.OnPeerStream(func(s *peer.MediaStream, id string, meta json.RawMessage) {
+		r.OnPeerStream(func(s *media.Stream, id string, meta json.RawMessage) {
 			safely(func() { call(jr.callback(&jr.onStream), streamValue(s), id, metaToJS(meta)) })
 		})
-		r.OnPeerTrack(func(t *peer.MediaStreamTrack, s *peer.MediaStream, id string, meta json.RawMessage) {
+		r.OnPeerTrack(func(t *media.Track, s *media.Stream, id string, meta json.RawMessage) {
 			safely(func() { call(jr.callback(&jr.onTrack), trackValue(t), streamValue(s), id, metaToJS(meta)) })
 		})
 	}
@@ -97,7 +97,7 @@ func (jr *jsRoom) bind(r *room.Room, err error) {
 }
 
 // room waits for the join and returns the Go room; it runs on goroutines.
-func (jr *jsRoom) room() (*room.Room, error) {
+func (jr *jsRoom) room() (*posthorn.Room, error) {
 	<-jr.ready
 	if jr.err != nil {
 		return nil, jr.err
@@ -106,7 +106,7 @@ func (jr *jsRoom) room() (*room.Room, error) {
 }
 
 // joined returns the Go room if the join has finished, without waiting.
-func (jr *jsRoom) joined() *room.Room {
+func (jr *jsRoom) joined() *posthorn.Room {
 	select {
 	case <-jr.ready:
 		return jr.r
@@ -129,11 +129,11 @@ func (jr *jsRoom) makeAction(_ js.Value, args []js.Value) (any, error) {
 	if a != nil {
 		return a.triple(), nil
 	}
-	if err := room.Profile018.Framing.CheckAction(name); err != nil {
+	if err := posthorn.Profile018.Framing.CheckAction(name); err != nil {
 		return nil, err
 	}
 	if isInternal(name) {
-		return nil, room.ErrReservedAction
+		return nil, posthorn.ErrReservedAction
 	}
 	jr.mu.Lock()
 	defer jr.mu.Unlock()
@@ -151,7 +151,7 @@ func (jr *jsRoom) makeAction(_ js.Value, args []js.Value) (any, error) {
 }
 
 func isInternal(name string) bool {
-	p := room.Profile018
+	p := posthorn.Profile018
 	switch name {
 	case p.Ping, p.Pong, p.Signal, p.Stream, p.Track:
 		return true
@@ -163,7 +163,7 @@ func isInternal(name string) bool {
 func (jr *jsRoom) ping(_ js.Value, args []js.Value) any {
 	idArg := arg(args, 0)
 	if !idArg.Truthy() {
-		return rejected(room.ErrPingID)
+		return rejected(posthorn.ErrPingID)
 	}
 	id := jsString.Invoke(idArg).String()
 	return newPromise(func() (any, error) {
@@ -219,7 +219,7 @@ func (jr *jsRoom) getPeers(js.Value, []js.Value) any {
 
 // peerCount is how many of targets (nil: all) are connected now: the
 // length of the array the seed's send resolves with.
-func peerCount(r *room.Room, targets []string) int {
+func peerCount(r *posthorn.Room, targets []string) int {
 	peers := r.Peers()
 	if targets == nil {
 		return len(peers)

@@ -5,7 +5,7 @@ package jsapi
 import (
 	"syscall/js"
 
-	"github.com/posthorn/posthorn/ids"
+	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/signal"
 )
 

@@ -2,6 +2,9 @@ package transfer
 
 import (
 	"encoding/json"
+	"errors"
+
+	"github.com/posthorn/posthorn/internal/jstext"
 )
 
 // Message is one completed transmission (wire-0.18 §5.4 step 5).
@@ -18,7 +21,7 @@ type Message struct {
 
 // String returns the payload as the JS side's TextDecoder would decode it:
 // the string a KindString message delivers, the JSON text of a KindJSON one.
-func (m Message) String() string { return DecodeText(m.Data) }
+func (m Message) String() string { return jstext.Decode(m.Data) }
 
 // Bytes returns the raw payload (the Uint8Array JS delivers for binary).
 func (m Message) Bytes() []byte { return m.Data }
@@ -26,7 +29,7 @@ func (m Message) Bytes() []byte { return m.Data }
 // Decode unmarshals the payload as JSON into v (what JS's JSON.parse gives for
 // a KindJSON message). A leading BOM is ignored, as TextDecoder drops it.
 func (m Message) Decode(v any) error {
-	return json.Unmarshal(stripBOM(m.Data), v)
+	return json.Unmarshal(jstext.StripBOM(m.Data), v)
 }
 
 // DecodeMeta unmarshals the metadata into v. It returns ErrNoMeta if the
@@ -37,3 +40,6 @@ func (m Message) DecodeMeta(v any) error {
 	}
 	return json.Unmarshal(m.Meta, v)
 }
+
+// ErrNoMeta is returned by Message.DecodeMeta for a message without metadata.
+var ErrNoMeta = errors.New("transfer: message has no metadata")

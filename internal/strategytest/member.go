@@ -12,9 +12,9 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
-	"github.com/posthorn/posthorn/ids"
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/testutil"
-	"github.com/posthorn/posthorn/room"
 	"github.com/posthorn/posthorn/signal"
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -30,13 +30,13 @@ var Actions = []string{"chat", "json", "file", "marker"}
 type Member struct {
 	ID       string
 	Strategy signal.Strategy
-	Room     *room.Room
+	Room     *posthorn.Room
 	Log      *Log
 
 	h       Harness
 	cfg     signal.Config
 	roomID  string
-	actions map[string]*room.Action
+	actions map[string]*posthorn.Action
 	got     map[string]chan Received
 
 	mu      sync.Mutex
@@ -94,7 +94,7 @@ func (m *Member) join(t testing.TB) {
 	t.Cleanup(func() { _ = r.Leave() })
 	m.mu.Lock()
 	m.Room = r
-	m.actions, m.got = map[string]*room.Action{}, map[string]chan Received{}
+	m.actions, m.got = map[string]*posthorn.Action{}, map[string]chan Received{}
 	m.peers, m.joins, m.leaves = map[string]bool{}, nil, nil
 	m.prog = map[string][]Progress{}
 	if m.changed == nil {
@@ -123,7 +123,7 @@ func (m *Member) join(t testing.TB) {
 }
 
 // Rejoin joins the same room again (after Leave) and records afresh.
-func (m *Member) Rejoin(t testing.TB) *room.Room {
+func (m *Member) Rejoin(t testing.TB) *posthorn.Room {
 	t.Helper()
 	old := m.Room
 	m.join(t)
@@ -134,7 +134,7 @@ func (m *Member) Rejoin(t testing.TB) *room.Room {
 }
 
 // Action returns one of Actions.
-func (m *Member) Action(name string) *room.Action { return m.actions[name] }
+func (m *Member) Action(name string) *posthorn.Action { return m.actions[name] }
 
 func (m *Member) update(f func()) {
 	m.mu.Lock()

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/signal"
-	"github.com/posthorn/posthorn/signal/socket"
 	"github.com/posthorn/posthorn/transfer"
 )
 

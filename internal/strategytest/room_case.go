@@ -9,10 +9,10 @@ import (
 	"testing"
 
 	"github.com/posthorn/posthorn/internal/jsjson"
-
-	"github.com/posthorn/posthorn/room"
-	"github.com/posthorn/posthorn/signal"
 	"github.com/posthorn/posthorn/transfer"
+
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/signal"
 )
 
 // chunkPayload is the payload room puts in one 0.18 chunk: 16384 bytes
@@ -163,7 +163,7 @@ func stepBinary(t *testing.T, size int, a, b, c *Member) {
 		f.meta = map[string]any{"name": "file-from-" + f.from.ID, "size": size, "ü": "✓"}
 		f.sentTo = map[string]bool{}
 		go func() {
-			errs <- f.from.Action("file").Send(ctx, f.data, &room.SendOptions{
+			errs <- f.from.Action("file").Send(ctx, f.data, &posthorn.SendOptions{
 				Targets: []string{f.to.ID},
 				Meta:    f.meta,
 				OnProgress: func(p float64, id string) {
@@ -241,10 +241,10 @@ func jsonEqual(a, b []byte) bool {
 // would arrive before the marker.
 func stepTargets(t *testing.T, a, b, c, d *Member) {
 	ctx := Ctx(t)
-	if err := a.Action("chat").Send(ctx, "for b only", &room.SendOptions{Targets: []string{b.ID}}); err != nil {
+	if err := a.Action("chat").Send(ctx, "for b only", &posthorn.SendOptions{Targets: []string{b.ID}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Action("chat").Send(ctx, "for b and c", &room.SendOptions{Targets: []string{b.ID, c.ID}}); err != nil {
+	if err := a.Action("chat").Send(ctx, "for b and c", &posthorn.SendOptions{Targets: []string{b.ID, c.ID}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Action("marker").Send(ctx, "marker", nil); err != nil {
@@ -316,7 +316,7 @@ func stepClose(t *testing.T, closer *Member, others ...*Member) {
 			}
 		}
 	}
-	if _, err := closer.Room.Ping(Ctx(t), others[0].ID); !errors.Is(err, room.ErrLeft) {
-		t.Fatalf("Ping in the room of a closed strategy: %v, want room.ErrLeft", err)
+	if _, err := closer.Room.Ping(Ctx(t), others[0].ID); !errors.Is(err, posthorn.ErrLeft) {
+		t.Fatalf("Ping in the room of a closed strategy: %v, want posthorn.ErrLeft", err)
 	}
 }

@@ -4,20 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/posthorn/posthorn/internal/jsjson"
+	"github.com/posthorn/posthorn/internal/testutil"
 
 	"github.com/pion/webrtc/v4"
 
-	"github.com/posthorn/posthorn/crypt"
+	"github.com/posthorn/posthorn/internal/crypt"
+	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/strategytest"
-	"github.com/posthorn/posthorn/peer"
 	"github.com/posthorn/posthorn/signal"
 )
 
@@ -34,12 +32,7 @@ type capture struct {
 
 func loadCapture(t *testing.T) capture {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	p := filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "spec", "vectors", "018-mqtt-capture.json")
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Skipf("spec vectors not found: %v", err)
-	}
+	data := testutil.Vector(t, "018-mqtt-capture.json")
 	var c capture
 	if err := json.Unmarshal(data, &c); err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/eclipse/paho.golang/paho"
 
-	"github.com/posthorn/posthorn/signal/socket"
+	"github.com/posthorn/posthorn/internal/socket"
 )
 
 // Protocol choices of the MQTT client. wire-0.18 §7.3 describes MQTT.js's

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/internal/testutil"
-	"github.com/posthorn/posthorn/signal/socket"
 )
 
 // dialTest dials url after running setup (subscriptions, hooks) on the

@@ -9,10 +9,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/posthorn/posthorn/room"
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/signal"
-	"github.com/posthorn/posthorn/signal/socket"
-	"github.com/posthorn/posthorn/signal/topic"
 )
 
 // DefaultRelayURLs are Trystero 0.18's default MQTT brokers, in its order
@@ -47,7 +47,7 @@ type Options struct {
 	// value reconnects after 1 s like MQTT.js, backing off to 30 s.
 	Client ClientOptions
 
-	// announceInterval replaces topic.DefaultAnnounceInterval in tests.
+	// announceInterval replaces engine.DefaultAnnounceInterval in tests.
 	announceInterval time.Duration
 }
 
@@ -106,16 +106,16 @@ func (s *Strategy) RelaySockets() map[string]socket.State {
 // returns the same room (the appId is not part of that key, like in
 // Trystero). cfg.RelayURLs replaces DefaultRelayURLs; cfg.RelayRedundancy
 // picks how many defaults to use.
-func (s *Strategy) JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*room.Room, error) {
+func (s *Strategy) JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*posthorn.Room, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.rooms.Join(cfg, roomID, func(forget func()) (*room.Room, error) {
+	return s.rooms.Join(cfg, roomID, func(forget func()) (*posthorn.Room, error) {
 		return s.join(cfg, roomID, forget)
 	})
 }
 
-func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*room.Room, error) {
+func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*posthorn.Room, error) {
 	if strings.ContainsAny(cfg.AppID, "/+#") || strings.ContainsAny(roomID, "/+#") {
 		return nil, ErrTopicChars
 	}
@@ -124,13 +124,13 @@ func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*room.
 		log = s.log
 	}
 	var clients []*Client
-	sess, err := topic.New(topic.Config{
+	sess, err := engine.New(engine.Config{
 		AppID:            cfg.AppID,
 		RoomID:           roomID,
 		SelfID:           s.selfID,
 		Password:         cfg.Password,
 		RTCConfig:        cfg.RTCConfig,
-		Codec:            topic.RawID, // the raw selfId bytes (§7.3)
+		Codec:            engine.RawID, // the raw selfId bytes (§7.3)
 		AnnounceInterval: s.announce,
 		Logger:           log,
 		OnLeave: func() {
@@ -154,7 +154,7 @@ func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*room.
 		c.Subscribe(context.Background(), root, func(p []byte) { sess.Deliver(c, root, p) })
 		c.Subscribe(context.Background(), self, func(p []byte) { sess.Deliver(c, self, p) })
 		c.OnConnect(func(ctx context.Context) {
-			if err := sess.Ready(ctx, c); err != nil && !errors.Is(err, topic.ErrLeft) {
+			if err := sess.Ready(ctx, c); err != nil && !errors.Is(err, engine.ErrLeft) {
 				log.Debug("mqtt announce failed", "broker", url, "err", err)
 			}
 		})
@@ -180,7 +180,7 @@ func (s *Strategy) Close() { s.rooms.LeaveAll() }
 var defaultStrategy = sync.OnceValue(func() *Strategy { return New(Options{}) })
 
 // JoinRoom joins roomID with the default instance (Trystero's joinRoom).
-func JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*room.Room, error) {
+func JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*posthorn.Room, error) {
 	return defaultStrategy().JoinRoom(ctx, cfg, roomID)
 }
 

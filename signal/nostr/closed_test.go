@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/relay/nostrrelay"
 	"github.com/posthorn/posthorn/signal"
-	"github.com/posthorn/posthorn/signal/topic"
 )
 
 // TestResubscribeAfterClosed: a relay that CLOSEs a room's subscriptions
@@ -22,7 +22,7 @@ func TestResubscribeAfterClosed(t *testing.T) {
 	h := harness
 	h.New = func(t testing.TB, selfID string, log *slog.Logger) signal.Strategy {
 		s := New(Options{SelfID: selfID, Logger: log, ResubscribeDelay: 100 * time.Millisecond,
-			Topic: topic.Config{AnnounceInterval: 500 * time.Millisecond, NudgeDelay: 200 * time.Millisecond}})
+			Topic: engine.Config{AnnounceInterval: 500 * time.Millisecond, NudgeDelay: 200 * time.Millisecond}})
 		t.Cleanup(s.Close)
 		return s
 	}

@@ -5,12 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/relay/nostrrelay"
 	"github.com/posthorn/posthorn/signal"
-	"github.com/posthorn/posthorn/signal/socket"
-	"github.com/posthorn/posthorn/signal/topic"
 )
 
 // harness runs nostr members with quick reconnects and re-announcements
@@ -20,7 +20,7 @@ var harness = strategytest.Harness{
 	New: func(t testing.TB, selfID string, log *slog.Logger) signal.Strategy {
 		s := New(Options{SelfID: selfID, Logger: log,
 			Socket: socket.Options{MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second},
-			Topic:  topic.Config{AnnounceInterval: 2 * time.Second, NudgeDelay: 200 * time.Millisecond}})
+			Topic:  engine.Config{AnnounceInterval: 2 * time.Second, NudgeDelay: 200 * time.Millisecond}})
 		t.Cleanup(s.Close)
 		return s
 	},

@@ -6,11 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/posthorn/posthorn/internal/nip01"
+	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 type nostrCapture struct {
@@ -24,10 +24,7 @@ type nostrCapture struct {
 
 func loadCapture(t *testing.T) nostrCapture {
 	t.Helper()
-	b, err := os.ReadFile("../../../shared/spec/vectors/018-nostr-capture.json")
-	if err != nil {
-		t.Skipf("vectors not available: %v", err)
-	}
+	b := testutil.Vector(t, "018-nostr-capture.json")
 	var c nostrCapture
 	if err := json.Unmarshal(b, &c); err != nil {
 		t.Fatal(err)

@@ -7,11 +7,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/posthorn/posthorn/ids"
-	"github.com/posthorn/posthorn/room"
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/ids"
+	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/signal"
-	"github.com/posthorn/posthorn/signal/socket"
-	"github.com/posthorn/posthorn/signal/topic"
 )
 
 const (
@@ -37,7 +37,7 @@ const (
 var permanentClosedPrefixes = []string{"auth-required:", "restricted:", "blocked:"}
 
 // join creates the room's topic session and hooks it to every relay socket.
-func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*room.Room, error) {
+func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*posthorn.Room, error) {
 	log := cfg.Logger
 	if log == nil {
 		log = s.log
@@ -51,8 +51,8 @@ func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*room.
 	tc := s.tuning
 	tc.AppID, tc.RoomID, tc.SelfID = cfg.AppID, roomID, s.selfID
 	tc.Password, tc.RTCConfig, tc.Logger = cfg.Password, cfg.RTCConfig, log
-	tc.Codec = topic.JSONID                            // content = JSON.stringify(selfId) (§7.2)
-	tc.Quirks = topic.Quirks{OffersNotDecrypted: true} // JS answerers do not decrypt (§3, §7.2)
+	tc.Codec = engine.JSONID                            // content = JSON.stringify(selfId) (§7.2)
+	tc.Quirks = engine.Quirks{OffersNotDecrypted: true} // JS answerers do not decrypt (§3, §7.2)
 	var rrs []*roomRelay
 	tc.OnLeave = func() {
 		forget()
@@ -68,7 +68,7 @@ func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*room.
 			sock.Remove(rootSub)
 		}
 	}
-	sess, err := topic.New(tc)
+	sess, err := engine.New(tc)
 	if err != nil {
 		return nil, err
 	}
@@ -108,10 +108,10 @@ func (s *Strategy) watch(sock *socket.Socket) {
 	})
 }
 
-// roomRelay is one relay as one room sees it; it implements topic.Relay.
+// roomRelay is one relay as one room sees it; it implements engine.Relay.
 type roomRelay struct {
 	s                *Strategy
-	sess             *topic.Session
+	sess             *engine.Session
 	sock             *socket.Socket
 	rootSub, selfSub string
 	log              *slog.Logger

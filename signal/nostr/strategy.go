@@ -6,10 +6,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/posthorn/posthorn/room"
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/signal"
-	"github.com/posthorn/posthorn/signal/socket"
-	"github.com/posthorn/posthorn/signal/topic"
 )
 
 // DefaultRelayURLs are Trystero 0.18's default Nostr relays, in its order
@@ -52,7 +52,7 @@ type Options struct {
 	// Topic tunes the shared topic engine (announce period, attempt
 	// timeout, ...); its AppID, RoomID, SelfID, Password, RTCConfig, Codec,
 	// Quirks, Logger and OnLeave are set per room.
-	Topic topic.Config
+	Topic engine.Config
 }
 
 // Strategy is one Nostr strategy instance: one peer id, one key pair, one
@@ -64,7 +64,7 @@ type Strategy struct {
 	log    *slog.Logger
 	pool   *socket.Pool
 	rooms  signal.Rooms
-	tuning topic.Config
+	tuning engine.Config
 	// resubscribeDelay is Options.ResubscribeDelay with its default.
 	resubscribeDelay time.Duration
 
@@ -119,11 +119,11 @@ func (s *Strategy) RelaySockets() map[string]socket.State { return s.pool.States
 // (the appId is not part of that key, like in Trystero). cfg.RelayURLs
 // replaces DefaultRelayURLs; cfg.RelayRedundancy picks how many defaults to
 // use (default 4).
-func (s *Strategy) JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*room.Room, error) {
+func (s *Strategy) JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*posthorn.Room, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.rooms.Join(cfg, roomID, func(forget func()) (*room.Room, error) {
+	return s.rooms.Join(cfg, roomID, func(forget func()) (*posthorn.Room, error) {
 		return s.join(cfg, roomID, forget)
 	})
 }
@@ -139,7 +139,7 @@ func (s *Strategy) Close() {
 var defaultStrategy = sync.OnceValue(func() *Strategy { return New(Options{}) })
 
 // JoinRoom joins roomID with the default instance (Trystero's joinRoom).
-func JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*room.Room, error) {
+func JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*posthorn.Room, error) {
 	return defaultStrategy().JoinRoom(ctx, cfg, roomID)
 }
 

@@ -1,8 +1,8 @@
 package torrent
 
 import (
-	"github.com/posthorn/posthorn/peer"
-	"github.com/posthorn/posthorn/signal/socket"
+	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/internal/socket"
 )
 
 // offer is one entry of the offer pool: an initiator peer and its SDP.

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
-	"github.com/posthorn/posthorn/room"
 	"github.com/posthorn/posthorn/signal"
 )
 
@@ -27,7 +27,7 @@ func BenchmarkTransfer32MiB(b *testing.B) {
 	b.SetBytes(size)
 	b.ResetTimer()
 	for range b.N {
-		if err := x.Action("file").Send(ctx, data, &room.SendOptions{Targets: []string{y.ID}}); err != nil {
+		if err := x.Action("file").Send(ctx, data, &posthorn.SendOptions{Targets: []string{y.ID}}); err != nil {
 			b.Fatal(err)
 		}
 		if r := y.Recv(b, "file"); !bytes.Equal(r.Msg.Data, data) {

@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/relay/tracker"
 	"github.com/posthorn/posthorn/signal"
-	"github.com/posthorn/posthorn/signal/socket"
 )
 
 // harness runs torrent members with quick reconnects through our Go

@@ -14,11 +14,11 @@ import (
 	"github.com/coder/websocket"
 	"github.com/pion/webrtc/v4"
 
-	"github.com/posthorn/posthorn/crypt"
-	"github.com/posthorn/posthorn/ids"
+	"github.com/posthorn/posthorn/internal/crypt"
+	"github.com/posthorn/posthorn/internal/ids"
+	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
-	"github.com/posthorn/posthorn/peer"
 	"github.com/posthorn/posthorn/signal"
 )
 

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/posthorn/posthorn/ids"
-	"github.com/posthorn/posthorn/peer"
-	"github.com/posthorn/posthorn/signal/socket"
+	"github.com/posthorn/posthorn/internal/ids"
+	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/internal/socket"
 )
 
 // ErrBadSDP means a forwarded offer or answer is not a {type, sdp} object of

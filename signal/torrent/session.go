@@ -6,11 +6,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/posthorn/posthorn/crypt"
-	"github.com/posthorn/posthorn/peer"
-	"github.com/posthorn/posthorn/room"
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/crypt"
+	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/signal"
-	"github.com/posthorn/posthorn/signal/socket"
 )
 
 // session is one joined room's matchmaking state (the closure of Trystero's
@@ -21,7 +21,7 @@ type session struct {
 	log      *slog.Logger
 	infoHash string
 	key      *crypt.CBC // nil without a password
-	room     *room.Room
+	room     *posthorn.Room
 	sockets  []*socket.Socket
 	forget   func()
 	done     chan struct{} // closed on leave
@@ -73,7 +73,7 @@ func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) *sessio
 	if cfg.Password != "" {
 		ss.key = crypt.NewCBC(cfg.Password, roomID)
 	}
-	ss.room = room.New(room.Options{SelfID: s.selfID, Logger: log, OnLeave: ss.leave})
+	ss.room = posthorn.New(posthorn.Options{SelfID: s.selfID, Logger: log, OnLeave: ss.leave})
 
 	for _, url := range cfg.Relays(DefaultRelayURLs, DefaultRedundancy) {
 		sock := s.pool.Get(url)

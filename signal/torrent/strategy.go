@@ -6,9 +6,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/posthorn/posthorn/room"
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/signal"
-	"github.com/posthorn/posthorn/signal/socket"
 )
 
 // DefaultRelayURLs are Trystero 0.18's default trackers, in its order
@@ -105,11 +105,11 @@ func (s *Strategy) RelaySockets() map[string]socket.State { return s.pool.States
 // Joining a roomID that is already joined returns the same room (the appId
 // is not part of that key, like in Trystero). cfg.RelayURLs replaces
 // DefaultRelayURLs; cfg.RelayRedundancy picks how many defaults to use.
-func (s *Strategy) JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*room.Room, error) {
+func (s *Strategy) JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*posthorn.Room, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.rooms.Join(cfg, roomID, func(forget func()) (*room.Room, error) {
+	return s.rooms.Join(cfg, roomID, func(forget func()) (*posthorn.Room, error) {
 		return s.join(cfg, roomID, forget).room, nil
 	})
 }
@@ -124,7 +124,7 @@ func (s *Strategy) Close() {
 var defaultStrategy = sync.OnceValue(func() *Strategy { return New(Options{}) })
 
 // JoinRoom joins roomID with the default instance (Trystero's joinRoom).
-func JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*room.Room, error) {
+func JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*posthorn.Room, error) {
 	return defaultStrategy().JoinRoom(ctx, cfg, roomID)
 }
 

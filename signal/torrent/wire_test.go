@@ -3,12 +3,11 @@ package torrent
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
-	"github.com/posthorn/posthorn/crypt"
+	"github.com/posthorn/posthorn/internal/crypt"
+	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 func TestInfoHash(t *testing.T) {
@@ -35,10 +34,7 @@ type capture struct {
 
 func loadCapture(t *testing.T, name string) capture {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "spec", "vectors", name))
-	if err != nil {
-		t.Skipf("spec vectors not available: %v", err)
-	}
+	b := testutil.Vector(t, name)
 	var c capture
 	if err := json.Unmarshal(b, &c); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,80 @@
+package posthorn
+
+import (
+	"encoding/json"
+	"sync"
+
+	"github.com/posthorn/posthorn/internal/chunk"
+	"github.com/posthorn/posthorn/transfer"
+)
+
+// Action is a named message type shared by all peers of a room (makeAction).
+type Action struct {
+	r    *Room
+	name string
+
+	nonces chunk.NonceCounter // wire-0.18 §5.5: one per action, shared by all targets
+
+	mu         sync.Mutex
+	onReceive  func(m transfer.Message, peerID string)
+	onProgress func(pct float64, peerID string, meta json.RawMessage)
+	// internal handles received messages of the Room's own actions.
+	internal func(m transfer.Message, c *conn)
+}
+
+// Name returns the action's name.
+func (a *Action) Name() string { return a.name }
+
+// MakeAction returns the action called name, creating it on first use; the
+// same name always gives the same *Action. The name must be non-empty, fit
+// the framing's type field (12 UTF-8 bytes for 0.18, §5.1) and not be one of
+// the profile's internal names.
+func (r *Room) MakeAction(name string) (*Action, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if a := r.actions[name]; a != nil {
+		if a.internal != nil {
+			return nil, ErrReservedAction
+		}
+		return a, nil
+	}
+	// room.js's checks: non-empty, at most TypeLen UTF-8 bytes (§5.7).
+	if err := r.prof.Framing.CheckAction(name); err != nil {
+		return nil, err
+	}
+	a := &Action{r: r, name: name}
+	r.actions[name] = a
+	return a, nil
+}
+
+// internalAction registers one of the profile's own actions.
+func (r *Room) internalAction(name string, h func(transfer.Message, *conn)) *Action {
+	a := &Action{r: r, name: name, internal: h}
+	r.actions[name] = a
+	return a
+}
+
+// OnReceive sets the callback run with every complete message of this
+// action; only the latest one registered is called. m.Meta is set only for
+// binary messages that carried metadata.
+func (a *Action) OnReceive(f func(m transfer.Message, peerID string)) {
+	a.mu.Lock()
+	a.onReceive = f
+	a.mu.Unlock()
+}
+
+// OnProgress sets the callback run for every received chunk of this action
+// with the chunk's progress byte / 255, the sender and the metadata known so
+// far (wire-0.18 §5.4 step 4; meta is shared, do not modify it); only the
+// latest one registered is called.
+func (a *Action) OnProgress(f func(pct float64, peerID string, meta json.RawMessage)) {
+	a.mu.Lock()
+	a.onProgress = f
+	a.mu.Unlock()
+}
+
+func (a *Action) handlers() (func(transfer.Message, string), func(float64, string, json.RawMessage)) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.onReceive, a.onProgress
+}

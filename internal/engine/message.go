@@ -1,0 +1,72 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/posthorn/posthorn/internal/jsjson"
+
+	"github.com/posthorn/posthorn/internal/peer"
+)
+
+// message is a self-topic payload, {"peerId":…,"offer":{…}} or
+// {"peerId":…,"answer":{…}}, members in this order (wire-0.18 §7.2, §7.3).
+type message struct {
+	PeerID string       `json:"peerId"`
+	Offer  *peer.Signal `json:"offer,omitempty"`
+	Answer *peer.Signal `json:"answer,omitempty"`
+}
+
+// encode returns the payload byte-identical to JSON.stringify.
+func (m message) encode() ([]byte, error) { return jsjson.Marshal(m) }
+
+// wireMessage is what parseMessage accepts before validation.
+type wireMessage struct {
+	PeerID json.RawMessage `json:"peerId"`
+	Offer  json.RawMessage `json:"offer"`
+	Answer json.RawMessage `json:"answer"`
+}
+
+// parseMessage decodes and validates a self-topic payload: peerId must be a
+// valid id; answer (checked first, as JS does) or offer must be an object
+// {type, sdp} with the matching type and a non-empty sdp string. Errors wrap
+// ErrPayload.
+func parseMessage(p []byte) (message, error) {
+	var w wireMessage
+	if err := json.Unmarshal(p, &w); err != nil {
+		return message{}, fmt.Errorf("%w: %v", ErrPayload, err)
+	}
+	var m message
+	if err := json.Unmarshal(w.PeerID, &m.PeerID); err != nil || !ValidID(m.PeerID) {
+		return message{}, fmt.Errorf("%w: peerId is not a peer id", ErrPayload)
+	}
+	var err error
+	switch {
+	case isPresent(w.Answer):
+		m.Answer, err = parseSDP(w.Answer, peer.TypeAnswer)
+	case isPresent(w.Offer):
+		m.Offer, err = parseSDP(w.Offer, peer.TypeOffer)
+	default:
+		err = fmt.Errorf("%w: neither offer nor answer", ErrPayload)
+	}
+	if err != nil {
+		return message{}, err
+	}
+	return m, nil
+}
+
+func isPresent(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "null" }
+
+func parseSDP(raw json.RawMessage, typ string) (*peer.Signal, error) {
+	var s struct {
+		Type string `json:"type"`
+		SDP  string `json:"sdp"`
+	}
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrPayload, typ, err)
+	}
+	if s.Type != typ || s.SDP == "" {
+		return nil, fmt.Errorf("%w: %s must be {type:%q, sdp}", ErrPayload, typ, typ)
+	}
+	return &peer.Signal{Type: s.Type, SDP: s.SDP}, nil
+}

@@ -1,0 +1,404 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/ids"
+	"github.com/posthorn/posthorn/internal/testutil"
+	"github.com/posthorn/posthorn/transfer"
+)
+
+// waitTimeout only guards against hangs.
+const waitTimeout = 60 * time.Second
+
+// logSink records log messages and signals when one containing a watched
+// substring arrives.
+type logSink struct {
+	mu    sync.Mutex
+	msgs  []string
+	watch map[string]chan struct{}
+}
+
+func newLogSink() *logSink { return &logSink{watch: map[string]chan struct{}{}} }
+
+func (s *logSink) Enabled(context.Context, slog.Level) bool { return true }
+func (s *logSink) WithAttrs([]slog.Attr) slog.Handler       { return s }
+func (s *logSink) WithGroup(string) slog.Handler            { return s }
+func (s *logSink) Handle(_ context.Context, r slog.Record) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.msgs = append(s.msgs, r.Message)
+	for sub, ch := range s.watch {
+		if strings.Contains(r.Message, sub) {
+			close(ch)
+			delete(s.watch, sub)
+		}
+	}
+	return nil
+}
+
+// seen returns a channel closed once a message containing sub is logged.
+func (s *logSink) seen(sub string) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := make(chan struct{})
+	for _, m := range s.msgs {
+		if strings.Contains(m, sub) {
+			close(ch)
+			return ch
+		}
+	}
+	s.watch[sub] = ch
+	return ch
+}
+
+func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// member is a joined session and the peer ids it saw join.
+type member struct {
+	s      *engine.Session
+	id     string
+	joined chan string
+}
+
+// join creates a session with cfg (AppID, RoomID, SelfID, RTCConfig filled
+// in when empty), subscribes it on relays and announces.
+func join(t *testing.T, cfg engine.Config, relays ...*hub) *member {
+	t.Helper()
+	m := subscribed(t, cfg, relays...)
+	for _, h := range relays {
+		m.ready(h)
+	}
+	return m
+}
+
+// ready tells m's session that h is ready, which makes it announce there.
+func (m *member) ready(h *hub) { _ = m.s.Ready(context.Background(), h) }
+
+// subscribed is join without the announcements.
+func subscribed(t *testing.T, cfg engine.Config, relays ...*hub) *member {
+	t.Helper()
+	if cfg.AppID == "" {
+		cfg.AppID = "test-app"
+	}
+	if cfg.RoomID == "" {
+		cfg.RoomID = "room-1"
+	}
+	if cfg.SelfID == "" {
+		cfg.SelfID = ids.New(ids.SelfIDLen)
+	}
+	cfg.RTCConfig = &webrtc.Configuration{}
+	if cfg.Logger == nil {
+		cfg.Logger = quiet()
+	}
+	s, err := engine.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &member{s: s, id: cfg.SelfID, joined: make(chan string, 16)}
+	s.Room().OnPeerJoin(func(id string) { m.joined <- id })
+	t.Cleanup(func() { _ = s.Room().Leave() })
+	for _, h := range relays {
+		deliver := func(tp string, p []byte) { s.Deliver(h, tp, p) }
+		h.Subscribe(s.RootTopic(), deliver)
+		h.Subscribe(s.SelfTopic(), deliver)
+	}
+	return m
+}
+
+// waitJoins waits until m saw every id in want join.
+func (m *member) waitJoins(t *testing.T, want ...string) {
+	t.Helper()
+	missing := map[string]bool{}
+	for _, id := range want {
+		missing[id] = true
+	}
+	deadline := time.After(waitTimeout)
+	for len(missing) > 0 {
+		select {
+		case id := <-m.joined:
+			delete(missing, id)
+		case <-deadline:
+			t.Fatalf("%s: peers never joined: %v", m.id, missing)
+		}
+	}
+}
+
+func TestThreePeersMeetAndTalk(t *testing.T) {
+	testutil.RequireNetns(t)
+	h := newHub("mem://1")
+	a := join(t, engine.Config{}, h)
+	b := join(t, engine.Config{}, h)
+	c := join(t, engine.Config{}, h)
+	a.waitJoins(t, b.id, c.id)
+	b.waitJoins(t, a.id, c.id)
+	c.waitJoins(t, a.id, b.id)
+
+	got := make(chan string, 2)
+	for _, m := range []*member{b, c} {
+		act, err := m.s.Room().MakeAction("chat")
+		if err != nil {
+			t.Fatal(err)
+		}
+		act.OnReceive(func(msg transfer.Message, from string) { got <- from + ":" + msg.String() })
+	}
+	act, _ := a.s.Room().MakeAction("chat")
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	if err := act.Send(ctx, "hi", nil); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		select {
+		case s := <-got:
+			if s != a.id+":hi" {
+				t.Fatalf("received %q", s)
+			}
+		case <-ctx.Done():
+			t.Fatal("message not received")
+		}
+	}
+	// Announcements on the root topic are JSON-free raw ids (RawID codec).
+	for _, p := range h.published("trystero/test-app/room-1") {
+		if p.topic == "trystero/test-app/room-1" && !engine.ValidID(p.payload) {
+			t.Fatalf("announcement payload %q", p.payload)
+		}
+	}
+}
+
+func TestPassword(t *testing.T) {
+	testutil.RequireNetns(t)
+	t.Run("match", func(t *testing.T) {
+		h := newHub("mem://pw")
+		a := join(t, engine.Config{Password: "hunter2"}, h)
+		b := join(t, engine.Config{Password: "hunter2"}, h)
+		a.waitJoins(t, b.id)
+		b.waitJoins(t, a.id)
+		// Offers and answers carry envelopes, never SDP in clear (§3).
+		for _, p := range h.published("trystero/test-app/room-1/") {
+			if strings.Contains(p.payload, "v=0") || !strings.Contains(p.payload, `\"iv\":[`) {
+				t.Fatalf("signal not encrypted: %.120s", p.payload)
+			}
+		}
+	})
+	t.Run("mismatch", func(t *testing.T) {
+		h := newHub("mem://pw2")
+		logs := newLogSink()
+		a := join(t, engine.Config{Password: "hunter2"}, h)
+		b := join(t, engine.Config{Password: "letmein", Logger: slog.New(logs)}, h)
+		select {
+		case <-logs.seen("does not decrypt"):
+		case <-time.After(waitTimeout):
+			t.Fatal("mismatched offer was not reported")
+		}
+		if len(a.s.Room().Peers()) != 0 || len(b.s.Room().Peers()) != 0 {
+			t.Fatal("peers with different passwords connected")
+		}
+	})
+}
+
+func TestMalformedPayloadsAreDropped(t *testing.T) {
+	testutil.RequireNetns(t)
+	h := newHub("mem://bad")
+	logs := newLogSink()
+	a := join(t, engine.Config{Logger: slog.New(logs)}, h)
+	for _, p := range []struct{ topic, payload string }{
+		{a.s.RootTopic(), ""},
+		{a.s.RootTopic(), "has/slash"},
+		{a.s.SelfTopic(), "not json"},
+		{a.s.SelfTopic(), `{"peerId":"X","offer":{"type":"offer"}}`},
+		{a.s.SelfTopic(), `{"peerId":"X","answer":{"type":"answer","sdp":"v=0"}}`}, // no outstanding offer
+		{a.s.SelfTopic(), `{"peerId":"X","offer":{"type":"offer","sdp":"garbage"}}`},
+	} {
+		if err := h.Publish(context.Background(), p.topic, []byte(p.payload)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	<-logs.seen("dropping")
+	// The session still works.
+	b := join(t, engine.Config{}, h)
+	a.waitJoins(t, b.id)
+	b.waitJoins(t, a.id)
+}
+
+// doubleRelay publishes on several hubs at once, like a client that sends
+// each signal to every relay (which a Session never does).
+type doubleRelay []*hub
+
+func (d doubleRelay) URL() string { return "mem://double" }
+func (d doubleRelay) Publish(ctx context.Context, tp string, p []byte) error {
+	var errs []error
+	for _, h := range d {
+		errs = append(errs, h.Publish(ctx, tp, p))
+	}
+	return errors.Join(errs...)
+}
+
+func TestOfferCopiesGetOneAnswer(t *testing.T) {
+	testutil.RequireNetns(t)
+	h1, h2 := newHub("mem://h1"), newHub("mem://h2")
+	dbl := doubleRelay{h1, h2}
+	// a hears and publishes through both hubs at once.
+	a, err := engine.New(engine.Config{AppID: "test-app", RoomID: "room-1", SelfID: ids.New(20),
+		RTCConfig: &webrtc.Configuration{}, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = a.Room().Leave() })
+	aJoined := make(chan string, 4)
+	a.Room().OnPeerJoin(func(id string) { aJoined <- id })
+	for _, h := range dbl {
+		deliver := func(tp string, p []byte) { a.Deliver(dbl, tp, p) }
+		h.Subscribe(a.RootTopic(), deliver)
+		h.Subscribe(a.SelfTopic(), deliver)
+	}
+	b := join(t, engine.Config{}, h1, h2) // b announces on both; a offers (on both)
+	b.waitJoins(t, a.SelfTopic()[len(a.RootTopic())+1:])
+
+	answers := 0
+	for _, h := range dbl {
+		for _, p := range h.published(a.SelfTopic()) {
+			if strings.Contains(p.payload, `"answer"`) {
+				answers++
+			}
+		}
+	}
+	// b answers on the relay of the first copy only; each hub logs what was
+	// published on it.
+	if answers != 1 {
+		t.Fatalf("b published %d answers to copies of one offer, want 1", answers)
+	}
+}
+
+func TestNudgeAfterUnansweredEncryptedOffer(t *testing.T) {
+	testutil.RequireNetns(t)
+	h := newHub("mem://nudge")
+	cfg := engine.Config{Password: "hunter2", Quirks: engine.Quirks{OffersNotDecrypted: true},
+		NudgeDelay: 50 * time.Millisecond, AnnounceInterval: -1}
+	a := join(t, cfg, h)
+	// A peer that announces but never answers, like a JS 0.18 nostr peer
+	// failing on the encrypted offer.
+	const js = "JSPEER00000000000000"
+	if err := h.Publish(context.Background(), a.s.RootTopic(), []byte(js)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		offers := h.published(engine.PeerTopic("test-app", "room-1", js))
+		var announces int
+		for _, p := range h.published(a.s.RootTopic()) {
+			if p.topic == a.s.RootTopic() && p.payload == a.id {
+				announces++
+			}
+		}
+		if len(offers) == 1 && announces >= 2 {
+			break // initial announcement + nudge
+		}
+		if len(offers) > 1 {
+			t.Fatalf("%d offers to the same peer", len(offers))
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no nudge: %d offers, %d announcements", len(offers), announces)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestPeriodicAnnounceRecoversFromRelayGlitch(t *testing.T) {
+	testutil.RequireNetns(t)
+	h := newHub("mem://glitch")
+	a := join(t, engine.Config{AnnounceInterval: 200 * time.Millisecond}, h)
+	h.setDown(true)
+	b := join(t, engine.Config{AnnounceInterval: 200 * time.Millisecond}, h) // its announcement is lost
+	h.setDown(false)
+	a.waitJoins(t, b.id)
+	b.waitJoins(t, a.id)
+}
+
+func TestMaxPending(t *testing.T) {
+	testutil.RequireNetns(t)
+	h := newHub("mem://max")
+	logs := newLogSink()
+	a := join(t, engine.Config{MaxPending: 2, AnnounceInterval: -1, Logger: slog.New(logs)}, h)
+	for i := range 4 {
+		_ = h.Publish(context.Background(), a.s.RootTopic(), fmt.Appendf(nil, "STRANGER%012d", i))
+	}
+	select {
+	case <-logs.seen("too many pending"):
+	case <-time.After(waitTimeout):
+		t.Fatal("limit not reported")
+	}
+	deadline := time.Now().Add(waitTimeout)
+	for len(h.published("trystero/test-app/room-1/STRANGER")) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the first two strangers got no offer")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := len(h.published("trystero/test-app/room-1/STRANGER")); n != 2 {
+		t.Fatalf("%d offers, want 2", n)
+	}
+}
+
+func TestLeave(t *testing.T) {
+	left := make(chan struct{})
+	s, err := engine.New(engine.Config{AppID: "a", RoomID: "r", SelfID: ids.New(20), Logger: quiet(),
+		OnLeave: func() { close(left) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Room().Leave(); err != nil {
+		t.Fatal(err)
+	}
+	<-left
+	if err := s.Ready(context.Background(), newHub("mem://x")); !errors.Is(err, engine.ErrLeft) {
+		t.Fatalf("Ready after leave = %v, want ErrLeft", err)
+	}
+}
+
+func TestNewValidates(t *testing.T) {
+	for _, cfg := range []engine.Config{
+		{RoomID: "r", SelfID: "x"},
+		{AppID: "a/b", RoomID: "r", SelfID: "x"},
+		{AppID: "a", SelfID: "x"},
+		{AppID: "a", RoomID: "r"},
+		{AppID: "a", RoomID: "r", SelfID: "x/y"},
+	} {
+		if _, err := engine.New(cfg); !errors.Is(err, engine.ErrConfig) {
+			t.Errorf("New(%+v) = %v, want ErrConfig", cfg, err)
+		}
+	}
+}
+
+// A late copy of an offer from a peer we are connected to is not answered
+// (it would make a duplicate connection, wire-0.18 §4.5).
+func TestOfferFromConnectedPeerIsIgnored(t *testing.T) {
+	testutil.RequireNetns(t)
+	h := newHub("mem://late")
+	a := join(t, engine.Config{AnnounceInterval: -1}, h)
+	b := join(t, engine.Config{AnnounceInterval: -1}, h) // a offers to b
+	a.waitJoins(t, b.id)
+	b.waitJoins(t, a.id)
+	offers := h.published(b.s.SelfTopic())
+	answers := len(h.published(a.s.SelfTopic()))
+	if len(offers) != 1 || answers != 1 {
+		t.Fatalf("%d offers, %d answers; want 1 and 1", len(offers), answers)
+	}
+	if err := h.Publish(context.Background(), b.s.SelfTopic(), []byte(offers[0].payload)); err != nil {
+		t.Fatal(err)
+	}
+	// The hub delivers synchronously, so b has handled the copy by now.
+	if n := len(h.published(a.s.SelfTopic())); n != answers {
+		t.Fatalf("b answered a copy of the offer of a connected peer (%d answers)", n)
+	}
+}

@@ -1,0 +1,363 @@
+package posthorn
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"slices"
+	"sync"
+
+	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/media"
+	"github.com/posthorn/posthorn/transfer"
+)
+
+// Options configures New. Zero values are documented defaults.
+type Options struct {
+	// SelfID is the local peer id (wire-0.18 §2). Only used in log records.
+	SelfID string
+	// Profile selects the framing and internal action names; nil = &Profile018.
+	Profile *Profile
+	// Limits bounds reassembly of incoming transmissions; the zero value means
+	// transfer's defaults.
+	Limits transfer.Limits
+	// Logger receives warnings (unknown targets, bad chunks, unregistered
+	// action types); nil = slog.Default().
+	Logger *slog.Logger
+	// OnLeave is called once, by the first Leave, after every peer connection
+	// was closed: the strategy's cleanup (stop announcing, unsubscribe).
+	OnLeave func()
+}
+
+// Room is one joined namespace: the equivalent of the object joinRoom
+// returns in Trystero 0.18 (room.js).
+type Room struct {
+	selfID  string
+	prof    Profile
+	limits  transfer.Limits
+	log     *slog.Logger
+	onLeave func()
+
+	// internal actions (wire-0.18 §6)
+	ping, pong, signal, streamMeta, trackMeta *Action
+
+	mu      sync.Mutex
+	left    bool
+	peers   map[string]*remote
+	actions map[string]*Action
+	pongs   map[string][]chan error // ping waiters per peer, oldest first
+	// one slot per peer per kind, not a queue (wire-0.18 §4.6)
+	streamMetas, trackMetas map[string][]byte
+
+	onPeerJoin, onPeerLeave func(id string)
+	onPeerStream            func(s *media.Stream, id string, meta json.RawMessage)
+	onPeerTrack             func(t *media.Track, s *media.Stream, id string, meta json.RawMessage)
+}
+
+// remote is one remote peer id with its live connections (wire-0.18 §4.5).
+type remote struct {
+	id     string
+	conns  []*conn // live connections, in the order they were added
+	active *conn   // where this peer's data last arrived; sends go here
+	// joined is set once onPeerJoin has returned; a leave that happens
+	// earlier is deferred (leavePending) so that join always precedes leave.
+	joined, leavePending bool
+}
+
+// New returns an empty Room.
+func New(opts Options) *Room {
+	r := &Room{
+		selfID:      opts.SelfID,
+		prof:        Profile018,
+		limits:      opts.Limits,
+		log:         opts.Logger,
+		onLeave:     opts.OnLeave,
+		peers:       map[string]*remote{},
+		actions:     map[string]*Action{},
+		pongs:       map[string][]chan error{},
+		streamMetas: map[string][]byte{},
+		trackMetas:  map[string][]byte{},
+	}
+	if opts.Profile != nil {
+		r.prof = *opts.Profile
+	}
+	if r.log == nil {
+		r.log = slog.Default()
+	}
+	r.log = r.log.With("self", r.selfID)
+	r.ping = r.internalAction(r.prof.Ping, r.gotPing)
+	r.pong = r.internalAction(r.prof.Pong, r.gotPong)
+	r.signal = r.internalAction(r.prof.Signal, r.gotSignal)
+	r.streamMeta = r.internalAction(r.prof.Stream, func(m transfer.Message, c *conn) {
+		r.setMetaSlot(r.streamMetas, c.id, m)
+	})
+	r.trackMeta = r.internalAction(r.prof.Track, func(m transfer.Message, c *conn) {
+		r.setMetaSlot(r.trackMetas, c.id, m)
+	})
+	return r
+}
+
+// AddPeer registers a peer connection that has connected (wire-0.18 §4.4);
+// strategies call it from the peer's OnConnect. The first connection of an
+// id fires onPeerJoin; a further connection of the same id is kept as a
+// duplicate (see the package documentation and §4.5). The Room takes over
+// p's OnSignal, OnData, OnClose and media callbacks. Adding a peer to a Room
+// that has been left closes p.
+func (r *Room) AddPeer(id string, p *peer.Peer) {
+	c := newConn(r, id, p)
+	r.mu.Lock()
+	if r.left {
+		r.mu.Unlock()
+		c.cancel()
+		_ = p.Close()
+		return
+	}
+	rem := r.peers[id]
+	first := rem == nil
+	if first {
+		rem = &remote{id: id, active: c}
+		r.peers[id] = rem
+	}
+	rem.conns = append(rem.conns, c)
+	join := r.onPeerJoin
+	r.mu.Unlock()
+
+	// Later signals (renegotiation, late candidates) go over the channel
+	// on the connection they belong to (§4.3).
+	p.OnSignal(func(s peer.Signal) { r.sendSignal(c, s) })
+	p.OnClose(func(error) { r.exitConn(c) })
+	r.hookMedia(c)
+
+	if first {
+		if join != nil {
+			join(id)
+		}
+		r.mu.Lock()
+		rem.joined = true
+		leave := rem.leavePending
+		leaveCB := r.onPeerLeave
+		r.mu.Unlock()
+		if leave && leaveCB != nil {
+			leaveCB(id)
+		}
+	} else {
+		r.log.Debug("room: duplicate connection kept; probing which one the peer uses", "peer", id)
+		r.probe(id)
+	}
+	// Set last: this replays the peer's early data (§4.4), after onPeerJoin
+	// like room.js does.
+	p.OnData(func(b []byte) { r.handleData(c, b) })
+}
+
+// exitConn forgets a closed connection. When it was the peer's last one,
+// the peer leaves: pending pings fail, metadata slots are cleared and
+// onPeerLeave fires. The connection's partial transmissions are dropped.
+func (r *Room) exitConn(c *conn) {
+	c.cancel()
+	c.reasm.Reset() // §5.6: the partial transmissions are discarded
+	r.mu.Lock()
+	rem := r.peers[c.id]
+	if rem == nil || !rem.remove(c) {
+		r.mu.Unlock()
+		return
+	}
+	var orphans []*conn
+	if len(rem.conns) > 0 {
+		if rem.heard() {
+			r.mu.Unlock()
+			return
+		}
+		// §4.5: the peer's data never arrived on the connections left. A
+		// JS peer uses only the one it registered, and that one just
+		// closed: the peer has left, and the rest are its dead duplicates.
+		orphans, rem.conns = rem.conns, nil
+	}
+	delete(r.peers, c.id)
+	waiters := r.pongs[c.id]
+	delete(r.pongs, c.id)
+	delete(r.streamMetas, c.id)
+	delete(r.trackMetas, c.id)
+	var leave func(string)
+	if rem.joined {
+		leave = r.onPeerLeave
+	} else {
+		rem.leavePending = true
+	}
+	r.mu.Unlock()
+	for _, o := range orphans {
+		r.log.Debug("room: closing a duplicate connection the peer never used", "peer", o.id)
+		o.cancel()
+		_ = o.p.Close()
+	}
+	for _, w := range waiters {
+		w <- ErrPeerLeft
+	}
+	if leave != nil {
+		leave(c.id)
+	}
+}
+
+// heard reports whether the peer's data arrived on any of its connections.
+// The caller holds the Room's lock.
+func (rem *remote) heard() bool {
+	for _, c := range rem.conns {
+		if c.heard {
+			return true
+		}
+	}
+	return false
+}
+
+// remove drops c from rem's connections, reporting whether it was there.
+// The caller holds the Room's lock.
+func (rem *remote) remove(c *conn) bool {
+	for i, x := range rem.conns {
+		if x == c {
+			rem.conns = append(rem.conns[:i:i], rem.conns[i+1:]...)
+			if rem.active == c {
+				rem.active = nil
+				if len(rem.conns) > 0 {
+					rem.active = rem.conns[0]
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// HasPeer reports whether a connection to id is registered.
+func (r *Room) HasPeer(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.peers[id] != nil
+}
+
+// Peers returns the connected peers by id (getPeers): for each, the
+// connection sends currently go to.
+func (r *Room) Peers() map[string]*peer.Peer {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m := make(map[string]*peer.Peer, len(r.peers))
+	for id, rem := range r.peers {
+		m[id] = rem.active.p
+	}
+	return m
+}
+
+// OnPeerJoin sets the callback run when a peer joins; only the latest one
+// registered is called.
+func (r *Room) OnPeerJoin(f func(id string)) {
+	r.mu.Lock()
+	r.onPeerJoin = f
+	r.mu.Unlock()
+}
+
+// OnPeerLeave sets the callback run when a peer leaves (its last connection
+// closed); only the latest one registered is called.
+func (r *Room) OnPeerLeave(f func(id string)) {
+	r.mu.Lock()
+	r.onPeerLeave = f
+	r.mu.Unlock()
+}
+
+// Leave closes every peer connection and calls Options.OnLeave, once.
+// onPeerLeave does not fire for the peers closed this way (like room.js).
+// Later calls do nothing; later sends fail with ErrLeft.
+func (r *Room) Leave() error {
+	r.mu.Lock()
+	if r.left {
+		r.mu.Unlock()
+		return nil
+	}
+	r.left = true
+	var conns []*conn
+	for _, rem := range r.peers {
+		conns = append(conns, rem.conns...)
+	}
+	pongs := r.pongs
+	r.peers = map[string]*remote{}
+	r.pongs = map[string][]chan error{}
+	r.mu.Unlock()
+
+	for _, ws := range pongs {
+		for _, w := range ws {
+			w <- ErrLeft
+		}
+	}
+	var errs []error
+	for _, c := range conns {
+		c.cancel()
+		c.reasm.Reset()
+		if err := c.p.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if r.onLeave != nil {
+		r.onLeave()
+	}
+	return errors.Join(errs...)
+}
+
+// target is one resolved send target.
+type target struct {
+	id string
+	c  *conn
+}
+
+// targets resolves ids (nil = every peer) to connections. Unknown ids are
+// skipped with a warning, as room.js does.
+func (r *Room) targets(ids []string) ([]target, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.left {
+		return nil, ErrLeft
+	}
+	var ts []target
+	if ids == nil {
+		for id, rem := range r.peers {
+			ts = append(ts, target{id, rem.active})
+		}
+		return ts, nil
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		rem := r.peers[id]
+		if rem == nil {
+			r.log.Warn((&UnknownPeerError{id}).Error())
+			continue
+		}
+		ts = append(ts, target{id, rem.active})
+	}
+	return ts, nil
+}
+
+// markActive reports whether c is still registered and makes it the
+// connection its peer's sends go to (§4.5: send where the peer's data last
+// arrived). It also returns the action registered as name, if any.
+func (r *Room) markActive(c *conn, name string) (*Action, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rem := r.peers[c.id]
+	if rem == nil {
+		return nil, false
+	}
+	if rem.active != c {
+		if !slices.Contains(rem.conns, c) {
+			return nil, false
+		}
+		rem.active = c
+	}
+	c.heard = true
+	return r.actions[name], true
+}
+
+func (r *Room) isLeft() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.left
+}

@@ -1,0 +1,163 @@
+package posthorn
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/posthorn/posthorn/internal/jsjson"
+	"github.com/posthorn/posthorn/transfer"
+
+	"github.com/posthorn/posthorn/internal/chunk"
+	"github.com/posthorn/posthorn/internal/peer"
+)
+
+// SendOptions are Send's optional arguments; a nil *SendOptions means
+// "every peer, no metadata, no progress callback".
+type SendOptions struct {
+	// Targets are the receiving peer ids; nil = every peer in the room.
+	// Unknown ids are skipped with a logged warning, like room.js.
+	Targets []string
+	// Meta is the binary metadata (wire-0.18 §5.3): an object, array or
+	// json.RawMessage of one, marshalled like JSON.stringify. Like JS's falsy
+	// values, nil, JSON null, false, 0 and "" mean "no metadata"; any other
+	// primitive gives chunk.ErrMetaNotObject, metadata with non-binary
+	// data chunk.ErrMetaNotBinary (0.18).
+	Meta any
+	// OnProgress, if set, is called after every chunk handed to a target's
+	// channel with that chunk's progress byte / 255 (ending at 1) and the
+	// target's id, as room.js does. Calls for different targets may be
+	// concurrent.
+	OnProgress func(pct float64, peerID string)
+}
+
+// Send transmits data to the targets (wire-0.18 §5.3):
+//
+//	string           → a string message
+//	[]byte           → binary (may carry SendOptions.Meta)
+//	json.RawMessage  → JSON, sent as is (must be valid: chunk.ErrBadJSON)
+//	nil              → JSON null
+//	anything else    → JSON, marshalled like JSON.stringify (chunk.MarshalJSON)
+//
+// Every call takes the action's next nonce, shared by all targets (§5.5).
+// Targets are served in parallel, chunk by chunk, each waiting on its
+// channel's backpressure (§5.6). Send returns when every target has all
+// chunks handed to its channel. A target whose connection closes
+// mid-transfer just stops, as in room.js: that is not an error (the receiver
+// discards the partial message; onPeerLeave reports the departure). Send
+// returns ctx's error if ctx ends first and ErrLeft if the Room was left
+// before the call. With no targets it sends nothing and returns nil.
+func (a *Action) Send(ctx context.Context, data any, opts *SendOptions) error {
+	if opts == nil {
+		opts = &SendOptions{}
+	}
+	if a.r.isLeft() {
+		return ErrLeft
+	}
+	meta, err := encodeMeta(opts.Meta)
+	if err != nil {
+		return err
+	}
+	kind, payload, err := encodeData(data)
+	if err != nil {
+		return err
+	}
+	// Validates kind and meta; the nonce advances only if this succeeds.
+	tx, err := a.nonces.Encode(a.r.prof.Framing, a.name, kind, payload, meta)
+	if err != nil {
+		return err
+	}
+	ts, err := a.r.targets(opts.Targets)
+	if err != nil {
+		return err
+	}
+	return a.r.transmit(ctx, tx, ts, opts.OnProgress)
+}
+
+// transmit sends tx to every target in parallel.
+func (r *Room) transmit(ctx context.Context, tx *chunk.Transmission, ts []target, onProgress func(float64, string)) error {
+	if len(ts) == 1 {
+		return r.sendChunks(ctx, tx, ts[0], onProgress)
+	}
+	errs := make([]error, len(ts))
+	var wg sync.WaitGroup
+	for i, t := range ts {
+		wg.Go(func() { errs[i] = r.sendChunks(ctx, tx, t, onProgress) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// sendChunks writes every chunk of tx to one target, stopping quietly when
+// the target's connection closes (room.js checks peerMap before each chunk).
+func (r *Room) sendChunks(ctx context.Context, tx *chunk.Transmission, t target, onProgress func(float64, string)) error {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(t.c.ctx, cancel)()
+	// AppendChunk is safe for concurrent use; each target has its buffer.
+	var buf []byte
+	for i := range tx.Len() {
+		if t.c.ctx.Err() != nil {
+			return nil
+		}
+		buf = tx.AppendChunk(buf[:0], i)
+		if err := t.c.p.Send(sctx, buf); err != nil {
+			switch {
+			case t.c.ctx.Err() != nil:
+				return nil // the target left: stop, as room.js does
+			case ctx.Err() != nil:
+				return ctx.Err()
+			case errors.Is(err, peer.ErrClosed), errors.Is(err, peer.ErrDataChannel):
+				// The channel is closing: the peer is leaving (§4.4) and
+				// its OnClose is on the way. Stop, as for a left target.
+				r.log.Debug("room: target closing, transfer stopped", "peer", t.id, "err", err)
+				return nil
+			}
+			return fmt.Errorf("room: send %q to %s: %w", tx.Action(), t.id, err)
+		}
+		if onProgress != nil {
+			onProgress(float64(tx.Progress(i))/255, t.id)
+		}
+	}
+	return nil
+}
+
+// encodeData maps a Go value to a transmission kind and payload (§5.3).
+func encodeData(data any) (transfer.Kind, []byte, error) {
+	switch v := data.(type) {
+	case nil:
+		return transfer.KindJSON, []byte("null"), nil
+	case string:
+		return transfer.KindString, []byte(v), nil
+	case []byte:
+		return transfer.KindBinary, v, nil
+	case json.RawMessage:
+		if v == nil {
+			return transfer.KindJSON, []byte("null"), nil
+		}
+		return transfer.KindJSON, v, nil // chunk.Encode validates it
+	}
+	b, err := jsjson.Marshal(data)
+	if err != nil {
+		return 0, nil, fmt.Errorf("room: action data: %w", err)
+	}
+	return transfer.KindJSON, b, nil
+}
+
+// encodeMeta returns the metadata as JSON text, or nil for none; transfer's
+// Encode applies room.js's checks to it.
+func encodeMeta(meta any) ([]byte, error) {
+	switch v := meta.(type) {
+	case nil:
+		return nil, nil
+	case json.RawMessage:
+		return v, nil
+	}
+	b, err := jsjson.Marshal(meta)
+	if err != nil {
+		return nil, fmt.Errorf("room: action meta: %w", err)
+	}
+	return b, nil
+}
