@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/posthorn/posthorn/internal/chunk"
+	"github.com/posthorn/posthorn/internal/roomlink"
 )
 
 // These tests need no peer connection: they run outside the netns too.
 
 func TestMakeActionIdempotent(t *testing.T) {
-	r := New(Options{Logger: quietLogger()})
+	r := newRoom(roomlink.Options{Logger: quietLogger()})
 	a1, err := r.MakeAction("chat")
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +31,7 @@ func TestMakeActionIdempotent(t *testing.T) {
 }
 
 func TestMakeActionErrors(t *testing.T) {
-	r := New(Options{Logger: quietLogger()})
+	r := newRoom(roomlink.Options{Logger: quietLogger()})
 	tests := []struct {
 		name   string
 		err    error
@@ -68,7 +69,7 @@ func TestMakeActionErrors(t *testing.T) {
 }
 
 func TestSendArgumentErrors(t *testing.T) {
-	r := New(Options{Logger: quietLogger()})
+	r := newRoom(roomlink.Options{Logger: quietLogger()})
 	a, _ := r.MakeAction("chat")
 	tests := []struct {
 		name   string
@@ -114,7 +115,7 @@ func TestSendArgumentErrors(t *testing.T) {
 }
 
 func TestSendWithoutPeers(t *testing.T) {
-	r := New(Options{Logger: quietLogger()})
+	r := newRoom(roomlink.Options{Logger: quietLogger()})
 	a, _ := r.MakeAction("chat")
 	if err := a.Send(t.Context(), []byte("x"), nil); err != nil {
 		t.Fatalf("Send to nobody = %v", err)
@@ -132,7 +133,7 @@ func TestSendWithoutPeers(t *testing.T) {
 
 func TestLeaveWithoutPeers(t *testing.T) {
 	calls := 0
-	r := New(Options{Logger: quietLogger(), OnLeave: func() { calls++ }})
+	r := newRoom(roomlink.Options{Logger: quietLogger(), OnLeave: func() { calls++ }})
 	a, _ := r.MakeAction("chat")
 	for range 3 {
 		if err := r.Leave(); err != nil {

@@ -1,57 +1,76 @@
-// Package signal holds what every signalling strategy shares: the room
-// configuration of joinRoom, relay selection, the Strategy interface and the
-// process-wide self id. The strategies live in its subpackages.
 package posthorn
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/pion/webrtc/v4"
 
-	"github.com/posthorn/posthorn/internal/ids"
+	"github.com/posthorn/posthorn/transfer"
 )
 
-// SelfID is this process's peer id, the seed's selfId: one id per JS realm,
-// here one per process, shared by every strategy's default instance.
-var SelfID = ids.New(ids.SelfIDLen)
-
-// Config is joinRoom's config argument (seed, "API"). The zero value of each
-// field means the seed's default.
+// Config is what joining a room needs: Trystero's joinRoom config, plus the
+// limits and timings posthorn lets a Go program tune. Every strategy honours
+// every field the same way. Only AppID is required; the zero value of any
+// other field means the default its comment gives.
 type Config struct {
-	// AppID is required: a unique string identifying the app.
+	// AppID identifies the application: only peers with the same AppID and
+	// room id meet. Required.
 	AppID string
-	// Password, when set, encrypts SDPs as they pass the relay (wire-0.18 §3).
+	// Password, when set, encrypts the session descriptions as they pass
+	// the relays (docs/protocol-0.18.md §3). Peers with another password
+	// never connect.
 	Password string
-	// RTCConfig is used for every peer connection; nil means simple-peer's
-	// default (public STUN servers, wire-0.18 §4.1).
-	RTCConfig *webrtc.Configuration
 	// RelayURLs replaces the strategy's default relays; all of them are used.
 	RelayURLs []string
-	// RelayRedundancy is how many default relays to use when RelayURLs is
-	// empty; 0 means the strategy's default.
+	// RelayRedundancy is how many of the strategy's default relays to use
+	// when RelayURLs is empty; 0 means the strategy's default.
 	RelayRedundancy int
-	// Logger receives the room's logs; nil means slog.Default().
+	// RTCConfig is used for every peer connection (ICE servers, including
+	// TURN); nil means one public STUN server, as Trystero does
+	// (docs/protocol-0.18.md §4.1).
+	RTCConfig *webrtc.Configuration
+
+	// Limits bound what one remote peer can make the room buffer while its
+	// messages arrive; the zero value means transfer's defaults.
+	Limits transfer.Limits
+	// AnnounceInterval is how often the room announces itself to its relays
+	// again; 0 means 33 s, as Trystero. A tracker may ask for a longer one
+	// (up to 120 s, docs/protocol-0.18.md §7.1).
+	AnnounceInterval time.Duration
+	// AttemptTimeout bounds one connection attempt, from the first signal
+	// to a connected data channel; 0 means 30 s.
+	AttemptTimeout time.Duration
+	// MaxPendingAttempts bounds the connection attempts that have not
+	// connected yet, which strangers on a relay can make the room start;
+	// 0 means 32.
+	MaxPendingAttempts int
+
+	// Logger receives the room's diagnostics; nil means the strategy
+	// instance's logger.
 	Logger *slog.Logger
 }
 
-// Relays picks the relays to use (wire-0.18 §7): all of RelayURLs if given,
-// else the first RelayRedundancy (or defaultRedundancy) of defaults, in list
-// order, without shuffling.
-func (c Config) Relays(defaults []string, defaultRedundancy int) []string {
-	if len(c.RelayURLs) > 0 {
-		return append([]string(nil), c.RelayURLs...)
-	}
-	n := c.RelayRedundancy
-	if n <= 0 {
-		n = defaultRedundancy
-	}
-	return append([]string(nil), defaults[:min(n, len(defaults))]...)
+// Options configure a strategy instance (torrent.New, nostr.New, mqtt.New):
+// what the rooms joined through it share. A nil *Options means the defaults.
+type Options struct {
+	// SelfID is the id other peers know this instance by; "" means the
+	// process's id, which every default instance shares (Trystero's selfId).
+	SelfID string
+	// Reconnect says how a relay connection is opened again after it failed
+	// or dropped; nil means the strategy's documented default.
+	Reconnect *ReconnectPolicy
+	// Logger receives the instance's diagnostics; nil means slog.Default().
+	Logger *slog.Logger
 }
 
-// Log returns c.Logger or slog.Default().
-func (c Config) Log() *slog.Logger {
-	if c.Logger != nil {
-		return c.Logger
-	}
-	return slog.Default()
+// ReconnectPolicy says how long to wait before opening a relay connection
+// again: Wait after the first failure, doubling after each further one up to
+// MaxWait, each wait moved at random by up to ±Jitter of itself. A
+// connection that opens resets the wait. Zero fields take the strategy's
+// defaults; a negative Jitter means none.
+type ReconnectPolicy struct {
+	Wait    time.Duration
+	MaxWait time.Duration
+	Jitter  float64
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"sync"
 
-	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/chunk"
+	"github.com/posthorn/posthorn/internal/peer"
 )
 
 // conn is one registered peer connection.

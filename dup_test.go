@@ -5,6 +5,7 @@ import (
 
 	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/internal/profile"
 	"github.com/posthorn/posthorn/transfer"
 )
 
@@ -51,7 +52,7 @@ func (d *dupLinks) next(i int) chunk.Chunk {
 // ping (§6).
 func (d *dupLinks) expectProbe(i int) {
 	d.t.Helper()
-	if c := d.next(i); c.Type != Profile018.Ping {
+	if c := d.next(i); c.Type != profile.V018.Ping {
 		d.t.Fatalf("connection %d got %q first, want the probe (a ping)", i, c.Type)
 	}
 }
@@ -118,7 +119,7 @@ func TestDuplicateConnections(t *testing.T) {
 	waitUntil(t, "second connection dropped", func() bool {
 		return connCount(m.room, "dup") == 1
 	})
-	if !m.room.HasPeer("dup") {
+	if !m.room.hasPeer("dup") {
 		t.Fatal("peer left with one connection still open")
 	}
 	send("four")
@@ -134,7 +135,7 @@ func TestDuplicateConnections(t *testing.T) {
 	if id := recv(t, leaves, "onPeerLeave"); id != "dup" {
 		t.Fatalf("left %s", id)
 	}
-	if m.room.HasPeer("dup") {
+	if m.room.hasPeer("dup") {
 		t.Fatal("HasPeer after the last connection closed")
 	}
 }
@@ -158,7 +159,7 @@ func TestDuplicateProbeFindsJSConnection(t *testing.T) {
 	pings := make(chan error, 1)
 	go func() { _, err := m.room.Ping(ctx, "dup"); pings <- err }()
 	d.expectProbe(1) // the user's ping, on the default connection; JS ignores it there
-	d.send(2, Profile018.Pong, "")
+	d.send(2, profile.V018.Pong, "")
 	waitUntil(t, "sends moving to the second connection", func() bool {
 		m.room.mu.Lock()
 		defer m.room.mu.Unlock()

@@ -51,7 +51,7 @@ func bareLink(t *testing.T, m *member, id string) (*peer.Peer, <-chan []byte) {
 	x, y := connectPeers(t)
 	chunks := make(chan []byte, 4096)
 	y.OnData(func(b []byte) { chunks <- b })
-	m.room.AddPeer(id, x)
+	m.room.addPeer(id, x)
 	return y, chunks
 }
 

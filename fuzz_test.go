@@ -9,6 +9,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/internal/roomlink"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -45,9 +46,9 @@ func FuzzHandleData(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	r := New(Options{Logger: quietLogger(), Limits: transfer.Limits{MaxBytes: 1 << 20}})
+	r := newRoom(roomlink.Options{Logger: quietLogger(), Limits: transfer.Limits{MaxBytes: 1 << 20}})
 	f.Cleanup(func() { _ = r.Leave() })
-	r.AddPeer("fuzz", p)
+	r.addPeer("fuzz", p)
 	c := r.peers["fuzz"].active
 	chat, _ := r.MakeAction("chat")
 	chat.OnReceive(func(m transfer.Message, _ string) {

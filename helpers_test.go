@@ -12,6 +12,7 @@ import (
 
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/internal/roomlink"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -93,7 +94,7 @@ type member struct {
 // newMember creates a Room with a recording logger.
 func newMember(t testing.TB) *member {
 	m := &member{id: ids.New(ids.SelfIDLen), log: &logSink{}}
-	m.room = New(Options{SelfID: m.id, Logger: slog.New(m.log)})
+	m.room = newRoom(roomlink.Options{SelfID: m.id, Logger: slog.New(m.log)})
 	t.Cleanup(func() { _ = m.room.Leave() })
 	return m
 }
@@ -102,8 +103,8 @@ func newMember(t testing.TB) *member {
 // Room, as a strategy does on connect.
 func link(t testing.TB, x, y *member) (xp, yp *peer.Peer) {
 	xp, yp = connectPeers(t)
-	x.room.AddPeer(y.id, xp)
-	y.room.AddPeer(x.id, yp)
+	x.room.addPeer(y.id, xp)
+	y.room.addPeer(x.id, yp)
 	return xp, yp
 }
 

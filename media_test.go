@@ -8,6 +8,7 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
+	"github.com/posthorn/posthorn/internal/roomlink"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/media"
 )
@@ -97,7 +98,7 @@ func TestMediaWithMetadata(t *testing.T) {
 }
 
 func TestMediaMetaErrors(t *testing.T) {
-	r := New(Options{Logger: quietLogger()})
+	r := newRoom(roomlink.Options{Logger: quietLogger()})
 	// Media metadata may be any JSON value; only unmarshallable ones fail.
 	if err := r.AddStream(t.Context(), media.NewStream("s"), nil, make(chan int)); err == nil {
 		t.Error("AddStream with unmarshallable meta succeeded")

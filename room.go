@@ -7,39 +7,27 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/pion/webrtc/v4"
 	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/internal/profile"
+	"github.com/posthorn/posthorn/internal/roomlink"
 	"github.com/posthorn/posthorn/media"
 	"github.com/posthorn/posthorn/transfer"
 )
-
-// Options configures New. Zero values are documented defaults.
-type Options struct {
-	// SelfID is the local peer id (wire-0.18 §2). Only used in log records.
-	SelfID string
-	// Profile selects the framing and internal action names; nil = &Profile018.
-	Profile *Profile
-	// Limits bounds reassembly of incoming transmissions; the zero value means
-	// transfer's defaults.
-	Limits transfer.Limits
-	// Logger receives warnings (unknown targets, bad chunks, unregistered
-	// action types); nil = slog.Default().
-	Logger *slog.Logger
-	// OnLeave is called once, by the first Leave, after every peer connection
-	// was closed: the strategy's cleanup (stop announcing, unsubscribe).
-	OnLeave func()
-}
 
 // Room is one joined namespace: the equivalent of the object joinRoom
 // returns in Trystero 0.18 (room.js).
 type Room struct {
 	selfID  string
-	prof    Profile
+	prof    profile.Profile
 	limits  transfer.Limits
 	log     *slog.Logger
 	onLeave func()
 
 	// internal actions (wire-0.18 §6)
 	ping, pong, signal, streamMeta, trackMeta *Action
+
+	done chan struct{} // closed at the end of the first Leave
 
 	mu      sync.Mutex
 	left    bool
@@ -64,14 +52,21 @@ type remote struct {
 	joined, leavePending bool
 }
 
-// New returns an empty Room.
-func New(opts Options) *Room {
+func init() {
+	roomlink.NewRoom = func(o roomlink.Options) any { return newRoom(o) }
+	roomlink.AddPeer = func(r any, id string, p *peer.Peer) { r.(*Room).addPeer(id, p) }
+	roomlink.HasPeer = func(r any, id string) bool { return r.(*Room).hasPeer(id) }
+}
+
+// newRoom returns an empty Room.
+func newRoom(opts roomlink.Options) *Room {
 	r := &Room{
 		selfID:      opts.SelfID,
-		prof:        Profile018,
+		prof:        profile.V018,
 		limits:      opts.Limits,
 		log:         opts.Logger,
 		onLeave:     opts.OnLeave,
+		done:        make(chan struct{}),
 		peers:       map[string]*remote{},
 		actions:     map[string]*Action{},
 		pongs:       map[string][]chan error{},
@@ -97,13 +92,13 @@ func New(opts Options) *Room {
 	return r
 }
 
-// AddPeer registers a peer connection that has connected (wire-0.18 §4.4);
+// addPeer registers a peer connection that has connected (wire-0.18 §4.4);
 // strategies call it from the peer's OnConnect. The first connection of an
 // id fires onPeerJoin; a further connection of the same id is kept as a
 // duplicate (see the package documentation and §4.5). The Room takes over
 // p's OnSignal, OnData, OnClose and media callbacks. Adding a peer to a Room
 // that has been left closes p.
-func (r *Room) AddPeer(id string, p *peer.Peer) {
+func (r *Room) addPeer(id string, p *peer.Peer) {
 	c := newConn(r, id, p)
 	r.mu.Lock()
 	if r.left {
@@ -226,21 +221,23 @@ func (rem *remote) remove(c *conn) bool {
 	return false
 }
 
-// HasPeer reports whether a connection to id is registered.
-func (r *Room) HasPeer(id string) bool {
+// hasPeer reports whether a connection to id is registered.
+func (r *Room) hasPeer(id string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.peers[id] != nil
 }
 
-// Peers returns the connected peers by id (getPeers): for each, the
-// connection sends currently go to.
-func (r *Room) Peers() map[string]*peer.Peer {
+// Peers returns the connected peers' WebRTC connections by peer id, as
+// Trystero's getPeers does: for each peer, the connection sends currently go
+// to. Use them to read statistics or send RTCP; closing one makes the peer
+// leave, and replacing its handlers breaks the room.
+func (r *Room) Peers() map[string]*webrtc.PeerConnection {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	m := make(map[string]*peer.Peer, len(r.peers))
+	m := make(map[string]*webrtc.PeerConnection, len(r.peers))
 	for id, rem := range r.peers {
-		m[id] = rem.active.p
+		m[id] = rem.active.p.PeerConnection()
 	}
 	return m
 }
@@ -296,8 +293,13 @@ func (r *Room) Leave() error {
 	if r.onLeave != nil {
 		r.onLeave()
 	}
+	close(r.done)
 	return errors.Join(errs...)
 }
+
+// Done is closed once the room has been left (by Leave, or by the strategy
+// instance's Close) and its strategy has stopped finding peers for it.
+func (r *Room) Done() <-chan struct{} { return r.done }
 
 // target is one resolved send target.
 type target struct {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/internal/ids"
+	"github.com/posthorn/posthorn/internal/roomlink"
 	"github.com/posthorn/posthorn/transfer"
 )
 
@@ -34,7 +35,7 @@ func TestEveryoneSeesEveryone(t *testing.T) {
 		for _, o := range ms {
 			if o != m {
 				want = append(want, o.id)
-				if !m.room.HasPeer(o.id) {
+				if !m.room.hasPeer(o.id) {
 					t.Errorf("%s: HasPeer(%s) = false", m.id, o.id)
 				}
 			}
@@ -341,7 +342,7 @@ func TestLeave(t *testing.T) {
 		if !got[[2]string{o.id, a.id}] {
 			t.Errorf("%s did not see %s leave (saw %v)", o.id, a.id, got)
 		}
-		if o.room.HasPeer(a.id) {
+		if o.room.hasPeer(a.id) {
 			t.Errorf("%s still has %s", o.id, a.id)
 		}
 	}
@@ -444,7 +445,7 @@ func TestReceiveCallbacksLatestWins(t *testing.T) {
 func TestReceiveLimits(t *testing.T) {
 	a := newMember(t)
 	b := &member{id: ids.New(ids.SelfIDLen), log: &logSink{}}
-	b.room = New(Options{SelfID: b.id, Logger: slog.New(b.log), Limits: transfer.Limits{MaxMessage: 100_000}})
+	b.room = newRoom(roomlink.Options{SelfID: b.id, Logger: slog.New(b.log), Limits: transfer.Limits{MaxMessage: 100_000}})
 	t.Cleanup(func() { _ = b.room.Leave() })
 	link(t, a, b)
 	send, _ := a.room.MakeAction("file")

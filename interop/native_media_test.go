@@ -154,7 +154,7 @@ func (m *nativeMember) ForwardVideo(t testing.TB, from, to member, meta any) {
 				return
 			case <-tick.C:
 				if p := m.room.Peers()[from.ID()]; p != nil {
-					_ = p.PeerConnection().WriteRTCP(pli)
+					_ = p.WriteRTCP(pli)
 				}
 			}
 		}

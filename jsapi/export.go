@@ -7,7 +7,7 @@ import (
 	"sync"
 	"syscall/js"
 
-	"github.com/posthorn/posthorn/internal/socket"
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/signal"
 )
 
@@ -61,7 +61,7 @@ func Export(s signal.Strategy, name string) {
 // with the socket's url and readyState (0 connecting, 1 open, 2 closing,
 // 3 closed, as on a WebSocket). posthorn's sockets live in Go, so these are
 // snapshots, not WebSocket objects.
-func relaySockets(states map[string]socket.State) js.Value {
+func relaySockets(states map[string]posthorn.RelayState) js.Value {
 	out := jsObject.New()
 	for url, st := range states {
 		o := jsObject.New()

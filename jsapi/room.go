@@ -209,8 +209,8 @@ func (jr *jsRoom) getPeers(js.Value, []js.Value) any {
 	if r == nil {
 		return out
 	}
-	for id, p := range r.Peers() {
-		if pc := p.PeerConnection(); pc != nil {
+	for id, pc := range r.Peers() {
+		if pc != nil {
 			out.Set(id, pc.JSValue())
 		}
 	}

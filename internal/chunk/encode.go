@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"strconv"
 
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -40,8 +39,8 @@ type Transmission struct {
 // split: like JS, it is the header plus the whole metadata even if that
 // exceeds ChunkSize. nonce is reduced modulo 2^(8·NonceLen).
 //
-// The errors are ErrEmptyAction, *ActionNameError (ErrActionTooLong),
-// ErrMetaNotObject, ErrMetaNotBinary, ErrBadMeta, ErrBadJSON, ErrKind and
+// The errors are transfer.ErrEmptyAction, *ActionNameError (ErrActionTooLong),
+// transfer.ErrMetaNotObject, transfer.ErrMetaNotBinary, ErrBadMeta, ErrBadJSON, ErrKind and
 // ErrFraming.
 func (f Framing) Encode(action string, nonce uint32, kind transfer.Kind, data, meta []byte) (*Transmission, error) {
 	if err := f.Validate(); err != nil {
@@ -58,7 +57,7 @@ func (f Framing) Encode(action string, nonce uint32, kind transfer.Kind, data, m
 		return nil, err
 	}
 	if kind == transfer.KindJSON && !json.Valid(data) {
-		return nil, ErrBadJSON
+		return nil, transfer.ErrBadJSON
 	}
 
 	header := make([]byte, f.HeaderLen())
@@ -81,10 +80,10 @@ func (f Framing) Encode(action string, nonce uint32, kind transfer.Kind, data, m
 // (*ActionNameError), the checks makeAction does (wire-0.18 §5.7).
 func (f Framing) CheckAction(action string) error {
 	if action == "" {
-		return ErrEmptyAction
+		return transfer.ErrEmptyAction
 	}
 	if len(action) > f.TypeLen {
-		return &ActionNameError{Name: action, Bytes: len(action), Limit: f.TypeLen}
+		return &transfer.ActionNameError{Name: action, Bytes: len(action), Limit: f.TypeLen}
 	}
 	return nil
 }
@@ -96,39 +95,22 @@ func (f Framing) checkMeta(kind transfer.Kind, meta []byte) ([]byte, error) {
 	}
 	trimmed := bytes.TrimSpace(meta)
 	if !json.Valid(trimmed) {
-		return nil, ErrBadMeta
+		return nil, transfer.ErrBadMeta
 	}
 	if f.MetaAnyKind {
 		// 0.25: hasMeta = metadata !== undefined; any JSON value (wire-0.25 §8).
 		return meta, nil
 	}
-	// 0.18: `if (meta && typeof meta !== 'object') throw`, then
-	// `if (meta && !isBinary) throw` (wire-0.18 §5.3, §5.7).
-	if jsonFalsy(trimmed) {
-		return nil, nil
-	}
+	// 0.18 carries only an object or array, and only with binary data
+	// (wire-0.18 §5.3, §5.7). JS's falsy values, which Trystero takes for
+	// "no metadata", are the JS API's business: here, bytes are metadata.
 	if c := trimmed[0]; c != '{' && c != '[' {
-		return nil, ErrMetaNotObject
+		return nil, transfer.ErrMetaNotObject
 	}
 	if kind != transfer.KindBinary {
-		return nil, ErrMetaNotBinary
+		return nil, transfer.ErrMetaNotBinary
 	}
 	return meta, nil
-}
-
-// jsonFalsy reports whether the (valid, trimmed) JSON text v parses to a
-// falsy JS value: null, false, a zero number or the empty string.
-func jsonFalsy(v []byte) bool {
-	switch v[0] {
-	case 'n', 'f':
-		return true
-	case '"':
-		return len(v) == 2
-	case '{', '[', 't':
-		return false
-	}
-	n, err := strconv.ParseFloat(string(v), 64)
-	return err == nil && n == 0
 }
 
 // Len is the number of chunks.

@@ -45,11 +45,6 @@ func TestEncodeTagBits(t *testing.T) {
 		{"binary meta", Framing018, transfer.KindBinary, []byte{1}, []byte(`{}`), []byte{0x0E, 0x0D}},
 		{"binary meta multi", Framing018, transfer.KindBinary, make([]byte, full+1), []byte(`[]`), []byte{0x0E, 0x0C, 0x0D}},
 		{"meta empty binary", Framing018, transfer.KindBinary, nil, []byte(`{"a":1}`), []byte{0x0F}},
-		{"null meta is none", Framing018, transfer.KindBinary, []byte{1}, []byte(`null`), []byte{0x0D}},
-		{"null meta with string", Framing018, transfer.KindString, []byte("s"), []byte(` null `), []byte{0x01}},
-		{"false meta is none", Framing018, transfer.KindJSON, []byte(`1`), []byte(`false`), []byte{0x09}},
-		{"zero meta is none", Framing018, transfer.KindBinary, []byte{1}, []byte(`-0.0`), []byte{0x0D}},
-		{"empty string meta is none", Framing018, transfer.KindBinary, []byte{1}, []byte(`""`), []byte{0x0D}},
 		{"0.25 string meta", Framing025, transfer.KindString, []byte("txt"), []byte(`7`), []byte{0x02, 0x01}},
 		{"0.25 json null meta", Framing025, transfer.KindJSON, []byte(`1`), []byte(`null`), []byte{0x0A, 0x09}},
 	}
@@ -140,7 +135,7 @@ func TestNonceCounter(t *testing.T) {
 		t.Fatalf("sequence %v, want %v", got, want)
 	}
 	// A failed Encode does not consume a nonce.
-	if _, err := c.Encode(Framing018, "", transfer.KindString, nil, nil); !errors.Is(err, ErrEmptyAction) {
+	if _, err := c.Encode(Framing018, "", transfer.KindString, nil, nil); !errors.Is(err, transfer.ErrEmptyAction) {
 		t.Fatal(err)
 	}
 	if c.Peek() != 2 {
@@ -174,20 +169,23 @@ func TestEncodeErrors(t *testing.T) {
 		meta   []byte
 		want   error
 	}{
-		{"empty action", Framing018, "", transfer.KindString, nil, nil, ErrEmptyAction},
-		{"13 bytes", Framing018, "thirteen-byte", transfer.KindString, nil, nil, ErrActionTooLong},
-		{"multibyte over 12", Framing018, "ééééééé", transfer.KindString, nil, nil, ErrActionTooLong}, // 14 bytes, 7 chars
-		{"33 bytes 0.25", Framing025, strings.Repeat("a", 33), transfer.KindString, nil, nil, ErrActionTooLong},
+		{"empty action", Framing018, "", transfer.KindString, nil, nil, transfer.ErrEmptyAction},
+		{"13 bytes", Framing018, "thirteen-byte", transfer.KindString, nil, nil, transfer.ErrActionTooLong},
+		{"multibyte over 12", Framing018, "ééééééé", transfer.KindString, nil, nil, transfer.ErrActionTooLong}, // 14 bytes, 7 chars
+		{"33 bytes 0.25", Framing025, strings.Repeat("a", 33), transfer.KindString, nil, nil, transfer.ErrActionTooLong},
 		{"kind zero", Framing018, "a", 0, nil, nil, ErrKind},
 		{"kind 4", Framing018, "a", 4, nil, nil, ErrKind},
-		{"bad json", Framing018, "a", transfer.KindJSON, []byte(`{`), nil, ErrBadJSON},
-		{"empty json", Framing018, "a", transfer.KindJSON, nil, nil, ErrBadJSON},
-		{"bad meta", Framing018, "a", transfer.KindBinary, nil, []byte(`{x}`), ErrBadMeta},
-		{"bad meta 0.25", Framing025, "a", transfer.KindString, nil, []byte(`nul`), ErrBadMeta},
-		{"meta number", Framing018, "a", transfer.KindBinary, nil, []byte(`1`), ErrMetaNotObject},
-		{"meta true", Framing018, "a", transfer.KindBinary, nil, []byte(`true`), ErrMetaNotObject},
-		{"meta with json", Framing018, "a", transfer.KindJSON, []byte(`1`), []byte(`{}`), ErrMetaNotBinary},
-		{"meta with string", Framing018, "a", transfer.KindString, nil, []byte(`[1]`), ErrMetaNotBinary},
+		{"bad json", Framing018, "a", transfer.KindJSON, []byte(`{`), nil, transfer.ErrBadJSON},
+		{"empty json", Framing018, "a", transfer.KindJSON, nil, nil, transfer.ErrBadJSON},
+		{"bad meta", Framing018, "a", transfer.KindBinary, nil, []byte(`{x}`), transfer.ErrBadMeta},
+		{"bad meta 0.25", Framing025, "a", transfer.KindString, nil, []byte(`nul`), transfer.ErrBadMeta},
+		{"meta number", Framing018, "a", transfer.KindBinary, nil, []byte(`1`), transfer.ErrMetaNotObject},
+		{"meta true", Framing018, "a", transfer.KindBinary, nil, []byte(`true`), transfer.ErrMetaNotObject},
+		{"meta null", Framing018, "a", transfer.KindBinary, []byte{1}, []byte(`null`), transfer.ErrMetaNotObject},
+		{"meta false", Framing018, "a", transfer.KindBinary, []byte{1}, []byte(`false`), transfer.ErrMetaNotObject},
+		{"meta empty string", Framing018, "a", transfer.KindBinary, []byte{1}, []byte(`""`), transfer.ErrMetaNotObject},
+		{"meta with json", Framing018, "a", transfer.KindJSON, []byte(`1`), []byte(`{}`), transfer.ErrMetaNotBinary},
+		{"meta with string", Framing018, "a", transfer.KindString, nil, []byte(`[1]`), transfer.ErrMetaNotBinary},
 		{"bad framing", Framing{TypeLen: 12, NonceLen: 5, ChunkSize: 100}, "a", transfer.KindString, nil, nil, ErrFraming},
 		{"tiny framing", Framing{TypeLen: 12, NonceLen: 1, ChunkSize: 15}, "a", transfer.KindString, nil, nil, ErrFraming},
 	}

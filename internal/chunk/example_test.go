@@ -53,17 +53,8 @@ func Example() {
 // A KindJSON send: the payload is JSON.stringify's bytes.
 func ExampleFraming_Encode_json() {
 	tx, _ := chunk.Framing018.Encode("chat", 1, transfer.KindJSON, []byte(`{"a":1}`), nil)
-	chunk, _ := tx.Next()
-	fmt.Printf("%x\n", chunk)
+	c, _ := tx.Next()
+	fmt.Printf("%x\n", c)
 	// Output:
 	// 6368617400000000000000000109ff7b2261223a317d
-}
-
-// The exact Trystero exception text for a too-long action name.
-func ExampleJSMessage() {
-	_, err := chunk.Framing018.Encode("thirteen-byte", 0, transfer.KindString, nil, nil)
-	msg, _ := chunk.JSMessage(err)
-	fmt.Println(msg)
-	// Output:
-	// Trystero: action type string "thirteen-byte" (13b) exceeds byte limit (12). Hint: choose a shorter name.
 }

@@ -116,7 +116,7 @@ func (r *Reassembler) Push(c Chunk) (msg *transfer.Message, prog Progress, err e
 		m := jstext.StripBOM(c.Payload)
 		if !json.Valid(m) {
 			r.drop(k, c.Last)
-			return nil, Progress{}, r.errorf(ErrBadMeta, k)
+			return nil, Progress{}, r.errorf(transfer.ErrBadMeta, k)
 		}
 		grow := int64(len(m) - len(p.meta))
 		if !r.fits(p, grow) {
@@ -150,7 +150,7 @@ func (r *Reassembler) Push(c Chunk) (msg *transfer.Message, prog Progress, err e
 	kind := kindOf(bits)
 	data := p.data.bytes()
 	if kind == transfer.KindJSON && !json.Valid(jstext.StripBOM(data)) {
-		return nil, Progress{}, r.errorf(ErrBadJSON, k)
+		return nil, Progress{}, r.errorf(transfer.ErrBadJSON, k)
 	}
 	msg = &transfer.Message{Action: c.Type, Kind: kind, Data: data}
 	if kind == transfer.KindBinary || r.f.MetaAnyKind {

@@ -200,12 +200,12 @@ func TestReassembleMalformed(t *testing.T) {
 		{"inconsistent on last", []Chunk{bin(false, "x"), {Type: "a", Nonce: 1, Last: true, JSON: true, Payload: []byte("1")}},
 			[]error{nil, ErrInconsistent}},
 		{"bad meta", []Chunk{{Type: "a", Nonce: 1, Meta: true, Binary: true, JSON: true, Payload: []byte("{")}, bin(false, "x"), bin(true, "y")},
-			[]error{ErrBadMeta, ErrDiscarded, ErrDiscarded}},
+			[]error{transfer.ErrBadMeta, ErrDiscarded, ErrDiscarded}},
 		{"bad meta on last", []Chunk{{Type: "a", Nonce: 1, Last: true, Meta: true, Binary: true, JSON: true, Payload: []byte("nope")}},
-			[]error{ErrBadMeta}},
+			[]error{transfer.ErrBadMeta}},
 		{"bad json", []Chunk{{Type: "a", Nonce: 1, JSON: true, Payload: []byte(`{"a":`)}, {Type: "a", Nonce: 1, Last: true, JSON: true, Payload: []byte(`1`)}},
-			[]error{nil, ErrBadJSON}},
-		{"empty json", []Chunk{{Type: "a", Last: true, JSON: true}}, []error{ErrBadJSON}},
+			[]error{nil, transfer.ErrBadJSON}},
+		{"empty json", []Chunk{{Type: "a", Last: true, JSON: true}}, []error{transfer.ErrBadJSON}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

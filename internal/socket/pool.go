@@ -1,6 +1,10 @@
 package socket
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/posthorn/posthorn"
+)
 
 // Pool hands out one shared Socket per URL (wire-0.18 §7.1: one socket per
 // tracker URL, shared by all rooms).
@@ -29,10 +33,10 @@ func (p *Pool) Get(url string) *Socket {
 
 // States returns the ready state of every socket, keyed by URL (the seed's
 // getRelaySockets()).
-func (p *Pool) States() map[string]State {
+func (p *Pool) States() map[string]posthorn.RelayState {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make(map[string]State, len(p.sockets))
+	out := make(map[string]posthorn.RelayState, len(p.sockets))
 	for u, s := range p.sockets {
 		out[u] = s.State()
 	}

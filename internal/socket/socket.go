@@ -13,31 +13,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/posthorn/posthorn"
 )
-
-// State mirrors WebSocket.readyState, which is what Trystero's
-// getRelaySockets() lets a page inspect.
-type State int
-
-// The WebSocket ready states (WHATWG WebSockets, readyState).
-const (
-	Connecting State = 0
-	Open       State = 1
-	Closing    State = 2
-	Closed     State = 3
-)
-
-func (s State) String() string {
-	switch s {
-	case Connecting:
-		return "connecting"
-	case Open:
-		return "open"
-	case Closing:
-		return "closing"
-	}
-	return "closed"
-}
 
 var (
 	// ErrNotOpen is returned by Send while the socket is (re)connecting.
@@ -83,7 +60,7 @@ type Socket struct {
 	cancel context.CancelFunc
 
 	mu        sync.Mutex
-	state     State
+	state     posthorn.RelayState
 	conn      *websocket.Conn
 	onMessage map[string]func([]byte)
 	onOpen    map[string]func()
@@ -127,7 +104,7 @@ func Dial(url string, opts *Options) *Socket {
 func (s *Socket) URL() string { return s.url }
 
 // State returns the current ready state.
-func (s *Socket) State() State {
+func (s *Socket) State() posthorn.RelayState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.state
@@ -146,7 +123,7 @@ func (s *Socket) OnMessage(key string, f func([]byte)) {
 func (s *Socket) OnOpen(key string, f func()) {
 	s.mu.Lock()
 	s.onOpen[key] = f
-	open := s.state == Open
+	open := s.state == posthorn.RelayOpen
 	s.mu.Unlock()
 	if open {
 		go f()
@@ -169,7 +146,7 @@ func (s *Socket) Send(ctx context.Context, msg []byte) error {
 	if s.ctx.Err() != nil {
 		return ErrClosed
 	}
-	if state != Open || conn == nil {
+	if state != posthorn.RelayOpen || conn == nil {
 		return ErrNotOpen
 	}
 	s.writeMu.Lock()
@@ -183,7 +160,7 @@ func (s *Socket) Close() {
 	<-s.done
 }
 
-func (s *Socket) setState(st State, conn *websocket.Conn) {
+func (s *Socket) setState(st posthorn.RelayState, conn *websocket.Conn) {
 	s.mu.Lock()
 	s.state, s.conn = st, conn
 	s.mu.Unlock()
@@ -191,17 +168,17 @@ func (s *Socket) setState(st State, conn *websocket.Conn) {
 
 func (s *Socket) run() {
 	defer close(s.done)
-	defer s.setState(Closed, nil)
+	defer s.setState(posthorn.RelayClosed, nil)
 	backoff := s.opts.MinBackoff
 	for {
-		s.setState(Connecting, nil)
+		s.setState(posthorn.RelayConnecting, nil)
 		if s.connectAndRead() {
 			backoff = s.opts.MinBackoff // reset once a connection opened (wire-0.18 §7.1)
 		}
 		if s.ctx.Err() != nil {
 			return
 		}
-		s.setState(Closed, nil)
+		s.setState(posthorn.RelayClosed, nil)
 		wait := jitter(backoff)
 		s.log.Debug("relay socket closed; reconnecting", "in", wait)
 		select {
@@ -231,7 +208,7 @@ func (s *Socket) connectAndRead() bool {
 		return false
 	}
 	conn.SetReadLimit(s.opts.ReadLimit)
-	s.setState(Open, conn)
+	s.setState(posthorn.RelayOpen, conn)
 	s.log.Debug("relay socket open")
 	s.mu.Lock()
 	opens := make([]func(), 0, len(s.onOpen))
@@ -245,7 +222,7 @@ func (s *Socket) connectAndRead() bool {
 	for {
 		_, msg, err := conn.Read(s.ctx)
 		if err != nil {
-			s.setState(Closing, nil)
+			s.setState(posthorn.RelayClosing, nil)
 			conn.Close(websocket.StatusNormalClosure, "")
 			if s.ctx.Err() == nil {
 				s.log.Info("relay connection lost", "err", err)

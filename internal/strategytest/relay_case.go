@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/posthorn/posthorn/internal/socket"
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/signal"
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -86,7 +86,7 @@ func testPasswords(t *testing.T, h Harness, k RelayKind) {
 func waitSocket(t *testing.T, m *Member, url string, open bool) {
 	t.Helper()
 	Eventually(t, m.ID+" relay socket open="+map[bool]string{true: "true", false: "false"}[open], func() bool {
-		return (m.Strategy.RelaySockets()[url] == socket.Open) == open
+		return (m.Strategy.RelaySockets()[url] == posthorn.RelayOpen) == open
 	})
 }
 
@@ -140,7 +140,7 @@ func testDeadRelay(t *testing.T, h Harness, k RelayKind) {
 		if got, want := slices.Sorted(maps.Keys(states)), slices.Sorted(slices.Values(urls)); !slices.Equal(got, want) {
 			t.Fatalf("%s: RelaySockets for %v, want %v", m.ID, got, want)
 		}
-		if states[dead] == socket.Open {
+		if states[dead] == posthorn.RelayOpen {
 			t.Fatalf("%s: the dead relay's socket is open: %v", m.ID, states)
 		}
 	}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/posthorn/posthorn/internal/socket"
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/relay/mqttbroker"
 	"github.com/posthorn/posthorn/signal/mqtt"
@@ -59,7 +59,7 @@ func TestRelayPublishes(t *testing.T) {
 	sub.Subscribe(ctx, "trystero/a/r/ID", func(p []byte) { got <- p })
 	bystander.Subscribe(ctx, "trystero/a/r/OTHER", func(p []byte) { other <- p })
 	waitFor(t, "clients connected", func() bool {
-		return sub.State() == socket.Open && pub.State() == socket.Open && bystander.State() == socket.Open && b.Clients() == 3
+		return sub.State() == posthorn.RelayOpen && pub.State() == posthorn.RelayOpen && bystander.State() == posthorn.RelayOpen && b.Clients() == 3
 	})
 	want := []byte(`{"peerId":"X","offer":{"type":"offer","sdp":"v=0\r\n"}}`)
 	if err := pub.Publish(ctx, "trystero/a/r/ID", want); err != nil {
@@ -136,10 +136,12 @@ func TestRejects(t *testing.T) {
 func TestMaxClients(t *testing.T) {
 	b, url := start(t, mqttbroker.Config{MaxClients: 2})
 	a, c := dial(t, url), dial(t, url)
-	waitFor(t, "two clients", func() bool { return b.Clients() == 2 && a.State() == socket.Open && c.State() == socket.Open })
+	waitFor(t, "two clients", func() bool {
+		return b.Clients() == 2 && a.State() == posthorn.RelayOpen && c.State() == posthorn.RelayOpen
+	})
 	extra := dial(t, url)
 	time.Sleep(300 * time.Millisecond)
-	if extra.State() == socket.Open || b.Clients() != 2 {
+	if extra.State() == posthorn.RelayOpen || b.Clients() != 2 {
 		t.Fatalf("third client state %v, broker has %d clients", extra.State(), b.Clients())
 	}
 }
@@ -148,13 +150,13 @@ func TestMaxClients(t *testing.T) {
 func TestClose(t *testing.T) {
 	b, url := start(t, mqttbroker.Config{})
 	a := dial(t, url)
-	waitFor(t, "connected", func() bool { return a.State() == socket.Open })
+	waitFor(t, "connected", func() bool { return a.State() == posthorn.RelayOpen })
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "client dropped", func() bool { return a.State() != socket.Open })
+	waitFor(t, "client dropped", func() bool { return a.State() != posthorn.RelayOpen })
 	time.Sleep(300 * time.Millisecond)
-	if a.State() == socket.Open {
+	if a.State() == posthorn.RelayOpen {
 		t.Fatal("client reconnected to a closed broker")
 	}
 	if err := b.Close(); err != nil {

@@ -13,8 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/eclipse/paho.golang/paho"
-
-	"github.com/posthorn/posthorn/internal/socket"
+	"github.com/posthorn/posthorn"
 )
 
 // Protocol choices of the MQTT client. wire-0.18 §7.3 describes MQTT.js's
@@ -90,7 +89,7 @@ type Client struct {
 	done     chan struct{}
 
 	mu        sync.Mutex
-	state     socket.State
+	state     posthorn.RelayState
 	cli       *paho.Client // the live connection once CONNACK arrived, else nil
 	topics    []string
 	handlers  map[string]func([]byte)
@@ -137,7 +136,7 @@ func newClient(url string, opts *ClientOptions) *Client {
 		ctx:      ctx,
 		cancel:   cancel,
 		done:     make(chan struct{}),
-		state:    socket.Connecting,
+		state:    posthorn.RelayConnecting,
 		handlers: map[string]func([]byte){},
 	}
 	return c
@@ -155,7 +154,7 @@ func newClientID() string {
 func (c *Client) URL() string { return c.url }
 
 // State reports the connection's ready state (getRelaySockets).
-func (c *Client) State() socket.State {
+func (c *Client) State() posthorn.RelayState {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.state
@@ -205,7 +204,7 @@ func (c *Client) Publish(ctx context.Context, topic string, payload []byte) erro
 	c.mu.Lock()
 	cli, state := c.cli, c.state
 	c.mu.Unlock()
-	if state != socket.Open {
+	if state != posthorn.RelayOpen {
 		if c.ctx.Err() != nil {
 			return ErrClosed
 		}
@@ -249,9 +248,9 @@ func (c *Client) run() {
 		start := time.Now()
 		err := c.session()
 		c.mu.Lock()
-		wasOpen := c.state == socket.Open
+		wasOpen := c.state == posthorn.RelayOpen
 		down := append([]func(){}, c.onDown...)
-		c.state, c.cli = socket.Closed, nil
+		c.state, c.cli = posthorn.RelayClosed, nil
 		c.mu.Unlock()
 		if wasOpen {
 			for _, h := range down {
@@ -274,7 +273,7 @@ func (c *Client) run() {
 		case <-t.C:
 		}
 		backoff = min(backoff*2, c.opts.MaxBackoff)
-		c.setState(socket.Connecting, nil)
+		c.setState(posthorn.RelayConnecting, nil)
 	}
 }
 
@@ -284,7 +283,7 @@ func jitter(d time.Duration) time.Duration {
 	return d*3/4 + time.Duration(mrand.Int64N(int64(d)/2+1))
 }
 
-func (c *Client) setState(s socket.State, cli *paho.Client) {
+func (c *Client) setState(s posthorn.RelayState, cli *paho.Client) {
 	c.mu.Lock()
 	c.state, c.cli = s, cli
 	c.mu.Unlock()
@@ -350,7 +349,7 @@ func (c *Client) session() error {
 		}
 	}
 	// Open before the hooks so that Publish works inside them.
-	c.setState(socket.Open, cli)
+	c.setState(posthorn.RelayOpen, cli)
 	c.mu.Lock()
 	hooks := append([]func(context.Context){}, c.onConnect...)
 	c.live = ctx

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/posthorn/posthorn/internal/socket"
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/testutil"
 )
 
@@ -48,7 +48,7 @@ func TestClientPublishSubscribe(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			waitFor(t, "both open", func() bool { return a.State() == socket.Open && c.State() == socket.Open })
+			waitFor(t, "both open", func() bool { return a.State() == posthorn.RelayOpen && c.State() == posthorn.RelayOpen })
 			payloads := [][]byte{[]byte("cak8QAY1ycxf02bH9FFN"), {}, bytes.Repeat([]byte{0, 0xff, '{'}, 30000)}
 			for _, p := range payloads {
 				if err := a.Publish(ctx, root, p); err != nil {
@@ -107,7 +107,7 @@ func TestClientReconnect(t *testing.T) {
 			}
 
 			b.Stop()
-			waitFor(t, "client to notice the broker is gone", func() bool { return a.State() != socket.Open })
+			waitFor(t, "client to notice the broker is gone", func() bool { return a.State() != posthorn.RelayOpen })
 			if err := a.Publish(ctx, topic, []byte("lost")); !errors.Is(err, ErrNotConnected) {
 				t.Fatalf("publish while down: %v, want ErrNotConnected", err)
 			}
@@ -136,7 +136,7 @@ func TestClientLateOnConnect(t *testing.T) {
 		t.Run(bk.Name, func(t *testing.T) {
 			b := bk.Start(t)
 			a := dialTest(t, b.URL, "a")
-			waitFor(t, "first connect", func() bool { return a.State() == socket.Open })
+			waitFor(t, "first connect", func() bool { return a.State() == posthorn.RelayOpen })
 			ran := make(chan struct{}, 2)
 			a.OnConnect(func(ctx context.Context) { ran <- struct{}{} })
 			recv(t, ran, "late hook")
@@ -153,14 +153,14 @@ func TestClientDeadBroker(t *testing.T) {
 	testutil.RequireNetns(t) // it dials loopback
 	a := dialTest(t, deadURL(t), "dead")
 	time.Sleep(300 * time.Millisecond)
-	if s := a.State(); s == socket.Open {
+	if s := a.State(); s == posthorn.RelayOpen {
 		t.Fatalf("state %v", s)
 	}
 	if err := a.Publish(context.Background(), "x", nil); !errors.Is(err, ErrNotConnected) {
 		t.Fatalf("publish: %v", err)
 	}
 	a.Close()
-	if s := a.State(); s != socket.Closed {
+	if s := a.State(); s != posthorn.RelayClosed {
 		t.Fatalf("state after Close %v", s)
 	}
 	if err := a.Publish(context.Background(), "x", nil); !errors.Is(err, ErrClosed) {

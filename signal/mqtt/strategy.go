@@ -11,7 +11,6 @@ import (
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
-	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/signal"
 )
 
@@ -91,10 +90,10 @@ func (s *Strategy) SelfID() string { return s.selfID }
 // RelaySockets reports, per broker URL, the state of the connection of the
 // room that most recently joined through it (Trystero's getRelaySockets,
 // which keeps the latest room's socket per URL).
-func (s *Strategy) RelaySockets() map[string]socket.State {
+func (s *Strategy) RelaySockets() map[string]posthorn.RelayState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]socket.State, len(s.sockets))
+	out := make(map[string]posthorn.RelayState, len(s.sockets))
 	for u, c := range s.sockets {
 		out[u] = c.State()
 	}
@@ -189,4 +188,4 @@ func SelfID() string { return signal.SelfID }
 
 // RelaySockets reports the default instance's broker connections
 // (Trystero's getRelaySockets).
-func RelaySockets() map[string]socket.State { return defaultStrategy().RelaySockets() }
+func RelaySockets() map[string]posthorn.RelayState { return defaultStrategy().RelaySockets() }

@@ -112,7 +112,7 @@ func (s *Strategy) PublicKey() string { return s.keys.PublicKey }
 
 // RelaySockets reports the state of every relay socket by URL
 // (getRelaySockets).
-func (s *Strategy) RelaySockets() map[string]socket.State { return s.pool.States() }
+func (s *Strategy) RelaySockets() map[string]posthorn.RelayState { return s.pool.States() }
 
 // JoinRoom joins roomID: it returns at once and finds peers in the
 // background. Joining a roomID that is already joined returns the same room
@@ -148,4 +148,4 @@ func SelfID() string { return signal.SelfID }
 
 // RelaySockets reports the default instance's relay sockets
 // (Trystero's getRelaySockets).
-func RelaySockets() map[string]socket.State { return defaultStrategy().RelaySockets() }
+func RelaySockets() map[string]posthorn.RelayState { return defaultStrategy().RelaySockets() }

@@ -1,6 +1,7 @@
 package torrent
 
 import (
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/socket"
 )
@@ -130,7 +131,7 @@ func (ss *session) waitRound(round int) bool {
 func (ss *session) announce(sock *socket.Socket, round int) {
 	ss.mu.Lock()
 	conn := ss.opens[sock]
-	if ss.left || ss.round != round || conn == 0 || ss.sentTo[sock] == conn || sock.State() != socket.Open {
+	if ss.left || ss.round != round || conn == 0 || ss.sentTo[sock] == conn || sock.State() != posthorn.RelayOpen {
 		ss.mu.Unlock()
 		return
 	}

@@ -99,7 +99,7 @@ func (s *Strategy) SelfID() string { return s.selfID }
 
 // RelaySockets reports the state of every tracker socket by URL
 // (getRelaySockets).
-func (s *Strategy) RelaySockets() map[string]socket.State { return s.pool.States() }
+func (s *Strategy) RelaySockets() map[string]posthorn.RelayState { return s.pool.States() }
 
 // JoinRoom joins roomID: it returns at once and announces in the background.
 // Joining a roomID that is already joined returns the same room (the appId
@@ -133,4 +133,4 @@ func SelfID() string { return signal.SelfID }
 
 // RelaySockets reports the default instance's tracker sockets
 // (Trystero's getRelaySockets).
-func RelaySockets() map[string]socket.State { return defaultStrategy().RelaySockets() }
+func RelaySockets() map[string]posthorn.RelayState { return defaultStrategy().RelaySockets() }

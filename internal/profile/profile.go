@@ -1,9 +1,11 @@
-package posthorn
+// Package profile names what differs between the Trystero protocol versions
+// inside a room: the chunk framing and the internal action names.
+package profile
 
 import "github.com/posthorn/posthorn/internal/chunk"
 
-// Profile is the protocol profile seam: the chunk framing and the names of the
-// internal actions. Profile018 speaks Trystero 0.18.0; a later profile may
+// Profile is the protocol profile seam of a room: the chunk framing and the names of the
+// internal actions. V018 speaks Trystero 0.18.0; a later profile may
 // speak 0.25.
 type Profile struct {
 	// Framing is the chunk codec (wire-0.18 §5.1).
@@ -13,8 +15,8 @@ type Profile struct {
 	Ping, Pong, Signal, Stream, Track string
 }
 
-// Profile018 is the Trystero 0.18.0 profile.
-var Profile018 = Profile{
+// V018 is the Trystero 0.18.0 profile.
+var V018 = Profile{
 	// wire-0.18 §5.1: 12-byte type, 1-byte nonce, 16384-byte chunks.
 	Framing: chunk.Framing018,
 	// wire-0.18 §6: ping; the receiver must answer with a pong. room.js

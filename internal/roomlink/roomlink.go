@@ -1,0 +1,42 @@
+// Package roomlink lets the strategies' connection engine create rooms and
+// hand them connected peers, without those operations being part of package
+// posthorn's public API (a Go program only gets rooms from a strategy).
+// Package posthorn fills in the functions when it is initialised.
+package roomlink
+
+import (
+	"log/slog"
+
+	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/internal/profile"
+	"github.com/posthorn/posthorn/transfer"
+)
+
+// Options configure a new room. Zero values are documented defaults.
+type Options struct {
+	// SelfID is the local peer id; only used in log records.
+	SelfID string
+	// Profile selects the framing and internal action names; nil means
+	// profile.V018.
+	Profile *profile.Profile
+	// Limits bound reassembly of incoming messages per remote peer.
+	Limits transfer.Limits
+	// Logger receives the room's diagnostics; nil means slog.Default().
+	Logger *slog.Logger
+	// OnLeave is called once, by the first Leave, after every peer
+	// connection was closed: the strategy's cleanup.
+	OnLeave func()
+}
+
+// The room operations, set by package posthorn's init. The room values are
+// *posthorn.Room.
+var (
+	// NewRoom returns an empty room.
+	NewRoom func(Options) any
+	// AddPeer registers a peer connection that has connected: the first
+	// connection of an id fires onPeerJoin, later ones are kept as
+	// duplicates (docs/protocol-0.18.md §4.5). A left room closes p.
+	AddPeer func(room any, id string, p *peer.Peer)
+	// HasPeer reports whether a connection to id is registered.
+	HasPeer func(room any, id string) bool
+)
