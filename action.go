@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	"github.com/posthorn/posthorn/internal/chunk"
-	"github.com/posthorn/posthorn/transfer"
 )
 
 // Action is a named message type shared by all peers of a room (makeAction).
@@ -16,10 +15,10 @@ type Action struct {
 	nonces chunk.NonceCounter // wire-0.18 §5.5: one per action, shared by all targets
 
 	mu         sync.Mutex
-	onReceive  func(m transfer.Message, peerID string)
+	onReceive  func(m Message, peerID string)
 	onProgress func(pct float64, peerID string, meta json.RawMessage)
 	// internal handles received messages of the Room's own actions.
-	internal func(m transfer.Message, c *conn)
+	internal func(m Message, c *conn)
 }
 
 // Name returns the action's name.
@@ -48,7 +47,7 @@ func (r *Room) MakeAction(name string) (*Action, error) {
 }
 
 // internalAction registers one of the profile's own actions.
-func (r *Room) internalAction(name string, h func(transfer.Message, *conn)) *Action {
+func (r *Room) internalAction(name string, h func(Message, *conn)) *Action {
 	a := &Action{r: r, name: name, internal: h}
 	r.actions[name] = a
 	return a
@@ -57,7 +56,7 @@ func (r *Room) internalAction(name string, h func(transfer.Message, *conn)) *Act
 // OnReceive sets the callback run with every complete message of this
 // action; only the latest one registered is called. m.Meta is set only for
 // binary messages that carried metadata.
-func (a *Action) OnReceive(f func(m transfer.Message, peerID string)) {
+func (a *Action) OnReceive(f func(m Message, peerID string)) {
 	a.mu.Lock()
 	a.onReceive = f
 	a.mu.Unlock()
@@ -73,7 +72,7 @@ func (a *Action) OnProgress(f func(pct float64, peerID string, meta json.RawMess
 	a.mu.Unlock()
 }
 
-func (a *Action) handlers() (func(transfer.Message, string), func(float64, string, json.RawMessage)) {
+func (a *Action) handlers() (func(Message, string), func(float64, string, json.RawMessage)) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.onReceive, a.onProgress

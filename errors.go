@@ -3,45 +3,37 @@ package posthorn
 import (
 	"errors"
 	"fmt"
-
-	"github.com/posthorn/posthorn/internal/chunk"
 )
 
-// Errors of the Room. Name and metadata checks return transfer's errors
-// (chunk.ErrEmptyAction, *chunk.ActionNameError, chunk.ErrMetaNotObject,
-// chunk.ErrMetaNotBinary, chunk.ErrBadJSON, chunk.ErrBadMeta); JSMessage
-// maps all of them to Trystero's exact text (wire-0.18 §5.7).
+// Errors of joining a room, and of a Room. A send's checks of its action
+// name, data and metadata return package transfer's errors.
 var (
-	// ErrReservedAction: the name is one of the profile's internal actions
-	// (ping, pong, signal, stream/track meta). Trystero 0.18 hands out its
-	// internal action instead, and replacing its receiver breaks ping and
-	// renegotiation, so posthorn refuses.
-	ErrReservedAction = errors.New("room: action type is reserved for internal use")
-	// ErrPingID: Ping was called with an empty peer id.
-	ErrPingID = errors.New("room: ping() must be called with target peer ID")
+	// ErrNoAppID: Config.AppID is empty.
+	ErrNoAppID = errors.New("posthorn: Config.AppID is empty")
+	// ErrNoRoomID: the room id is empty.
+	ErrNoRoomID = errors.New("posthorn: room id is empty")
+	// ErrReservedAction: the name is one of the room's internal actions
+	// (ping, pong, signalling, stream and track metadata). Trystero 0.18
+	// hands out its internal action instead, and replacing its receiver
+	// breaks ping and renegotiation, so posthorn refuses.
+	ErrReservedAction = errors.New("posthorn: action name is reserved for the room's own use")
+	// ErrNoPeerID: Ping was called with an empty peer id.
+	ErrNoPeerID = errors.New("posthorn: Ping needs a peer id")
 	// ErrUnknownPeer matches every *UnknownPeerError.
-	ErrUnknownPeer = errors.New("room: no peer with that id found")
+	ErrUnknownPeer = errors.New("posthorn: no connected peer with that id")
 	// ErrPeerLeft: the peer left before a Ping was answered.
-	ErrPeerLeft = errors.New("room: peer left")
+	ErrPeerLeft = errors.New("posthorn: peer left")
 	// ErrLeft: the Room has been left; it sends nothing any more.
-	ErrLeft = errors.New("room: room has been left")
+	ErrLeft = errors.New("posthorn: room has been left")
 )
 
-// UnknownPeerError names a target or ping id that is not connected. Trystero
-// warns "no peer with id X found" and skips such targets; Ping returns it.
+// UnknownPeerError names a target or ping id that is not connected. Sends
+// skip such targets with a logged warning, as Trystero does; Ping returns it.
 type UnknownPeerError struct{ ID string }
 
-func (e *UnknownPeerError) Error() string { return fmt.Sprintf("room: no peer with id %s found", e.ID) }
+func (e *UnknownPeerError) Error() string {
+	return fmt.Sprintf("posthorn: no connected peer with id %q", e.ID)
+}
 
 // Is makes errors.Is(err, ErrUnknownPeer) true.
 func (e *UnknownPeerError) Is(target error) bool { return target == ErrUnknownPeer }
-
-// JSMessage returns the message Trystero 0.18 throws for the condition err
-// reports ("Trystero: ..."), for the errors that have a JS twin: those of
-// chunk.JSMessage and ErrPingID. ok is false for others.
-func JSMessage(err error) (msg string, ok bool) {
-	if errors.Is(err, ErrPingID) {
-		return "Trystero: ping() must be called with target peer ID", true
-	}
-	return chunk.JSMessage(err)
-}

@@ -246,7 +246,7 @@ func TestFrameSignalRenegotiation(t *testing.T) {
 	}
 	// The Room routes the bare peer's answer to its initiator: negotiation
 	// completes with exactly that answer.
-	x := m.room.Peers()["bare"].PeerConnection()
+	x := m.room.Peers()["bare"]
 	deadline := time.Now().Add(waitTimeout)
 	for {
 		rd, ld := x.CurrentRemoteDescription(), bare.PeerConnection().CurrentLocalDescription()

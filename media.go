@@ -63,9 +63,8 @@ func (r *Room) OnPeerTrack(f func(t *media.Track, s *media.Stream, id string, me
 	r.mu.Unlock()
 }
 
-// AddStream sends stream to the targets (nil = every peer). If meta is
-// truthy (JS semantics: nil, null, false, 0 and "" are not), it is first
-// sent as JSON on the stream-meta action and that send completes before the
+// AddStream sends stream to the targets (nil = every peer). If meta is not
+// nil, it is first sent as JSON on the stream-meta action and that send completes before the
 // stream is added, so the receiver can attach it to the stream event
 // (wire-0.18 §4.6). Targets are served in parallel; unknown ids are skipped
 // with a warning. Adding renegotiates over the data channel.
@@ -84,8 +83,7 @@ func (r *Room) RemoveStream(stream *media.Stream, targets []string) error {
 }
 
 // AddTrack sends track as part of stream to the targets (nil = every peer),
-// preceded by meta on the track-meta action when meta is truthy (see
-// AddStream).
+// preceded by meta, unless nil, on the track-meta action (see AddStream).
 func (r *Room) AddTrack(ctx context.Context, track *media.Track, stream *media.Stream, targets []string, meta any) error {
 	return r.eachTarget(ctx, targets, r.trackMeta, meta, func(p *peer.Peer) error {
 		return p.AddTrack(track, stream)
@@ -102,7 +100,7 @@ func (r *Room) RemoveTrack(track *media.Track, stream *media.Stream, targets []s
 
 // ReplaceTrack makes the sender of oldTrack in stream send newTrack instead
 // (no renegotiation), for the targets (nil = every peer). Like room.js it
-// first sends meta on the track-meta action when meta is truthy.
+// first sends meta, unless nil, on the track-meta action.
 func (r *Room) ReplaceTrack(ctx context.Context, oldTrack, newTrack *media.Track, stream *media.Stream, targets []string, meta any) error {
 	return r.eachTarget(ctx, targets, r.trackMeta, meta, func(p *peer.Peer) error {
 		return p.ReplaceTrack(oldTrack, newTrack, stream)
@@ -110,7 +108,7 @@ func (r *Room) ReplaceTrack(ctx context.Context, oldTrack, newTrack *media.Track
 }
 
 // eachTarget runs f on the connection of every target in parallel, after
-// sending meta on metaAction to that target when meta is truthy. A target
+// sending meta, unless nil, on metaAction to that target. A target
 // that leaves meanwhile is skipped silently.
 func (r *Room) eachTarget(ctx context.Context, ids []string, metaAction *Action, meta any, f func(*peer.Peer) error) error {
 	var metaJSON []byte
@@ -119,9 +117,7 @@ func (r *Room) eachTarget(ctx context.Context, ids []string, metaAction *Action,
 		if err != nil {
 			return err
 		}
-		if !jsFalsy(b) {
-			metaJSON = b
-		}
+		metaJSON = b
 	}
 	ts, err := r.targets(ids)
 	if err != nil {
@@ -148,24 +144,4 @@ func (r *Room) eachTarget(ctx context.Context, ids []string, metaAction *Action,
 	}
 	wg.Wait()
 	return errors.Join(errs...)
-}
-
-// jsFalsy reports whether the JSON text v is a falsy JS value (null, false,
-// a zero number, ""): room.js sends media metadata only `if (meta)`.
-func jsFalsy(v []byte) bool {
-	var x any
-	if json.Unmarshal(v, &x) != nil {
-		return false
-	}
-	switch x := x.(type) {
-	case nil:
-		return true
-	case bool:
-		return !x
-	case float64:
-		return x == 0
-	case string:
-		return x == ""
-	}
-	return false
 }

@@ -10,12 +10,12 @@ import (
 
 // Ping sends a ping to peer id and returns the round-trip time once its pong
 // arrives (wire-0.18 §6). Unlike JS's ping, which waits forever, it fails if
-// id is empty (ErrPingID) or not connected (*UnknownPeerError), when ctx
+// id is empty (ErrNoPeerID) or not connected (*UnknownPeerError), when ctx
 // ends, when the peer leaves (ErrPeerLeft) or the Room is left (ErrLeft).
 // Pongs carry no id: concurrent pings to one peer are resolved oldest first.
 func (r *Room) Ping(ctx context.Context, id string) (time.Duration, error) {
 	if id == "" {
-		return 0, ErrPingID
+		return 0, ErrNoPeerID
 	}
 	w := make(chan error, 1)
 	r.mu.Lock()

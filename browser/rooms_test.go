@@ -13,7 +13,7 @@ import (
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/browsertest"
 	"github.com/posthorn/posthorn/internal/ids"
-	"github.com/posthorn/posthorn/signal"
+
 	"github.com/posthorn/posthorn/signal/torrent"
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -104,7 +104,7 @@ func TestNativePeer(t *testing.T) {
 	goID := ids.New(ids.SelfIDLen)
 	s := torrent.New(torrent.Options{SelfID: goID})
 	t.Cleanup(s.Close)
-	r, err := s.JoinRoom(context.Background(), signal.Config{
+	r, err := s.JoinRoom(context.Background(), posthorn.Config{
 		AppID: "san_narciso_3d", RTCConfig: &webrtc.Configuration{}, RelayURLs: []string{e.tracker},
 	}, "native")
 	if err != nil {

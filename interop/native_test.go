@@ -16,14 +16,14 @@ import (
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/ids"
-	"github.com/posthorn/posthorn/signal"
+
 	"github.com/posthorn/posthorn/transfer"
 )
 
 // joiner is a native strategy instance (signal/torrent, /nostr, /mqtt).
 type joiner interface {
 	SelfID() string
-	JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*posthorn.Room, error)
+	JoinRoom(ctx context.Context, cfg posthorn.Config, roomID string) (*posthorn.Room, error)
 }
 
 // nativeMember is a native Go peer: a strategy instance of its own (so its
@@ -51,7 +51,7 @@ func joinNative(t testing.TB, name string, cfg joinConfig, newStrategy func(self
 	s := newStrategy(ids.New(20), log)
 	m := &nativeMember{name: name, id: s.SelfID(), acts: map[string]*posthorn.Action{}, rtp: map[string]int{},
 		forward: map[string]*webrtc.TrackLocalStaticRTP{}}
-	r, err := s.JoinRoom(t.Context(), signal.Config{
+	r, err := s.JoinRoom(t.Context(), posthorn.Config{
 		AppID: cfg.AppID, Password: cfg.Password, RelayURLs: cfg.Relays,
 		RTCConfig: &webrtc.Configuration{}, Logger: log,
 	}, cfg.Room)

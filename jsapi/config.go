@@ -5,7 +5,7 @@ package jsapi
 import (
 	"syscall/js"
 
-	"github.com/posthorn/posthorn/signal"
+	"github.com/posthorn/posthorn"
 )
 
 // The joinRoom guard's checks that have no Go twin (trystero 0.18
@@ -18,8 +18,8 @@ var (
 // convertConfig reads joinRoom's config object (seed README, "API"):
 // appId, password, rtcConfig, relayUrls, relayRedundancy. torrent is set for
 // the BitTorrent strategy, which rejects the pre-0.16 option names.
-func convertConfig(c js.Value, torrent bool) (signal.Config, error) {
-	var cfg signal.Config
+func convertConfig(c js.Value, torrent bool) (posthorn.Config, error) {
+	var cfg posthorn.Config
 	if !c.Truthy() || (c.Type() != js.TypeObject && c.Type() != js.TypeFunction) {
 		return cfg, errNoConfig
 	}
@@ -30,7 +30,7 @@ func convertConfig(c js.Value, torrent bool) (signal.Config, error) {
 		cfg.AppID = jsString.Invoke(v).String()
 	}
 	if cfg.AppID == "" {
-		return cfg, signal.ErrAppIDRequired
+		return cfg, posthorn.ErrNoAppID
 	}
 	if v := c.Get("password"); v.Truthy() {
 		cfg.Password = jsString.Invoke(v).String()

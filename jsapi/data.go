@@ -19,9 +19,7 @@ var (
 
 // Errors of the sender's argument checks, in room.js's order (wire-0.18 §5.7).
 var (
-	errMetaNotObject = trysteroErr("action meta argument must be an object")
 	errDataUndefined = trysteroErr("action data cannot be undefined")
-	errMetaNotBinary = trysteroErr("action meta argument can only be used with binary data")
 	// errNotJSON: JSON.stringify gave undefined (a function or symbol).
 	// Trystero 0.18 would send an empty JSON payload its receivers cannot
 	// parse; posthorn refuses instead.
@@ -56,14 +54,14 @@ func convertSend(data, meta js.Value) (outgoing, error) {
 	var out outgoing
 	hasMeta := meta.Truthy()
 	if hasMeta && meta.Type() != js.TypeObject {
-		return out, errMetaNotObject
+		return out, transfer.ErrMetaNotObject
 	}
 	if data.IsUndefined() {
 		return out, errDataUndefined
 	}
 	bin := isBinary(data)
 	if hasMeta && !bin {
-		return out, errMetaNotBinary
+		return out, transfer.ErrMetaNotBinary
 	}
 	if hasMeta {
 		out.meta = json.RawMessage(jsJSON.Call("stringify", meta).String())

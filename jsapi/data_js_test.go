@@ -9,8 +9,9 @@ import (
 	"syscall/js"
 	"testing"
 
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/chunk"
-	"github.com/posthorn/posthorn/signal"
+
 	"github.com/posthorn/posthorn/transfer"
 )
 
@@ -153,8 +154,8 @@ func TestConvertConfig(t *testing.T) {
 	}{
 		{`undefined`, true, errNoConfig},
 		{`'x'`, true, errNoConfig},
-		{`{}`, true, signal.ErrAppIDRequired},
-		{`{appId: ''}`, true, signal.ErrAppIDRequired},
+		{`{}`, true, posthorn.ErrNoAppID},
+		{`{appId: ''}`, true, posthorn.ErrNoAppID},
 		{`{appId: 'a', trackerUrls: ['x']}`, true, errTrackerOptions},
 		{`{appId: 'a', rtcConfig: {iceServers: [{urls: 5}]}}`, false, ErrRTCConfig},
 	} {

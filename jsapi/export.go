@@ -8,7 +8,6 @@ import (
 	"syscall/js"
 
 	"github.com/posthorn/posthorn"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // RegistryName is the global object the loaders wait on: Export sets
@@ -19,7 +18,7 @@ const RegistryName = "__posthorn"
 
 // module is one strategy's exported JS module (trystero/<strategy>).
 type module struct {
-	s       signal.Strategy
+	s       posthorn.Strategy
 	name    string
 	torrent bool
 
@@ -31,7 +30,7 @@ type module struct {
 // Export installs the module object of strategy s under name ("torrent",
 // "nostr", "mqtt"): {joinRoom, selfId, getRelaySockets}, as the seed's
 // strategy modules export them. Call it once from main, then block.
-func Export(s signal.Strategy, name string) {
+func Export(s posthorn.Strategy, name string) {
 	m := &module{
 		s:       s,
 		name:    name,
@@ -93,7 +92,7 @@ func (m *module) joinRoom(_ js.Value, args []js.Value) (any, error) {
 		return nil, err
 	}
 	if ns == "" {
-		return nil, signal.ErrNamespaceRequired
+		return nil, posthorn.ErrNoRoomID
 	}
 	jr := newJSRoom(m, ns)
 	m.rooms[ns] = jr
@@ -104,7 +103,7 @@ func (m *module) joinRoom(_ js.Value, args []js.Value) (any, error) {
 		}
 		r, err := m.s.JoinRoom(context.Background(), cfg, ns)
 		if err != nil {
-			js.Global().Get("console").Call("error", "posthorn: joinRoom: "+errText(err))
+			js.Global().Get("console").Call("error", "posthorn: joinRoom: "+errorText(err))
 		}
 		jr.bind(r, err)
 	}()

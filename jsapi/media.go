@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"syscall/js"
 
+	"github.com/posthorn/posthorn/media"
+
 	"github.com/posthorn/posthorn"
 )
 

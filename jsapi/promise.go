@@ -3,12 +3,8 @@
 package jsapi
 
 import (
-	"errors"
 	"fmt"
 	"syscall/js"
-
-	"github.com/posthorn/posthorn"
-	"github.com/posthorn/posthorn/signal"
 )
 
 var (
@@ -22,40 +18,11 @@ var (
 	jsString     = js.Global().Get("String")
 )
 
-// trysteroPrefix starts every message the seed throws (utils.js mkErr).
-const trysteroPrefix = "Trystero: "
-
 // jsErr makes a JS Error for err, with Trystero's exact text when err has a
-// JS twin (wire-0.18 §5.7, the joinRoom guard) and a "posthorn: " message
-// otherwise.
+// JS twin (errorText).
 func jsErr(err error) js.Value {
-	return jsError.New(errText(err))
+	return jsError.New(errorText(err))
 }
-
-func errText(err error) string {
-	if msg, ok := posthorn.JSMessage(err); ok {
-		return msg
-	}
-	switch {
-	case errors.Is(err, signal.ErrAppIDRequired):
-		return trysteroPrefix + "config map is missing appId field"
-	case errors.Is(err, signal.ErrNamespaceRequired):
-		return trysteroPrefix + "namespace argument required"
-	}
-	var je *jsErrorText
-	if errors.As(err, &je) {
-		return je.msg
-	}
-	return err.Error()
-}
-
-// jsErrorText is an error whose JS message is exactly msg.
-type jsErrorText struct{ msg string }
-
-func (e *jsErrorText) Error() string { return e.msg }
-
-// trysteroErr is an error that JS sees as "Trystero: <msg>".
-func trysteroErr(msg string) error { return &jsErrorText{trysteroPrefix + msg} }
 
 // funcOf wraps f as a JS function (expose it with wrapThrowing). Go cannot
 // throw into JS from a js.FuncOf callback (a panic kills the program), so

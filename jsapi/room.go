@@ -9,6 +9,8 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/posthorn/posthorn/internal/profile"
+
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/media"
 )
@@ -129,7 +131,7 @@ func (jr *jsRoom) makeAction(_ js.Value, args []js.Value) (any, error) {
 	if a != nil {
 		return a.triple(), nil
 	}
-	if err := posthorn.Profile018.Framing.CheckAction(name); err != nil {
+	if err := profile.V018.Framing.CheckAction(name); err != nil {
 		return nil, err
 	}
 	if isInternal(name) {
@@ -151,7 +153,7 @@ func (jr *jsRoom) makeAction(_ js.Value, args []js.Value) (any, error) {
 }
 
 func isInternal(name string) bool {
-	p := posthorn.Profile018
+	p := profile.V018
 	switch name {
 	case p.Ping, p.Pong, p.Signal, p.Stream, p.Track:
 		return true
@@ -163,7 +165,7 @@ func isInternal(name string) bool {
 func (jr *jsRoom) ping(_ js.Value, args []js.Value) any {
 	idArg := arg(args, 0)
 	if !idArg.Truthy() {
-		return rejected(posthorn.ErrPingID)
+		return rejected(posthorn.ErrNoPeerID)
 	}
 	id := jsString.Invoke(idArg).String()
 	return newPromise(func() (any, error) {

@@ -5,8 +5,8 @@ package jsapi
 import (
 	"syscall/js"
 
+	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/ids"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // SharedSelfID returns the page's peer id for a strategy's default
@@ -23,6 +23,6 @@ func SharedSelfID() string {
 	if v := reg.Get("selfId"); v.Type() == js.TypeString && ids.Valid(v.String()) {
 		return v.String()
 	}
-	reg.Set("selfId", signal.SelfID)
-	return signal.SelfID
+	reg.Set("selfId", engine.SelfID)
+	return engine.SelfID
 }

@@ -1,46 +1,197 @@
 package engine
 
 import (
-	"context"
 	"sync"
 	"time"
 
 	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/internal/roomlink"
 )
 
-// attempt is one connection attempt with a remote peer: our offer
-// (initiator) or our answer to its offer.
-type attempt struct {
+// Attempt is one connection attempt with a remote peer: an offer of ours
+// (initiator) or our answer to its offer. Only its first signal crosses a
+// relay; the room carries later ones over the data channel
+// (docs/protocol-0.18.md §4.3).
+type Attempt struct {
 	s         *Session
-	id        string // remote peer id
-	relay     Relay  // where the trigger arrived; all our signalling goes here
 	initiator bool
-	offerSDP  string // answerers: the offer's sdp as received (dedupe key)
+	offerKey  string // answerers: the offer as received, to spot copies
 	p         *peer.Peer
-	timer     *time.Timer
+	send      func(sdp string) error // carries our sealed offer or answer
+	onClose   func()                 // the strategy's bookkeeping; may be nil
 
 	// guarded by s.mu
-	exchanged bool      // initiator: answer applied; answerer: answer published
-	offeredAt time.Time // initiator: when the offer was published
+	remote    string // "" for an anonymous offer until Accept
+	timer     *time.Timer
+	exchanged bool      // initiator: answer applied; answerer: answer sent
+	offeredAt time.Time // initiator: when the offer was sent
 	connected bool
 	closed    bool
 
 	closeOnce sync.Once
 }
 
-func (a *attempt) close() {
-	a.closeOnce.Do(func() {
-		if a.timer != nil {
-			a.timer.Stop()
-		}
-		_ = a.p.Close()
-	})
+// Remote is the remote peer's id, "" for an anonymous offer nobody
+// answered yet.
+func (a *Attempt) Remote() string {
+	a.s.mu.Lock()
+	defer a.s.mu.Unlock()
+	return a.remote
 }
 
-// pendingLocked counts unconnected attempts.
+// Close abandons the attempt (a connected one belongs to the room).
+func (a *Attempt) Close() {
+	a.closeOnce.Do(func() { _ = a.p.Close() })
+}
+
+// Done is closed once the attempt's peer connection has closed.
+func (a *Attempt) Done() <-chan struct{} { return a.p.Done() }
+
+// Offer starts an attempt as initiator. A remote id makes it an offer to
+// that peer, counted against the pending cap and timed out; "" makes an
+// anonymous offer (the torrent strategy's offer pool), which neither counts
+// nor times out until an answer assigns it a peer (Accept). send gets the
+// sealed offer once ICE gathering completes; onClose runs when the attempt
+// ends. Offer returns nil when the room was left, the peer is connected or
+// already has an attempt, the cap is reached or the peer cannot be created;
+// each is logged.
+func (s *Session) Offer(remote string, send func(sdp string) error, onClose func()) *Attempt {
+	s.mu.Lock()
+	switch {
+	case s.stopped:
+		s.mu.Unlock()
+		return nil
+	case remote != "" && (len(s.attempts[remote]) > 0 || s.connectedLocked(remote)):
+		s.mu.Unlock()
+		return nil
+	case remote != "" && s.pendingLocked() >= s.cfg.MaxPendingAttempts:
+		s.mu.Unlock()
+		s.log.Warn("too many pending connection attempts; not offering", "peer", remote)
+		return nil
+	}
+	a, err := s.newAttemptLocked(remote, true, "", send, onClose)
+	s.mu.Unlock()
+	if err != nil {
+		s.log.Warn("cannot create peer", "peer", remote, "err", err)
+		return nil
+	}
+	a.start(nil)
+	return a
+}
+
+// Answer answers a peer's sealed offer. Offers that do not open with the
+// room's password, copies of an offer being answered, offers from connected
+// peers and offers that lose a glare are dropped (logged); an unconnected
+// attempt with the same peer that this offer supersedes is withdrawn.
+func (s *Session) Answer(remote, sealedOffer string, send func(sdp string) error, onClose func()) *Attempt {
+	sdp, err := s.open(sealedOffer)
+	if err != nil {
+		s.log.Warn("dropping offer that does not open (password mismatch?)", "peer", remote, "err", err)
+		return nil
+	}
+	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return nil
+	}
+	if s.connectedLocked(remote) {
+		s.mu.Unlock()
+		s.log.Debug("ignoring offer from connected peer", "peer", remote)
+		return nil
+	}
+	g := s.glareLocked(remote)
+	if g == glareKeepOurs {
+		s.mu.Unlock()
+		s.log.Debug("ignoring offer: our own offer to this peer stands (glare)", "peer", remote)
+		return nil
+	}
+	var replaced []*Attempt
+	for _, a := range s.attempts[remote] {
+		switch {
+		case a.connected:
+		case a.initiator:
+			if g == glareYield {
+				replaced = append(replaced, a) // we withdraw our offer
+			}
+		case a.offerKey == sealedOffer:
+			s.mu.Unlock()
+			s.log.Debug("ignoring copy of an offer being answered", "peer", remote)
+			return nil
+		default:
+			replaced = append(replaced, a) // the peer gave up on that offer
+		}
+	}
+	if s.pendingLocked()-len(replaced) >= s.cfg.MaxPendingAttempts {
+		s.mu.Unlock()
+		s.log.Warn("too many pending connection attempts; ignoring offer", "peer", remote)
+		return nil
+	}
+	for _, a := range replaced {
+		s.removeLocked(a)
+	}
+	a, err := s.newAttemptLocked(remote, false, sealedOffer, send, onClose)
+	s.mu.Unlock()
+	for _, old := range replaced {
+		old.Close()
+	}
+	if err != nil {
+		s.log.Warn("cannot create peer", "peer", remote, "err", err)
+		return nil
+	}
+	s.log.Debug("answering offer", "peer", remote, "withdrawn", len(replaced))
+	a.start(&peer.Signal{Type: peer.TypeOffer, SDP: sdp})
+	return a
+}
+
+// Outstanding returns our offer to remote that awaits its answer, or nil.
+func (s *Session) Outstanding(remote string) *Attempt {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range s.attempts[remote] {
+		if a.initiator && !a.exchanged && !a.connected {
+			return a
+		}
+	}
+	return nil
+}
+
+// Accept applies remote's sealed answer to our offer a; an anonymous offer
+// becomes an attempt with remote and its timeout starts. The first answer
+// wins; answers that do not open, and answers from a peer we are connected
+// to already, are dropped.
+func (s *Session) Accept(a *Attempt, remote, sealedAnswer string) {
+	sdp, err := s.open(sealedAnswer)
+	if err != nil {
+		// a stays open: a correctly sealed answer may still come
+		s.log.Warn("dropping answer that does not open (password mismatch?)", "peer", remote, "err", err)
+		return
+	}
+	s.mu.Lock()
+	if a.exchanged || a.closed || s.stopped || (a.remote != remote && (a.remote != "" || s.connectedLocked(remote))) {
+		s.mu.Unlock()
+		return
+	}
+	if a.remote == "" {
+		s.detachLocked(a)
+		a.remote = remote
+		s.attempts[remote] = append(s.attempts[remote], a)
+		a.timer = time.AfterFunc(s.cfg.AttemptTimeout, a.expire)
+	}
+	a.exchanged = true
+	s.mu.Unlock()
+	if err := a.p.Signal(peer.Signal{Type: peer.TypeAnswer, SDP: sdp}); err != nil {
+		s.log.Warn("answer rejected", "peer", remote, "err", err)
+		a.Close()
+	}
+}
+
+// pendingLocked counts the unconnected attempts with a known peer.
 func (s *Session) pendingLocked() int {
 	n := 0
-	for _, as := range s.attempts {
+	for id, as := range s.attempts {
+		if id == "" {
+			continue
+		}
 		for _, a := range as {
 			if !a.connected {
 				n++
@@ -56,205 +207,37 @@ func (s *Session) connectedLocked(id string) bool {
 			return true
 		}
 	}
-	return s.room.HasPeer(id)
+	return roomlink.HasPeer(s.room, id)
 }
 
-// onAnnounce: an unknown, unconnected peer without a pending attempt gets
-// our offer on the relay it announced on (wire-0.18 §7.2 receive rules).
-func (s *Session) onAnnounce(r Relay, id string) {
-	if id == s.cfg.SelfID {
-		return // the relay echoes our own announcement
-	}
-	s.mu.Lock()
-	if s.stopped || len(s.attempts[id]) > 0 || s.room.HasPeer(id) {
-		s.mu.Unlock()
-		return
-	}
-	if s.pendingLocked() >= s.cfg.MaxPending {
-		s.mu.Unlock()
-		s.log.Warn("too many pending connection attempts; ignoring announcement", "peer", id, "relay", r.URL())
-		return
-	}
-	a, err := s.newAttemptLocked(r, id, true, "")
-	s.mu.Unlock()
-	if err != nil {
-		s.log.Warn("cannot create peer", "peer", id, "err", err)
-		return
-	}
-	s.log.Debug("offering to announced peer", "peer", id, "relay", r.URL())
-	a.start(nil)
-}
-
-// onOffer answers an offer on the relay it came from.
-func (s *Session) onOffer(r Relay, id, rawSDP string) {
-	if id == s.cfg.SelfID {
-		return
-	}
-	sdp, err := s.decrypt(rawSDP)
-	if err != nil {
-		s.log.Warn("dropping offer that does not decrypt (password mismatch?)", "peer", id, "relay", r.URL(), "err", err)
-		return
-	}
-	s.mu.Lock()
-	if s.stopped {
-		s.mu.Unlock()
-		return
-	}
-	if s.connectedLocked(id) {
-		s.mu.Unlock()
-		s.log.Debug("ignoring offer from connected peer", "peer", id)
-		return
-	}
-	g := s.glareLocked(id)
-	if g == glareKeepOurs {
-		s.mu.Unlock()
-		s.log.Debug("ignoring offer: our own offer to this peer stands (glare)", "peer", id, "relay", r.URL())
-		return
-	}
-	var replaced []*attempt
-	for _, a := range s.attempts[id] {
-		if a.connected {
-			continue
-		}
-		if a.initiator {
-			if g == glareYield {
-				replaced = append(replaced, a) // we withdraw our offer
-			}
-			continue
-		}
-		if a.offerSDP == rawSDP {
-			s.mu.Unlock()
-			s.log.Debug("ignoring copy of an offer being answered", "peer", id, "relay", r.URL())
-			return
-		}
-		replaced = append(replaced, a) // the peer gave up on that offer
-	}
-	if s.pendingLocked()-len(replaced) >= s.cfg.MaxPending {
-		s.mu.Unlock()
-		s.log.Warn("too many pending connection attempts; ignoring offer", "peer", id, "relay", r.URL())
-		return
-	}
-	for _, a := range replaced {
-		s.removeLocked(a)
-	}
-	if len(replaced) > 0 {
-		s.log.Debug("answering offer in place of ours and older ones", "peer", id, "withdrawn", len(replaced))
-	}
-	a, err := s.newAttemptLocked(r, id, false, rawSDP)
-	s.mu.Unlock()
-	for _, old := range replaced {
-		old.close()
-	}
-	if err != nil {
-		s.log.Warn("cannot create peer", "peer", id, "err", err)
-		return
-	}
-	s.log.Debug("answering offer", "peer", id, "relay", r.URL())
-	a.start(&peer.Signal{Type: peer.TypeOffer, SDP: sdp})
-}
-
-// glare is what to do with an offer from a peer that our own outstanding
-// offer went to: both saw the other's announcement (both sides announce
-// around the same time, wire-0.18 §4.5). Answering as well makes two
-// connections, and a JS peer may register the other one than we do, so
-// that our sends are lost (§4.5); one offer should win (§4.5 a).
-type glare int
-
-const (
-	glareNone     glare = iota // no offer of ours is outstanding: answer
-	glareKeepOurs              // ignore their offer; ours wins
-	glareYield                 // withdraw ours and answer theirs
-	glareAnswer                // answer theirs and keep ours, which may be lost
-)
-
-// glareLocked decides (s.mu held):
-//
-//   - an offer of ours that has been answered is connecting: it wins;
-//   - an offer of ours that has been out unanswered for NudgeDelay or more
-//     may be lost, or unusable to the remote (a JS nostr peer with a
-//     password, the quirk): we answer theirs, but keep ours in case the
-//     remote, a posthorn peer that decided the other way, answers it
-//     (withdrawing it then would leave neither offer answered);
-//   - otherwise the peer with the lower id keeps its offer and the other
-//     withdraws its own and answers, which both sides of a posthorn pair
-//     decide alike.
-//
-// A JS 0.18 peer answers every offer it gets, so with a JS peer every
-// outcome gives one connection; two posthorn peers with stale offers may
-// make two, which the Room keeps as duplicates.
-func (s *Session) glareLocked(id string) glare {
-	for _, a := range s.attempts[id] {
-		if !a.initiator || a.connected {
-			continue
-		}
-		switch {
-		case a.exchanged:
-			return glareKeepOurs
-		case !a.offeredAt.IsZero() && time.Since(a.offeredAt) >= s.cfg.NudgeDelay:
-			return glareAnswer
-		case s.cfg.SelfID < id:
-			return glareKeepOurs
-		default:
-			return glareYield
-		}
-	}
-	return glareNone
-}
-
-// onAnswer applies an answer to our outstanding offer to id.
-func (s *Session) onAnswer(r Relay, id, rawSDP string) {
-	s.mu.Lock()
-	var target *attempt
-	for _, a := range s.attempts[id] {
-		if a.initiator && !a.exchanged && !a.connected {
-			target = a
-			break
-		}
-	}
-	s.mu.Unlock()
-	if target == nil {
-		s.log.Debug("ignoring answer without an outstanding offer", "peer", id, "relay", r.URL())
-		return
-	}
-	sdp, err := s.decrypt(rawSDP)
-	if err != nil {
-		s.log.Warn("dropping answer that does not decrypt (password mismatch?)", "peer", id, "relay", r.URL(), "err", err)
-		return
-	}
-	s.mu.Lock()
-	if target.exchanged || target.closed {
-		s.mu.Unlock()
-		return
-	}
-	target.exchanged = true
-	s.mu.Unlock()
-	if err := target.p.Signal(peer.Signal{Type: peer.TypeAnswer, SDP: sdp}); err != nil {
-		s.log.Warn("answer rejected", "peer", id, "err", err)
-		target.close()
-	}
-}
-
-// newAttemptLocked creates the peer and registers the attempt.
-func (s *Session) newAttemptLocked(r Relay, id string, initiator bool, offerSDP string) (*attempt, error) {
+// newAttemptLocked creates the peer and registers the attempt (s.mu held).
+func (s *Session) newAttemptLocked(remote string, initiator bool, offerKey string, send func(string) error, onClose func()) (*Attempt, error) {
 	p, err := peer.New(peer.Config{
 		Initiator: initiator,
-		Trickle:   false, // non-trickle for the topic strategies (wire-0.18 §4.1, §4.3)
+		Trickle:   false, // one SDP with every candidate (§4.1, §4.3)
 		RTCConfig: s.cfg.RTCConfig,
 		Logger:    s.cfg.Logger,
 	})
 	if err != nil {
 		return nil, err
 	}
-	a := &attempt{s: s, id: id, relay: r, initiator: initiator, offerSDP: offerSDP, p: p}
-	s.attempts[id] = append(s.attempts[id], a)
-	a.timer = time.AfterFunc(s.cfg.AttemptTimeout, a.expire)
+	a := &Attempt{s: s, remote: remote, initiator: initiator, offerKey: offerKey, p: p, send: send, onClose: onClose}
+	s.attempts[remote] = append(s.attempts[remote], a)
+	if remote != "" {
+		a.timer = time.AfterFunc(s.cfg.AttemptTimeout, a.expire)
+	}
 	return a, nil
 }
 
 // removeLocked forgets a; it does not close it.
-func (s *Session) removeLocked(a *attempt) {
+func (s *Session) removeLocked(a *Attempt) {
 	a.closed = true
-	as := s.attempts[a.id]
+	s.detachLocked(a)
+}
+
+// detachLocked takes a out of the attempt set.
+func (s *Session) detachLocked(a *Attempt) {
+	as := s.attempts[a.remote]
 	for i, x := range as {
 		if x == a {
 			as = append(as[:i:i], as[i+1:]...)
@@ -262,69 +245,73 @@ func (s *Session) removeLocked(a *attempt) {
 		}
 	}
 	if len(as) == 0 {
-		delete(s.attempts, a.id)
+		delete(s.attempts, a.remote)
 	} else {
-		s.attempts[a.id] = as
+		s.attempts[a.remote] = as
 	}
 }
 
 // start wires the peer's callbacks and feeds the remote offer, if any.
-func (a *attempt) start(offer *peer.Signal) {
+func (a *Attempt) start(offer *peer.Signal) {
 	var once sync.Once
 	a.p.OnSignal(func(sig peer.Signal) {
-		// Only the first signal travels over the relay; the room routes
-		// later ones over the data channel (wire-0.18 §4.3).
-		once.Do(func() { a.publish(sig) })
+		once.Do(func() { a.relay(sig) })
 	})
 	a.p.OnConnect(a.connect)
-	go func() {
-		<-a.p.Done()
-		a.s.mu.Lock()
-		if !a.closed {
-			a.s.removeLocked(a)
-		}
-		a.s.mu.Unlock()
-		if a.timer != nil {
-			a.timer.Stop()
-		}
-	}()
+	go a.watch()
 	if offer != nil {
 		if err := a.p.Signal(*offer); err != nil {
-			a.s.log.Warn("offer rejected", "peer", a.id, "err", err)
-			a.close()
+			a.s.log.Warn("offer rejected", "peer", a.Remote(), "err", err)
+			a.Close()
 		}
 	}
 }
 
-// publish sends our offer or answer to the remote's self topic on the
-// trigger's relay only (wire-0.18 §7.2 "Consequences for a Go peer").
-func (a *attempt) publish(sig peer.Signal) {
+// watch forgets the attempt once its peer has closed.
+func (a *Attempt) watch() {
+	<-a.p.Done()
 	s := a.s
-	enc, err := s.encrypt(sig.SDP)
-	if err != nil {
-		s.log.Warn("cannot encrypt sdp", "peer", a.id, "err", err)
-		a.close()
-		return
+	s.mu.Lock()
+	if !a.closed {
+		s.removeLocked(a)
 	}
-	sig.SDP = enc
-	m := message{PeerID: s.cfg.SelfID}
+	if a.timer != nil {
+		a.timer.Stop()
+	}
+	s.mu.Unlock()
+	if a.onClose != nil {
+		a.onClose()
+	}
+}
+
+// relay seals our offer or answer and hands it to the strategy's send.
+func (a *Attempt) relay(sig peer.Signal) {
+	s := a.s
+	want := peer.TypeAnswer
 	if a.initiator {
-		m.Offer = &sig
-	} else {
-		m.Answer = &sig
+		want = peer.TypeOffer
 	}
-	payload, err := m.encode()
-	if err != nil {
-		s.log.Warn("cannot encode signal", "peer", a.id, "err", err)
-		a.close()
+	if sig.Type != want {
+		s.log.Warn("unusable first signal", "type", sig.Type, "want", want)
+		a.Close()
 		return
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, publishTimeout)
-	err = a.relay.Publish(ctx, PeerTopic(s.cfg.AppID, s.cfg.RoomID, a.id), payload)
-	cancel()
+	s.mu.Lock()
+	abandon := !a.initiator && a.connectedElsewhereLocked()
+	s.mu.Unlock()
+	if abandon {
+		// connected to this peer another way meanwhile: abandon before the
+		// answer leaves (§4.5 a)
+		a.Close()
+		return
+	}
+	sealed, err := s.seal(sig.SDP)
+	if err == nil {
+		err = a.send(sealed)
+	}
 	if err != nil {
-		s.log.Warn("cannot publish signal; abandoning attempt", "peer", a.id, "relay", a.relay.URL(), "err", err)
-		a.close()
+		s.log.Warn("cannot send signal; abandoning attempt", "peer", a.Remote(), "err", err)
+		a.Close()
 		return
 	}
 	s.mu.Lock()
@@ -334,53 +321,45 @@ func (a *attempt) publish(sig peer.Signal) {
 		a.exchanged = true
 	}
 	s.mu.Unlock()
-	if !a.initiator {
-		return
-	}
-	if s.cbc != nil && s.cfg.Quirks.OffersNotDecrypted {
-		time.AfterFunc(s.cfg.NudgeDelay, a.nudge)
-	}
 }
 
-// nudge re-announces on the offer's relay if the offer is still unanswered
-// (Quirks.OffersNotDecrypted; see the package doc).
-func (a *attempt) nudge() {
-	s := a.s
-	s.mu.Lock()
-	stale := a.closed || a.exchanged || a.connected || s.stopped
-	s.mu.Unlock()
-	if stale {
-		return
+func (a *Attempt) connectedElsewhereLocked() bool {
+	for _, o := range a.s.attempts[a.remote] {
+		if o != a && o.connected {
+			return true
+		}
 	}
-	s.log.Debug("offer unanswered; re-announcing so the peer can offer", "peer", a.id, "relay", a.relay.URL())
-	_ = s.announce(s.ctx, a.relay)
+	return false
 }
 
 // expire closes an attempt that did not connect in time.
-func (a *attempt) expire() {
+func (a *Attempt) expire() {
 	a.s.mu.Lock()
 	live := !a.connected && !a.closed
 	a.s.mu.Unlock()
 	if live {
-		a.s.log.Debug("connection attempt timed out", "peer", a.id, "initiator", a.initiator)
-		a.close()
+		a.s.log.Debug("connection attempt timed out", "peer", a.Remote(), "initiator", a.initiator)
+		a.Close()
 	}
 }
 
 // connect hands the peer to the room and abandons the attempts with the same
-// id that the remote cannot have seen connect: unanswered offers and answers
-// not yet sent (wire-0.18 §4.5 a). Attempts that exchanged SDP may connect
-// too; the room keeps them as duplicates (§4.5 b, c).
-func (a *attempt) connect() {
+// peer that the remote cannot have seen connect: unanswered offers and
+// answers not yet sent (§4.5 a). Attempts that exchanged session
+// descriptions may connect too; the room keeps them as duplicates (§4.5 b, c).
+func (a *Attempt) connect() {
 	s := a.s
 	s.mu.Lock()
-	if a.closed {
+	if a.closed || a.remote == "" {
 		s.mu.Unlock()
 		return
 	}
 	a.connected = true
-	var abandon []*attempt
-	for _, o := range s.attempts[a.id] {
+	if a.timer != nil {
+		a.timer.Stop()
+	}
+	var abandon []*Attempt
+	for _, o := range s.attempts[a.remote] {
 		if o != a && !o.connected && !o.exchanged {
 			abandon = append(abandon, o)
 		}
@@ -389,12 +368,9 @@ func (a *attempt) connect() {
 		s.removeLocked(o)
 	}
 	s.mu.Unlock()
-	if a.timer != nil {
-		a.timer.Stop()
-	}
 	for _, o := range abandon {
-		o.close()
+		o.Close()
 	}
-	s.log.Debug("peer connected", "peer", a.id, "initiator", a.initiator)
-	s.room.AddPeer(a.id, a.p) // closes p if the room was left
+	s.log.Debug("peer connected", "peer", a.remote, "initiator", a.initiator)
+	roomlink.AddPeer(s.room, a.remote, a.p) // closes p if the room was left
 }

@@ -17,8 +17,18 @@ type message struct {
 	Answer *peer.Signal `json:"answer,omitempty"`
 }
 
-// encode returns the payload byte-identical to JSON.stringify.
-func (m message) encode() ([]byte, error) { return jsjson.Marshal(m) }
+// encodeMessage returns the self-topic payload carrying our sealed offer or
+// answer (typ), byte-identical to JSON.stringify's.
+func encodeMessage(from, typ, sdp string) ([]byte, error) {
+	m := message{PeerID: from}
+	sig := &peer.Signal{Type: typ, SDP: sdp}
+	if typ == peer.TypeOffer {
+		m.Offer = sig
+	} else {
+		m.Answer = sig
+	}
+	return jsjson.Marshal(m)
+}
 
 // wireMessage is what parseMessage accepts before validation.
 type wireMessage struct {

@@ -4,167 +4,165 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/crypt"
+	"github.com/posthorn/posthorn/internal/roomlink"
 )
 
-// Session runs the topic strategy for one joined room. Create it with New.
-type Session struct {
-	cfg   Config
-	log   *slog.Logger
-	room  *posthorn.Room
-	cbc   *crypt.CBC // nil without password
-	root  string
-	self  string
-	ctx   context.Context // cancelled when the room is left
-	stopF context.CancelFunc
-
-	mu       sync.Mutex
-	stopped  bool
-	relays   map[string]Relay      // ready relays by URL, announced to periodically
-	attempts map[string][]*attempt // live attempts by remote peer id
-	loopOnce sync.Once
+// SessionConfig is what a Session runs with.
+type SessionConfig struct {
+	posthorn.Config
+	// RoomID is the room's name; required.
+	RoomID string
+	// SelfID is our peer id; required.
+	SelfID string
 }
 
-// New validates cfg and returns a Session with a fresh Room. Nothing is
-// published until the strategy calls Ready.
-func New(cfg Config) (*Session, error) {
+// Session is one joined room's matchmaking, whatever the strategy: the room
+// itself, its password key, its connection attempts (attempt.go) and its
+// lifecycle. The strategy's start function connects it to relays and feeds
+// it what they deliver; the Session creates the peers, seals and opens the
+// session descriptions, applies the attempt cap, timeout and glare rule, and
+// hands connected peers to the room.
+type Session struct {
+	cfg    posthorn.Config // defaults applied
+	roomID string
+	selfID string
+	log    *slog.Logger
+	room   *posthorn.Room
+	cbc    *crypt.CBC      // nil without a password
+	ctx    context.Context // cancelled when the room is left
+	cancel context.CancelFunc
+	forget func() // drops the room from its instance's set; set by rooms
+
+	joinOnce sync.Once
+	joined   chan struct{} // closed by Joined
+
+	mu        sync.Mutex
+	nudge     time.Duration // see glareLocked; set by NewTopics
+	stopped   bool
+	attempts  map[string][]*Attempt // live attempts by remote id; anonymous offers under ""
+	relayErrs map[string]error      // the latest failure of each relay, for JoinRoom's error
+	onStop    []func()
+}
+
+// NewSession checks c and returns a Session with a fresh room.
+func NewSession(c SessionConfig) (*Session, error) {
 	switch {
-	case cfg.AppID == "" || strings.Contains(cfg.AppID, "/"):
-		return nil, fmt.Errorf("%w: AppID must be non-empty and free of '/'", ErrConfig)
-	case cfg.RoomID == "" || strings.Contains(cfg.RoomID, "/"):
-		return nil, fmt.Errorf("%w: RoomID must be non-empty and free of '/'", ErrConfig)
-	case !ValidID(cfg.SelfID):
-		return nil, fmt.Errorf("%w: SelfID %q is not a valid peer id", ErrConfig, cfg.SelfID)
+	case c.AppID == "":
+		return nil, posthorn.ErrNoAppID
+	case c.RoomID == "":
+		return nil, posthorn.ErrNoRoomID
+	case c.SelfID == "":
+		return nil, fmt.Errorf("engine: no self id")
 	}
-	cfg = cfg.withDefaults()
+	cfg := withDefaults(c.Config)
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Session{
-		cfg:      cfg,
-		log:      cfg.Logger.With("room", cfg.RoomID, "self", cfg.SelfID),
-		root:     RootTopic(cfg.AppID, cfg.RoomID),
-		self:     PeerTopic(cfg.AppID, cfg.RoomID, cfg.SelfID),
-		ctx:      ctx,
-		stopF:    cancel,
-		relays:   map[string]Relay{},
-		attempts: map[string][]*attempt{},
+		cfg:       cfg,
+		roomID:    c.RoomID,
+		selfID:    c.SelfID,
+		log:       cfg.Logger.With("room", c.RoomID, "self", c.SelfID),
+		ctx:       ctx,
+		cancel:    cancel,
+		forget:    func() {},
+		joined:    make(chan struct{}),
+		attempts:  map[string][]*Attempt{},
+		relayErrs: map[string]error{},
 	}
 	if cfg.Password != "" {
-		s.cbc = crypt.NewCBC(cfg.Password, cfg.RoomID) // key: password + ":" + roomId (§3)
+		s.cbc = crypt.NewCBC(cfg.Password, c.RoomID) // key: password + ":" + roomId (§3)
 	}
-	ro := cfg.Room
-	ro.SelfID = cfg.SelfID
-	if ro.Logger == nil {
-		ro.Logger = cfg.Logger
-	}
-	ro.OnLeave = s.stop
-	s.room = posthorn.New(ro)
+	s.room = roomlink.NewRoom(roomlink.Options{
+		SelfID:  c.SelfID,
+		Limits:  cfg.Limits,
+		Logger:  cfg.Logger,
+		OnLeave: s.stop,
+	}).(*posthorn.Room)
 	return s, nil
 }
 
-// Room returns the session's room.
+// Room is the session's room.
 func (s *Session) Room() *posthorn.Room { return s.room }
 
-// RootTopic returns trystero/<appId>/<roomId>, to subscribe to.
-func (s *Session) RootTopic() string { return s.root }
+// Config is the room's configuration, defaults applied.
+func (s *Session) Config() posthorn.Config { return s.cfg }
 
-// SelfTopic returns trystero/<appId>/<roomId>/<selfId>, to subscribe to.
-func (s *Session) SelfTopic() string { return s.self }
+// RoomID and SelfID name the room and us.
+func (s *Session) RoomID() string { return s.roomID }
 
-// Ready tells the session that r is connected and subscribed to both topics
-// (again, after a reconnection): it announces on r now and, from then on,
-// every AnnounceInterval. It returns the publish error, or ErrLeft.
-func (s *Session) Ready(ctx context.Context, r Relay) error {
-	s.mu.Lock()
-	if s.stopped {
-		s.mu.Unlock()
-		return ErrLeft
-	}
-	s.relays[r.URL()] = r
-	s.mu.Unlock()
-	if s.cfg.AnnounceInterval > 0 {
-		s.loopOnce.Do(func() { go s.announceLoop() })
-	}
-	return s.announce(ctx, r)
+// SelfID is the id the room announces.
+func (s *Session) SelfID() string { return s.selfID }
+
+// Log is the room's logger.
+func (s *Session) Log() *slog.Logger { return s.log }
+
+// Context is cancelled when the room is left.
+func (s *Session) Context() context.Context { return s.ctx }
+
+// Joined tells the session that its announcement went out on a relay:
+// JoinRoom returns.
+func (s *Session) Joined() {
+	s.joinOnce.Do(func() { close(s.joined) })
 }
 
-// Forget removes r from the periodic announcements until its next Ready,
-// e.g. when its connection dropped. Optional: failed publishes are only logged.
-func (s *Session) Forget(r Relay) {
+// RelayFailed records why a relay could not be used, for the error JoinRoom
+// returns if no relay ever takes the announcement.
+func (s *Session) RelayFailed(url string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.relays[r.URL()] == r {
-		delete(s.relays, r.URL())
+	s.relayErrs[url] = err
+}
+
+func (s *Session) relayErrors() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.relayErrs) == 0 {
+		return ""
+	}
+	var parts []string
+	for url, err := range s.relayErrs {
+		parts = append(parts, url+": "+err.Error())
+	}
+	slices.Sort(parts)
+	return " (" + strings.Join(parts, "; ") + ")"
+}
+
+// OnStop registers the strategy's cleanup for when the room is left
+// (unsubscribe, stop timers); cleanups run in the order registered.
+func (s *Session) OnStop(f func()) {
+	s.mu.Lock()
+	stopped := s.stopped
+	if !stopped {
+		s.onStop = append(s.onStop, f)
+	}
+	s.mu.Unlock()
+	if stopped {
+		f()
 	}
 }
 
-func (s *Session) announce(ctx context.Context, r Relay) error {
-	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
-	defer cancel()
-	if err := r.Publish(ctx, s.root, s.cfg.Codec.EncodeID(s.cfg.SelfID)); err != nil {
-		s.log.Debug("announce failed", "relay", r.URL(), "err", err)
-		return err
+func (s *Session) nudgeDelay() time.Duration {
+	if s.nudge > 0 {
+		return s.nudge
 	}
-	return nil
+	return DefaultNudgeDelay
 }
 
-func (s *Session) announceLoop() {
-	t := time.NewTicker(s.cfg.AnnounceInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
-		}
-		s.mu.Lock()
-		rs := make([]Relay, 0, len(s.relays))
-		for _, r := range s.relays {
-			rs = append(rs, r)
-		}
-		s.mu.Unlock()
-		for _, r := range rs {
-			_ = s.announce(s.ctx, r)
-		}
-	}
+// Stopped reports whether the room was left.
+func (s *Session) Stopped() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stopped
 }
 
-// Deliver hands the session a message received through r on topic (the
-// root or self topic; others are ignored). Malformed payloads are logged and
-// dropped.
-func (s *Session) Deliver(r Relay, topic string, payload []byte) {
-	if s.ctx.Err() != nil {
-		return
-	}
-	switch topic {
-	case s.root:
-		id, err := s.cfg.Codec.DecodeID(payload)
-		if err != nil {
-			s.log.Warn("dropping announcement", "relay", r.URL(), "err", err)
-			return
-		}
-		s.onAnnounce(r, id)
-	case s.self:
-		m, err := parseMessage(payload)
-		if err != nil {
-			s.log.Warn("dropping signal", "relay", r.URL(), "err", err)
-			return
-		}
-		if m.Answer != nil {
-			s.onAnswer(r, m.PeerID, m.Answer.SDP)
-		} else {
-			s.onOffer(r, m.PeerID, m.Offer.SDP)
-		}
-	default:
-		s.log.Debug("ignoring message on foreign topic", "relay", r.URL(), "topic", topic)
-	}
-}
-
-// stop is the room's OnLeave: no more announcements or attempts.
+// stop is the room's OnLeave: no more attempts, the strategy's cleanups,
+// and the instance forgets the room.
 func (s *Session) stop() {
 	s.mu.Lock()
 	if s.stopped {
@@ -172,31 +170,40 @@ func (s *Session) stop() {
 		return
 	}
 	s.stopped = true
-	var pending []*attempt
+	var pending []*Attempt
 	for _, as := range s.attempts {
 		pending = append(pending, as...)
 	}
-	s.relays = map[string]Relay{}
+	cleanups := s.onStop
+	s.onStop = nil
 	s.mu.Unlock()
-	s.stopF()
+	s.cancel()
 	for _, a := range pending {
-		a.close()
+		a.Close()
 	}
-	if s.cfg.OnLeave != nil {
-		s.cfg.OnLeave()
+	for _, f := range cleanups {
+		f()
 	}
+	s.forget()
 }
 
-func (s *Session) encrypt(sdp string) (string, error) {
+// seal encrypts an outgoing session description when the room has a
+// password (docs/protocol-0.18.md §3: only the sdp is replaced).
+func (s *Session) seal(sdp string) (string, error) {
 	if s.cbc == nil {
 		return sdp, nil
 	}
 	return s.cbc.Encrypt(sdp)
 }
 
-func (s *Session) decrypt(sdp string) (string, error) {
+// open decrypts an incoming session description.
+func (s *Session) open(sdp string) (string, error) {
 	if s.cbc == nil {
 		return sdp, nil
 	}
-	return s.cbc.Decrypt(sdp)
+	out, err := s.cbc.Decrypt(sdp)
+	if err == nil && out == "" {
+		err = fmt.Errorf("%w: empty session description", crypt.ErrEnvelope)
+	}
+	return out, err
 }

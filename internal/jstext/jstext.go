@@ -82,4 +82,3 @@ func Decode(b []byte) string {
 	}
 	return string(out)
 }
-

@@ -36,7 +36,7 @@ func checkAddable(t *media.Track, s *media.Stream) error {
 
 // addSender is pc.addTrack(track, stream); p.mu is held.
 func (p *Peer) addSender(t *media.Track, s *media.Stream) (*sender, error) {
-	v, err := jsCall(p.pc.JSValue(), "addTrack", t.v, s.v)
+	v, err := jsCall(p.pc.JSValue(), "addTrack", t.JSValue(), s.JSValue())
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func checkReplacement(*media.Track) error { return nil }
 func replaceSender(x *sender, repl *media.Track) error {
 	arg := js.Null()
 	if repl != nil {
-		arg = repl.v
+		arg = repl.JSValue()
 	}
 	_, err := jsCall(x.v, "replaceTrack", arg)
 	return err
@@ -66,11 +66,11 @@ func replaceSender(x *sender, repl *media.Track) error {
 // (track, stream) pair, one stream event per new stream id (wire-0.18 §4.6).
 // Runs inside the browser event; only enqueues.
 func (p *Peer) onTrackEvent(ev js.Value) {
-	track := &media.Track{v: ev.Get("track")}
+	track := media.WrapTrack(ev.Get("track"))
 	streams := ev.Get("streams")
 	for i := 0; i < streams.Length(); i++ {
 		sv := streams.Index(i)
-		if !p.remoteTrack(track, sv.Get("id").String(), func() *media.Stream { return &media.Stream{v: sv} }) {
+		if !p.remoteTrack(track, sv.Get("id").String(), func() *media.Stream { return media.WrapStream(sv) }) {
 			return
 		}
 	}

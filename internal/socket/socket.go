@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -24,13 +23,8 @@ var (
 )
 
 const (
-	// defaultMinBackoff is Trystero 0.18's first reconnect delay, 4 s (wire-0.18 §7.1).
-	defaultMinBackoff = 4 * time.Second
-	// defaultMaxBackoff caps the doubling; Trystero 0.18 has no cap, which
-	// leaves a page waiting hours after a long outage.
-	defaultMaxBackoff = 2 * time.Minute
 	// defaultReadLimit bounds one relay message. A tracker announce carries
-	// 10 SDP offers (wire-0.18 §7.1), a few KiB each.
+	// 10 SDP offers (docs/protocol-0.18.md §7.1), a few KiB each.
 	defaultReadLimit = 1 << 20
 	// dialTimeout bounds one connection attempt.
 	dialTimeout = 15 * time.Second
@@ -40,9 +34,9 @@ const (
 type Options struct {
 	// Subprotocols offered in the handshake (MQTT needs "mqtt").
 	Subprotocols []string
-	// MinBackoff is the first reconnect delay; 0 means 4 s. It doubles,
-	// with ±25% jitter, up to MaxBackoff (0 means 2 min).
-	MinBackoff, MaxBackoff time.Duration
+	// Reconnect is the wait between connection attempts; zero fields mean
+	// DefaultReconnect's.
+	Reconnect posthorn.ReconnectPolicy
 	// ReadLimit bounds one incoming message; 0 means 1 MiB.
 	ReadLimit int64
 	// Logger receives connection events; nil means slog.Default().
@@ -64,6 +58,7 @@ type Socket struct {
 	conn      *websocket.Conn
 	onMessage map[string]func([]byte)
 	onOpen    map[string]func()
+	onError   map[string]func(error)
 	writeMu   sync.Mutex
 	done      chan struct{}
 }
@@ -75,12 +70,7 @@ func Dial(url string, opts *Options) *Socket {
 	if opts != nil {
 		o = *opts
 	}
-	if o.MinBackoff <= 0 {
-		o.MinBackoff = defaultMinBackoff
-	}
-	if o.MaxBackoff <= 0 {
-		o.MaxBackoff = defaultMaxBackoff
-	}
+	o.Reconnect = WithDefaults(o.Reconnect, DefaultReconnect)
 	if o.ReadLimit <= 0 {
 		o.ReadLimit = defaultReadLimit
 	}
@@ -94,6 +84,7 @@ func Dial(url string, opts *Options) *Socket {
 		ctx: ctx, cancel: cancel,
 		onMessage: map[string]func([]byte){},
 		onOpen:    map[string]func(){},
+		onError:   map[string]func(error){},
 		done:      make(chan struct{}),
 	}
 	go s.run()
@@ -130,12 +121,21 @@ func (s *Socket) OnOpen(key string, f func()) {
 	}
 }
 
+// OnError registers f under key; it runs with the error of every failed
+// connection attempt.
+func (s *Socket) OnError(key string, f func(error)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onError[key] = f
+}
+
 // Remove drops the listeners registered under key.
 func (s *Socket) Remove(key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.onMessage, key)
 	delete(s.onOpen, key)
+	delete(s.onError, key)
 }
 
 // Send writes one text message. It fails with ErrNotOpen while reconnecting.
@@ -169,30 +169,24 @@ func (s *Socket) setState(st posthorn.RelayState, conn *websocket.Conn) {
 func (s *Socket) run() {
 	defer close(s.done)
 	defer s.setState(posthorn.RelayClosed, nil)
-	backoff := s.opts.MinBackoff
+	b := Backoff{Policy: s.opts.Reconnect}
 	for {
 		s.setState(posthorn.RelayConnecting, nil)
 		if s.connectAndRead() {
-			backoff = s.opts.MinBackoff // reset once a connection opened (wire-0.18 §7.1)
+			b.Reset() // once a connection opened (docs/protocol-0.18.md §7.1)
 		}
 		if s.ctx.Err() != nil {
 			return
 		}
 		s.setState(posthorn.RelayClosed, nil)
-		wait := jitter(backoff)
+		wait := b.Next()
 		s.log.Debug("relay socket closed; reconnecting", "in", wait)
 		select {
 		case <-time.After(wait):
 		case <-s.ctx.Done():
 			return
 		}
-		backoff = min(2*backoff, s.opts.MaxBackoff)
 	}
-}
-
-// jitter spreads d by ±25% so that many clients do not reconnect in step.
-func jitter(d time.Duration) time.Duration {
-	return d*3/4 + time.Duration(rand.Int64N(int64(d)/2+1))
 }
 
 // connectAndRead dials once and reads until the connection ends. It reports
@@ -204,6 +198,15 @@ func (s *Socket) connectAndRead() bool {
 	if err != nil {
 		if s.ctx.Err() == nil {
 			s.log.Warn("relay connection failed", "err", err)
+			s.mu.Lock()
+			fs := make([]func(error), 0, len(s.onError))
+			for _, f := range s.onError {
+				fs = append(fs, f)
+			}
+			s.mu.Unlock()
+			for _, f := range fs {
+				f(err)
+			}
 		}
 		return false
 	}

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/posthorn/posthorn"
 )
 
 // echoServer is a loopback WebSocket server that echoes every message with a
@@ -55,7 +57,7 @@ func startEcho(t *testing.T, addr string) *echoServer {
 
 func (e *echoServer) stop() { e.cancel(); e.srv.Close() }
 
-func waitState(t *testing.T, s *Socket, want State) {
+func waitState(t *testing.T, s *Socket, want posthorn.RelayState) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for s.State() != want {
@@ -70,11 +72,11 @@ func TestSocketSendReceiveReconnect(t *testing.T) {
 	e := startEcho(t, "127.0.0.1:0")
 	got := make(chan string, 10)
 	opened := make(chan struct{}, 10)
-	s := Dial("ws://"+e.addr, &Options{MinBackoff: 20 * time.Millisecond, Subprotocols: []string{"mqtt"}})
+	s := Dial("ws://"+e.addr, &Options{Reconnect: posthorn.ReconnectPolicy{Wait: 20 * time.Millisecond}, Subprotocols: []string{"mqtt"}})
 	defer s.Close()
 	s.OnMessage("room", func(b []byte) { got <- string(b) })
 	s.OnOpen("room", func() { opened <- struct{}{} })
-	waitState(t, s, Open)
+	waitState(t, s, posthorn.RelayOpen)
 	<-opened
 
 	if err := s.Send(context.Background(), []byte("hi")); err != nil {
@@ -94,7 +96,7 @@ func TestSocketSendReceiveReconnect(t *testing.T) {
 	// the server is back on the same port, running OnOpen again.
 	e.stop()
 	deadline := time.Now().Add(10 * time.Second)
-	for s.State() == Open && time.Now().Before(deadline) {
+	for s.State() == posthorn.RelayOpen && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if err := s.Send(context.Background(), []byte("lost")); !errors.Is(err, ErrNotOpen) {
@@ -102,7 +104,7 @@ func TestSocketSendReceiveReconnect(t *testing.T) {
 	}
 	e2 := startEcho(t, e.addr)
 	defer e2.stop()
-	waitState(t, s, Open)
+	waitState(t, s, posthorn.RelayOpen)
 	select {
 	case <-opened:
 	case <-time.After(10 * time.Second):
@@ -128,12 +130,12 @@ func TestSocketCloseAndPool(t *testing.T) {
 	if a != b {
 		t.Fatal("pool dialled the same URL twice")
 	}
-	waitState(t, a, Open)
-	if st := p.States()[url]; st != Open {
+	waitState(t, a, posthorn.RelayOpen)
+	if st := p.States()[url]; st != posthorn.RelayOpen {
 		t.Fatalf("States()[url] = %v", st)
 	}
 	p.Close()
-	if st := a.State(); st != Closed {
+	if st := a.State(); st != posthorn.RelayClosed {
 		t.Fatalf("state after Close = %v", st)
 	}
 	if err := a.Send(context.Background(), []byte("x")); !errors.Is(err, ErrClosed) {
@@ -145,25 +147,42 @@ func TestSocketUnreachableKeepsTrying(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens here now
-	s := Dial("ws://"+addr, &Options{MinBackoff: 10 * time.Millisecond, MaxBackoff: 20 * time.Millisecond})
+	s := Dial("ws://"+addr, &Options{Reconnect: posthorn.ReconnectPolicy{Wait: 10 * time.Millisecond, MaxWait: 20 * time.Millisecond}})
 	defer s.Close()
 	time.Sleep(100 * time.Millisecond)
-	if st := s.State(); st == Open {
+	if st := s.State(); st == posthorn.RelayOpen {
 		t.Fatal("open with no server")
 	}
 	e := startEcho(t, addr)
 	defer e.stop()
-	waitState(t, s, Open)
+	waitState(t, s, posthorn.RelayOpen)
 	if !strings.HasPrefix(s.URL(), "ws://127.0.0.1:") {
 		t.Fatal(s.URL())
 	}
 }
 
-func TestJitterBounds(t *testing.T) {
+func TestBackoff(t *testing.T) {
+	b := Backoff{Policy: WithDefaults(posthorn.ReconnectPolicy{Wait: time.Second, MaxWait: 5 * time.Second, Jitter: -1}, DefaultReconnect)}
+	var got []time.Duration
+	for range 5 {
+		got = append(got, b.Next())
+	}
+	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second, 5 * time.Second}
+	if !slices.Equal(got, want) {
+		t.Fatalf("waits %v, want %v", got, want)
+	}
+	b.Reset()
+	if d := b.Next(); d != time.Second {
+		t.Fatalf("after Reset: %v, want 1s", d)
+	}
+}
+
+func TestBackoffJitterBounds(t *testing.T) {
+	b := Backoff{Policy: DefaultReconnect}
 	for range 1000 {
-		d := jitter(4 * time.Second)
-		if d < 3*time.Second || d > 5*time.Second {
-			t.Fatalf("jitter(4s) = %v", d)
+		b.Reset()
+		if d := b.Next(); d < 3*time.Second || d > 5*time.Second {
+			t.Fatalf("first wait %v, want 4s ± 25%%", d)
 		}
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/testutil"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // WaitTimeout bounds every single wait of the suite (a peer to appear, a
@@ -26,7 +26,7 @@ type Harness struct {
 	// joins logs there). It registers its own clean-up with t. Tests should
 	// shorten reconnect backoffs and announce intervals here: the suite
 	// stops and restarts relays.
-	New func(t testing.TB, selfID string, log *slog.Logger) signal.Strategy
+	New func(t testing.TB, selfID string, log *slog.Logger) posthorn.Strategy
 
 	// Relay is the strategy's own Go relay (relay/tracker, relay/nostrrelay,
 	// relay/mqttbroker). Every case runs against it. Required.
@@ -41,6 +41,11 @@ type Harness struct {
 
 	// AppID is the appId of every member; "" means DefaultAppID.
 	AppID string
+
+	// Config holds the tuning every member's rooms start from (announce
+	// interval, attempt timeout, ...): a zero field of the Config a test
+	// joins with takes its value from here.
+	Config posthorn.Config
 
 	// URLPath is the path of a relay URL, used to build a URL where nothing
 	// listens ("ws://127.0.0.1:<free port>" + URLPath); "" means "/".
@@ -64,7 +69,7 @@ type RelayKind struct {
 
 // Relay is one running relay instance.
 type Relay struct {
-	// URL is what members put in signal.Config.RelayURLs.
+	// URL is what members put in posthorn.Config.RelayURLs.
 	URL string
 	// Stop stops the relay and drops every connection; nil means it cannot
 	// be stopped by the test.

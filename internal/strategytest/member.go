@@ -15,7 +15,7 @@ import (
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/testutil"
-	"github.com/posthorn/posthorn/signal"
+
 	"github.com/posthorn/posthorn/transfer"
 )
 
@@ -29,12 +29,12 @@ var Actions = []string{"chat", "json", "file", "marker"}
 // own id), its room, its log, and a record of what the room reported.
 type Member struct {
 	ID       string
-	Strategy signal.Strategy
+	Strategy posthorn.Strategy
 	Room     *posthorn.Room
 	Log      *Log
 
 	h       Harness
-	cfg     signal.Config
+	cfg     posthorn.Config
 	roomID  string
 	actions map[string]*posthorn.Action
 	got     map[string]chan Received
@@ -63,7 +63,7 @@ type Progress struct {
 // An empty cfg.AppID means h.AppID; a nil cfg.RTCConfig means no ICE
 // servers (loopback only). The room is left when the test ends. It skips
 // t outside scripts/in-netns.
-func Join(t testing.TB, h Harness, roomID string, cfg signal.Config) *Member {
+func Join(t testing.TB, h Harness, roomID string, cfg posthorn.Config) *Member {
 	t.Helper()
 	testutil.RequireNetns(t)
 	h = h.withDefaults()
@@ -72,6 +72,12 @@ func Join(t testing.TB, h Harness, roomID string, cfg signal.Config) *Member {
 	}
 	if cfg.RTCConfig == nil {
 		cfg.RTCConfig = &webrtc.Configuration{}
+	}
+	if cfg.AnnounceInterval == 0 {
+		cfg.AnnounceInterval = h.Config.AnnounceInterval
+	}
+	if cfg.AttemptTimeout == 0 {
+		cfg.AttemptTimeout = h.Config.AttemptTimeout
 	}
 	m := &Member{ID: ids.New(ids.SelfIDLen), Log: NewLog(), h: h, cfg: cfg, roomID: roomID}
 	m.Strategy = h.New(t, m.ID, slog.New(m.Log))
@@ -269,4 +275,10 @@ func names(ms []*Member) string {
 		s[i] = m.ID
 	}
 	return fmt.Sprint(s)
+}
+
+// Connected reports whether the member's room has a connection to id.
+func (m *Member) Connected(id string) bool {
+	_, ok := m.Room.Peers()[id]
+	return ok
 }

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/posthorn/posthorn"
-	"github.com/posthorn/posthorn/signal"
+
 	"github.com/posthorn/posthorn/transfer"
 )
 
@@ -16,21 +16,21 @@ import (
 // are the sentinel ones, and a room joined again after leaving works.
 func testJoinIdempotent(t *testing.T, h Harness, k RelayKind) {
 	r := k.Start(t)
-	cfg := signal.Config{RelayURLs: []string{r.URL}}
+	cfg := posthorn.Config{RelayURLs: []string{r.URL}}
 	m := Join(t, h, "idem", cfg)
 	ctx := Ctx(t)
-	again, err := m.Strategy.JoinRoom(ctx, signal.Config{AppID: "another-app", Password: "x", RelayURLs: []string{r.URL}}, "idem")
+	again, err := m.Strategy.JoinRoom(ctx, posthorn.Config{AppID: "another-app", Password: "x", RelayURLs: []string{r.URL}}, "idem")
 	if err != nil || again != m.Room {
 		t.Fatalf("second JoinRoom = %p, %v; want the same room %p", again, err, m.Room)
 	}
 	for _, tt := range []struct {
 		name   string
-		cfg    signal.Config
+		cfg    posthorn.Config
 		roomID string
 		want   error
 	}{
-		{"no appId", signal.Config{RelayURLs: cfg.RelayURLs}, "other", signal.ErrAppIDRequired},
-		{"no roomId", signal.Config{AppID: h.AppID, RelayURLs: cfg.RelayURLs}, "", signal.ErrNamespaceRequired},
+		{"no appId", posthorn.Config{RelayURLs: cfg.RelayURLs}, "other", posthorn.ErrNoAppID},
+		{"no roomId", posthorn.Config{AppID: h.AppID, RelayURLs: cfg.RelayURLs}, "", posthorn.ErrNoRoomID},
 	} {
 		if _, err := m.Strategy.JoinRoom(ctx, tt.cfg, tt.roomID); !errors.Is(err, tt.want) {
 			t.Fatalf("%s: err %v, want %v", tt.name, err, tt.want)
@@ -55,8 +55,8 @@ func testJoinIdempotent(t *testing.T, h Harness, k RelayKind) {
 func testPasswords(t *testing.T, h Harness, k RelayKind) {
 	r := k.Start(t)
 	urls := []string{r.URL}
-	a := Join(t, h, "secret-room", signal.Config{RelayURLs: urls, Password: "hunter2"})
-	b := Join(t, h, "secret-room", signal.Config{RelayURLs: urls, Password: "hunter2"})
+	a := Join(t, h, "secret-room", posthorn.Config{RelayURLs: urls, Password: "hunter2"})
+	b := Join(t, h, "secret-room", posthorn.Config{RelayURLs: urls, Password: "hunter2"})
 	meet(t, a, b)
 	ctx := Ctx(t)
 	if err := a.Action("chat").Send(ctx, "sealed", nil); err != nil {
@@ -64,7 +64,7 @@ func testPasswords(t *testing.T, h Harness, k RelayKind) {
 	}
 	expect(t, "chat", a, transfer.KindString, "sealed", b)
 
-	c := Join(t, h, "secret-room", signal.Config{RelayURLs: urls, Password: "swordfish"})
+	c := Join(t, h, "secret-room", posthorn.Config{RelayURLs: urls, Password: "swordfish"})
 	refused := func(x, y *Member) bool { return x.Log.Has("WARN", "password", "peer="+y.ID) }
 	for _, m := range []*Member{a, b} {
 		Eventually(t, "a password warning between "+m.ID+" and c", func() bool {
@@ -72,7 +72,7 @@ func testPasswords(t *testing.T, h Harness, k RelayKind) {
 		})
 	}
 	for _, m := range []*Member{a, b} {
-		if m.Room.HasPeer(c.ID) {
+		if m.Connected(c.ID) {
 			t.Fatalf("%s connected to c despite the wrong password", m.ID)
 		}
 	}
@@ -100,15 +100,15 @@ func testRelayRestart(t *testing.T, h Harness, k RelayKind) {
 		t.Skipf("%s cannot be restarted by the test", k.Name)
 	}
 	urls := []string{r.URL}
-	a := Join(t, h, "restart", signal.Config{RelayURLs: urls})
-	b := Join(t, h, "restart", signal.Config{RelayURLs: urls})
+	a := Join(t, h, "restart", posthorn.Config{RelayURLs: urls})
+	b := Join(t, h, "restart", posthorn.Config{RelayURLs: urls})
 	meet(t, a, b)
 	waitSocket(t, a, r.URL, true)
 
 	r.Stop()
 	waitSocket(t, a, r.URL, false)
 	waitSocket(t, b, r.URL, false)
-	c := Join(t, h, "restart", signal.Config{RelayURLs: urls})
+	c := Join(t, h, "restart", posthorn.Config{RelayURLs: urls})
 	r.Start()
 	meet(t, a, b, c)
 	for _, x := range [][2]*Member{{a, b}, {b, a}} {
@@ -130,8 +130,8 @@ func testDeadRelay(t *testing.T, h Harness, k RelayKind) {
 	dead := h.DeadURL(t)
 	r1, r2 := k.Start(t), k.Start(t)
 	urls := []string{dead, r1.URL, r2.URL}
-	a := Join(t, h, "dead", signal.Config{RelayURLs: urls})
-	b := Join(t, h, "dead", signal.Config{RelayURLs: urls})
+	a := Join(t, h, "dead", posthorn.Config{RelayURLs: urls})
+	b := Join(t, h, "dead", posthorn.Config{RelayURLs: urls})
 	meet(t, a, b)
 	for _, m := range []*Member{a, b} {
 		waitSocket(t, m, r1.URL, true)

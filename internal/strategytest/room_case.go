@@ -12,7 +12,6 @@ import (
 	"github.com/posthorn/posthorn/transfer"
 
 	"github.com/posthorn/posthorn"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // chunkPayload is the payload room puts in one 0.18 chunk: 16384 bytes
@@ -23,7 +22,7 @@ const chunkPayload = 16384 - 15
 // testRoom is one room used step by step; a failed step ends it.
 func testRoom(t *testing.T, h Harness, k RelayKind, size int) {
 	r := k.Start(t)
-	cfg := signal.Config{RelayURLs: []string{r.URL}}
+	cfg := posthorn.Config{RelayURLs: []string{r.URL}}
 	ms := joinAll(t, h, 3, "room-1", cfg)
 	a, b, c := ms[0], ms[1], ms[2]
 	var d *Member // the latecomer
@@ -81,7 +80,7 @@ func stepMeet(t *testing.T, ms ...*Member) {
 			t.Fatalf("%s: getPeers has %d peers, want %v", m.ID, len(peers), want)
 		}
 		for _, id := range want {
-			if peers[id] == nil || !m.Room.HasPeer(id) {
+			if peers[id] == nil {
 				t.Fatalf("%s: getPeers lacks %s", m.ID, id)
 			}
 		}
@@ -286,11 +285,11 @@ func stepLeave(t *testing.T, leaver *Member, others ...*Member) {
 		if _, leaves := m.Events(); !slices.Equal(leaves, []string{leaver.ID}) {
 			t.Fatalf("%s: onPeerLeave %v, want [%s]", m.ID, leaves, leaver.ID)
 		}
-		if m.Room.HasPeer(leaver.ID) {
+		if m.Connected(leaver.ID) {
 			t.Fatalf("%s still has %s", m.ID, leaver.ID)
 		}
 		for _, o := range others {
-			if o != m && !m.Room.HasPeer(o.ID) {
+			if o != m && !m.Connected(o.ID) {
 				t.Fatalf("%s lost %s when %s left", m.ID, o.ID, leaver.ID)
 			}
 		}
@@ -311,7 +310,7 @@ func stepClose(t *testing.T, closer *Member, others ...*Member) {
 	for _, m := range others {
 		m.WaitGone(t, closer)
 		for _, o := range others {
-			if o != m && !m.Room.HasPeer(o.ID) {
+			if o != m && !m.Connected(o.ID) {
 				t.Fatalf("%s lost %s when %s closed", m.ID, o.ID, closer.ID)
 			}
 		}

@@ -3,8 +3,8 @@ package strategytest
 import (
 	"testing"
 
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/testutil"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // Run runs the conformance suite for the strategy h describes. Through
@@ -62,7 +62,7 @@ func runCases(t *testing.T, h Harness, k RelayKind, full bool) {
 }
 
 // joinAll joins n members to roomID through urls.
-func joinAll(t *testing.T, h Harness, n int, roomID string, cfg signal.Config) []*Member {
+func joinAll(t *testing.T, h Harness, n int, roomID string, cfg posthorn.Config) []*Member {
 	t.Helper()
 	ms := make([]*Member, n)
 	for i := range ms {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/jsjson"
 	"github.com/posthorn/posthorn/internal/testutil"
 
@@ -16,7 +17,6 @@ import (
 	"github.com/posthorn/posthorn/internal/crypt"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/strategytest"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // capture is vectors/018-mqtt-capture.json: what the real 0.18.0 mqtt.js
@@ -122,7 +122,7 @@ func TestCapture(t *testing.T) {
 			const root = "trystero/test-app/room-1"
 			remote1, remote2 := "REMOTEPEER0000000001", "REMOTEPEER0000000002"
 			sp, ch := spy(t, b.URL, root, root+"/"+remote1, root+"/"+remote2)
-			m := strategytest.Join(t, harness, "room-1", signal.Config{RelayURLs: []string{b.URL}, Password: password})
+			m := strategytest.Join(t, harness, "room-1", posthorn.Config{RelayURLs: []string{b.URL}, Password: password})
 			var cbc *crypt.CBC
 			if password != "" {
 				cbc = crypt.NewCBC(password, "room-1")
@@ -223,7 +223,7 @@ func TestOfferOnTriggerBrokerOnly(t *testing.T) {
 	remote := "REMOTEPEER0000000001"
 	s1, ch1 := spy(t, b1.URL, root, root+"/"+remote)
 	s2, ch2 := spy(t, b2.URL, root, root+"/"+remote)
-	m := strategytest.Join(t, harness, "room-1", signal.Config{RelayURLs: []string{b1.URL, b2.URL}})
+	m := strategytest.Join(t, harness, "room-1", posthorn.Config{RelayURLs: []string{b1.URL, b2.URL}})
 	nextOn(t, ch1, root) // m's announcements: m is subscribed on both
 	nextOn(t, ch2, root)
 	ctx := strategytest.Ctx(t)

@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"time"
 
-	"github.com/posthorn/posthorn/signal"
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/signal/mqtt"
 )
 
@@ -13,7 +14,9 @@ import (
 // at /mqtt); without RelayURLs the first two of mqtt.DefaultRelayURLs are
 // used, like Trystero's trystero/mqtt.
 func Example() {
-	r, err := mqtt.JoinRoom(context.Background(), signal.Config{
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	r, err := mqtt.JoinRoom(ctx, posthorn.Config{
 		AppID:     "my-app",
 		Password:  "optional: encrypts the SDPs on the broker",
 		RelayURLs: []string{"ws://127.0.0.1:8000/mqtt"},
@@ -26,17 +29,4 @@ func Example() {
 	chat, _ := r.MakeAction("chat")
 	_ = chat.Send(context.Background(), "hello", nil)
 	fmt.Println(mqtt.SelfID(), mqtt.RelaySockets())
-}
-
-// A Client is one MQTT-over-WebSocket connection that reconnects by itself
-// and resubscribes after each reconnect.
-func ExampleDial() {
-	c := mqtt.Dial("ws://127.0.0.1:8000/mqtt", nil)
-	defer c.Close()
-	c.Subscribe(context.Background(), "trystero/my-app/lobby", func(p []byte) {
-		fmt.Printf("announcement: %s\n", p)
-	})
-	c.OnConnect(func(ctx context.Context) {
-		_ = c.Publish(ctx, "trystero/my-app/lobby", []byte(mqtt.SelfID()))
-	})
 }

@@ -3,15 +3,12 @@ package mqtt
 import (
 	"context"
 	"errors"
-	"fmt"
-	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // DefaultRelayURLs are Trystero 0.18's default MQTT brokers, in its order
@@ -30,62 +27,37 @@ const DefaultRedundancy = 2
 
 // ErrTopicChars rejects an appId or roomId that would make an invalid MQTT
 // topic: '+' and '#' are wildcards, '/' would change the topic's levels
-// (wire-0.18 §7.3, §10.13). Trystero does not check and its brokers then
-// drop the connection.
-var ErrTopicChars = errors.New("mqtt: appId and roomId must not contain '/', '+' or '#'")
+// (docs/protocol-0.18.md §7.3, §10.13). Trystero does not check and its
+// brokers then drop the connection.
+var ErrTopicChars = errors.New("mqtt: app id and room id must not contain '/', '+' or '#'")
 
-// Options configures New. The zero value is the default instance's setup.
-type Options struct {
-	// SelfID is this instance's peer id (wire-0.18 §2); "" means
-	// signal.SelfID.
-	SelfID string
-	// Logger receives the strategy's logs when a room's Config has none;
-	// nil means slog.Default().
-	Logger *slog.Logger
-	// Client configures the broker connections (reconnect backoff); the zero
-	// value reconnects after 1 s like MQTT.js, backing off to 30 s.
-	Client ClientOptions
+// DefaultReconnect is the broker connections' reconnect policy: MQTT.js's
+// reconnectPeriod of 1 s (docs/protocol-0.18.md §7.3), doubling up to 30 s
+// (MQTT.js retries every second forever, which hammers a broker that is
+// down), each wait moved by up to ±25%.
+var DefaultReconnect = posthorn.ReconnectPolicy{Wait: time.Second, MaxWait: 30 * time.Second, Jitter: 0.25}
 
-	// announceInterval replaces engine.DefaultAnnounceInterval in tests.
-	announceInterval time.Duration
-}
-
-// Strategy is one MQTT strategy instance: one peer id, one room per roomID,
+// Strategy is one MQTT strategy instance: one peer id, one room per room id,
 // one broker connection per room and broker (like Trystero 0.18, which
-// calls mqtt.connect per room). It implements signal.Strategy.
+// calls mqtt.connect per room). Broker connections reconnect after
+// DefaultReconnect's waits unless Options.Reconnect says otherwise.
 type Strategy struct {
-	selfID   string
-	log      *slog.Logger
-	client   ClientOptions
-	announce time.Duration
-	rooms    signal.Rooms
+	sh *engine.Shell
 
 	mu      sync.Mutex
 	sockets map[string]*Client // the latest client per broker URL
 }
 
-var _ signal.Strategy = (*Strategy)(nil)
+var _ posthorn.Strategy = (*Strategy)(nil)
 
-// New returns a Strategy; it connects to brokers only when a room is joined.
-func New(opts Options) *Strategy {
-	s := &Strategy{
-		selfID:   opts.SelfID,
-		log:      opts.Logger,
-		client:   opts.Client,
-		announce: opts.announceInterval,
-		sockets:  map[string]*Client{},
-	}
-	if s.selfID == "" {
-		s.selfID = signal.SelfID
-	}
-	if s.log == nil {
-		s.log = slog.Default()
-	}
-	return s
+// New returns a Strategy; it connects to brokers only when a room is
+// joined. nil opts means the defaults.
+func New(opts *posthorn.Options) *Strategy {
+	return &Strategy{sh: engine.NewShell(opts, DefaultReconnect), sockets: map[string]*Client{}}
 }
 
-// SelfID returns the peer id this instance announces.
-func (s *Strategy) SelfID() string { return s.selfID }
+// SelfID is the peer id the instance's rooms announce.
+func (s *Strategy) SelfID() string { return s.sh.SelfID() }
 
 // RelaySockets reports, per broker URL, the state of the connection of the
 // room that most recently joined through it (Trystero's getRelaySockets,
@@ -100,66 +72,49 @@ func (s *Strategy) RelaySockets() map[string]posthorn.RelayState {
 	return out
 }
 
-// JoinRoom joins roomID: it returns at once and connects, subscribes and
-// announces in the background. Joining a roomID that is already joined
-// returns the same room (the appId is not part of that key, like in
-// Trystero). cfg.RelayURLs replaces DefaultRelayURLs; cfg.RelayRedundancy
-// picks how many defaults to use.
-func (s *Strategy) JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*posthorn.Room, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return s.rooms.Join(cfg, roomID, func(forget func()) (*posthorn.Room, error) {
-		return s.join(cfg, roomID, forget)
-	})
+// JoinRoom joins roomID and returns once its announcement reached a
+// broker; peers are found in the background (see posthorn.Strategy).
+// cfg.RelayURLs replaces DefaultRelayURLs; cfg.RelayRedundancy picks how
+// many defaults to use.
+func (s *Strategy) JoinRoom(ctx context.Context, cfg posthorn.Config, roomID string) (*posthorn.Room, error) {
+	return s.sh.JoinRoom(ctx, cfg, roomID, s.start)
 }
 
-func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*posthorn.Room, error) {
-	if strings.ContainsAny(cfg.AppID, "/+#") || strings.ContainsAny(roomID, "/+#") {
-		return nil, ErrTopicChars
+// start is the Shell's start function: one broker connection per relay
+// URL, subscribing to the room's topics and announcing on every connect.
+func (s *Strategy) start(es *engine.Session) error {
+	if strings.ContainsAny(es.Config().AppID, "/+#") || strings.ContainsAny(es.RoomID(), "/+#") {
+		return ErrTopicChars
 	}
-	log := cfg.Logger
-	if log == nil {
-		log = s.log
-	}
-	var clients []*Client
-	sess, err := engine.New(engine.Config{
-		AppID:            cfg.AppID,
-		RoomID:           roomID,
-		SelfID:           s.selfID,
-		Password:         cfg.Password,
-		RTCConfig:        cfg.RTCConfig,
-		Codec:            engine.RawID, // the raw selfId bytes (§7.3)
-		AnnounceInterval: s.announce,
-		Logger:           log,
-		OnLeave: func() {
-			forget()
-			// MQTT.js client.end() on every broker (§7.3, leave).
-			for _, c := range clients {
-				c.Close()
-			}
-		},
-	})
+	topics, err := engine.NewTopics(es, engine.TopicOptions{Codec: engine.RawID}) // the raw selfId bytes (§7.3)
 	if err != nil {
-		return nil, fmt.Errorf("mqtt: join %q: %w", roomID, err)
+		return err
 	}
-	root, self := sess.RootTopic(), sess.SelfTopic()
-	opts := s.client
-	opts.Logger = log
-	for _, url := range cfg.Relays(DefaultRelayURLs, DefaultRedundancy) {
+	root, self := topics.RootTopic(), topics.SelfTopic()
+	log := es.Log()
+	policy := s.sh.Reconnect()
+	opts := ClientOptions{MinBackoff: policy.Wait, MaxBackoff: policy.MaxWait, Logger: log}
+	var clients []*Client
+	for _, url := range engine.Relays(es.Config(), DefaultRelayURLs, DefaultRedundancy) {
 		c := newClient(url, &opts)
 		// On every connect: subscribe root, subscribe self, then announce
-		// (§7.3); the session publishes the announcement in Ready.
-		c.Subscribe(context.Background(), root, func(p []byte) { sess.Deliver(c, root, p) })
-		c.Subscribe(context.Background(), self, func(p []byte) { sess.Deliver(c, self, p) })
+		// (§7.3); Topics publishes the announcement in Ready.
+		c.Subscribe(context.Background(), root, func(p []byte) { topics.Deliver(c, root, p) })
+		c.Subscribe(context.Background(), self, func(p []byte) { topics.Deliver(c, self, p) })
 		c.OnConnect(func(ctx context.Context) {
-			if err := sess.Ready(ctx, c); err != nil && !errors.Is(err, engine.ErrLeft) {
+			if err := topics.Ready(ctx, c); err != nil {
 				log.Debug("mqtt announce failed", "broker", url, "err", err)
 			}
 		})
-		c.OnDisconnect(func() { sess.Forget(c) })
+		c.OnDisconnect(func() { topics.Forget(c) })
 		clients = append(clients, c)
 	}
+	// MQTT.js client.end() on every broker when the room is left (§7.3).
+	es.OnStop(func() {
+		for _, c := range clients {
+			c.Close()
+		}
+	})
 	s.mu.Lock()
 	for _, c := range clients {
 		s.sockets[c.URL()] = c
@@ -168,23 +123,26 @@ func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*posth
 	for _, c := range clients {
 		c.start()
 	}
-	return sess.Room(), nil
+	return nil
 }
 
 // Close leaves every room joined through the instance: their peer
 // connections close (remote peers see us leave) and so do their broker
 // connections.
-func (s *Strategy) Close() { s.rooms.LeaveAll() }
+func (s *Strategy) Close() { s.sh.LeaveAll() }
 
-var defaultStrategy = sync.OnceValue(func() *Strategy { return New(Options{}) })
+var defaultStrategy = sync.OnceValue(func() *Strategy {
+	return New(&posthorn.Options{SelfID: engine.SelfID})
+})
 
 // JoinRoom joins roomID with the default instance (Trystero's joinRoom).
-func JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*posthorn.Room, error) {
+func JoinRoom(ctx context.Context, cfg posthorn.Config, roomID string) (*posthorn.Room, error) {
 	return defaultStrategy().JoinRoom(ctx, cfg, roomID)
 }
 
-// SelfID is the default instance's peer id, signal.SelfID (Trystero's selfId).
-func SelfID() string { return signal.SelfID }
+// SelfID is the default instance's peer id, shared by every strategy's
+// default instance in the process (Trystero's selfId).
+func SelfID() string { return engine.SelfID }
 
 // RelaySockets reports the default instance's broker connections
 // (Trystero's getRelaySockets).

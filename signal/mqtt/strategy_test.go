@@ -5,8 +5,9 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/testutil"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // TestJoinRoomArgs: bad arguments, MQTT wildcards and topic separators
@@ -15,23 +16,23 @@ import (
 func TestJoinRoomArgs(t *testing.T) {
 	testutil.RequireNetns(t) // JoinRoom dials (a dead loopback URL here)
 	urls := []string{deadURL(t)}
-	s := New(Options{Logger: testLogger(t, "args")})
-	if s.SelfID() != signal.SelfID {
-		t.Fatalf("default SelfID %q, want signal.SelfID", s.SelfID())
+	s := New(&posthorn.Options{Logger: testLogger(t, "args")})
+	if !ids.Valid(s.SelfID()) || s.SelfID() == SelfID() {
+		t.Fatalf("New without a SelfID has id %q, want a fresh one (the default instance's is %q)", s.SelfID(), SelfID())
 	}
 	tests := []struct {
 		name, appID, roomID string
 		want                error
 	}{
-		{"no appId", "", "r", signal.ErrAppIDRequired},
-		{"no roomId", "a", "", signal.ErrNamespaceRequired},
+		{"no appId", "", "r", posthorn.ErrNoAppID},
+		{"no roomId", "a", "", posthorn.ErrNoRoomID},
 		{"wildcard + in appId", "a+b", "r", ErrTopicChars},
 		{"wildcard # in roomId", "a", "r#", ErrTopicChars},
 		{"slash in roomId", "a", "r/x", ErrTopicChars},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := s.JoinRoom(context.Background(), signal.Config{AppID: tt.appID, RelayURLs: urls}, tt.roomID)
+			_, err := s.JoinRoom(context.Background(), posthorn.Config{AppID: tt.appID, RelayURLs: urls}, tt.roomID)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err %v, want %v", err, tt.want)
 			}
@@ -39,11 +40,11 @@ func TestJoinRoomArgs(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := s.JoinRoom(ctx, signal.Config{AppID: "a", RelayURLs: urls}, "r"); !errors.Is(err, context.Canceled) {
+	if _, err := s.JoinRoom(ctx, posthorn.Config{AppID: "a", RelayURLs: urls}, "r"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled ctx: %v", err)
 	}
 
-	r, err := s.JoinRoom(context.Background(), signal.Config{AppID: "a", RelayURLs: urls}, "r")
+	r, err := s.JoinRoom(context.Background(), posthorn.Config{AppID: "a", RelayURLs: urls}, "r")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,10 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/relay/nostrrelay"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // TestResubscribeAfterClosed: a relay that CLOSEs a room's subscriptions
@@ -20,13 +19,13 @@ func TestResubscribeAfterClosed(t *testing.T) {
 		return nostrrelay.New(nostrrelay.Config{MaxSubscriptions: 2, Logger: slog.New(slog.DiscardHandler)})
 	})
 	h := harness
-	h.New = func(t testing.TB, selfID string, log *slog.Logger) signal.Strategy {
-		s := New(Options{SelfID: selfID, Logger: log, ResubscribeDelay: 100 * time.Millisecond,
-			Topic: engine.Config{AnnounceInterval: 500 * time.Millisecond, NudgeDelay: 200 * time.Millisecond}})
+	h.New = func(t testing.TB, selfID string, log *slog.Logger) posthorn.Strategy {
+		s := New(&posthorn.Options{SelfID: selfID, Logger: log, Reconnect: &posthorn.ReconnectPolicy{Wait: 100 * time.Millisecond}})
+		s.nudge = 200 * time.Millisecond
 		t.Cleanup(s.Close)
 		return s
 	}
-	cfg := signal.Config{RelayURLs: []string{relay.URL}}
+	cfg := posthorn.Config{RelayURLs: []string{relay.URL}, AnnounceInterval: 500 * time.Millisecond}
 
 	// x fills its connection's two subscriptions with room a, proven by
 	// meeting y there.
@@ -49,6 +48,7 @@ func TestResubscribeAfterClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	strategytest.Eventually(t, "x and z meeting in room b", func() bool {
-		return xb.HasPeer(z.ID) && z.Room.HasPeer(x.ID)
+		_, ok := xb.Peers()[z.ID]
+		return ok && z.Connected(x.ID)
 	})
 }

@@ -5,25 +5,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/posthorn/posthorn/internal/engine"
-	"github.com/posthorn/posthorn/internal/socket"
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/relay/nostrrelay"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // harness runs nostr members with quick reconnects and re-announcements
 // through our Go relay and, as a third party, @nostr-relay/core (which
 // ignores #x filters: every room's events reach every member).
 var harness = strategytest.Harness{
-	New: func(t testing.TB, selfID string, log *slog.Logger) signal.Strategy {
-		s := New(Options{SelfID: selfID, Logger: log,
-			Socket: socket.Options{MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second},
-			Topic:  engine.Config{AnnounceInterval: 2 * time.Second, NudgeDelay: 200 * time.Millisecond}})
+	New: func(t testing.TB, selfID string, log *slog.Logger) posthorn.Strategy {
+		s := New(&posthorn.Options{SelfID: selfID, Logger: log, Reconnect: &posthorn.ReconnectPolicy{Wait: 100 * time.Millisecond, MaxWait: time.Second}})
+		s.nudge = 200 * time.Millisecond
 		t.Cleanup(s.Close)
 		return s
 	},
+	Config:     posthorn.Config{AnnounceInterval: 2 * time.Second},
 	Relay:      strategytest.RelayKind{Name: "go-relay", Start: startRelay},
 	ThirdParty: []strategytest.RelayKind{npmRelay.Kind("npm-relay")},
 }
@@ -46,7 +44,7 @@ func TestUnfilteringRelayKeepsRoomsApart(t *testing.T) {
 	testutil.RequireNetns(t)
 	urls := []string{npmRelay.Start(t).URL}
 	join := func(roomID string) *strategytest.Member {
-		return strategytest.Join(t, harness, roomID, signal.Config{RelayURLs: urls})
+		return strategytest.Join(t, harness, roomID, posthorn.Config{RelayURLs: urls})
 	}
 	a, b, c, d := join("room-x"), join("room-x"), join("room-y"), join("room-y")
 	a.WaitPeers(t, b)
@@ -55,12 +53,12 @@ func TestUnfilteringRelayKeepsRoomsApart(t *testing.T) {
 	d.WaitPeers(t, c)
 	a.WaitLog(t, "dropping event for another topic")
 	for _, m := range []*strategytest.Member{a, b} {
-		if m.Room.HasPeer(c.ID) || m.Room.HasPeer(d.ID) {
+		if m.Connected(c.ID) || m.Connected(d.ID) {
 			t.Fatalf("%s joined a peer of another room", m.ID)
 		}
 	}
 	for _, m := range []*strategytest.Member{c, d} {
-		if m.Room.HasPeer(a.ID) || m.Room.HasPeer(b.ID) {
+		if m.Connected(a.ID) || m.Connected(b.ID) {
 			t.Fatalf("%s joined a peer of another room", m.ID)
 		}
 	}

@@ -71,7 +71,7 @@ func TestCapturedEvents(t *testing.T) {
 			if want := compact(t, raw); string(got) != want {
 				t.Fatalf("re-encoded\n%s\nwant\n%s", got, want)
 			}
-			if ev.Kind != Kind {
+			if ev.Kind != kind {
 				t.Fatalf("kind %d", ev.Kind)
 			}
 		})
@@ -107,7 +107,7 @@ func TestCapturedREQAndCLOSE(t *testing.T) {
 // Our events are hashed over exactly JSON.stringify's bytes, also for
 // strings Go's encoding/json would escape differently (wire-0.18 §7.2).
 func TestSerializeIsJSONStringify(t *testing.T) {
-	k := NewKeys()
+	k := nip01.NewKeys()
 	tests := []struct {
 		name, topic, content, want string
 	}{
@@ -120,7 +120,7 @@ func TestSerializeIsJSONStringify(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ev := Event{Kind: Kind, Content: tc.content, PubKey: k.PublicKey, CreatedAt: 5, Tags: [][]string{{TagName, tc.topic}}}
+			ev := nip01.Event{Kind: kind, Content: tc.content, PubKey: k.PublicKey, CreatedAt: 5, Tags: [][]string{{tagName, tc.topic}}}
 			ser, err := ev.Serialize()
 			if err != nil {
 				t.Fatal(err)
@@ -152,29 +152,29 @@ func TestSerializeIsJSONStringify(t *testing.T) {
 }
 
 func TestVerifyRejects(t *testing.T) {
-	k := NewKeys()
+	k := nip01.NewKeys()
 	ev, err := newEvent(k, "trystero/a/r", `"id"`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := NewKeys()
+	other := nip01.NewKeys()
 	tests := []struct {
 		name   string
-		mutate func(*Event)
+		mutate func(*nip01.Event)
 		want   error
 	}{
-		{"content", func(e *Event) { e.Content = `"other"` }, ErrEventID},
-		{"tag", func(e *Event) { e.Tags[0][1] = "trystero/a/s" }, ErrEventID},
-		{"created_at", func(e *Event) { e.CreatedAt++ }, ErrEventID},
-		{"short id", func(e *Event) { e.ID = e.ID[:10] }, ErrEventShape},
-		{"upper hex", func(e *Event) { e.ID = strings.ToUpper(e.ID) }, ErrEventShape},
-		{"foreign key", func(e *Event) { e.PubKey = other.PublicKey; e.ID, _ = e.ComputeID() }, ErrSignature},
-		{"zero sig", func(e *Event) { e.Sig = strings.Repeat("0", 128) }, ErrSignature},
+		{"content", func(e *nip01.Event) { e.Content = `"other"` }, nip01.ErrEventID},
+		{"tag", func(e *nip01.Event) { e.Tags[0][1] = "trystero/a/s" }, nip01.ErrEventID},
+		{"created_at", func(e *nip01.Event) { e.CreatedAt++ }, nip01.ErrEventID},
+		{"short id", func(e *nip01.Event) { e.ID = e.ID[:10] }, nip01.ErrEventShape},
+		{"upper hex", func(e *nip01.Event) { e.ID = strings.ToUpper(e.ID) }, nip01.ErrEventShape},
+		{"foreign key", func(e *nip01.Event) { e.PubKey = other.PublicKey; e.ID, _ = e.ComputeID() }, nip01.ErrSignature},
+		{"zero sig", func(e *nip01.Event) { e.Sig = strings.Repeat("0", 128) }, nip01.ErrSignature},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			e := ev
-			e.Tags = [][]string{{TagName, ev.Tags[0][1]}}
+			e.Tags = [][]string{{tagName, ev.Tags[0][1]}}
 			tc.mutate(&e)
 			if err := e.Verify(); !errors.Is(err, tc.want) {
 				t.Fatalf("Verify = %v, want %v", err, tc.want)
@@ -239,7 +239,7 @@ func FuzzParseRelayMessage(f *testing.F) {
 		if m.Type == "EVENT" {
 			if ev, err := parseEvent(m.Event); err == nil {
 				_ = ev.Verify() // must not panic
-				_, _ = ev.Tag(TagName)
+				_, _ = ev.Tag(tagName)
 			}
 		}
 	})

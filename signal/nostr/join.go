@@ -7,11 +7,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/socket"
-	"github.com/posthorn/posthorn/signal"
 )
 
 const (
@@ -26,9 +24,6 @@ const (
 	sendTimeout = 10 * time.Second
 	// watcherKey is the listener key of the strategy's per-socket logger.
 	watcherKey = "posthorn/nostr"
-	// maxResubscribeDelay caps the doubling wait before re-sending a
-	// subscription that the relay CLOSED (see Options.ResubscribeDelay).
-	maxResubscribeDelay = 2 * time.Minute
 )
 
 // permanentClosedPrefixes are NIP-01's machine-readable CLOSED reasons that
@@ -37,50 +32,42 @@ const (
 var permanentClosedPrefixes = []string{"auth-required:", "restricted:", "blocked:"}
 
 // join creates the room's topic session and hooks it to every relay socket.
-func (s *Strategy) join(cfg signal.Config, roomID string, forget func()) (*posthorn.Room, error) {
-	log := cfg.Logger
-	if log == nil {
-		log = s.log
+// start is the Shell's start function: subscribe to the room's topics on
+// every relay and announce there (§7.2 "Subscriptions").
+func (s *Strategy) start(es *engine.Session) error {
+	topics, err := engine.NewTopics(es, engine.TopicOptions{
+		Codec:      engine.JSONID,                           // content = JSON.stringify(selfId) (§7.2)
+		Quirks:     engine.Quirks{OffersNotDecrypted: true}, // JS answerers do not decrypt (§3, §7.2)
+		NudgeDelay: s.nudge,
+	})
+	if err != nil {
+		return err
 	}
 	rootSub, selfSub := ids.New(subIDLen), ids.New(subIDLen)
-	urls := cfg.Relays(DefaultRelayURLs, DefaultRedundancy)
-	socks := make([]*socket.Socket, len(urls))
-	for i, u := range urls {
-		socks[i] = s.pool.Get(u)
-	}
-	tc := s.tuning
-	tc.AppID, tc.RoomID, tc.SelfID = cfg.AppID, roomID, s.selfID
-	tc.Password, tc.RTCConfig, tc.Logger = cfg.Password, cfg.RTCConfig, log
-	tc.Codec = engine.JSONID                            // content = JSON.stringify(selfId) (§7.2)
-	tc.Quirks = engine.Quirks{OffersNotDecrypted: true} // JS answerers do not decrypt (§3, §7.2)
+	log := es.Log()
 	var rrs []*roomRelay
-	tc.OnLeave = func() {
-		forget()
-		for _, rr := range rrs {
-			rr.stop()
-		}
-		for _, sock := range socks {
-			// Trystero closes both subscriptions and keeps the socket (§7.2).
-			ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
-			_ = sock.Send(ctx, closeMessage(rootSub))
-			_ = sock.Send(ctx, closeMessage(selfSub))
-			cancel()
-			sock.Remove(rootSub)
-		}
-	}
-	sess, err := engine.New(tc)
-	if err != nil {
-		return nil, err
-	}
-	for _, sock := range socks {
+	for _, url := range engine.Relays(es.Config(), DefaultRelayURLs, DefaultRedundancy) {
+		sock := s.pool.Get(url)
 		s.watch(sock)
-		rr := &roomRelay{s: s, sess: sess, sock: sock, rootSub: rootSub, selfSub: selfSub, log: log.With("relay", sock.URL()),
-			retry: map[string]*time.Timer{}, delay: map[string]time.Duration{}}
+		rr := &roomRelay{s: s, topics: topics, es: es, sock: sock, rootSub: rootSub, selfSub: selfSub,
+			log: log.With("relay", url), retry: map[string]*time.Timer{}, backoff: map[string]*socket.Backoff{}}
 		rrs = append(rrs, rr)
 		sock.OnMessage(rootSub, rr.receive)
+		sock.OnError(rootSub, func(err error) { es.RelayFailed(url, err) })
 		sock.OnOpen(rootSub, rr.open)
 	}
-	return sess.Room(), nil
+	es.OnStop(func() {
+		for _, rr := range rrs {
+			rr.stop()
+			// Trystero closes both subscriptions and keeps the socket (§7.2).
+			ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
+			_ = rr.sock.Send(ctx, closeMessage(rootSub))
+			_ = rr.sock.Send(ctx, closeMessage(selfSub))
+			cancel()
+			rr.sock.Remove(rootSub)
+		}
+	})
+	return nil
 }
 
 // watch logs the relay's rejections and notices once per socket, whatever
@@ -92,7 +79,7 @@ func (s *Strategy) watch(sock *socket.Socket) {
 		return
 	}
 	s.watched[sock] = true
-	log := s.log.With("relay", sock.URL())
+	log := s.sh.Log().With("relay", sock.URL())
 	sock.OnMessage(watcherKey, func(b []byte) {
 		m, err := parseRelayMessage(b)
 		switch {
@@ -111,24 +98,25 @@ func (s *Strategy) watch(sock *socket.Socket) {
 // roomRelay is one relay as one room sees it; it implements engine.Relay.
 type roomRelay struct {
 	s                *Strategy
-	sess             *engine.Session
+	topics           *engine.Topics
+	es               *engine.Session
 	sock             *socket.Socket
 	rootSub, selfSub string
 	log              *slog.Logger
 
-	mu    sync.Mutex
-	left  bool
-	retry map[string]*time.Timer   // pending re-subscriptions by sub id
-	delay map[string]time.Duration // next re-subscription delay by sub id
+	mu      sync.Mutex
+	left    bool
+	retry   map[string]*time.Timer     // pending re-subscriptions by sub id
+	backoff map[string]*socket.Backoff // re-subscription waits by sub id
 }
 
 // topicOf returns the topic of one of the room's subscription ids, or "".
 func (r *roomRelay) topicOf(sub string) string {
 	switch sub {
 	case r.rootSub:
-		return r.sess.RootTopic()
+		return r.topics.RootTopic()
 	case r.selfSub:
-		return r.sess.SelfTopic()
+		return r.topics.SelfTopic()
 	}
 	return ""
 }
@@ -172,7 +160,7 @@ func (r *roomRelay) open() {
 			return
 		}
 	}
-	if err := r.sess.Ready(ctx, r); err != nil {
+	if err := r.topics.Ready(ctx, r); err != nil {
 		r.log.Debug("announce failed", "err", err)
 	}
 }
@@ -185,9 +173,9 @@ func (r *roomRelay) req(sub string) []byte {
 
 // closed handles the relay's CLOSED for one of our subscriptions (NIP-01).
 // Trystero 0.18 ignores it and so stays deaf on that relay until the page
-// reloads. posthorn asks again after Options.ResubscribeDelay, doubling up
-// to maxResubscribeDelay, unless the reason is one a retry cannot fix; a
-// reconnection resubscribes in any case.
+// reloads. posthorn asks again after the instance's reconnect policy's waits
+// (4 s doubling up to 2 min by default), unless the reason is one a retry
+// cannot fix; a reconnection resubscribes in any case.
 func (r *roomRelay) closed(sub, reason string) {
 	for _, p := range permanentClosedPrefixes {
 		if strings.HasPrefix(reason, p) {
@@ -200,11 +188,12 @@ func (r *roomRelay) closed(sub, reason string) {
 		r.mu.Unlock()
 		return
 	}
-	d := r.delay[sub]
-	if d == 0 {
-		d = r.s.resubscribeDelay
+	b := r.backoff[sub]
+	if b == nil {
+		b = &socket.Backoff{Policy: r.s.sh.Reconnect()}
+		r.backoff[sub] = b
 	}
-	r.delay[sub] = min(2*d, maxResubscribeDelay)
+	d := b.Next()
 	r.retry[sub] = time.AfterFunc(d, func() { r.resubscribe(sub) })
 	r.mu.Unlock()
 	r.log.Warn("relay closed a subscription; subscribing again", "topic", r.topicOf(sub), "reason", reason, "in", d)
@@ -243,7 +232,7 @@ func (r *roomRelay) receive(b []byte) {
 		return
 	case m.Type == "EOSE": // the subscription is in place
 		r.mu.Lock()
-		delete(r.delay, m.SubID)
+		delete(r.backoff, m.SubID)
 		r.mu.Unlock()
 		return
 	case m.Type != "EVENT":
@@ -254,7 +243,7 @@ func (r *roomRelay) receive(b []byte) {
 		r.log.Warn("dropping malformed event", "err", err)
 		return
 	}
-	if tp, _ := ev.Tag(TagName); ev.Kind != Kind || tp != want {
+	if tp, _ := ev.Tag(tagName); ev.Kind != kind || tp != want {
 		r.log.Debug("dropping event for another topic", "kind", ev.Kind, "topic", tp)
 		return
 	}
@@ -262,5 +251,5 @@ func (r *roomRelay) receive(b []byte) {
 		r.log.Warn("dropping unverifiable event", "err", err)
 		return
 	}
-	r.sess.Deliver(r, want, []byte(ev.Content))
+	r.topics.Deliver(r, want, []byte(ev.Content))
 }

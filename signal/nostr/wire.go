@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/posthorn/posthorn/internal/jsjson"
+	"github.com/posthorn/posthorn/internal/nip01"
 )
 
 // ErrRelayMessage reports a relay message that is not a NIP-01 array.
@@ -21,14 +22,14 @@ type filter struct {
 
 // reqMessage is ["REQ", subID, filter] for one topic.
 func reqMessage(subID, topic string, since int64) []byte {
-	return mustJSON([]any{"REQ", subID, filter{Kinds: []int{Kind}, Since: since, X: []string{topic}}})
+	return mustJSON([]any{"REQ", subID, filter{Kinds: []int{kind}, Since: since, X: []string{topic}}})
 }
 
 // closeMessage is ["CLOSE", subID], sent on leave (§7.2).
 func closeMessage(subID string) []byte { return mustJSON([]any{"CLOSE", subID}) }
 
 // eventMessage is ["EVENT", event].
-func eventMessage(e Event) ([]byte, error) {
+func eventMessage(e nip01.Event) ([]byte, error) {
 	ev, err := e.Marshal()
 	if err != nil {
 		return nil, err
@@ -107,10 +108,10 @@ func parseRelayMessage(b []byte) (relayMessage, error) {
 }
 
 // parseEvent decodes an event object.
-func parseEvent(raw json.RawMessage) (Event, error) {
-	var e Event
+func parseEvent(raw json.RawMessage) (nip01.Event, error) {
+	var e nip01.Event
 	if err := json.Unmarshal(raw, &e); err != nil {
-		return Event{}, fmt.Errorf("%w: %v", ErrEventShape, err)
+		return nip01.Event{}, fmt.Errorf("%w: %v", nip01.ErrEventShape, err)
 	}
 	return e, nil
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // BenchmarkTransfer32MiB sends 32 MiB from one native peer to another that
@@ -17,7 +16,7 @@ import (
 func BenchmarkTransfer32MiB(b *testing.B) {
 	testutil.RequireNetns(b)
 	const size = 32 << 20
-	cfg := signal.Config{RelayURLs: []string{startTracker(b).URL}}
+	cfg := posthorn.Config{RelayURLs: []string{startTracker(b).URL}}
 	x := strategytest.Join(b, harness, "bench", cfg)
 	y := strategytest.Join(b, harness, "bench", cfg)
 	x.WaitPeers(b, y)

@@ -5,19 +5,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/posthorn/posthorn/internal/socket"
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/relay/tracker"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // harness runs torrent members with quick reconnects through our Go
 // tracker and, as a third party, the reference bittorrent-tracker server
 // (scripts/npm-tracker).
 var harness = strategytest.Harness{
-	New: func(t testing.TB, selfID string, log *slog.Logger) signal.Strategy {
-		s := New(Options{SelfID: selfID, Logger: log,
-			Socket: socket.Options{MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second}})
+	New: func(t testing.TB, selfID string, log *slog.Logger) posthorn.Strategy {
+		s := New(&posthorn.Options{SelfID: selfID, Logger: log, Reconnect: &posthorn.ReconnectPolicy{Wait: 100 * time.Millisecond, MaxWait: time.Second}})
 		t.Cleanup(s.Close)
 		return s
 	},

@@ -14,12 +14,12 @@ import (
 	"github.com/coder/websocket"
 	"github.com/pion/webrtc/v4"
 
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/crypt"
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // scriptedTracker is a WebSocket endpoint the test drives by hand, to see
@@ -98,9 +98,9 @@ func TestProtocolAgainstScriptedTrackers(t *testing.T) {
 			t1, t2 := newScriptedTracker(t), newScriptedTracker(t)
 			sink := strategytest.NewLog()
 			self := ids.New(ids.SelfIDLen)
-			s := New(Options{SelfID: self, Logger: slog.New(sink)})
+			s := New(&posthorn.Options{SelfID: self, Logger: slog.New(sink)})
 			t.Cleanup(s.Close)
-			r, err := s.JoinRoom(context.Background(), signal.Config{
+			r, err := s.JoinRoom(context.Background(), posthorn.Config{
 				AppID: "test-app", Password: password, RTCConfig: &webrtc.Configuration{},
 				RelayURLs: []string{t1.url, t2.url},
 			}, "room-1")

@@ -7,13 +7,16 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
-	"github.com/posthorn/posthorn/signal"
 )
 
 func TestAdoptInterval(t *testing.T) {
-	ss := &session{s: &Strategy{maxAnnounce: defaultMaxAnnounceInterval}, every: defaultAnnounceInterval, log: slog.New(slog.DiscardHandler)}
+	es := newSession(t, posthorn.Config{AppID: "a"})
+	ss := &session{s: &Strategy{maxAnnounce: defaultMaxAnnounceInterval}, es: es, every: engine.DefaultAnnounceInterval}
 	ss.timer = time.AfterFunc(time.Hour, func() {})
 	defer ss.timer.Stop()
 	// Applied in order: only 33 < interval ≤ 120 and only increases (§7.1).
@@ -42,9 +45,9 @@ func TestAdoptInterval(t *testing.T) {
 func TestNewRoundReplacesPool(t *testing.T) {
 	testutil.RequireNetns(t)
 	trk := startTracker(t)
-	s := New(Options{SelfID: "ROUNDTEST00000000001", Logger: slog.New(slog.DiscardHandler)})
+	s := New(&posthorn.Options{Logger: slog.New(slog.DiscardHandler)})
 	t.Cleanup(s.Close)
-	ss := s.join(signal.Config{AppID: "a", RTCConfig: &webrtc.Configuration{}, RelayURLs: []string{trk.URL}}, "r", func() {})
+	ss := s.open(newSession(t, posthorn.Config{AppID: "a", RTCConfig: &webrtc.Configuration{}, RelayURLs: []string{trk.URL}}))
 	ss.mu.Lock()
 	first := append([]*offer(nil), ss.pool...)
 	ss.mu.Unlock()
@@ -63,7 +66,7 @@ func TestNewRoundReplacesPool(t *testing.T) {
 	for _, o := range first {
 		ids[o.id] = true
 		select {
-		case <-o.att.p.Done():
+		case <-o.a.Done():
 		case <-time.After(strategytest.WaitTimeout):
 			t.Fatal("an unanswered offer of the previous round survived")
 		}
@@ -73,12 +76,12 @@ func TestNewRoundReplacesPool(t *testing.T) {
 			t.Fatalf("offer id %s reused", o.id)
 		}
 	}
-	if err := ss.room.Leave(); err != nil {
+	if err := ss.es.Room().Leave(); err != nil {
 		t.Fatal(err)
 	}
 	for _, o := range second {
 		select {
-		case <-o.att.p.Done():
+		case <-o.a.Done():
 		case <-time.After(strategytest.WaitTimeout):
 			t.Fatal("leave left an offer alive")
 		}
@@ -86,4 +89,17 @@ func TestNewRoundReplacesPool(t *testing.T) {
 	if ss.timer.Stop() {
 		t.Fatal("announce timer still running after leave")
 	}
+}
+
+// newSession returns an engine session for room "r" with cfg, left when the
+// test ends.
+func newSession(t *testing.T, cfg posthorn.Config) *engine.Session {
+	t.Helper()
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	es, err := engine.NewSession(engine.SessionConfig{Config: cfg, RoomID: "r", SelfID: ids.New(ids.SelfIDLen)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = es.Room().Leave() })
+	return es
 }

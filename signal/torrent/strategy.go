@@ -2,17 +2,16 @@ package torrent
 
 import (
 	"context"
-	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/socket"
-	"github.com/posthorn/posthorn/signal"
 )
 
 // DefaultRelayURLs are Trystero 0.18's default trackers, in its order
-// (wire-0.18 §7.1).
+// (docs/protocol-0.18.md §7.1).
 var DefaultRelayURLs = []string{
 	"wss://tracker.webtorrent.dev",
 	"wss://tracker.openwebtorrent.com",
@@ -20,116 +19,75 @@ var DefaultRelayURLs = []string{
 	"wss://tracker.btorrent.xyz",
 }
 
-const (
-	// DefaultRedundancy is how many of DefaultRelayURLs a room uses when
-	// RelayURLs is empty: the first three (wire-0.18 §7.1, verified).
-	DefaultRedundancy = 3
+// DefaultRedundancy is how many of DefaultRelayURLs a room uses when
+// Config.RelayURLs is empty: the first three (§7.1).
+const DefaultRedundancy = 3
 
-	// defaultAnnounceInterval is Trystero's initial announceSecs, 33 s
-	// (wire-0.18 §7.1).
-	defaultAnnounceInterval = 33 * time.Second
-	// defaultMaxAnnounceInterval caps the interval adopted from trackers
-	// (maxAnnounceSecs = 120, wire-0.18 §7.1).
+const (
+	// defaultMaxAnnounceInterval caps the announce interval a tracker may
+	// ask for (maxAnnounceSecs = 120, §7.1).
 	defaultMaxAnnounceInterval = 120 * time.Second
 	// sendTimeout bounds one write to a tracker socket.
 	sendTimeout = 10 * time.Second
 )
 
-// Options configures New. The zero value is the default instance's setup.
-type Options struct {
-	// SelfID is the peer_id of this instance, 20 characters (wire-0.18 §2);
-	// "" means signal.SelfID.
-	SelfID string
-	// Logger receives the strategy's logs when a room's Config has none;
-	// nil means slog.Default().
-	Logger *slog.Logger
-	// Socket configures the tracker sockets (reconnect backoff, read limit);
-	// the zero value gives package socket's defaults (4 s first backoff,
-	// wire-0.18 §7.1).
-	Socket socket.Options
-
-	// announceInterval and maxAnnounceInterval replace 33 s and 120 s in
-	// tests; zero means the Trystero values.
-	announceInterval, maxAnnounceInterval time.Duration
-}
-
 // Strategy is one BitTorrent strategy instance: one peer id, one socket per
-// tracker URL shared by its rooms, one room per roomID. It implements
-// signal.Strategy.
+// tracker URL shared by its rooms, one room per room id. Tracker sockets
+// reconnect after socket.DefaultReconnect's waits (4 s doubling up to
+// 2 min) unless Options.Reconnect says otherwise.
 type Strategy struct {
-	selfID      string
-	log         *slog.Logger
+	sh          *engine.Shell
 	pool        *socket.Pool
-	rooms       signal.Rooms
-	announce    time.Duration
 	maxAnnounce time.Duration
 }
 
-var _ signal.Strategy = (*Strategy)(nil)
+var _ posthorn.Strategy = (*Strategy)(nil)
 
-// New returns a Strategy; it connects to trackers only when a room is joined.
-func New(opts Options) *Strategy {
-	s := &Strategy{
-		selfID:      opts.SelfID,
-		log:         opts.Logger,
-		pool:        &socket.Pool{Options: opts.Socket},
-		announce:    opts.announceInterval,
-		maxAnnounce: opts.maxAnnounceInterval,
+// New returns a Strategy; it connects to trackers only when a room is
+// joined. nil opts means the defaults.
+func New(opts *posthorn.Options) *Strategy {
+	sh := engine.NewShell(opts, socket.DefaultReconnect)
+	return &Strategy{
+		sh:          sh,
+		pool:        &socket.Pool{Options: socket.Options{Reconnect: sh.Reconnect(), Logger: sh.Log()}},
+		maxAnnounce: defaultMaxAnnounceInterval,
 	}
-	if s.selfID == "" {
-		s.selfID = signal.SelfID
-	}
-	if s.log == nil {
-		s.log = slog.Default()
-	}
-	if s.pool.Options.Logger == nil {
-		s.pool.Options.Logger = s.log
-	}
-	if s.announce <= 0 {
-		s.announce = defaultAnnounceInterval
-	}
-	if s.maxAnnounce <= 0 {
-		s.maxAnnounce = defaultMaxAnnounceInterval
-	}
-	return s
 }
 
-// SelfID returns the peer_id this instance announces.
-func (s *Strategy) SelfID() string { return s.selfID }
+// JoinRoom joins roomID and returns once its announcement reached a
+// tracker; peers are found in the background (see posthorn.Strategy).
+// cfg.RelayURLs replaces DefaultRelayURLs; cfg.RelayRedundancy picks how
+// many defaults to use.
+func (s *Strategy) JoinRoom(ctx context.Context, cfg posthorn.Config, roomID string) (*posthorn.Room, error) {
+	return s.sh.JoinRoom(ctx, cfg, roomID, s.start)
+}
 
-// RelaySockets reports the state of every tracker socket by URL
-// (getRelaySockets).
+// SelfID is the peer id the instance's rooms announce.
+func (s *Strategy) SelfID() string { return s.sh.SelfID() }
+
+// RelaySockets reports the state of every tracker socket by URL.
 func (s *Strategy) RelaySockets() map[string]posthorn.RelayState { return s.pool.States() }
 
-// JoinRoom joins roomID: it returns at once and announces in the background.
-// Joining a roomID that is already joined returns the same room (the appId
-// is not part of that key, like in Trystero). cfg.RelayURLs replaces
-// DefaultRelayURLs; cfg.RelayRedundancy picks how many defaults to use.
-func (s *Strategy) JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*posthorn.Room, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return s.rooms.Join(cfg, roomID, func(forget func()) (*posthorn.Room, error) {
-		return s.join(cfg, roomID, forget).room, nil
-	})
-}
-
 // Close leaves every room joined through the instance (closing their peer
-// connections, so that remote peers see us leave) and closes its tracker sockets.
+// connections, so that remote peers see us leave) and closes its tracker
+// sockets.
 func (s *Strategy) Close() {
-	s.rooms.LeaveAll()
+	s.sh.LeaveAll()
 	s.pool.Close()
 }
 
-var defaultStrategy = sync.OnceValue(func() *Strategy { return New(Options{}) })
+var defaultStrategy = sync.OnceValue(func() *Strategy {
+	return New(&posthorn.Options{SelfID: engine.SelfID})
+})
 
 // JoinRoom joins roomID with the default instance (Trystero's joinRoom).
-func JoinRoom(ctx context.Context, cfg signal.Config, roomID string) (*posthorn.Room, error) {
+func JoinRoom(ctx context.Context, cfg posthorn.Config, roomID string) (*posthorn.Room, error) {
 	return defaultStrategy().JoinRoom(ctx, cfg, roomID)
 }
 
-// SelfID is the default instance's peer id, signal.SelfID (Trystero's selfId).
-func SelfID() string { return signal.SelfID }
+// SelfID is the default instance's peer id, shared by every strategy's
+// default instance in the process (Trystero's selfId).
+func SelfID() string { return engine.SelfID }
 
 // RelaySockets reports the default instance's tracker sockets
 // (Trystero's getRelaySockets).

@@ -3,6 +3,7 @@ package torrent
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"slices"
 	"testing"
 
@@ -118,55 +119,38 @@ func TestWireMatchesCapture(t *testing.T) {
 				t.Fatalf("answer order %v, want %v", keys, c.AnswerFieldOrder)
 			}
 
-			// The receive path opens what JS sealed.
-			ss := &session{}
-			if tt.password != "" {
-				ss.key = crypt.NewCBC(tt.password, "room-1")
-			}
+			// The receive path takes what JS sealed, and the password opens it.
 			offer, _ := json.Marshal(ann.Offers[0].Offer)
-			sdp, err := ss.open(offer, "offer")
+			sdp, err := sealedSDP(offer, "offer")
 			if err != nil {
 				t.Fatal(err)
-			}
-			if tt.password != "" && sdp != c.DecryptedOffer {
-				t.Fatalf("decrypted offer %q, want %q", sdp, c.DecryptedOffer)
-			}
-			if tt.password == "" && sdp != ann.Offers[0].Offer.SDP {
-				t.Fatalf("offer sdp %q", sdp)
 			}
 			answer, _ := json.Marshal(ans.Answer)
-			sdp, err = ss.open(answer, "answer")
+			sealedAnswer, err := sealedSDP(answer, "answer")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.password != "" && sdp != c.DecryptedAnswer {
-				t.Fatalf("decrypted answer %q, want %q", sdp, c.DecryptedAnswer)
-			}
-			// Type mismatches and a wrong password are errors, not panics.
-			if _, err := ss.open(answer, "offer"); err == nil {
-				t.Fatal("answer accepted as offer")
-			}
-			if tt.password != "" {
-				wrong := &session{key: crypt.NewCBC("not-"+tt.password, "room-1")}
-				if _, err := wrong.open(offer, "offer"); err == nil {
+			if tt.password == "" {
+				if sdp != ann.Offers[0].Offer.SDP {
+					t.Fatalf("offer sdp %q", sdp)
+				}
+			} else {
+				key := crypt.NewCBC(tt.password, "room-1")
+				if got, err := key.Decrypt(sdp); err != nil || got != c.DecryptedOffer {
+					t.Fatalf("decrypted offer %q, %v; want %q", got, err, c.DecryptedOffer)
+				}
+				if got, err := key.Decrypt(sealedAnswer); err != nil || got != c.DecryptedAnswer {
+					t.Fatalf("decrypted answer %q, %v; want %q", got, err, c.DecryptedAnswer)
+				}
+				if _, err := crypt.NewCBC("not-"+tt.password, "room-1").Decrypt(sdp); err == nil {
 					t.Fatal("wrong password decrypted the offer")
 				}
 			}
+			// Type mismatches are errors, not panics.
+			if _, err := sealedSDP(answer, "offer"); !errors.Is(err, ErrBadSDP) {
+				t.Fatalf("answer accepted as offer: %v", err)
+			}
 		})
-	}
-}
-
-func TestSealRoundTrip(t *testing.T) {
-	ss := &session{key: crypt.NewCBC("hunter2", "room-1")}
-	const sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"
-	sealed, err := ss.seal(sdp)
-	if err != nil || sealed == sdp {
-		t.Fatalf("seal: %q %v", sealed, err)
-	}
-	raw, _ := json.Marshal(sdpObject{"offer", sealed})
-	got, err := ss.open(raw, "offer")
-	if err != nil || got != sdp {
-		t.Fatalf("open: %q %v", got, err)
 	}
 }
 
@@ -205,18 +189,21 @@ func FuzzDecodeTrackerMsg(f *testing.F) {
 	f.Add([]byte(`{"action":"announce","offer":{"type":"offer","sdp":"x"},"offer_id":"O","peer_id":"P","info_hash":"H"}`))
 	f.Add([]byte(`{"failure reason":"x","interval":33.5}`))
 	f.Add([]byte(`{"answer":"{\"c\":\"\",\"iv\":[]}"}`))
-	key := &session{key: crypt.NewCBC("pw", "r")}
-	plain := &session{}
+	key := crypt.NewCBC("pw", "r")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := decodeTrackerMsg(data)
 		if err != nil {
 			return
 		}
-		// Opening whatever arrived must fail cleanly or yield an SDP.
-		for _, ss := range []*session{key, plain} {
-			if sdp, err := ss.open(m.Offer, "offer"); err == nil && sdp == "" {
-				t.Fatal("empty SDP accepted")
-			}
+		// Taking apart and opening whatever arrived fails cleanly or yields
+		// a session description.
+		sdp, err := sealedSDP(m.Offer, "offer")
+		if err != nil {
+			return
 		}
+		if sdp == "" {
+			t.Fatal("empty SDP accepted")
+		}
+		_, _ = key.Decrypt(sdp)
 	})
 }

@@ -6,12 +6,13 @@
 package main
 
 import (
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/jsapi"
 	"github.com/posthorn/posthorn/signal/mqtt"
 )
 
 func main() {
 	// The default instance: the page's one selfId, Trystero's relays.
-	jsapi.Export(mqtt.New(mqtt.Options{SelfID: jsapi.SharedSelfID()}), "mqtt")
+	jsapi.Export(mqtt.New(&posthorn.Options{SelfID: jsapi.SharedSelfID()}), "mqtt")
 	select {} // serve JS calls until the page goes away
 }

@@ -6,12 +6,13 @@
 package main
 
 import (
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/jsapi"
 	"github.com/posthorn/posthorn/signal/torrent"
 )
 
 func main() {
 	// The default instance: the page's one selfId, Trystero's trackers.
-	jsapi.Export(torrent.New(torrent.Options{SelfID: jsapi.SharedSelfID()}), "torrent")
+	jsapi.Export(torrent.New(&posthorn.Options{SelfID: jsapi.SharedSelfID()}), "torrent")
 	select {} // serve JS calls until the page goes away
 }

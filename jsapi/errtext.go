@@ -1,0 +1,57 @@
+package jsapi
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/transfer"
+)
+
+// trysteroPrefix starts every message Trystero throws (utils.js mkErr).
+const trysteroPrefix = "Trystero: "
+
+// jsTexts maps posthorn's Go errors to what Trystero 0.18 throws for the same
+// condition (docs/protocol-0.18.md §5.7 and the joinRoom guard): the one
+// place where those texts are written.
+var jsTexts = []struct {
+	err  error
+	text string
+}{
+	{posthorn.ErrNoAppID, "config map is missing appId field"},
+	{posthorn.ErrNoRoomID, "namespace argument required"},
+	{posthorn.ErrNoPeerID, "ping() must be called with target peer ID"},
+	{transfer.ErrEmptyAction, "action type argument is required"},
+	{transfer.ErrMetaNotObject, "action meta argument must be an object"},
+	{transfer.ErrMetaNotBinary, "action meta argument can only be used with binary data"},
+}
+
+// errorText is the message a JS caller sees for err: Trystero's exact text
+// when the condition has one, else the Go error's.
+func errorText(err error) string {
+	var ne *transfer.ActionNameError
+	if errors.As(err, &ne) {
+		// The name goes in verbatim, as a JS template literal puts it.
+		return fmt.Sprintf(`%saction type string "%s" (%db) exceeds byte limit (%d). Hint: choose a shorter name.`,
+			trysteroPrefix, ne.Name, ne.Bytes, ne.Limit)
+	}
+	for _, t := range jsTexts {
+		if errors.Is(err, t.err) {
+			return trysteroPrefix + t.text
+		}
+	}
+	var je *jsErrorText
+	if errors.As(err, &je) {
+		return je.msg
+	}
+	return err.Error()
+}
+
+// jsErrorText is an error of a JS-only condition, whose JS message is
+// exactly msg.
+type jsErrorText struct{ msg string }
+
+func (e *jsErrorText) Error() string { return e.msg }
+
+// trysteroErr is a JS-only condition that JS sees as "Trystero: <msg>".
+func trysteroErr(msg string) error { return &jsErrorText{trysteroPrefix + msg} }

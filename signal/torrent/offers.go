@@ -1,0 +1,185 @@
+package torrent
+
+import (
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/ids"
+	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/internal/socket"
+)
+
+// offer is one entry of the offer pool: an anonymous offer of the engine's
+// and its sealed session description.
+type offer struct {
+	id    string
+	a     *engine.Attempt
+	ready chan struct{} // closed once sdp is set
+	sdp   string        // the offer as sent (sealed with a password)
+}
+
+// newOffer creates one pooled offer (ss.mu not held). Its session
+// description arrives asynchronously, once ICE gathering completes
+// (non-trickle, §4.3); nil if the room was left or the peer could not be
+// made.
+func (ss *session) newOffer() *offer {
+	o := &offer{id: ids.New(hashLimit), ready: make(chan struct{})}
+	o.a = ss.es.Offer("", func(sdp string) error {
+		ss.mu.Lock()
+		o.sdp = sdp
+		ss.mu.Unlock()
+		close(o.ready)
+		return nil
+	}, func() { ss.replace(o) })
+	if o.a == nil {
+		return nil
+	}
+	return o
+}
+
+// replace swaps a closed offer of the current pool for a fresh one, which
+// goes out with the next announce (§7.1).
+func (ss *session) replace(o *offer) {
+	ss.mu.Lock()
+	i := ss.indexLocked(o)
+	if i < 0 || ss.es.Stopped() {
+		ss.mu.Unlock()
+		return
+	}
+	ss.pool = append(ss.pool[:i:i], ss.pool[i+1:]...)
+	ss.mu.Unlock()
+	if n := ss.newOffer(); n != nil {
+		ss.mu.Lock()
+		ss.pool = append(ss.pool, n)
+		ss.mu.Unlock()
+	}
+}
+
+func (ss *session) indexLocked(o *offer) int {
+	for i, x := range ss.pool {
+		if x == o {
+			return i
+		}
+	}
+	return -1
+}
+
+// pooled finds an offer of the current pool by id (ss.mu held).
+func (ss *session) pooled(offerID string) *offer {
+	for _, o := range ss.pool {
+		if o.id == offerID {
+			return o
+		}
+	}
+	return nil
+}
+
+// announceAll starts a new round: unanswered offers of the previous round
+// are closed, a fresh pool of offerPoolSize offers is made, and once their
+// session descriptions are ready the announce goes to every open tracker
+// socket (§7.1).
+func (ss *session) announceAll() {
+	fresh := make([]*offer, 0, offerPoolSize)
+	for range offerPoolSize {
+		if o := ss.newOffer(); o != nil {
+			fresh = append(fresh, o)
+		}
+	}
+	ss.mu.Lock()
+	if ss.es.Stopped() {
+		ss.mu.Unlock()
+		return
+	}
+	stale := ss.pool
+	ss.pool = fresh
+	ss.round++
+	round := ss.round
+	ss.sentTo = map[*socket.Socket]int{}
+	ss.mu.Unlock()
+	for _, o := range stale {
+		if o.a.Remote() == "" {
+			o.a.Close() // nobody answered it: its replacement is not wanted
+		}
+	}
+	go func() {
+		if !ss.waitRound(round) {
+			return
+		}
+		for _, sock := range ss.sockets {
+			ss.announce(sock, round)
+		}
+	}()
+}
+
+// onOpen runs on every (re)connection of a tracker socket: the current
+// round's unanswered offers go to it, so a tracker that restarted learns of
+// this peer without waiting for the next round. (Trystero waits for the next
+// round; sending earlier only shortens the time to meet.)
+func (ss *session) onOpen(sock *socket.Socket) {
+	ss.mu.Lock()
+	ss.opens[sock]++
+	round := ss.round
+	ss.mu.Unlock()
+	if ss.waitRound(round) {
+		ss.announce(sock, round)
+	}
+}
+
+// waitRound waits until every offer of round has its session description
+// or died. It reports false if the room was left or a newer round started.
+func (ss *session) waitRound(round int) bool {
+	ss.mu.Lock()
+	if ss.round != round {
+		ss.mu.Unlock()
+		return false
+	}
+	pool := append([]*offer(nil), ss.pool...)
+	ss.mu.Unlock()
+	done := ss.es.Context().Done()
+	for _, o := range pool {
+		select {
+		case <-o.ready:
+		case <-o.a.Done():
+		case <-done:
+			return false
+		}
+	}
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	return ss.round == round && !ss.es.Stopped()
+}
+
+// announce sends round's unanswered, ready offers to sock, once per
+// connection of sock. A socket whose open onOpen has not seen yet is left
+// to onOpen.
+func (ss *session) announce(sock *socket.Socket, round int) {
+	ss.mu.Lock()
+	conn := ss.opens[sock]
+	if ss.round != round || conn == 0 || ss.sentTo[sock] == conn || sock.State() != posthorn.RelayOpen {
+		ss.mu.Unlock()
+		return
+	}
+	offers := make([]offerEntry, 0, len(ss.pool))
+	for _, o := range ss.pool {
+		if o.sdp != "" && o.a.Remote() == "" {
+			offers = append(offers, offerEntry{OfferID: o.id, Offer: sdpObject{Type: peer.TypeOffer, SDP: o.sdp}})
+		}
+	}
+	ss.sentTo[sock] = conn
+	ss.mu.Unlock()
+
+	msg, err := encodeAnnounce(ss.infoHash, ss.s.sh.SelfID(), offers)
+	if err == nil {
+		err = ss.send(sock, msg)
+	}
+	if err != nil {
+		ss.es.Log().Debug("torrent: announce not sent", "tracker", sock.URL(), "err", err)
+		ss.es.RelayFailed(sock.URL(), err)
+		ss.mu.Lock()
+		if ss.round == round && ss.sentTo[sock] == conn {
+			delete(ss.sentTo, sock) // the next open retries
+		}
+		ss.mu.Unlock()
+		return
+	}
+	ss.es.Joined()
+}
