@@ -1,12 +1,29 @@
-// Package room is posthorn's portable heart: the equivalent of Trystero 0.18's
-// src/room.js. A Room holds the connected peers of one namespace, the named
-// actions sent over their data channels (wire-0.18 §5), ping/pong, the
-// post-connect signalling channel and media metadata (§4.6, §6).
+// Package posthorn is Trystero rebuilt in Go: peers find each other in rooms
+// through public signalling relays (WebTorrent trackers, Nostr relays, MQTT
+// brokers) and then talk directly over WebRTC data channels. A posthorn peer
+// and a browser running Trystero 0.18 meet in the same room and exchange
+// every kind of data.
 //
-// A signalling strategy (package signal/...) creates the Room and hands every
-// peer connection to it with AddPeer once that connection has connected
-// (§4.4). Everything after that, including renegotiation signals, travels over
-// the peer's data channel and is handled here.
+// A strategy joins rooms: signal/torrent, signal/nostr or signal/mqtt, each
+// with a package-level JoinRoom (one instance per process, like Trystero's
+// modules) and New for instances of its own. A Room then works the same
+// whatever the strategy:
+//
+//	r, err := torrent.JoinRoom(ctx, posthorn.Config{AppID: "my-app"}, "lobby")
+//	if err != nil { ... }            // ctx bounds the wait for a relay
+//	chat, err := r.MakeAction("chat")
+//	chat.OnReceive(func(m posthorn.Message, from string) { fmt.Println(from, m) })
+//	r.OnPeerJoin(func(id string) { chat.Send(ctx, "hi", nil) })
+//	<-r.Done()                       // until r.Leave()
+//
+// Actions carry strings, JSON values and binary data of any size, cut into
+// chunks and reassembled (see package transfer for what a Message holds and
+// the Limits a room applies); Ping measures the round trip to a peer; media
+// streams and tracks are package media's. Config and Options hold every
+// setting, each with a documented default.
+//
+// The protocol posthorn speaks is described in docs/protocol-0.18.md, cited
+// in the code as §N.
 //
 // # Concurrency
 //
@@ -15,7 +32,7 @@
 // call back into the Room. Data callbacks of one connection run in the order
 // the chunks arrived; callbacks for different peers may run concurrently.
 //
-// # Duplicate connections (wire-0.18 §4.5)
+// # Duplicate connections (§4.5)
 //
 // If a second connection for an already registered peer id is added, it is
 // kept (never closed by the Room: the remote may have registered that one) but

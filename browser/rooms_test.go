@@ -102,7 +102,7 @@ func TestNativePeer(t *testing.T) {
 	pageID := selfID(t, p)
 
 	goID := ids.New(ids.SelfIDLen)
-	s := torrent.New(torrent.Options{SelfID: goID})
+	s := torrent.New(&posthorn.Options{SelfID: goID})
 	t.Cleanup(s.Close)
 	r, err := s.JoinRoom(context.Background(), posthorn.Config{
 		AppID: "san_narciso_3d", RTCConfig: &webrtc.Configuration{}, RelayURLs: []string{e.tracker},

@@ -13,7 +13,6 @@ import (
 
 	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/signal/mqtt"
-	"github.com/posthorn/posthorn/signal/nostr"
 )
 
 // announceTimeout bounds the wait for a member's announcement to pass
@@ -82,7 +81,7 @@ func watchNostr(t testing.TB, url, root string) *announceWatch {
 	}
 	c.SetReadLimit(1 << 20)
 	const subID = "posthorn-interop-watch"
-	req, _ := json.Marshal([]any{"REQ", subID, map[string]any{"kinds": []int{nostr.Kind}, "#x": []string{root}}})
+	req, _ := json.Marshal([]any{"REQ", subID, map[string]any{"kinds": []int{29333}, "#x": []string{root}}})
 	if err := c.Write(ctx, websocket.MessageText, req); err != nil {
 		cancel()
 		t.Fatalf("watching %s: %v", url, err)

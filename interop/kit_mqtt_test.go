@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/relay/mqttbroker"
 	"github.com/posthorn/posthorn/signal/mqtt"
 )
@@ -20,7 +21,7 @@ func init() {
 		},
 		watch: watchMQTT,
 		native: func(selfID string, log *slog.Logger) joiner {
-			return mqtt.New(mqtt.Options{SelfID: selfID, Logger: log})
+			return mqtt.New(&posthorn.Options{SelfID: selfID, Logger: log})
 		},
 	})
 }

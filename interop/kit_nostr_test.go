@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/relay/nostrrelay"
 	"github.com/posthorn/posthorn/signal/nostr"
 )
@@ -20,7 +21,7 @@ func init() {
 		},
 		watch: watchNostr,
 		native: func(selfID string, log *slog.Logger) joiner {
-			return nostr.New(nostr.Options{SelfID: selfID, Logger: log})
+			return nostr.New(&posthorn.Options{SelfID: selfID, Logger: log})
 		},
 		jsPasswordBroken: true,
 	})

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/relay/tracker"
 	"github.com/posthorn/posthorn/signal/torrent"
 )
@@ -19,7 +20,7 @@ func init() {
 			return serveRelay(t, srv, "", srv.Close)
 		},
 		native: func(selfID string, log *slog.Logger) joiner {
-			return torrent.New(torrent.Options{SelfID: selfID, Logger: log})
+			return torrent.New(&posthorn.Options{SelfID: selfID, Logger: log})
 		},
 	})
 }

@@ -13,24 +13,25 @@ import (
 	"github.com/pion/webrtc/v4/pkg/media"
 
 	"github.com/posthorn/posthorn/internal/ids"
+	phmedia "github.com/posthorn/posthorn/media"
 )
 
 // nativeStream is a stream a native member received.
 type nativeStream struct {
 	id   string
 	meta json.RawMessage
-	s    *media.Stream
+	s    *phmedia.Stream
 }
 
 // hookMedia records the streams the room reports and counts the RTP
 // packets of every received track.
 func (m *nativeMember) hookMedia() {
-	m.room.OnPeerStream(func(s *media.Stream, id string, meta json.RawMessage) {
+	m.room.OnPeerStream(func(s *phmedia.Stream, id string, meta json.RawMessage) {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		m.nstreams = append(m.nstreams, nativeStream{id: id, meta: meta, s: s})
 	})
-	m.room.OnPeerTrack(func(tr *media.Track, _ *media.Stream, id string, _ json.RawMessage) {
+	m.room.OnPeerTrack(func(tr *phmedia.Track, _ *phmedia.Stream, id string, _ json.RawMessage) {
 		if tr.Remote == nil {
 			return
 		}
@@ -103,7 +104,7 @@ func (m *nativeMember) SendMedia(t testing.TB, targets any, meta any) []string {
 			}
 		}
 	}()
-	s := media.NewStream(streamID, media.NewLocalTrack(track))
+	s := phmedia.NewStream(streamID, phmedia.NewLocalTrack(track))
 	if err := m.room.AddStream(t.Context(), s, targetList(targets), meta); err != nil {
 		t.Fatalf("%s: AddStream: %v", m.name, err)
 	}
@@ -159,7 +160,7 @@ func (m *nativeMember) ForwardVideo(t testing.TB, from, to member, meta any) {
 			}
 		}
 	}()
-	s := media.NewStream(streamID, media.NewLocalTrack(local))
+	s := phmedia.NewStream(streamID, phmedia.NewLocalTrack(local))
 	if err := m.room.AddStream(t.Context(), s, targetList(to.ID()), meta); err != nil {
 		t.Fatalf("%s: AddStream: %v", m.name, err)
 	}

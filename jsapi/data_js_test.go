@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/posthorn/posthorn"
-	"github.com/posthorn/posthorn/internal/chunk"
 
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -44,11 +43,11 @@ func TestConvertSend(t *testing.T) {
 		{data: `new Uint8Array([4])`, meta: `[1, 2]`, want: []byte{4}, wantMeta: `[1,2]`},
 		// room.js's checks, in its order (wire-0.18 §5.7).
 		{data: `undefined`, meta: `undefined`, err: errDataUndefined},
-		{data: `undefined`, meta: `5`, err: errMetaNotObject},
-		{data: `new Uint8Array(1)`, meta: `'str'`, err: errMetaNotObject},
-		{data: `new Uint8Array(1)`, meta: `() => 1`, err: errMetaNotObject},
-		{data: `'text'`, meta: `{a: 1}`, err: errMetaNotBinary},
-		{data: `{a: 1}`, meta: `{a: 1}`, err: errMetaNotBinary},
+		{data: `undefined`, meta: `5`, err: transfer.ErrMetaNotObject},
+		{data: `new Uint8Array(1)`, meta: `'str'`, err: transfer.ErrMetaNotObject},
+		{data: `new Uint8Array(1)`, meta: `() => 1`, err: transfer.ErrMetaNotObject},
+		{data: `'text'`, meta: `{a: 1}`, err: transfer.ErrMetaNotBinary},
+		{data: `{a: 1}`, meta: `{a: 1}`, err: transfer.ErrMetaNotBinary},
 		{data: `() => 1`, meta: `undefined`, err: errNotJSON},
 	}
 	for _, tt := range tests {
@@ -173,7 +172,7 @@ func TestConvertConfig(t *testing.T) {
 func TestThrowAndPromise(t *testing.T) {
 	f := funcOf(func(_ js.Value, args []js.Value) (any, error) {
 		if arg(args, 0).Truthy() {
-			return nil, chunk.ErrEmptyAction
+			return nil, transfer.ErrEmptyAction
 		}
 		return "fine", nil
 	})
@@ -196,7 +195,7 @@ func TestThrowAndPromise(t *testing.T) {
 	if err == nil || err.Error() != "Trystero: action data cannot be undefined" {
 		t.Errorf("rejected: %v", err)
 	}
-	_, err = await(rejected(errMetaNotBinary))
+	_, err = await(rejected(transfer.ErrMetaNotBinary))
 	if err == nil || err.Error() != "Trystero: action meta argument can only be used with binary data" {
 		t.Errorf("rejected: %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/engine"
 )
 
 // RegistryName is the global object the loaders wait on: Export sets
@@ -101,7 +102,7 @@ func (m *module) joinRoom(_ js.Value, args []js.Value) (any, error) {
 		if prev != nil {
 			<-prev // the strategy must have forgotten the old room
 		}
-		r, err := m.s.JoinRoom(context.Background(), cfg, ns)
+		r, err := m.s.JoinRoom(engine.NoWait(context.Background()), cfg, ns)
 		if err != nil {
 			js.Global().Get("console").Call("error", "posthorn: joinRoom: "+errorText(err))
 		}

@@ -6,36 +6,39 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
 )
 
-// A strategy creates one Session per joined room, subscribes to its two
-// topics on every relay, calls Ready after each (re)connection and Deliver for
-// every message. Here the relay is an in-memory hub; Nostr and MQTT wrap
-// their sockets the same way.
-func Example() {
+// A topic strategy makes a Topics per joined room's Session, subscribes to
+// its two topics on every relay, calls Ready after each (re)connection and
+// Deliver for every message. Here the relay is an in-memory hub; Nostr and
+// MQTT wrap their sockets the same way.
+func ExampleTopics() {
 	relay := newHub("mem://hub")
-	join := func(selfID string) *engine.Session {
-		s, err := engine.New(engine.Config{
-			AppID: "my-app", RoomID: "lobby", SelfID: selfID,
-			Codec:     engine.RawID, // MQTT: raw ids; Nostr: engine.JSONID
-			RTCConfig: &webrtc.Configuration{},
-			OnLeave:   func() { /* unsubscribe here */ },
+	join := func(selfID string) *engine.Topics {
+		es, err := engine.NewSession(engine.SessionConfig{
+			Config: posthorn.Config{AppID: "my-app", RTCConfig: &webrtc.Configuration{}},
+			RoomID: "lobby", SelfID: selfID,
 		})
 		if err != nil {
 			panic(err)
 		}
-		deliver := func(t string, p []byte) { s.Deliver(relay, t, p) }
-		relay.Subscribe(s.RootTopic(), deliver)
-		relay.Subscribe(s.SelfTopic(), deliver)
-		if err := s.Ready(context.Background(), relay); err != nil {
+		t, err := engine.NewTopics(es, engine.TopicOptions{Codec: engine.RawID}) // MQTT: raw ids; Nostr: engine.JSONID
+		if err != nil {
+			panic(err)
+		}
+		deliver := func(tp string, p []byte) { t.Deliver(relay, tp, p) }
+		relay.Subscribe(t.RootTopic(), deliver)
+		relay.Subscribe(t.SelfTopic(), deliver)
+		if err := t.Ready(context.Background(), relay); err != nil {
 			fmt.Println("announce failed:", err)
 		}
-		return s
+		return t
 	}
 	a := join("AAAAAAAAAAAAAAAAAAAA")
-	a.Room().OnPeerJoin(func(id string) { fmt.Println("a met", id) })
+	a.Session().Room().OnPeerJoin(func(id string) { fmt.Println("a met", id) })
 	b := join("BBBBBBBBBBBBBBBBBBBB") // a sees b's announcement and offers
-	defer a.Room().Leave()
-	defer b.Room().Leave()
+	defer a.Session().Room().Leave()
+	defer b.Session().Room().Leave()
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/testutil"
 )
 
@@ -22,8 +21,8 @@ func TestGlare(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHub("mem://glare")
-			a := subscribed(t, engine.Config{SelfID: tc.first, AnnounceInterval: -1}, h)
-			b := subscribed(t, engine.Config{SelfID: tc.second, AnnounceInterval: -1}, h)
+			a := subscribed(t, tcfg{SelfID: tc.first, AnnounceInterval: -1}, h)
+			b := subscribed(t, tcfg{SelfID: tc.second, AnnounceInterval: -1}, h)
 			a.ready(h) // b hears a and offers
 			b.ready(h) // a hears b and offers
 			a.waitJoins(t, b.id)
@@ -67,8 +66,8 @@ func TestGlareWithStaleOffers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHub("mem://glare")
 			h.holdOffers = 2 // the offers cross
-			cfg := func(id string, nudge time.Duration) engine.Config {
-				return engine.Config{SelfID: id, AnnounceInterval: -1, AttemptTimeout: time.Hour, NudgeDelay: nudge}
+			cfg := func(id string, nudge time.Duration) tcfg {
+				return tcfg{SelfID: id, AnnounceInterval: -1, AttemptTimeout: time.Hour, NudgeDelay: nudge}
 			}
 			a := subscribed(t, cfg(low, tc.lowNudge), h)
 			b := subscribed(t, cfg(high, tc.high), h)

@@ -27,8 +27,11 @@ func encodeMessage(from, typ, sdp string) ([]byte, error) {
 	} else {
 		m.Answer = sig
 	}
-	return jsjson.Marshal(m)
+	return m.encode()
 }
+
+// encode returns the payload byte-identical to JSON.stringify.
+func (m message) encode() ([]byte, error) { return jsjson.Marshal(m) }
 
 // wireMessage is what parseMessage accepts before validation.
 type wireMessage struct {

@@ -1,81 +1,93 @@
 package engine
 
 import (
+	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/posthorn/posthorn"
 )
 
-func TestRoomsJoinIsIdempotentUntilLeave(t *testing.T) {
-	var rooms Rooms
-	created := 0
-	create := func(forget func()) (*posthorn.Room, error) {
-		created++
-		return posthorn.New(posthorn.Options{OnLeave: forget}), nil
-	}
-	cfg := Config{AppID: "app"}
-	a, err := rooms.Join(cfg, "lobby", create)
+// joinQuiet joins roomID through sh with a start function that marks the
+// room joined at once, as a strategy does once a relay took its
+// announcement.
+func joinQuiet(t *testing.T, sh *Shell, cfg posthorn.Config, roomID string) (*posthorn.Room, error) {
+	t.Helper()
+	return sh.JoinRoom(t.Context(), cfg, roomID, func(s *Session) error {
+		s.Joined()
+		return nil
+	})
+}
+
+func TestJoinRoomIsIdempotentUntilLeave(t *testing.T) {
+	sh := NewShell(nil, posthorn.ReconnectPolicy{})
+	cfg := posthorn.Config{AppID: "app"}
+	a, err := joinQuiet(t, sh, cfg, "lobby")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := rooms.Join(Config{AppID: "another-app"}, "lobby", create)
-	if a != b || created != 1 {
-		t.Fatalf("second join made a new room (created %d)", created)
+	b, err := joinQuiet(t, sh, posthorn.Config{AppID: "another-app"}, "lobby")
+	if err != nil || a != b {
+		t.Fatalf("second join: %v, same room %v", err, a == b)
 	}
-	c, _ := rooms.Join(cfg, "other", create)
+	c, _ := joinQuiet(t, sh, cfg, "other")
 	if c == a {
-		t.Fatal("different namespaces share a room")
+		t.Fatal("different room ids share a room")
 	}
-	a.Leave()
-	d, _ := rooms.Join(cfg, "lobby", create)
-	if d == a || created != 3 {
-		t.Fatalf("join after leave returned the left room (created %d)", created)
+	_ = a.Leave()
+	<-a.Done()
+	d, _ := joinQuiet(t, sh, cfg, "lobby")
+	if d == a {
+		t.Fatal("join after leave returned the left room")
+	}
+	sh.LeaveAll()
+	for _, r := range []*posthorn.Room{c, d} {
+		select {
+		case <-r.Done():
+		default:
+			t.Fatal("LeaveAll left a room open")
+		}
 	}
 }
 
-func TestRoomsJoinChecksArguments(t *testing.T) {
-	var rooms Rooms
-	create := func(func()) (*posthorn.Room, error) { return posthorn.New(posthorn.Options{}), nil }
+func TestJoinRoomChecksArguments(t *testing.T) {
+	sh := NewShell(nil, posthorn.ReconnectPolicy{})
 	for _, tc := range []struct {
-		cfg  Config
-		ns   string
+		cfg  posthorn.Config
+		room string
 		want error
 	}{
-		{Config{}, "lobby", ErrAppIDRequired},
-		{Config{AppID: "app"}, "", ErrNamespaceRequired},
+		{posthorn.Config{}, "lobby", posthorn.ErrNoAppID},
+		{posthorn.Config{AppID: "app"}, "", posthorn.ErrNoRoomID},
 	} {
-		if _, err := rooms.Join(tc.cfg, tc.ns, create); !errors.Is(err, tc.want) {
-			t.Errorf("Join(%+v, %q) = %v, want %v", tc.cfg, tc.ns, err, tc.want)
+		if _, err := joinQuiet(t, sh, tc.cfg, tc.room); !errors.Is(err, tc.want) {
+			t.Errorf("JoinRoom(%+v, %q) = %v, want %v", tc.cfg, tc.room, err, tc.want)
 		}
 	}
 	boom := errors.New("boom")
-	if _, err := rooms.Join(Config{AppID: "a"}, "x", func(func()) (*posthorn.Room, error) { return nil, boom }); err != boom {
-		t.Fatalf("create error not returned: %v", err)
+	if _, err := sh.JoinRoom(t.Context(), posthorn.Config{AppID: "a"}, "x", func(*Session) error { return boom }); !errors.Is(err, boom) {
+		t.Fatalf("start error not returned: %v", err)
 	}
 }
 
-func TestRoomsLeaveAll(t *testing.T) {
-	var rooms Rooms
-	left := 0
-	create := func(forget func()) (*posthorn.Room, error) {
-		return posthorn.New(posthorn.Options{OnLeave: func() { left++; forget() }}), nil
+// A join that no relay ever takes ends with ctx, leaves the room, and
+// names the relays' failures.
+func TestJoinRoomCtxBoundsTheWait(t *testing.T) {
+	sh := NewShell(nil, posthorn.ReconnectPolicy{})
+	ctx, cancel := context.WithCancel(t.Context())
+	var room *posthorn.Room
+	_, err := sh.JoinRoom(ctx, posthorn.Config{AppID: "a"}, "x", func(s *Session) error {
+		room = s.Room()
+		s.RelayFailed("ws://127.0.0.1:1", errors.New("connection refused"))
+		cancel()
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "ws://127.0.0.1:1: connection refused") {
+		t.Fatalf("err = %v", err)
 	}
-	a, _ := rooms.Join(Config{AppID: "app"}, "a", create)
-	rooms.Join(Config{AppID: "app"}, "b", create)
-	rooms.LeaveAll()
-	if left != 2 {
-		t.Fatalf("%d rooms left, want 2", left)
-	}
-	if _, err := a.Ping(t.Context(), "anyone"); !errors.Is(err, posthorn.ErrLeft) {
-		t.Fatalf("Ping in a room left by LeaveAll: %v, want posthorn.ErrLeft", err)
-	}
-	c, _ := rooms.Join(Config{AppID: "app"}, "a", create)
-	if c == a {
-		t.Fatal("Join after LeaveAll returned the left room")
-	}
-	rooms.LeaveAll() // leaves c
-	if left != 3 {
-		t.Fatalf("%d rooms left, want 3", left)
+	<-room.Done() // left
+	if _, err := joinQuiet(t, sh, posthorn.Config{AppID: "a"}, "x"); err != nil {
+		t.Fatalf("join after a failed join: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/testutil"
@@ -64,16 +65,61 @@ func (s *logSink) seen(sub string) <-chan struct{} {
 
 func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
+// tcfg is what a test session is made from: the room's posthorn.Config
+// fields the tests tune, and the topic options.
+type tcfg struct {
+	AppID, RoomID, SelfID string
+	Password              string
+	Logger                *slog.Logger
+	AnnounceInterval      time.Duration
+	AttemptTimeout        time.Duration
+	MaxPending            int
+	NudgeDelay            time.Duration
+	Quirks                engine.Quirks
+	Codec                 engine.Codec
+}
+
+// newTopics makes a session and its topic strategy from c, filling in the
+// app, room and self ids when empty; the room is left when the test ends.
+func newTopics(t *testing.T, c tcfg) *engine.Topics {
+	t.Helper()
+	if c.AppID == "" {
+		c.AppID = "test-app"
+	}
+	if c.RoomID == "" {
+		c.RoomID = "room-1"
+	}
+	if c.SelfID == "" {
+		c.SelfID = ids.New(ids.SelfIDLen)
+	}
+	if c.Logger == nil {
+		c.Logger = quiet()
+	}
+	es, err := engine.NewSession(engine.SessionConfig{RoomID: c.RoomID, SelfID: c.SelfID, Config: posthorn.Config{
+		AppID: c.AppID, Password: c.Password, RTCConfig: &webrtc.Configuration{}, Logger: c.Logger,
+		AnnounceInterval: c.AnnounceInterval, AttemptTimeout: c.AttemptTimeout, MaxPendingAttempts: c.MaxPending,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = es.Room().Leave() })
+	tp, err := engine.NewTopics(es, engine.TopicOptions{Codec: c.Codec, Quirks: c.Quirks, NudgeDelay: c.NudgeDelay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tp
+}
+
 // member is a joined session and the peer ids it saw join.
 type member struct {
-	s      *engine.Session
+	s      *engine.Topics
 	id     string
 	joined chan string
 }
 
 // join creates a session with cfg (AppID, RoomID, SelfID, RTCConfig filled
 // in when empty), subscribes it on relays and announces.
-func join(t *testing.T, cfg engine.Config, relays ...*hub) *member {
+func join(t *testing.T, cfg tcfg, relays ...*hub) *member {
 	t.Helper()
 	m := subscribed(t, cfg, relays...)
 	for _, h := range relays {
@@ -86,28 +132,11 @@ func join(t *testing.T, cfg engine.Config, relays ...*hub) *member {
 func (m *member) ready(h *hub) { _ = m.s.Ready(context.Background(), h) }
 
 // subscribed is join without the announcements.
-func subscribed(t *testing.T, cfg engine.Config, relays ...*hub) *member {
+func subscribed(t *testing.T, cfg tcfg, relays ...*hub) *member {
 	t.Helper()
-	if cfg.AppID == "" {
-		cfg.AppID = "test-app"
-	}
-	if cfg.RoomID == "" {
-		cfg.RoomID = "room-1"
-	}
-	if cfg.SelfID == "" {
-		cfg.SelfID = ids.New(ids.SelfIDLen)
-	}
-	cfg.RTCConfig = &webrtc.Configuration{}
-	if cfg.Logger == nil {
-		cfg.Logger = quiet()
-	}
-	s, err := engine.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := &member{s: s, id: cfg.SelfID, joined: make(chan string, 16)}
-	s.Room().OnPeerJoin(func(id string) { m.joined <- id })
-	t.Cleanup(func() { _ = s.Room().Leave() })
+	s := newTopics(t, cfg)
+	m := &member{s: s, id: s.Session().SelfID(), joined: make(chan string, 16)}
+	s.Session().Room().OnPeerJoin(func(id string) { m.joined <- id })
 	for _, h := range relays {
 		deliver := func(tp string, p []byte) { s.Deliver(h, tp, p) }
 		h.Subscribe(s.RootTopic(), deliver)
@@ -137,22 +166,22 @@ func (m *member) waitJoins(t *testing.T, want ...string) {
 func TestThreePeersMeetAndTalk(t *testing.T) {
 	testutil.RequireNetns(t)
 	h := newHub("mem://1")
-	a := join(t, engine.Config{}, h)
-	b := join(t, engine.Config{}, h)
-	c := join(t, engine.Config{}, h)
+	a := join(t, tcfg{}, h)
+	b := join(t, tcfg{}, h)
+	c := join(t, tcfg{}, h)
 	a.waitJoins(t, b.id, c.id)
 	b.waitJoins(t, a.id, c.id)
 	c.waitJoins(t, a.id, b.id)
 
 	got := make(chan string, 2)
 	for _, m := range []*member{b, c} {
-		act, err := m.s.Room().MakeAction("chat")
+		act, err := m.s.Session().Room().MakeAction("chat")
 		if err != nil {
 			t.Fatal(err)
 		}
 		act.OnReceive(func(msg transfer.Message, from string) { got <- from + ":" + msg.String() })
 	}
-	act, _ := a.s.Room().MakeAction("chat")
+	act, _ := a.s.Session().Room().MakeAction("chat")
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	defer cancel()
 	if err := act.Send(ctx, "hi", nil); err != nil {
@@ -180,8 +209,8 @@ func TestPassword(t *testing.T) {
 	testutil.RequireNetns(t)
 	t.Run("match", func(t *testing.T) {
 		h := newHub("mem://pw")
-		a := join(t, engine.Config{Password: "hunter2"}, h)
-		b := join(t, engine.Config{Password: "hunter2"}, h)
+		a := join(t, tcfg{Password: "hunter2"}, h)
+		b := join(t, tcfg{Password: "hunter2"}, h)
 		a.waitJoins(t, b.id)
 		b.waitJoins(t, a.id)
 		// Offers and answers carry envelopes, never SDP in clear (§3).
@@ -194,14 +223,14 @@ func TestPassword(t *testing.T) {
 	t.Run("mismatch", func(t *testing.T) {
 		h := newHub("mem://pw2")
 		logs := newLogSink()
-		a := join(t, engine.Config{Password: "hunter2"}, h)
-		b := join(t, engine.Config{Password: "letmein", Logger: slog.New(logs)}, h)
+		a := join(t, tcfg{Password: "hunter2"}, h)
+		b := join(t, tcfg{Password: "letmein", Logger: slog.New(logs)}, h)
 		select {
 		case <-logs.seen("does not decrypt"):
 		case <-time.After(waitTimeout):
 			t.Fatal("mismatched offer was not reported")
 		}
-		if len(a.s.Room().Peers()) != 0 || len(b.s.Room().Peers()) != 0 {
+		if len(a.s.Session().Room().Peers()) != 0 || len(b.s.Session().Room().Peers()) != 0 {
 			t.Fatal("peers with different passwords connected")
 		}
 	})
@@ -211,7 +240,7 @@ func TestMalformedPayloadsAreDropped(t *testing.T) {
 	testutil.RequireNetns(t)
 	h := newHub("mem://bad")
 	logs := newLogSink()
-	a := join(t, engine.Config{Logger: slog.New(logs)}, h)
+	a := join(t, tcfg{Logger: slog.New(logs)}, h)
 	for _, p := range []struct{ topic, payload string }{
 		{a.s.RootTopic(), ""},
 		{a.s.RootTopic(), "has/slash"},
@@ -226,7 +255,7 @@ func TestMalformedPayloadsAreDropped(t *testing.T) {
 	}
 	<-logs.seen("dropping")
 	// The session still works.
-	b := join(t, engine.Config{}, h)
+	b := join(t, tcfg{}, h)
 	a.waitJoins(t, b.id)
 	b.waitJoins(t, a.id)
 }
@@ -249,20 +278,15 @@ func TestOfferCopiesGetOneAnswer(t *testing.T) {
 	h1, h2 := newHub("mem://h1"), newHub("mem://h2")
 	dbl := doubleRelay{h1, h2}
 	// a hears and publishes through both hubs at once.
-	a, err := engine.New(engine.Config{AppID: "test-app", RoomID: "room-1", SelfID: ids.New(20),
-		RTCConfig: &webrtc.Configuration{}, Logger: quiet()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = a.Room().Leave() })
+	a := newTopics(t, tcfg{})
 	aJoined := make(chan string, 4)
-	a.Room().OnPeerJoin(func(id string) { aJoined <- id })
+	a.Session().Room().OnPeerJoin(func(id string) { aJoined <- id })
 	for _, h := range dbl {
 		deliver := func(tp string, p []byte) { a.Deliver(dbl, tp, p) }
 		h.Subscribe(a.RootTopic(), deliver)
 		h.Subscribe(a.SelfTopic(), deliver)
 	}
-	b := join(t, engine.Config{}, h1, h2) // b announces on both; a offers (on both)
+	b := join(t, tcfg{}, h1, h2) // b announces on both; a offers (on both)
 	b.waitJoins(t, a.SelfTopic()[len(a.RootTopic())+1:])
 
 	answers := 0
@@ -283,7 +307,7 @@ func TestOfferCopiesGetOneAnswer(t *testing.T) {
 func TestNudgeAfterUnansweredEncryptedOffer(t *testing.T) {
 	testutil.RequireNetns(t)
 	h := newHub("mem://nudge")
-	cfg := engine.Config{Password: "hunter2", Quirks: engine.Quirks{OffersNotDecrypted: true},
+	cfg := tcfg{Password: "hunter2", Quirks: engine.Quirks{OffersNotDecrypted: true},
 		NudgeDelay: 50 * time.Millisecond, AnnounceInterval: -1}
 	a := join(t, cfg, h)
 	// A peer that announces but never answers, like a JS 0.18 nostr peer
@@ -317,9 +341,9 @@ func TestNudgeAfterUnansweredEncryptedOffer(t *testing.T) {
 func TestPeriodicAnnounceRecoversFromRelayGlitch(t *testing.T) {
 	testutil.RequireNetns(t)
 	h := newHub("mem://glitch")
-	a := join(t, engine.Config{AnnounceInterval: 200 * time.Millisecond}, h)
+	a := join(t, tcfg{AnnounceInterval: 200 * time.Millisecond}, h)
 	h.setDown(true)
-	b := join(t, engine.Config{AnnounceInterval: 200 * time.Millisecond}, h) // its announcement is lost
+	b := join(t, tcfg{AnnounceInterval: 200 * time.Millisecond}, h) // its announcement is lost
 	h.setDown(false)
 	a.waitJoins(t, b.id)
 	b.waitJoins(t, a.id)
@@ -329,7 +353,7 @@ func TestMaxPending(t *testing.T) {
 	testutil.RequireNetns(t)
 	h := newHub("mem://max")
 	logs := newLogSink()
-	a := join(t, engine.Config{MaxPending: 2, AnnounceInterval: -1, Logger: slog.New(logs)}, h)
+	a := join(t, tcfg{MaxPending: 2, AnnounceInterval: -1, Logger: slog.New(logs)}, h)
 	for i := range 4 {
 		_ = h.Publish(context.Background(), a.s.RootTopic(), fmt.Appendf(nil, "STRANGER%012d", i))
 	}
@@ -351,32 +375,38 @@ func TestMaxPending(t *testing.T) {
 }
 
 func TestLeave(t *testing.T) {
-	left := make(chan struct{})
-	s, err := engine.New(engine.Config{AppID: "a", RoomID: "r", SelfID: ids.New(20), Logger: quiet(),
-		OnLeave: func() { close(left) }})
-	if err != nil {
+	s := newTopics(t, tcfg{})
+	stopped := make(chan struct{})
+	s.Session().OnStop(func() { close(stopped) })
+	if err := s.Session().Room().Leave(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Room().Leave(); err != nil {
-		t.Fatal(err)
-	}
-	<-left
-	if err := s.Ready(context.Background(), newHub("mem://x")); !errors.Is(err, engine.ErrLeft) {
-		t.Fatalf("Ready after leave = %v, want ErrLeft", err)
+	<-stopped
+	h := newHub("mem://x")
+	if err := s.Ready(context.Background(), h); err != nil || len(h.published("")) != 0 {
+		t.Fatalf("Ready after leave = %v and published %v; want nothing", err, h.published(""))
 	}
 }
 
 func TestNewValidates(t *testing.T) {
-	for _, cfg := range []engine.Config{
-		{RoomID: "r", SelfID: "x"},
-		{AppID: "a/b", RoomID: "r", SelfID: "x"},
-		{AppID: "a", SelfID: "x"},
-		{AppID: "a", RoomID: "r"},
-		{AppID: "a", RoomID: "r", SelfID: "x/y"},
+	for _, tc := range []struct {
+		c    engine.SessionConfig
+		want error
+	}{
+		{engine.SessionConfig{RoomID: "r", SelfID: "x"}, posthorn.ErrNoAppID},
+		{engine.SessionConfig{Config: posthorn.Config{AppID: "a"}, SelfID: "x"}, posthorn.ErrNoRoomID},
 	} {
-		if _, err := engine.New(cfg); !errors.Is(err, engine.ErrConfig) {
-			t.Errorf("New(%+v) = %v, want ErrConfig", cfg, err)
+		if _, err := engine.NewSession(tc.c); !errors.Is(err, tc.want) {
+			t.Errorf("NewSession(%+v) = %v, want %v", tc.c, err, tc.want)
 		}
+	}
+	es, err := engine.NewSession(engine.SessionConfig{Config: posthorn.Config{AppID: "a/b"}, RoomID: "r", SelfID: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer es.Room().Leave()
+	if _, err := engine.NewTopics(es, engine.TopicOptions{}); !errors.Is(err, engine.ErrSlash) {
+		t.Errorf("NewTopics with a '/' in the app id = %v, want ErrSlash", err)
 	}
 }
 
@@ -385,8 +415,8 @@ func TestNewValidates(t *testing.T) {
 func TestOfferFromConnectedPeerIsIgnored(t *testing.T) {
 	testutil.RequireNetns(t)
 	h := newHub("mem://late")
-	a := join(t, engine.Config{AnnounceInterval: -1}, h)
-	b := join(t, engine.Config{AnnounceInterval: -1}, h) // a offers to b
+	a := join(t, tcfg{AnnounceInterval: -1}, h)
+	b := join(t, tcfg{AnnounceInterval: -1}, h) // a offers to b
 	a.waitJoins(t, b.id)
 	b.waitJoins(t, a.id)
 	offers := h.published(b.s.SelfTopic())

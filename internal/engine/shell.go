@@ -86,6 +86,9 @@ func (sh *Shell) JoinRoom(ctx context.Context, cfg posthorn.Config, roomID strin
 			return nil, fmt.Errorf("posthorn: join %q: %w", roomID, err)
 		}
 	}
+	if ctx.Value(noWaitKey{}) != nil {
+		return s.room, nil
+	}
 	select {
 	case <-s.joined:
 		return s.room, nil
@@ -98,6 +101,15 @@ func (sh *Shell) JoinRoom(ctx context.Context, cfg posthorn.Config, roomID strin
 		return nil, fmt.Errorf("posthorn: join %q: no relay took the announcement%s: %w", roomID, s.relayErrors(), ctx.Err())
 	}
 }
+
+// noWaitKey marks a context whose JoinRoom returns at once, before any
+// relay took the announcement (see NoWait).
+type noWaitKey struct{}
+
+// NoWait returns a context with which JoinRoom returns as soon as the room
+// exists, as Trystero's joinRoom does: the JS bridge needs that, since a
+// page's room works (and can be left) while its relays are still down.
+func NoWait(ctx context.Context) context.Context { return context.WithValue(ctx, noWaitKey{}, true) }
 
 // LeaveAll leaves every open room, as a strategy's Close does.
 func (sh *Shell) LeaveAll() { sh.rooms.leaveAll() }

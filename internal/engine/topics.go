@@ -90,6 +90,9 @@ func NewTopics(s *Session, o TopicOptions) (*Topics, error) {
 	return t, nil
 }
 
+// Session is the room's session.
+func (t *Topics) Session() *Session { return t.s }
+
 // RootTopic returns trystero/<appId>/<roomId>, to subscribe to.
 func (t *Topics) RootTopic() string { return t.root }
 

@@ -12,7 +12,10 @@ import (
 // run in the machine's own namespace.
 func RequireNetns(t testing.TB) {
 	t.Helper()
-	if os.Getenv("POSTHORN_IN_NETNS") != "1" {
+	if !InNetns() {
 		t.Skip("needs a loopback-only network namespace: run through scripts/in-netns (make test does)")
 	}
 }
+
+// InNetns reports whether the process runs inside scripts/in-netns.
+func InNetns() bool { return os.Getenv("POSTHORN_IN_NETNS") == "1" }
