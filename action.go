@@ -12,7 +12,7 @@ type Action struct {
 	r    *Room
 	name string
 
-	nonces chunk.NonceCounter // wire-0.18 §5.5: one per action, shared by all targets
+	nonces chunk.NonceCounter // protocol-0.18 §5.5: one per action, shared by all targets
 
 	mu         sync.Mutex
 	onReceive  func(m Message, peerID string)
@@ -64,7 +64,7 @@ func (a *Action) OnReceive(f func(m Message, peerID string)) {
 
 // OnProgress sets the callback run for every received chunk of this action
 // with the chunk's progress byte / 255, the sender and the metadata known so
-// far (wire-0.18 §5.4 step 4; meta is shared, do not modify it); only the
+// far (protocol-0.18 §5.4 step 4; meta is shared, do not modify it); only the
 // latest one registered is called.
 func (a *Action) OnProgress(f func(pct float64, peerID string, meta json.RawMessage)) {
 	a.mu.Lock()

@@ -2,10 +2,10 @@ package posthorn
 
 import (
 	"context"
-	"sync"
 
 	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/internal/serial"
 )
 
 // conn is one registered peer connection.
@@ -21,57 +21,40 @@ type conn struct {
 	reasm *chunk.Reassembler
 	// heard is set once the peer's data arrived on this connection;
 	// probes counts our duplicate probes (pings) not yet answered on it.
-	// Both are guarded by the Room's lock (wire-0.18 §4.5).
+	// Both are guarded by the Room's lock (protocol-0.18 §4.5).
 	heard  bool
 	probes int
 
-	// queue is the ordered queue of internal chunks (signals, pongs) waiting
-	// to be sent; a goroutine drains it while it is non-empty.
-	qmu      sync.Mutex
-	queue    [][]byte
-	draining bool
+	// control sends internal chunks (signals, pongs) in order without
+	// blocking the caller.
+	control *serial.Queue[[]byte]
 }
 
 func newConn(r *Room, id string, p *peer.Peer) *conn {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &conn{
+	c := &conn{
 		id:     id,
 		p:      p,
 		ctx:    ctx,
 		cancel: cancel,
 		reasm:  chunk.NewReassembler(r.prof.Framing, r.limits),
 	}
-}
-
-// enqueue appends chunks to the control queue without blocking: the caller
-// may be a pion callback or this connection's data callback, and blocking
-// either on backpressure could deadlock two peers.
-func (c *conn) enqueue(r *Room, chunks [][]byte) {
-	c.qmu.Lock()
-	c.queue = append(c.queue, chunks...)
-	start := !c.draining
-	c.draining = true
-	c.qmu.Unlock()
-	if start {
-		go c.drain(r)
-	}
-}
-
-func (c *conn) drain(r *Room) {
-	for {
-		c.qmu.Lock()
-		if len(c.queue) == 0 || c.ctx.Err() != nil {
-			c.queue = nil
-			c.draining = false
-			c.qmu.Unlock()
-			return
+	c.control = serial.New(func(b []byte) {
+		if c.ctx.Err() != nil {
+			return // closed: what is left is dropped
 		}
-		b := c.queue[0]
-		c.queue[0] = nil
-		c.queue = c.queue[1:]
-		c.qmu.Unlock()
 		if err := c.p.Send(c.ctx, b); err != nil && c.ctx.Err() == nil {
 			r.log.Warn("room: internal send failed", "peer", c.id, "err", err)
 		}
+	})
+	return c
+}
+
+// enqueue queues chunks on the control queue without blocking: the caller
+// may be a pion callback or this connection's data callback, and blocking
+// either on backpressure could deadlock two peers.
+func (c *conn) enqueue(chunks [][]byte) {
+	for _, b := range chunks {
+		c.control.Push(b)
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // dupLinks are two connections to the same peer id whose remote ends are
-// bare peers driven by the test (wire-0.18 §4.5).
+// bare peers driven by the test (protocol-0.18 §4.5).
 type dupLinks struct {
 	t      *testing.T
 	ends   [3]*peer.Peer // ends[1], ends[2]: the remote ends

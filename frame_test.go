@@ -22,7 +22,7 @@ import (
 // Frame-level tests: a Room on one end, a bare peer.Peer on the other, so
 // the test sees and builds the exact chunks on the wire.
 
-// vectorFile holds the chunks real trystero 0.18.0 produced (wire-0.18 §9).
+// vectorFile holds the chunks real trystero 0.18.0 produced (protocol-0.18 §9).
 var vectorFile = testutil.VectorPath("018-room-framing.json")
 
 type vectorChunk struct {
@@ -91,7 +91,7 @@ func TestFrameVectorsBothWays(t *testing.T) {
 	for i := range bin40k {
 		bin40k[i] = byte(i)
 	}
-	// The sends of wire-0.18 §9, in nonce order.
+	// The sends of protocol-0.18 §9, in nonce order.
 	sends := []struct {
 		vector string
 		data   any
@@ -181,7 +181,7 @@ func TestFrameVectorsBothWays(t *testing.T) {
 				i, g.kind, len(g.data), g.meta, g.peerID, w.kind, len(w.data), w.meta)
 		}
 	}
-	for _, logged := range []string{"malformed chunk", "received message with unregistered type (zzz)"} {
+	for _, logged := range []string{"malformed chunk", "dropped chunk of an action this room has not made"} {
 		if !recvM.log.has(logged) {
 			t.Errorf("%q not logged", logged)
 		}

@@ -4,20 +4,32 @@ import (
 	"flag"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/relay"
+	"go.uber.org/goleak"
 )
+
+// cleanup runs its function after the tests, before the leak check.
+type cleanup struct {
+	m    *testing.M
+	done func()
+}
+
+func (c cleanup) Run() int {
+	defer c.done()
+	return c.m.Run()
+}
 
 // trackerURL is the loopback tracker the examples join through.
 var trackerURL string
 
 // TestMain serves a relay on loopback for the examples, which open peer
 // connections and so run only inside scripts/in-netns; outside it they are
-// skipped, as the tests that need the namespace are.
+// skipped, as the tests that need the namespace are. Tests that leave
+// goroutines running fail.
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if !testutil.InNetns() {
@@ -26,13 +38,14 @@ func TestMain(m *testing.M) {
 			skip = s + "|" + skip
 		}
 		_ = flag.Set("test.skip", skip)
-		os.Exit(m.Run())
+		goleak.VerifyTestMain(m)
+		return
 	}
 	r := relay.New(relay.Config{Logger: slog.New(slog.DiscardHandler)})
 	srv := httptest.NewServer(r)
 	trackerURL = "ws" + strings.TrimPrefix(srv.URL, "http") + "/"
-	code := m.Run()
-	srv.Close()
-	_ = r.Close()
-	os.Exit(code)
+	goleak.VerifyTestMain(cleanup{m, func() {
+		srv.Close()
+		_ = r.Close()
+	}})
 }

@@ -14,7 +14,7 @@ import (
 
 // hookMedia routes c's remote streams and tracks to OnPeerStream and
 // OnPeerTrack, with the metadata slot of that peer, which is then cleared
-// (wire-0.18 §4.6).
+// (protocol-0.18 §4.6).
 func (r *Room) hookMedia(c *conn) {
 	c.p.OnStream(func(s *media.Stream) {
 		meta, f := r.takeMeta(r.streamMetas, c.id)
@@ -66,7 +66,7 @@ func (r *Room) OnPeerTrack(f func(t *media.Track, s *media.Stream, id string, me
 // AddStream sends stream to the targets (nil = every peer). If meta is not
 // nil, it is first sent as JSON on the stream-meta action and that send completes before the
 // stream is added, so the receiver can attach it to the stream event
-// (wire-0.18 §4.6). Targets are served in parallel; unknown ids are skipped
+// (protocol-0.18 §4.6). Targets are served in parallel; unknown ids are skipped
 // with a warning. Adding renegotiates over the data channel.
 func (r *Room) AddStream(ctx context.Context, stream *media.Stream, targets []string, meta any) error {
 	return r.eachTarget(ctx, targets, r.streamMeta, meta, func(p *peer.Peer) error {

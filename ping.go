@@ -9,7 +9,7 @@ import (
 )
 
 // Ping sends a ping to peer id and returns the round-trip time once its pong
-// arrives (wire-0.18 §6). Unlike JS's ping, which waits forever, it fails if
+// arrives (protocol-0.18 §6). Unlike JS's ping, which waits forever, it fails if
 // id is empty (ErrNoPeerID) or not connected (*UnknownPeerError), when ctx
 // ends, when the peer leaves (ErrPeerLeft) or the Room is left (ErrLeft).
 // Pongs carry no id: concurrent pings to one peer are resolved oldest first.
@@ -51,7 +51,7 @@ func (r *Room) Ping(ctx context.Context, id string) (time.Duration, error) {
 }
 
 // probe pings the peer on each of its connections once a duplicate has
-// connected (wire-0.18 §4.5 b): a JS peer answers only on the connection it
+// connected (protocol-0.18 §4.5 b): a JS peer answers only on the connection it
 // registered, and the pong's arrival makes that one the connection sends go
 // to (markActive). The pongs are not taken for answers to Ping.
 func (r *Room) probe(id string) {

@@ -8,7 +8,7 @@ import (
 	"github.com/posthorn/posthorn/transfer"
 )
 
-// handleData processes one data-channel message of connection c (wire-0.18
+// handleData processes one data-channel message of connection c (protocol-0.18
 // §5.4). Bad chunks, unregistered types and reassembly limit errors are
 // logged and dropped; the connection carries on.
 func (r *Room) handleData(c *conn, b []byte) {
@@ -64,11 +64,11 @@ func (r *Room) sendInternal(c *conn, a *Action, kind transfer.Kind, data []byte)
 	for i := range chunks {
 		chunks[i] = tx.AppendChunk(nil, i)
 	}
-	c.enqueue(r, chunks)
+	c.enqueue(chunks)
 }
 
 // sendSignal forwards a signal the peer emitted after connecting over the
-// data channel (wire-0.18 §4.3, §6).
+// data channel (protocol-0.18 §4.3, §6).
 func (r *Room) sendSignal(c *conn, s peer.Signal) {
 	b, err := s.MarshalJSON()
 	if err != nil {
@@ -92,7 +92,7 @@ func (r *Room) gotSignal(m Message, c *conn) {
 	}
 }
 
-// gotPing answers a ping with a pong, always (wire-0.18 §6, §10 item 6).
+// gotPing answers a ping with a pong, always (protocol-0.18 §6, §10 item 6).
 func (r *Room) gotPing(_ Message, c *conn) {
 	r.sendInternal(c, r.pong, transfer.KindString, nil)
 }
@@ -122,7 +122,7 @@ func (r *Room) gotPong(_ Message, c *conn) {
 }
 
 // setMetaSlot remembers stream or track metadata for the peer's next media
-// event, replacing any earlier one (wire-0.18 §4.6).
+// event, replacing any earlier one (protocol-0.18 §4.6).
 func (r *Room) setMetaSlot(slot map[string][]byte, id string, m Message) {
 	r.mu.Lock()
 	if r.peers[id] != nil {

@@ -24,7 +24,7 @@ type Room struct {
 	log     *slog.Logger
 	onLeave func()
 
-	// internal actions (wire-0.18 §6)
+	// internal actions (protocol-0.18 §6)
 	ping, pong, signal, streamMeta, trackMeta *Action
 
 	done chan struct{} // closed at the end of the first Leave
@@ -34,7 +34,7 @@ type Room struct {
 	peers   map[string]*remote
 	actions map[string]*Action
 	pongs   map[string][]chan error // ping waiters per peer, oldest first
-	// one slot per peer per kind, not a queue (wire-0.18 §4.6)
+	// one slot per peer per kind, not a queue (protocol-0.18 §4.6)
 	streamMetas, trackMetas map[string][]byte
 
 	onPeerJoin, onPeerLeave func(id string)
@@ -42,7 +42,7 @@ type Room struct {
 	onPeerTrack             func(t *media.Track, s *media.Stream, id string, meta json.RawMessage)
 }
 
-// remote is one remote peer id with its live connections (wire-0.18 §4.5).
+// remote is one remote peer id with its live connections (protocol-0.18 §4.5).
 type remote struct {
 	id     string
 	conns  []*conn // live connections, in the order they were added
@@ -92,7 +92,7 @@ func newRoom(opts roomlink.Options) *Room {
 	return r
 }
 
-// addPeer registers a peer connection that has connected (wire-0.18 §4.4);
+// addPeer registers a peer connection that has connected (protocol-0.18 §4.4);
 // strategies call it from the peer's OnConnect. The first connection of an
 // id fires onPeerJoin; a further connection of the same id is kept as a
 // duplicate (see the package documentation and §4.5). The Room takes over
@@ -330,7 +330,7 @@ func (r *Room) targets(ids []string) ([]target, error) {
 		seen[id] = true
 		rem := r.peers[id]
 		if rem == nil {
-			r.log.Warn((&UnknownPeerError{id}).Error())
+			r.log.Warn("room: skipping a target that is not connected", "peer", id)
 			continue
 		}
 		ts = append(ts, target{id, rem.active})

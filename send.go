@@ -20,11 +20,11 @@ type SendOptions struct {
 	// Targets are the receiving peer ids; nil = every peer in the room.
 	// Unknown ids are skipped with a logged warning, like room.js.
 	Targets []string
-	// Meta is the binary metadata (wire-0.18 §5.3): an object, array or
-	// json.RawMessage of one, marshalled like JSON.stringify. Like JS's falsy
-	// values, nil, JSON null, false, 0 and "" mean "no metadata"; any other
-	// primitive gives chunk.ErrMetaNotObject, metadata with non-binary
-	// data chunk.ErrMetaNotBinary (0.18).
+	// Meta is metadata for binary data (protocol-0.18 §5.3), nil for none:
+	// a value that marshals to a JSON object or array, or a json.RawMessage
+	// of one. Anything else gives transfer.ErrMetaNotObject, and metadata
+	// with data that is not []byte transfer.ErrMetaNotBinary: Trystero 0.18
+	// peers carry nothing else.
 	Meta any
 	// OnProgress, if set, is called after every chunk handed to a target's
 	// channel with that chunk's progress byte / 255 (ending at 1) and the
@@ -33,13 +33,13 @@ type SendOptions struct {
 	OnProgress func(pct float64, peerID string)
 }
 
-// Send transmits data to the targets (wire-0.18 §5.3):
+// Send transmits data to the targets (protocol-0.18 §5.3):
 //
 //	string           → a string message
 //	[]byte           → binary (may carry SendOptions.Meta)
-//	json.RawMessage  → JSON, sent as is (must be valid: chunk.ErrBadJSON)
+//	json.RawMessage  → JSON, sent as is (must be valid: transfer.ErrBadJSON)
 //	nil              → JSON null
-//	anything else    → JSON, marshalled like JSON.stringify (chunk.MarshalJSON)
+//	anything else    → JSON, encoding/json's output as JSON.stringify spells it
 //
 // Every call takes the action's next nonce, shared by all targets (§5.5).
 // Targets are served in parallel, chunk by chunk, each waiting on its

@@ -120,7 +120,7 @@ func TestAPITwoPages(t *testing.T) {
 			str("object", []any{1.0, "x", nil}),
 			bin("undefined", 1, 2, 3),
 			bin("undefined", 8, 7),
-			bin("undefined", 1, 2, 44), // wire-0.18 §5.3: element-wise, modulo 256
+			bin("undefined", 1, 2, 44), // protocol-0.18 §5.3: element-wise, modulo 256
 			bin("undefined", 255, 0),
 			bin("undefined", 7),
 			str("object", map[string]any{}), // a DataView is JSON "{}"

@@ -30,7 +30,7 @@ type announceWatch struct {
 // has passed the member's announcement on (when k can watch announcements).
 //
 // Why: on nostr and mqtt, Trystero 0.18 answers every announcement it sees
-// with an offer (wire-0.18 §7.2, §7.3). Two peers that are both subscribed
+// with an offer (protocol-0.18 §7.2, §7.3). Two peers that are both subscribed
 // before either announces therefore offer each other, and two Trystero
 // peers may each keep a different one of the two connections (§4.5):
 // their messages are then lost for good. posthorn peers cope with that

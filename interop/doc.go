@@ -18,7 +18,7 @@
 // three (JS, wasm, native). Members join one after another: each joins once
 // the relay has passed on the previous one's announcement (joinAnnounced).
 // TestGlare does the opposite on purpose: a gate holds the announcements
-// until both members are subscribed, so that both offer (wire-0.18 §4.5).
+// until both members are subscribed, so that both offer (protocol-0.18 §4.5).
 //
 // Page console lines and native peers' logs go to the test log;
 // POSTHORN_INTEROP_DEBUG=1 adds debug records. A failed test leaves page

@@ -16,7 +16,7 @@ import (
 	"github.com/posthorn/posthorn/internal/engine"
 )
 
-// TestGlare forces the duplicate-connection trap of wire-0.18 §4.5 between
+// TestGlare forces the duplicate-connection trap of protocol-0.18 §4.5 between
 // real Trystero and posthorn: a gate in front of the Nostr relay holds every
 // announcement until both members have subscribed, so each hears the other
 // and both offer. Trystero answers every offer; if posthorn answered too,
@@ -67,7 +67,7 @@ func kitNamed(t testing.TB, name string) kit {
 }
 
 // announceGate is a WebSocket proxy in front of a Nostr relay that holds
-// every event tagged with root (an announcement, wire-0.18 §7.2) until need
+// every event tagged with root (an announcement, protocol-0.18 §7.2) until need
 // connections have a subscription to root in place (the relay sent its
 // EOSE). Everything else passes at once, in order per connection.
 type announceGate struct {

@@ -25,7 +25,7 @@ type kit struct {
 	watch func(t testing.TB, relayURL, root string) *announceWatch
 	// jsPasswordBroken: two Trystero 0.18 peers with the same password never
 	// connect on this strategy (nostr: the answerer does not decrypt the
-	// offer, wire-0.18 §7.2, §10.10).
+	// offer, protocol-0.18 §7.2, §10.10).
 	jsPasswordBroken bool
 }
 

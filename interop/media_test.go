@@ -38,7 +38,7 @@ func (m *pageMember) SendMedia(t testing.TB, targets any, meta any) []string {
 }
 
 // mediaTo sends from's stream to `to` and checks that `to` gets one stream
-// from from with the metadata and the same track kinds (wire-0.18 §4.6: the
+// from from with the metadata and the same track kinds (protocol-0.18 §4.6: the
 // metadata goes first over __57r34m__, then renegotiation adds the tracks).
 func mediaTo(t *testing.T, from streamSender, to streamReceiver) stream {
 	t.Helper()

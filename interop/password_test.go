@@ -15,7 +15,7 @@ const mismatchWindow = 5 * time.Second
 // joinFunc joins one member of some kind to a room.
 type joinFunc func(t *testing.T, name string, cfg joinConfig) member
 
-// passwords checks the password rules (wire-0.18 §3) for pairs made by
+// passwords checks the password rules (protocol-0.18 §3) for pairs made by
 // first and second (second joins after first): different passwords never
 // connect; the same password connects and carries data both ways, unless
 // sameConnects is false (a documented Trystero bug), in which case it must

@@ -9,7 +9,7 @@ import (
 )
 
 // binarySize is the size of the binary transfer in every direction: 5 MiB,
-// i.e. 321 chunks of 0.18's 16 KiB framing (wire-0.18 §5), enough to cross
+// i.e. 321 chunks of 0.18's 16 KiB framing (protocol-0.18 §5), enough to cross
 // the 64 KiB backpressure threshold (§5.6) many times.
 const binarySize = 5 << 20
 

@@ -82,7 +82,7 @@ func (a *jsAction) action() (*posthorn.Action, error) {
 }
 
 // received hands a whole message to the receiver: (data, peerId, metadata)
-// for binary data, (data, peerId) otherwise (wire-0.18 §5.4 step 5).
+// for binary data, (data, peerId) otherwise (protocol-0.18 §5.4 step 5).
 func (a *jsAction) received(m transfer.Message, id string) {
 	a.mu.Lock()
 	f := a.onReceive

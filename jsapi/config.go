@@ -8,13 +8,6 @@ import (
 	"github.com/posthorn/posthorn"
 )
 
-// The joinRoom guard's checks that have no Go twin (trystero 0.18
-// utils.js initGuard; torrent.js for the renamed options).
-var (
-	errNoConfig       = trysteroErr("requires a config map as the first argument")
-	errTrackerOptions = trysteroErr("trackerUrls/trackerRedundancy have been replaced by relayUrls/relayRedundancy")
-)
-
 // convertConfig reads joinRoom's config object (seed README, "API"):
 // appId, password, rtcConfig, relayUrls, relayRedundancy. torrent is set for
 // the BitTorrent strategy, which rejects the pre-0.16 option names.

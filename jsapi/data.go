@@ -4,7 +4,6 @@ package jsapi
 
 import (
 	"encoding/json"
-	"errors"
 	"syscall/js"
 
 	"github.com/posthorn/posthorn/transfer"
@@ -17,17 +16,8 @@ var (
 	jsBlob       = js.Global().Get("Blob") // undefined where there is none
 )
 
-// Errors of the sender's argument checks, in room.js's order (wire-0.18 §5.7).
-var (
-	errDataUndefined = trysteroErr("action data cannot be undefined")
-	// errNotJSON: JSON.stringify gave undefined (a function or symbol).
-	// Trystero 0.18 would send an empty JSON payload its receivers cannot
-	// parse; posthorn refuses instead.
-	errNotJSON = errors.New("posthorn: action data has no JSON form (function or symbol)")
-)
-
 // outgoing is one send call's data, converted as room.js converts it
-// (wire-0.18 §5.3).
+// (protocol-0.18 §5.3).
 type outgoing struct {
 	data any      // string, []byte or json.RawMessage, as room.Action.Send takes it
 	blob js.Value // a Blob still to be read (data is then nil)
@@ -86,7 +76,7 @@ func convertSend(data, meta js.Value) (outgoing, error) {
 // binaryBytes copies an ArrayBuffer or TypedArray the way room.js's
 // `new Uint8Array(data)` sees it: an ArrayBuffer's bytes, a Uint8Array's
 // view, and any other TypedArray element by element, each element taken
-// modulo 256 (wire-0.18 §5.3: Float32Array [1.5, 2, 300] → 01 02 2c).
+// modulo 256 (protocol-0.18 §5.3: Float32Array [1.5, 2, 300] → 01 02 2c).
 func binaryBytes(v js.Value) []byte {
 	u8 := v
 	if !v.InstanceOf(jsUint8Array) {
@@ -108,7 +98,7 @@ func readBlob(blob js.Value) ([]byte, error) {
 
 // toJS converts a received message the way room.js hands it to the
 // receiver: binary as an ArrayBuffer, JSON through JSON.parse, strings as
-// strings (wire-0.18 §5.4 step 5).
+// strings (protocol-0.18 §5.4 step 5).
 func toJS(m transfer.Message) js.Value {
 	switch m.Kind {
 	case transfer.KindBinary:

@@ -35,13 +35,13 @@ func TestConvertSend(t *testing.T) {
 		{data: `new DataView(new ArrayBuffer(3))`, meta: `undefined`, want: json.RawMessage(`{}`)},
 		{data: `new Uint8Array([1, 2, 3]).buffer`, meta: `undefined`, want: []byte{1, 2, 3}},
 		{data: `new Uint8Array([9, 8, 7, 6]).subarray(1, 3)`, meta: `undefined`, want: []byte{8, 7}},
-		// wire-0.18 §5.3: other TypedArrays go element by element, modulo 256.
+		// protocol-0.18 §5.3: other TypedArrays go element by element, modulo 256.
 		{data: `new Float32Array([1.5, 2, 300])`, meta: `undefined`, want: []byte{1, 2, 44}},
 		{data: `new Int16Array([-1, 256, 513])`, meta: `undefined`, want: []byte{255, 0, 1}},
 		{data: `new Uint8ClampedArray([7, 255])`, meta: `undefined`, want: []byte{7, 255}},
 		{data: `new Uint8Array([4])`, meta: `{name: 'f', n: [1]}`, want: []byte{4}, wantMeta: `{"name":"f","n":[1]}`},
 		{data: `new Uint8Array([4])`, meta: `[1, 2]`, want: []byte{4}, wantMeta: `[1,2]`},
-		// room.js's checks, in its order (wire-0.18 §5.7).
+		// room.js's checks, in its order (protocol-0.18 §5.7).
 		{data: `undefined`, meta: `undefined`, err: errDataUndefined},
 		{data: `undefined`, meta: `5`, err: transfer.ErrMetaNotObject},
 		{data: `new Uint8Array(1)`, meta: `'str'`, err: transfer.ErrMetaNotObject},

@@ -15,7 +15,7 @@
 //     settles a Promise, as the seed's async functions do. Under Node a
 //     blocked callback deadlocks; in a browser it stalls the page.
 //   - Errors are JS Error objects with the seed's exact messages
-//     (wire-0.18 §5.7). Like room.js, whose sender is an async function, the
+//     (protocol-0.18 §5.7). Like room.js, whose sender is an async function, the
 //     sender's argument checks reject its Promise; makeAction and joinRoom
 //     throw synchronously.
 //   - Messages are converted whole; the per-chunk path stays in package

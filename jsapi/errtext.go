@@ -26,6 +26,20 @@ var jsTexts = []struct {
 	{transfer.ErrMetaNotBinary, "action meta argument can only be used with binary data"},
 }
 
+// Conditions only JS arguments can have, with Trystero's texts.
+var (
+	// joinRoom's guard (utils.js initGuard; torrent.js for the renamed
+	// options).
+	errNoConfig       = trysteroErr("requires a config map as the first argument")
+	errTrackerOptions = trysteroErr("trackerUrls/trackerRedundancy have been replaced by relayUrls/relayRedundancy")
+	// send's check of its data (protocol-0.18 §5.7).
+	errDataUndefined = trysteroErr("action data cannot be undefined")
+	// errNotJSON: JSON.stringify gave undefined (a function or symbol).
+	// Trystero 0.18 would send an empty JSON payload its receivers cannot
+	// parse; posthorn refuses instead.
+	errNotJSON = errors.New("posthorn: action data has no JSON form (function or symbol)")
+)
+
 // errorText is the message a JS caller sees for err: Trystero's exact text
 // when the condition has one, else the Go error's.
 func errorText(err error) string {

@@ -89,7 +89,7 @@ func (jr *jsRoom) mediaOp(targets []string, op func(*posthorn.Room) error, promi
 }
 
 // mediaMeta converts stream/track metadata: any JSON value, or nil when
-// falsy (room.js sends it only `if (meta)`, wire-0.18 §4.6).
+// falsy (room.js sends it only `if (meta)`, protocol-0.18 §4.6).
 func mediaMeta(meta js.Value) (any, error) {
 	if !meta.Truthy() {
 		return nil, nil // untyped nil: no metadata

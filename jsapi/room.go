@@ -118,7 +118,7 @@ func (jr *jsRoom) joined() *posthorn.Room {
 }
 
 // makeAction is room.makeAction(type): the same three functions for the
-// same name, or an exception for an empty or too long name (wire-0.18 §5.7).
+// same name, or an exception for an empty or too long name (protocol-0.18 §5.7).
 func (jr *jsRoom) makeAction(_ js.Value, args []js.Value) (any, error) {
 	t := arg(args, 0)
 	name := ""

@@ -29,7 +29,7 @@ import (
 // Paths of the services on the shared mux.
 const (
 	// TrackerPath is a catch-all: WebTorrent tracker URLs are used as given
-	// and commonly end in "/" or "/announce" (wire-0.18 §7.1 defaults).
+	// and commonly end in "/" or "/announce" (protocol-0.18 §7.1 defaults).
 	TrackerPath = "/"
 	// NostrPath is where the Nostr relay is mounted.
 	NostrPath = "/nostr"

@@ -5,7 +5,7 @@ import "fmt"
 // Kind is how a transmission's payload is to be interpreted.
 type Kind uint8
 
-// The kinds of wire-0.18 §5.3. The zero Kind is invalid.
+// The kinds of protocol-0.18 §5.3. The zero Kind is invalid.
 const (
 	KindString Kind = iota + 1 // a JS string: UTF-8, no quotes; tag isJson=0, isBinary=0
 	KindJSON                   // any other non-binary value: JSON.stringify's UTF-8; isJson=1

@@ -4,7 +4,7 @@ package transfer
 // negative.
 const (
 	// DefaultMaxPending: 256 transmissions in flight per peer, the size of
-	// one 0.18 action's nonce space (wire-0.18 §5.5): more concurrent sends
+	// one 0.18 action's nonce space (protocol-0.18 §5.5): more concurrent sends
 	// of one action would collide anyway.
 	DefaultMaxPending = 256
 	// DefaultMaxBytes: 256 MiB buffered per peer, enough for large files

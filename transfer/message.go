@@ -7,7 +7,7 @@ import (
 	"github.com/posthorn/posthorn/internal/jstext"
 )
 
-// Message is one completed transmission (wire-0.18 §5.4 step 5).
+// Message is one completed transmission (protocol-0.18 §5.4 step 5).
 type Message struct {
 	Action string
 	Kind   Kind

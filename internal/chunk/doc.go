@@ -1,5 +1,5 @@
 // Package transfer is Trystero's data-channel chunk codec and reassembly
-// (wire-0.18 §5 and §6): every action message is cut into chunks of at most
+// (protocol-0.18 §5 and §6): every action message is cut into chunks of at most
 // Framing.ChunkSize bytes, each with a header (type, nonce, tag, progress),
 // and glued back together on the receiving side.
 //
@@ -10,7 +10,7 @@
 //
 // The byte layout is a Framing value, the protocol-profile seam: Framing018
 // speaks Trystero 0.18 (12-byte type, 1-byte nonce), Framing025 the action
-// chunks of 0.25 (32-byte type, 2-byte big-endian nonce, wire-0.25 §8).
+// chunks of 0.25 (32-byte type, 2-byte big-endian nonce, protocol-0.25 §8).
 //
 // Text is decoded the way the JS side's TextDecoder does it (a leading BOM is
 // dropped, invalid UTF-8 becomes U+FFFD per maximal subpart), and MarshalJSON

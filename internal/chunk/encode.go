@@ -28,7 +28,7 @@ type Transmission struct {
 	buf    []byte
 }
 
-// Encode validates one send and returns its chunks (wire-0.18 §5.1–§5.3).
+// Encode validates one send and returns its chunks (protocol-0.18 §5.1–§5.3).
 //
 // data is the payload: UTF-8 text for KindString (sent as is), the JSON text
 // for KindJSON (it must be valid JSON; use MarshalJSON to get
@@ -64,7 +64,7 @@ func (f Framing) Encode(action string, nonce uint32, kind transfer.Kind, data, m
 	copy(header, action)
 	f.putNonce(header[f.TypeLen:], nonce&f.NonceMask())
 
-	// total = ceil(len/MaxPayload) (+1 with meta), and at least 1 (wire-0.18 §5.3).
+	// total = ceil(len/MaxPayload) (+1 with meta), and at least 1 (protocol-0.18 §5.3).
 	total := (len(data) + f.MaxPayload() - 1) / f.MaxPayload()
 	if meta != nil {
 		total++
@@ -77,7 +77,7 @@ func (f Framing) Encode(action string, nonce uint32, kind transfer.Kind, data, m
 
 // CheckAction reports whether action can be used as an action type: it must
 // be non-empty (ErrEmptyAction) and at most TypeLen UTF-8 bytes
-// (*ActionNameError), the checks makeAction does (wire-0.18 §5.7).
+// (*ActionNameError), the checks makeAction does (protocol-0.18 §5.7).
 func (f Framing) CheckAction(action string) error {
 	if action == "" {
 		return transfer.ErrEmptyAction
@@ -98,11 +98,11 @@ func (f Framing) checkMeta(kind transfer.Kind, meta []byte) ([]byte, error) {
 		return nil, transfer.ErrBadMeta
 	}
 	if f.MetaAnyKind {
-		// 0.25: hasMeta = metadata !== undefined; any JSON value (wire-0.25 §8).
+		// 0.25: hasMeta = metadata !== undefined; any JSON value (protocol-0.25 §8).
 		return meta, nil
 	}
 	// 0.18 carries only an object or array, and only with binary data
-	// (wire-0.18 §5.3, §5.7). JS's falsy values, which Trystero takes for
+	// (protocol-0.18 §5.3, §5.7). JS's falsy values, which Trystero takes for
 	// "no metadata", are the JS API's business: here, bytes are metadata.
 	if c := trimmed[0]; c != '{' && c != '[' {
 		return nil, transfer.ErrMetaNotObject
@@ -129,7 +129,7 @@ func (t *Transmission) Kind() transfer.Kind { return t.kind }
 func (t *Transmission) HasMeta() bool { return t.meta != nil }
 
 // Progress is the progress byte of chunk i: round((i+1)/total × 255),
-// computed in float64 like JS's Math.round (ties up) (wire-0.18 §5.1).
+// computed in float64 like JS's Math.round (ties up) (protocol-0.18 §5.1).
 func (t *Transmission) Progress(i int) uint8 {
 	return uint8(math.Round(float64(i+1) / float64(t.total) * 255))
 }

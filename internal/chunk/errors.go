@@ -17,7 +17,7 @@ var (
 	// ErrTruncated: the chunk is shorter than the header.
 	ErrTruncated = errors.New("chunk: chunk shorter than its header")
 	// ErrReservedBits: tag bits 4–7 are set; no Trystero sender sets them
-	// (wire-0.18 §5.2).
+	// (protocol-0.18 §5.2).
 	ErrReservedBits = errors.New("chunk: reserved tag bits set")
 )
 

@@ -7,7 +7,7 @@ import (
 )
 
 // Framing describes the byte layout of one action chunk. It is the protocol
-// profile seam: 0.18 and 0.25 differ only in these parameters (wire-0.25 §8).
+// profile seam: 0.18 and 0.25 differ only in these parameters (protocol-0.25 §8).
 //
 //	offset            size       field
 //	0                 TypeLen    action name, UTF-8, right-padded with 0x00
@@ -25,36 +25,36 @@ type Framing struct {
 	// ChunkSize is the maximum size of a whole chunk, header included.
 	ChunkSize int
 	// MetaAnyKind allows metadata with every kind of data and delivers it with
-	// every kind (0.25, wire-0.25 §8). When false (0.18, wire-0.18 §5.3)
+	// every kind (0.25, protocol-0.25 §8). When false (0.18, protocol-0.18 §5.3)
 	// metadata is only accepted with binary data, and only delivered with it.
 	MetaAnyKind bool
 }
 
 // Framing018 is Trystero 0.18's layout: a 12-byte type (typeByteLimit in
 // room.js), a 1-byte nonce and 16 KiB chunks, so 15 header bytes and at most
-// 16369 payload bytes per chunk (wire-0.18 §5.1).
+// 16369 payload bytes per chunk (protocol-0.18 §5.1).
 var Framing018 = Framing{TypeLen: 12, NonceLen: 1, ChunkSize: 16384}
 
-// Framing025 is the action-chunk layout of Trystero 0.25 (wire-0.25 §8): a
+// Framing025 is the action-chunk layout of Trystero 0.25 (protocol-0.25 §8): a
 // 32-byte type, a 2-byte big-endian nonce, 16 KiB chunks (36 header bytes,
 // at most 16348 payload bytes) and metadata allowed with any data. The outer
-// room frame of wire-0.25 §7 is not part of this package.
+// room frame of protocol-0.25 §7 is not part of this package.
 var Framing025 = Framing{TypeLen: 32, NonceLen: 2, ChunkSize: 16384, MetaAnyKind: true}
 
-// Tag bits, wire-0.18 §5.2 (identical in wire-0.25 §8).
+// Tag bits, protocol-0.18 §5.2 (identical in protocol-0.25 §8).
 const (
 	TagLast   byte = 0x01 // isLast: the last chunk of the transmission
 	TagMeta   byte = 0x02 // isMeta: the chunk carries the metadata JSON
 	TagBinary byte = 0x04 // isBinary: the payload is binary
 	TagJSON   byte = 0x08 // isJson: the payload is not a JS string (also set for binary)
 
-	// tagReserved are bits 4–7, always zero on the wire (wire-0.18 §5.2).
+	// tagReserved are bits 4–7, always zero on the wire (protocol-0.18 §5.2).
 	tagReserved byte = 0xF0
 )
 
 // tagBits returns the isBinary/isJson bits every chunk of a transmission of
 // kind k carries. Binary sets isJson too: a 0.18 quirk, since JS computes
-// isJson as typeof data !== 'string' (wire-0.18 §5.2).
+// isJson as typeof data !== 'string' (protocol-0.18 §5.2).
 func tagBits(k transfer.Kind) byte {
 	switch k {
 	case transfer.KindJSON:
@@ -66,7 +66,7 @@ func tagBits(k transfer.Kind) byte {
 }
 
 // kindOf maps a chunk's tag to a Kind the way the JS receiver does: isBinary
-// wins, then isJson, else string (wire-0.18 §5.4 step 5).
+// wins, then isJson, else string (protocol-0.18 §5.4 step 5).
 func kindOf(tag byte) transfer.Kind {
 	switch {
 	case tag&TagBinary != 0:
@@ -78,14 +78,14 @@ func kindOf(tag byte) transfer.Kind {
 }
 
 // HeaderLen is the number of header bytes before the payload: type, nonce,
-// tag and progress (15 for 0.18, wire-0.18 §5.1).
+// tag and progress (15 for 0.18, protocol-0.18 §5.1).
 func (f Framing) HeaderLen() int { return f.TypeLen + f.NonceLen + 2 }
 
 // MaxPayload is the largest payload of one chunk (16369 for 0.18).
 func (f Framing) MaxPayload() int { return f.ChunkSize - f.HeaderLen() }
 
 // NonceMask is the largest nonce value; nonces wrap modulo NonceMask+1
-// (255 for 0.18, wire-0.18 §5.5; 65535 for 0.25).
+// (255 for 0.18, protocol-0.18 §5.5; 65535 for 0.25).
 func (f Framing) NonceMask() uint32 {
 	if f.NonceLen >= 4 {
 		return 0xFFFFFFFF

@@ -6,7 +6,7 @@ import (
 	"github.com/posthorn/posthorn/transfer"
 )
 
-// NonceCounter is one action's nonce counter (wire-0.18 §5.5): it starts at 0
+// NonceCounter is one action's nonce counter (protocol-0.18 §5.5): it starts at 0
 // and advances by one, modulo 2^(8·NonceLen), after each successful send. One
 // counter serves all target peers, so a send to several peers uses the same
 // nonce for each. The zero value is ready to use and it is safe for

@@ -10,7 +10,7 @@ import (
 	"github.com/posthorn/posthorn/transfer"
 )
 
-// Chunk is one parsed data-channel message (wire-0.18 §5.1).
+// Chunk is one parsed data-channel message (protocol-0.18 §5.1).
 type Chunk struct {
 	Type     string // action name: the type field decoded as UTF-8 with all NULs removed
 	Nonce    uint32
@@ -24,10 +24,10 @@ type Chunk struct {
 }
 
 // Kind is the kind the receiver delivers for this chunk's transmission:
-// binary if isBinary, else JSON if isJson, else string (wire-0.18 §5.4).
+// binary if isBinary, else JSON if isJson, else string (protocol-0.18 §5.4).
 func (c Chunk) Kind() transfer.Kind { return kindOf(c.Tag()) }
 
-// Tag is the tag byte the flags come from (wire-0.18 §5.2).
+// Tag is the tag byte the flags come from (protocol-0.18 §5.2).
 func (c Chunk) Tag() byte {
 	var t byte
 	if c.Last {
@@ -46,7 +46,7 @@ func (c Chunk) Tag() byte {
 }
 
 // Parse splits one data-channel message into header fields and payload
-// (wire-0.18 §5.4 step 1). It is as lenient as the JS receiver: any payload
+// (protocol-0.18 §5.4 step 1). It is as lenient as the JS receiver: any payload
 // size (even above ChunkSize) and any combination of the four tag bits is
 // accepted, invalid UTF-8 in the type field becomes U+FFFD, and a type that is
 // empty after removing NULs is returned as "" (JS would find no such action).

@@ -97,7 +97,7 @@ func TestParseType(t *testing.T) {
 }
 
 func TestParseOversizedAndAliasing(t *testing.T) {
-	// Any chunk size is accepted, as by the JS receiver (wire-0.18 §5.4).
+	// Any chunk size is accepted, as by the JS receiver (protocol-0.18 §5.4).
 	big := chunk018("big", 3, 0x0D, 255, string(make([]byte, 2*Framing018.ChunkSize)))
 	c, err := Framing018.Parse(big)
 	if err != nil || len(c.Payload) != 2*Framing018.ChunkSize {

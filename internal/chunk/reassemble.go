@@ -10,7 +10,7 @@ import (
 	"github.com/posthorn/posthorn/transfer"
 )
 
-// Progress is reported for every chunk accepted by Push (wire-0.18 §5.4
+// Progress is reported for every chunk accepted by Push (protocol-0.18 §5.4
 // step 4).
 type Progress struct {
 	Action string
@@ -35,7 +35,7 @@ type pendingTransmission struct {
 }
 
 // Reassembler rebuilds messages from the chunks of one remote peer
-// (wire-0.18 §5.4). Pending transmissions are keyed by (action, nonce); the
+// (protocol-0.18 §5.4). Pending transmissions are keyed by (action, nonce); the
 // peer is implicit, so use one Reassembler per peer and Reset it when the
 // peer goes away. It is safe for concurrent use, but chunks must be pushed in
 // arrival order.
@@ -194,7 +194,7 @@ func (r *Reassembler) errorf(err error, k transmissionKey) error {
 }
 
 // Reset discards every partial transmission, e.g. when the peer has gone
-// (wire-0.18 §5.6: the partial transmission is discarded on disconnect).
+// (protocol-0.18 §5.6: the partial transmission is discarded on disconnect).
 func (r *Reassembler) Reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()

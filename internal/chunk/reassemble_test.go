@@ -112,7 +112,7 @@ func TestReassembleProgress(t *testing.T) {
 }
 
 // TestReassembleMetaDelivery: 0.18 delivers metadata only with binary data
-// (wire-0.18 §5.4 step 5); 0.25 with every kind (wire-0.25 §8).
+// (protocol-0.18 §5.4 step 5); 0.25 with every kind (protocol-0.25 §8).
 func TestReassembleMetaDelivery(t *testing.T) {
 	metaChunk := func(f Framing, tag byte) Chunk {
 		return Chunk{Type: "m", Meta: true, Binary: tag&TagBinary != 0, JSON: tag&TagJSON != 0, Payload: []byte(`{"x":1}`)}

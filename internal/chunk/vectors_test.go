@@ -67,7 +67,7 @@ func seqBytes(n int) []byte {
 	return b
 }
 
-// sendCase is one send of the 0.18 framing vectors (wire-0.18 §9): the inputs
+// sendCase is one send of the 0.18 framing vectors (protocol-0.18 §9): the inputs
 // the vector was produced from, as the spec describes them.
 type sendCase struct {
 	key    string
@@ -298,7 +298,7 @@ func TestVectors018NonceTail(t *testing.T) {
 }
 
 // TestVectors025Chunks checks the Framing025 seam against the action chunks
-// inside the 0.25 room frames (wire-0.25 §7: 3+64 bytes of frame first).
+// inside the 0.25 room frames (protocol-0.25 §7: 3+64 bytes of frame first).
 func TestVectors025Chunks(t *testing.T) {
 	vecs := loadVectors(t, "025-room-framing.json")
 	type nameMeta struct {

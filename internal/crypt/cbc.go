@@ -1,5 +1,5 @@
 // Package crypt implements the optional SDP encryption of Trystero 0.18
-// (wire-0.18 §3): AES-256-CBC with PKCS#7 padding, a random 16-byte IV per
+// (protocol-0.18 §3): AES-256-CBC with PKCS#7 padding, a random 16-byte IV per
 // message, and a JSON envelope {"c":"<base64>","iv":[16 ints]}.
 package crypt
 
@@ -24,7 +24,7 @@ var (
 	ErrEnvelope = errors.New("crypt: malformed envelope")
 )
 
-// ivLen is the AES block size; WebCrypto's AES-CBC takes a 16-byte IV (wire-0.18 §3).
+// ivLen is the AES block size; WebCrypto's AES-CBC takes a 16-byte IV (protocol-0.18 §3).
 const ivLen = aes.BlockSize
 
 // CBC encrypts and decrypts SDP envelopes for one room. It is safe for
@@ -34,7 +34,7 @@ type CBC struct {
 }
 
 // Key returns the raw AES-256 key SHA-256(password + ":" + roomID). The appId
-// is not part of it (wire-0.18 §3, verified against 018-crypto.json).
+// is not part of it (protocol-0.18 §3, verified against 018-crypto.json).
 func Key(password, roomID string) []byte {
 	sum := sha256.Sum256([]byte(password + ":" + roomID))
 	return sum[:]

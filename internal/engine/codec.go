@@ -17,11 +17,11 @@ type Codec interface {
 }
 
 var (
-	// RawID announces the id's bytes as they are (mqtt, ipfs: wire-0.18
+	// RawID announces the id's bytes as they are (mqtt, ipfs: protocol-0.18
 	// §7.3, §7.5).
 	RawID Codec = rawID{}
 	// JSONID announces JSON.stringify(id), the id in quotes (nostr event
-	// content, wire-0.18 §7.2).
+	// content, protocol-0.18 §7.2).
 	JSONID Codec = jsonID{}
 )
 

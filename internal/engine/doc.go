@@ -1,7 +1,7 @@
 // Package topic is the "topic strategy" engine that Trystero 0.18's Nostr and
 // MQTT strategies (and its IPFS/Waku one) share: peers meet on a plain-text
 // root topic and exchange one SDP offer and one answer on per-peer topics
-// (wire-0.18 §7.2, §7.3, §8 steps 1–3).
+// (protocol-0.18 §7.2, §7.3, §8 steps 1–3).
 //
 //	root topic  trystero/<appId>/<roomId>            announcements: "here is my id"
 //	self topic  trystero/<appId>/<roomId>/<selfId>   {"peerId":…,"offer":…} / {"peerId":…,"answer":…}
@@ -56,7 +56,7 @@
 // # Nostr 0.18 password bug (Quirks.OffersNotDecrypted)
 //
 // A JS 0.18 nostr answerer hands the encrypted offer envelope to
-// setRemoteDescription, which fails (wire-0.18 §3, §7.2). posthorn does NOT
+// setRemoteDescription, which fails (protocol-0.18 §3, §7.2). posthorn does NOT
 // send plaintext offers to work around it: that would give the SDP (addresses,
 // DTLS fingerprint) away to every relay and subscriber, which is what the
 // password is for. Instead, after publishing an encrypted offer, a session

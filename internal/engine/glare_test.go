@@ -9,7 +9,7 @@ import (
 )
 
 // TestGlare: two peers subscribed before either announces both hear the
-// other and both offer (wire-0.18 §4.5). Exactly one offer must be
+// other and both offer (protocol-0.18 §4.5). Exactly one offer must be
 // answered, the lower id's, so that the pair makes one connection, whichever
 // peer announced first.
 func TestGlare(t *testing.T) {

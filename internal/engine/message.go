@@ -10,7 +10,7 @@ import (
 )
 
 // message is a self-topic payload, {"peerId":…,"offer":{…}} or
-// {"peerId":…,"answer":{…}}, members in this order (wire-0.18 §7.2, §7.3).
+// {"peerId":…,"answer":{…}}, members in this order (protocol-0.18 §7.2, §7.3).
 type message struct {
 	PeerID string       `json:"peerId"`
 	Offer  *peer.Signal `json:"offer,omitempty"`

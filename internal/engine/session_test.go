@@ -411,7 +411,7 @@ func TestNewValidates(t *testing.T) {
 }
 
 // A late copy of an offer from a peer we are connected to is not answered
-// (it would make a duplicate connection, wire-0.18 §4.5).
+// (it would make a duplicate connection, protocol-0.18 §4.5).
 func TestOfferFromConnectedPeerIsIgnored(t *testing.T) {
 	testutil.RequireNetns(t)
 	h := newHub("mem://late")

@@ -1,5 +1,5 @@
 // Package ids generates Trystero-style identifiers: selfId, torrent offer_id and
-// nostr subscription ids (wire-0.18 §2).
+// nostr subscription ids (protocol-0.18 §2).
 package ids
 
 import (
@@ -8,12 +8,12 @@ import (
 )
 
 // Alphabet is the 62-character alphabet Trystero draws ids from, in Trystero's
-// order (wire-0.18 §2; the order does not matter on the wire). It contains no
+// order (protocol-0.18 §2; the order does not matter on the wire). It contains no
 // '/', so ids can be appended to topics and paths.
 const Alphabet = "0123456789AaBbCcDdEeFfGgHhIiJjKkLlMmNnOoPpQqRrSsTtUuVvWwXxYyZz"
 
 // SelfIDLen is the length of a peer id. Trackers require peer_id to be exactly
-// 20 characters (wire-0.18 §2, §7.1).
+// 20 characters (protocol-0.18 §2, §7.1).
 const SelfIDLen = 20
 
 var alphabetLen = big.NewInt(int64(len(Alphabet)))

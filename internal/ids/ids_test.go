@@ -28,7 +28,7 @@ func TestValid(t *testing.T) {
 		id   string
 		want bool
 	}{
-		{"GW8x2NijagYFduwG9Q6C", true}, // wire-0.18 §2 example
+		{"GW8x2NijagYFduwG9Q6C", true}, // protocol-0.18 §2 example
 		{New(SelfIDLen), true},
 		{"GW8x2NijagYFduwG9Q6", false},
 		{"GW8x2NijagYFduwG9Q6/", false},

@@ -10,7 +10,7 @@ import (
 
 // Marshal encodes v as JSON the way JS's JSON.stringify encodes the same
 // plain data, so that Go senders put the same bytes on the wire as JS peers
-// (wire-0.18 §5.3: JSON payloads are the UTF-8 of JSON.stringify):
+// (protocol-0.18 §5.3: JSON payloads are the UTF-8 of JSON.stringify):
 //
 //   - no HTML escaping: <, > and & stay as they are;
 //   - U+2028 and U+2029 are written raw, not as \u2028/\u2029;

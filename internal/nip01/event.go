@@ -1,6 +1,6 @@
 // Package nip01 is the NIP-01 event model shared by posthorn's Nostr client
 // (signal/nostr) and relay (relay/nostrrelay): canonical serialisation that is
-// JSON.stringify-exact (wire-0.18 §7.2 "Go trap"), ids, BIP-340 keys,
+// JSON.stringify-exact (protocol-0.18 §7.2 "Go trap"), ids, BIP-340 keys,
 // signing and verification. Event and signature maths come from go-nostr.
 package nip01
 
@@ -23,7 +23,7 @@ var (
 )
 
 // Event is a NIP-01 event. Its fields are declared in Trystero 0.18's wire
-// order, kind, content, pubkey, created_at, tags, id, sig (wire-0.18 §7.2),
+// order, kind, content, pubkey, created_at, tags, id, sig (protocol-0.18 §7.2),
 // so Marshal reproduces the JS bytes.
 type Event struct {
 	Kind      int        `json:"kind"`
@@ -37,7 +37,7 @@ type Event struct {
 
 // Serialize returns the NIP-01 canonical form that the id hashes:
 // JSON.stringify([0, pubkey, created_at, kind, tags, content]) byte for byte
-// (no HTML escaping, raw non-ASCII; wire-0.18 §7.2 "Go trap").
+// (no HTML escaping, raw non-ASCII; protocol-0.18 §7.2 "Go trap").
 func (e Event) Serialize() ([]byte, error) {
 	tags := e.Tags
 	if tags == nil {

@@ -15,7 +15,7 @@ import (
 
 // BenchmarkSendThroughput measures Send→OnData between two native peers over
 // loopback: 32 MiB per iteration in 16 KiB messages (Trystero's chunk size,
-// wire-0.18 §5.1). Run inside scripts/in-netns.
+// protocol-0.18 §5.1). Run inside scripts/in-netns.
 func BenchmarkSendThroughput(b *testing.B) {
 	benchmarkSend(b, pairOpts{}, 32<<20)
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// channel is the one data channel (wire-0.18 §4.2), native build: pion's
+// channel is the one data channel (protocol-0.18 §4.2), native build: pion's
 // SCTP data channel.
 type channel struct {
 	dc   *webrtc.DataChannel
@@ -25,7 +25,7 @@ func (c *channel) closing() bool { return c.dc.ReadyState() == webrtc.DataChanne
 func (c *channel) close() { _ = c.dc.Close() }
 
 // createChannel creates the initiator's channel before the first offer with
-// options {} (ordered, reliable, in-band negotiated; wire-0.18 §4.2).
+// options {} (ordered, reliable, in-band negotiated; protocol-0.18 §4.2).
 func (p *Peer) createChannel() error {
 	dc, err := p.pc.CreateDataChannel(channelLabel(), &webrtc.DataChannelInit{})
 	if err != nil {
@@ -36,7 +36,7 @@ func (p *Peer) createChannel() error {
 }
 
 // adopt makes dc the peer's channel and wires its events; later channels are
-// ignored (a Go peer keeps exactly one, wire-0.18 §4.2). It runs inside pion's
+// ignored (a Go peer keeps exactly one, protocol-0.18 §4.2). It runs inside pion's
 // ondatachannel callback, before pion starts reading the channel.
 func (p *Peer) adopt(dc *webrtc.DataChannel) {
 	ch := &channel{dc: dc, sctp: p.pc.SCTP()}
@@ -52,9 +52,9 @@ func (p *Peer) adopt(dc *webrtc.DataChannel) {
 			return
 		}
 		p.receive(m.Data) // pion hands over a fresh copy
-		p.data.wait(inboxLimit)
+		p.data.Wait(inboxLimit)
 	})
-	dc.OnOpen(func() { p.ops.push(p.onChannelOpen) })
+	dc.OnOpen(func() { p.ops.Push(p.onChannelOpen) })
 	dc.OnClose(func() { p.destroy(nil) })
 	dc.OnError(func(err error) { p.destroy(fmt.Errorf("%w: %v", ErrDataChannel, err)) })
 	go p.watchClosing(ch)

@@ -8,7 +8,7 @@ import (
 	"syscall/js"
 )
 
-// channel is the one data channel (wire-0.18 §4.2), browser build: the
+// channel is the one data channel (protocol-0.18 §4.2), browser build: the
 // RTCDataChannel itself, bypassing pion's shim on the data path (the shim
 // delivers each message on a new goroutine, which loses order, and allocates
 // a JS array per send).
@@ -51,7 +51,7 @@ func (c *channel) close() {
 }
 
 // createChannel creates the initiator's channel before the first offer with
-// options {} (ordered, reliable, in-band negotiated; wire-0.18 §4.2).
+// options {} (ordered, reliable, in-band negotiated; protocol-0.18 §4.2).
 func (p *Peer) createChannel() error {
 	v, err := jsCall(p.pc.JSValue(), "createDataChannel", channelLabel(), js.Global().Get("Object").New())
 	if err != nil {
@@ -61,7 +61,7 @@ func (p *Peer) createChannel() error {
 	return nil
 }
 
-// adopt makes v the peer's channel (later ones are ignored, wire-0.18 §4.2)
+// adopt makes v the peer's channel (later ones are ignored, protocol-0.18 §4.2)
 // and attaches handlers synchronously, inside the event that announced it, so
 // no message can slip past. Messages are copied into Go inside the message
 // event and queued in order; nothing here blocks.
@@ -69,17 +69,17 @@ func (p *Peer) adopt(v js.Value) {
 	ch := &channel{v: v, on: handlers{target: v}}
 	if !p.setChannel(ch) {
 		label := v.Get("label").String()
-		p.ops.push(func() { p.log.Warn("peer: ignoring an extra data channel", "label", label) })
+		p.ops.Push(func() { p.log.Warn("peer: ignoring an extra data channel", "label", label) })
 		return
 	}
-	// simple-peer's channel settings (wire-0.18 §4.2).
+	// simple-peer's channel settings (protocol-0.18 §4.2).
 	v.Set("binaryType", "arraybuffer")
 	v.Set("bufferedAmountLowThreshold", maxBufferedAmount)
 	ch.on.set("message", func(ev js.Value) {
 		data := ev.Get("data")
 		if data.Type() == js.TypeString {
 			// Logging may block (Node writes asynchronously): do it off the callback.
-			p.ops.push(func() { p.log.Warn("peer: dropping a text message; Trystero traffic is binary only") })
+			p.ops.Push(func() { p.log.Warn("peer: dropping a text message; Trystero traffic is binary only") })
 			return
 		}
 		view := uint8Array.New(data)
@@ -87,7 +87,7 @@ func (p *Peer) adopt(v js.Value) {
 		js.CopyBytesToGo(b, view)
 		p.receive(b)
 	})
-	ch.on.set("open", func(js.Value) { p.ops.push(p.onChannelOpen) })
+	ch.on.set("open", func(js.Value) { p.ops.Push(p.onChannelOpen) })
 	ch.on.set("close", func(js.Value) { p.destroy(nil) })
 	ch.on.set("error", func(ev js.Value) {
 		msg := "unknown"
@@ -98,7 +98,7 @@ func (p *Peer) adopt(v js.Value) {
 	})
 	ch.on.set("bufferedamountlow", func(js.Value) { p.notifyLow() })
 	if v.Get("readyState").String() == "open" {
-		p.ops.push(p.onChannelOpen)
+		p.ops.Push(p.onChannelOpen)
 	}
 	go p.watchClosing(ch)
 }

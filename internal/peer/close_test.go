@@ -92,7 +92,7 @@ func TestInvalidSignalDestroys(t *testing.T) {
 }
 
 // A candidate with a .local address that fails to add is only warned about
-// (wire-0.18 §4.4): the connection stays up.
+// (protocol-0.18 §4.4): the connection stays up.
 func TestLocalCandidateOnlyWarns(t *testing.T) {
 	pr := newPair(t, pairOpts{})
 	pr.waitConnected(t)

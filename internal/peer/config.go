@@ -13,11 +13,11 @@ import (
 // Config configures one peer. The zero value is a trickle-less non-initiator
 // with simple-peer's default ICE servers.
 type Config struct {
-	// Initiator creates the data channel and every offer (wire-0.18 §4.1, §4.6).
+	// Initiator creates the data channel and every offer (protocol-0.18 §4.1, §4.6).
 	Initiator bool
 	// Trickle emits the offer/answer at once and every candidate as its own
 	// signal (firebase). false (torrent, nostr, mqtt) waits for ICE gathering
-	// and emits one SDP with all candidates (wire-0.18 §4.3).
+	// and emits one SDP with all candidates (protocol-0.18 §4.3).
 	Trickle bool
 	// RTCConfig is the RTCPeerConnection configuration. nil = simple-peer's
 	// default ICE servers (DefaultICEServers). A non-nil value is used as is;
@@ -36,7 +36,7 @@ type Config struct {
 	API *webrtc.API
 }
 
-// DefaultICEServers is simple-peer's default iceServers (wire-0.18 §4.1).
+// DefaultICEServers is simple-peer's default iceServers (protocol-0.18 §4.1).
 var DefaultICEServers = []webrtc.ICEServer{{URLs: []string{
 	"stun:stun.l.google.com:19302",
 	"stun:global.stun.twilio.com:3478",
@@ -45,19 +45,19 @@ var DefaultICEServers = []webrtc.ICEServer{{URLs: []string{
 const (
 	// maxBufferedAmount is simple-peer's MAX_BUFFERED_AMOUNT, the data channel's
 	// bufferedAmountLowThreshold, whose event wakes a Send waiting on
-	// backpressure (wire-0.18 §4.2, §5.6). Send starts waiting above
+	// backpressure (protocol-0.18 §4.2, §5.6). Send starts waiting above
 	// channel.highWater, which equals it in the browser.
 	maxBufferedAmount = 64 * 1024
 	// iceCompleteTimeout is simple-peer's ICECOMPLETE_TIMEOUT: without trickle,
 	// the SDP is sent this long after the first candidate even if gathering
-	// has not finished (wire-0.18 §4.3).
+	// has not finished (protocol-0.18 §4.3).
 	iceCompleteTimeout = 5 * time.Second
 	// channelClosingTimeout is simple-peer's CHANNEL_CLOSING_TIMEOUT: a channel
 	// seen "closing" at two consecutive checks this far apart is treated as
-	// closed (wire-0.18 §4.4).
+	// closed (protocol-0.18 §4.4).
 	channelClosingTimeout = 5 * time.Second
 	// labelBytes is how many random bytes simple-peer's channel label is made
-	// of; a bug renders them as decimals joined by commas (wire-0.18 §4.2).
+	// of; a bug renders them as decimals joined by commas (protocol-0.18 §4.2).
 	labelBytes = 20
 	// inboxLimit bounds received bytes queued for OnData before the native read
 	// loop stops reading (backpressure to the sender). The browser build never
@@ -80,7 +80,7 @@ func (c Config) logger() *slog.Logger {
 }
 
 // channelLabel returns a label shaped like simple-peer's: 20 random bytes in
-// decimal joined by commas (wire-0.18 §4.2; nobody checks it).
+// decimal joined by commas (protocol-0.18 §4.2; nobody checks it).
 func channelLabel() string {
 	var b [labelBytes]byte
 	_, _ = rand.Read(b[:])

@@ -77,7 +77,7 @@ func TestJSReceiveInOrderWithEarlyData(t *testing.T) {
 		b := bytes.Repeat([]byte{byte(i)}, i%37)
 		want = append(want, b)
 		f.message(b)
-		if i == 10 { // a text message is dropped (wire-0.18 §4.2)
+		if i == 10 { // a text message is dropped (protocol-0.18 §4.2)
 			ev := js.Global().Get("Object").New()
 			ev.Set("data", "text")
 			f.dispatch("message", ev)

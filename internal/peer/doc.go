@@ -1,5 +1,5 @@
 // Package peer is one WebRTC session with the semantics of simple-peer-light
-// 9.10.0 as Trystero 0.18 uses it (wire-0.18 §4): exactly one ordered, reliable,
+// 9.10.0 as Trystero 0.18 uses it (protocol-0.18 §4): exactly one ordered, reliable,
 // binary-only data channel created by the initiator, non-trickle or trickle ICE,
 // sticky initiator role with the renegotiate/transceiverRequest dance for media,
 // and simple-peer's connect/close rules.

@@ -4,23 +4,23 @@ import "errors"
 
 var (
 	// ErrClosed is returned by Send, Signal and the media methods once the peer
-	// has been destroyed (by Close or by any close cause of wire-0.18 §4.4).
+	// has been destroyed (by Close or by any close cause of protocol-0.18 §4.4).
 	ErrClosed = errors.New("peer: closed")
 	// ErrInvalidSignal is returned (and the peer destroyed) for a signal with
 	// none of sdp, candidate, renegotiate, transceiverRequest, or with a member
 	// of the wrong shape (simple-peer: "signal() called with invalid signal
-	// data", wire-0.18 §4.3).
+	// data", protocol-0.18 §4.3).
 	ErrInvalidSignal = errors.New("peer: signal() called with invalid signal data")
-	// ErrICEFailed: iceConnectionState became "failed" (wire-0.18 §4.4).
+	// ErrICEFailed: iceConnectionState became "failed" (protocol-0.18 §4.4).
 	ErrICEFailed = errors.New("peer: ice connection failed")
-	// ErrICEClosed: iceConnectionState became "closed" (wire-0.18 §4.4).
+	// ErrICEClosed: iceConnectionState became "closed" (protocol-0.18 §4.4).
 	ErrICEClosed = errors.New("peer: ice connection closed")
-	// ErrConnectionFailed: connectionState became "failed" (wire-0.18 §4.4).
+	// ErrConnectionFailed: connectionState became "failed" (protocol-0.18 §4.4).
 	ErrConnectionFailed = errors.New("peer: connection failed")
-	// ErrDataChannel wraps data-channel errors (wire-0.18 §4.4).
+	// ErrDataChannel wraps data-channel errors (protocol-0.18 §4.4).
 	ErrDataChannel = errors.New("peer: data channel error")
 	// ErrNegotiation wraps a failure to create or apply an offer or answer, to
-	// add a candidate or a transceiver (wire-0.18 §4.4).
+	// add a candidate or a transceiver (protocol-0.18 §4.4).
 	ErrNegotiation = errors.New("peer: negotiation failed")
 	// ErrTrackNotAdded: RemoveTrack/ReplaceTrack for a (track, stream) pair
 	// that was never added (simple-peer ERR_TRACK_NOT_ADDED).

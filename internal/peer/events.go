@@ -8,13 +8,13 @@ import "github.com/pion/webrtc/v4"
 // enqueues work on p.ops (native build).
 func (p *Peer) wireEvents() {
 	p.pc.OnICEConnectionStateChange(func(st webrtc.ICEConnectionState) {
-		p.ops.push(func() { p.onICEState(st) })
+		p.ops.Push(func() { p.onICEState(st) })
 	})
 	p.pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
-		p.ops.push(func() { p.onConnectionState(st) })
+		p.ops.Push(func() { p.onConnectionState(st) })
 	})
 	p.pc.OnSignalingStateChange(func(st webrtc.SignalingState) {
-		p.ops.push(func() { p.onSignalingState(st) })
+		p.ops.Push(func() { p.onSignalingState(st) })
 	})
 	p.pc.OnICECandidate(func(c *webrtc.ICECandidate) {
 		var init *webrtc.ICECandidateInit
@@ -22,7 +22,7 @@ func (p *Peer) wireEvents() {
 			j := c.ToJSON()
 			init = &j
 		}
-		p.ops.push(func() { p.onLocalCandidate(init) })
+		p.ops.Push(func() { p.onLocalCandidate(init) })
 	})
 	p.pc.OnDataChannel(func(dc *webrtc.DataChannel) {
 		if p.cfg.Initiator {

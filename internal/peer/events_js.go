@@ -20,22 +20,22 @@ func (p *Peer) wireEvents() {
 	pcv := h.target
 	h.set("iceconnectionstatechange", func(js.Value) {
 		st := webrtc.NewICEConnectionState(pcv.Get("iceConnectionState").String())
-		p.ops.push(func() { p.onICEState(st) })
+		p.ops.Push(func() { p.onICEState(st) })
 	})
 	h.set("connectionstatechange", func(js.Value) {
 		if pcv.Get("connectionState").String() == "failed" {
-			p.ops.push(func() { p.onConnectionState(webrtc.PeerConnectionStateFailed) })
+			p.ops.Push(func() { p.onConnectionState(webrtc.PeerConnectionStateFailed) })
 		}
 	})
 	h.set("signalingstatechange", func(js.Value) {
 		if pcv.Get("signalingState").String() == "stable" {
-			p.ops.push(func() { p.onSignalingState(webrtc.SignalingStateStable) })
+			p.ops.Push(func() { p.onSignalingState(webrtc.SignalingStateStable) })
 		}
 	})
 	h.set("icecandidate", func(ev js.Value) {
 		c := ev.Get("candidate")
 		if c.IsNull() || c.IsUndefined() {
-			p.ops.push(func() { p.onLocalCandidate(nil) })
+			p.ops.Push(func() { p.onLocalCandidate(nil) })
 			return
 		}
 		init := &webrtc.ICECandidateInit{
@@ -43,11 +43,11 @@ func (p *Peer) wireEvents() {
 			SDPMid:        optString(c.Get("sdpMid")),
 			SDPMLineIndex: optUint16(c.Get("sdpMLineIndex")),
 		}
-		p.ops.push(func() { p.onLocalCandidate(init) })
+		p.ops.Push(func() { p.onLocalCandidate(init) })
 	})
 	h.set("datachannel", func(ev js.Value) {
 		if p.cfg.Initiator {
-			p.ops.push(func() { p.log.Warn("peer: ignoring a data channel opened by the remote side") })
+			p.ops.Push(func() { p.log.Warn("peer: ignoring a data channel opened by the remote side") })
 			return
 		}
 		p.adopt(ev.Get("channel"))

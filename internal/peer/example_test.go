@@ -10,7 +10,7 @@ import (
 
 // Two peers wired directly: in a real program each OnSignal goes through a
 // signalling relay (torrent, nostr, mqtt) and, once connected, over the data
-// channel as action __516n4L__ (wire-0.18 §4.3).
+// channel as action __516n4L__ (protocol-0.18 §4.3).
 func Example() {
 	cfg := &webrtc.Configuration{} // no ICE servers: loopback only
 	a, err := peer.New(peer.Config{Initiator: true, RTCConfig: cfg})

@@ -6,7 +6,7 @@ import "time"
 
 // sendHighWater caps how far the channel's bufferedAmount may grow before
 // Send waits (native build). Trystero's rule is bufferedAmountLowThreshold =
-// 64 KiB with Send waiting above it (wire-0.18 §5.6); that threshold stays,
+// 64 KiB with Send waiting above it (protocol-0.18 §5.6); that threshold stays,
 // and the high-water mark is a sender-local policy with no wire effect. The
 // reason it differs natively: pion counts a byte in bufferedAmount until the
 // remote SCTP stack acknowledges it, whereas a browser counts only bytes not

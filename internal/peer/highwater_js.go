@@ -3,7 +3,7 @@
 package peer
 
 // highWater is the bufferedAmount above which Send waits (browser build):
-// exactly Trystero's 64 KiB bufferedAmountLowThreshold (wire-0.18 §5.6). A
+// exactly Trystero's 64 KiB bufferedAmountLowThreshold (protocol-0.18 §5.6). A
 // browser's bufferedAmount excludes bytes already handed to its SCTP stack,
 // so this already keeps the pipe full (see the native twin for why pion
 // needs more).

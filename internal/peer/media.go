@@ -82,7 +82,7 @@ func replaceSender(x *sender, repl *media.Track) error {
 
 // onRemoteTrack is pion's ontrack (fired at the first RTP packet): one track
 // event per (track, stream), one stream event per new stream id
-// (wire-0.18 §4.6). A track without a stream gets no event, as in simple-peer.
+// (protocol-0.18 §4.6). A track without a stream gets no event, as in simple-peer.
 func (p *Peer) onRemoteTrack(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
 	sid := t.StreamID()
 	if sid == "" {
@@ -94,7 +94,7 @@ func (p *Peer) onRemoteTrack(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
 
 // requestMissingTransceivers asks the initiator for an m-line for every local
 // transceiver that has a track but no mid yet (non-initiator, after each
-// answer; wire-0.18 §4.6). Runs on ops.
+// answer; protocol-0.18 §4.6). Runs on ops.
 func (p *Peer) requestMissingTransceivers() {
 	for _, t := range p.pc.GetTransceivers() {
 		snd := t.Sender()

@@ -7,14 +7,14 @@ import (
 	"github.com/posthorn/posthorn/media"
 )
 
-// The media bookkeeping both builds share (wire-0.18 §4.6): the sender map,
+// The media bookkeeping both builds share (protocol-0.18 §4.6): the sender map,
 // the removed flag, the error checks and the renegotiation. The platform calls
 // live in media.go (pion) and media_js.go (the browser's RTCPeerConnection):
 // checkAddable, addSender, removeSender, checkReplacement, replaceSender,
 // media.Stream.add.
 
 // senderKey identifies a (track, stream) pair the way simple-peer's nested
-// sender map does (wire-0.18 §4.6), by ids so that re-wrapping the same
+// sender map does (protocol-0.18 §4.6), by ids so that re-wrapping the same
 // browser objects finds the same sender.
 type senderKey struct{ track, stream string }
 
@@ -22,7 +22,7 @@ type senderKey struct{ track, stream string }
 var errNoTrack = errors.New("peer: nil track or stream")
 
 // AddTrack sends t as part of s and renegotiates: the initiator offers, a
-// non-initiator sends a renegotiate request (wire-0.18 §4.6). It never
+// non-initiator sends a renegotiate request (protocol-0.18 §4.6). It never
 // blocks. Adding a pair again fails with ErrTrackAdded, or ErrTrackRemoved
 // once it was removed (as in simple-peer).
 func (p *Peer) AddTrack(t *media.Track, s *media.Stream) error {
@@ -46,11 +46,11 @@ func (p *Peer) AddTrack(t *media.Track, s *media.Stream) error {
 		return fmt.Errorf("peer: add track: %w", err)
 	}
 	p.media.senders[key] = x
-	p.ops.push(p.needsNegotiation)
+	p.ops.Push(p.needsNegotiation)
 	return nil
 }
 
-// RemoveTrack stops sending t in s and renegotiates (wire-0.18 §4.6). A
+// RemoveTrack stops sending t in s and renegotiates (protocol-0.18 §4.6). A
 // failure of the platform's removeTrack destroys the peer with
 // ErrNegotiation.
 func (p *Peer) RemoveTrack(t *media.Track, s *media.Stream) error {
@@ -75,12 +75,12 @@ func (p *Peer) RemoveTrack(t *media.Track, s *media.Stream) error {
 		p.destroy(err)
 		return err
 	}
-	p.ops.push(p.needsNegotiation)
+	p.ops.Push(p.needsNegotiation)
 	return nil
 }
 
 // ReplaceTrack makes the sender of (old, s) send repl (nil: nothing), without
-// renegotiation (wire-0.18 §4.6). Like simple-peer, the browser build does not
+// renegotiation (protocol-0.18 §4.6). Like simple-peer, the browser build does not
 // wait for replaceTrack's promise.
 func (p *Peer) ReplaceTrack(old, repl *media.Track, s *media.Stream) error {
 	if old == nil || s == nil {
@@ -135,7 +135,7 @@ func (p *Peer) RemoveStream(s *media.Stream) error {
 
 // remoteTrack records a received track under the stream id sid (newStream
 // makes the stream the first time) and emits one track event, plus one stream
-// event for a new stream id (wire-0.18 §4.6). It reports false once the peer
+// event for a new stream id (protocol-0.18 §4.6). It reports false once the peer
 // is destroyed. Only enqueues, so it may run inside a browser event.
 func (p *Peer) remoteTrack(track *media.Track, sid string, newStream func() *media.Stream) bool {
 	p.mu.Lock()
@@ -151,9 +151,9 @@ func (p *Peer) remoteTrack(track *media.Track, sid string, newStream func() *med
 	}
 	st.AddTrack(track)
 	p.mu.Unlock()
-	p.tracks.push(TrackEvent{Track: track, Stream: st})
+	p.tracks.Push(TrackEvent{Track: track, Stream: st})
 	if isNew {
-		p.streams.push(st)
+		p.streams.Push(st)
 	}
 	return true
 }

@@ -63,7 +63,7 @@ func replaceSender(x *sender, repl *media.Track) error {
 }
 
 // onTrackEvent is the RTCPeerConnection's ontrack: one track event per
-// (track, stream) pair, one stream event per new stream id (wire-0.18 §4.6).
+// (track, stream) pair, one stream event per new stream id (protocol-0.18 §4.6).
 // Runs inside the browser event; only enqueues.
 func (p *Peer) onTrackEvent(ev js.Value) {
 	track := media.WrapTrack(ev.Get("track"))
@@ -78,7 +78,7 @@ func (p *Peer) onTrackEvent(ev js.Value) {
 
 // requestMissingTransceivers asks the initiator for an m-line for every local
 // transceiver that has a sender track but no mid (non-initiator, after each
-// answer; wire-0.18 §4.6). Like simple-peer it marks them with a "requested"
+// answer; protocol-0.18 §4.6). Like simple-peer it marks them with a "requested"
 // property. Runs on ops.
 func (p *Peer) requestMissingTransceivers() {
 	ts, err := jsCall(p.pc.JSValue(), "getTransceivers")

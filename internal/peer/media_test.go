@@ -50,7 +50,7 @@ func assertNeverOffers(t *testing.T, l *signalLog) {
 	t.Helper()
 	for _, s := range l.all() {
 		if s.Type == TypeOffer {
-			t.Fatalf("the non-initiator offered; the initiator role is sticky (wire-0.18 §4.6): %v", signalTypes(l))
+			t.Fatalf("the non-initiator offered; the initiator role is sticky (protocol-0.18 §4.6): %v", signalTypes(l))
 		}
 	}
 }
@@ -111,7 +111,7 @@ func TestInitiatorAddsTrack(t *testing.T) {
 
 // The non-initiator never offers: it asks with renegotiate, answers the
 // initiator's offer, then asks for a transceiver for its track that has no
-// m-line yet; the initiator adds one and offers again (wire-0.18 §4.6).
+// m-line yet; the initiator adds one and offers again (protocol-0.18 §4.6).
 func TestNonInitiatorAddsTrack(t *testing.T) {
 	pr := newPair(t, pairOpts{})
 	pr.waitConnected(t)

@@ -27,7 +27,7 @@ type negotiation struct {
 }
 
 // handleSignal applies a remote signal member-wise like simple-peer's signal()
-// (wire-0.18 §4.3). Runs on ops.
+// (protocol-0.18 §4.3). Runs on ops.
 func (p *Peer) handleSignal(s Signal) {
 	if p.isDestroyed() {
 		return
@@ -83,7 +83,7 @@ func (p *Peer) setRemote(s Signal) {
 
 // addCandidate adds a remote candidate. A failure destroys the peer unless the
 // candidate has no address or a .local one (only a warning in simple-peer,
-// wire-0.18 §4.4).
+// protocol-0.18 §4.4).
 func (p *Peer) addCandidate(c webrtc.ICECandidateInit) {
 	err := p.pc.AddICECandidate(c)
 	if err == nil {
@@ -103,7 +103,7 @@ func (p *Peer) needsNegotiation() {
 		return
 	}
 	p.neg.batched = true
-	p.ops.push(func() {
+	p.ops.Push(func() {
 		p.neg.batched = false
 		if p.cfg.Initiator || !p.neg.first {
 			p.negotiate()
@@ -116,7 +116,7 @@ func (p *Peer) needsNegotiation() {
 
 // negotiate starts a negotiation: the initiator offers, the non-initiator
 // asks the initiator with a renegotiate signal; the role is sticky
-// (wire-0.18 §4.6). Runs on ops.
+// (protocol-0.18 §4.6). Runs on ops.
 func (p *Peer) negotiate() {
 	if p.isDestroyed() {
 		return
@@ -125,7 +125,7 @@ func (p *Peer) negotiate() {
 	case p.neg.isNegotiating:
 		p.neg.queued = true
 	case p.cfg.Initiator:
-		p.ops.push(p.createOffer)
+		p.ops.Push(p.createOffer)
 	default:
 		p.emit(Signal{Type: TypeRenegotiate, Renegotiate: true})
 	}
@@ -134,7 +134,7 @@ func (p *Peer) negotiate() {
 
 // addTransceiver is simple-peer's addTransceiver(kind): the initiator adds a
 // sendrecv transceiver and renegotiates, the non-initiator asks the initiator
-// (wire-0.18 §4.6). Runs on ops.
+// (protocol-0.18 §4.6). Runs on ops.
 func (p *Peer) addTransceiver(kind string) {
 	if !p.cfg.Initiator {
 		p.emit(Signal{Type: TypeTransceiverRequest, TransceiverRequest: &TransceiverRequest{Kind: kind}})
@@ -196,7 +196,7 @@ func (p *Peer) createAnswer() {
 }
 
 // setLocal applies a local description and emits it: at once with trickle or
-// once ICE gathering completed (wire-0.18 §4.3).
+// once ICE gathering completed (protocol-0.18 §4.3).
 func (p *Peer) setLocal(desc webrtc.SessionDescription, answer bool) {
 	if !p.cfg.Trickle {
 		desc.SDP = filterTrickle(desc.SDP)
@@ -226,7 +226,7 @@ func (p *Peer) setLocal(desc webrtc.SessionDescription, answer bool) {
 }
 
 // onLocalCandidate handles a local ICE candidate, nil meaning gathering
-// finished (simple-peer's _onIceCandidate, wire-0.18 §4.3). Runs on ops.
+// finished (simple-peer's _onIceCandidate, protocol-0.18 §4.3). Runs on ops.
 func (p *Peer) onLocalCandidate(c *webrtc.ICECandidateInit) {
 	if p.isDestroyed() {
 		return
@@ -240,7 +240,7 @@ func (p *Peer) onLocalCandidate(c *webrtc.ICECandidateInit) {
 	if c != nil && !p.neg.iceTimer {
 		p.neg.iceTimer = true
 		time.AfterFunc(p.neg.iceTimeout, func() {
-			p.ops.push(func() {
+			p.ops.Push(func() {
 				if !p.neg.iceComplete && !p.isDestroyed() {
 					p.log.Debug("peer: ice gathering timed out; sending what we have")
 					p.iceCompleted()
@@ -272,7 +272,7 @@ func (p *Peer) onSignalingState(st webrtc.SignalingState) {
 	}
 }
 
-// onICEState applies iceConnectionState (wire-0.18 §4.4). Runs on ops.
+// onICEState applies iceConnectionState (protocol-0.18 §4.4). Runs on ops.
 func (p *Peer) onICEState(st webrtc.ICEConnectionState) {
 	if p.isDestroyed() {
 		return
@@ -288,7 +288,7 @@ func (p *Peer) onICEState(st webrtc.ICEConnectionState) {
 	}
 }
 
-// onConnectionState applies connectionState (wire-0.18 §4.4). Runs on ops.
+// onConnectionState applies connectionState (protocol-0.18 §4.4). Runs on ops.
 func (p *Peer) onConnectionState(st webrtc.PeerConnectionState) {
 	if st == webrtc.PeerConnectionStateFailed {
 		p.destroy(ErrConnectionFailed)
@@ -305,17 +305,17 @@ func (p *Peer) onChannelOpen() {
 	p.maybeReady()
 }
 
-// maybeReady emits connect once ICE is up and the channel open (wire-0.18 §4.4).
+// maybeReady emits connect once ICE is up and the channel open (protocol-0.18 §4.4).
 func (p *Peer) maybeReady() {
 	if p.neg.connected || !p.neg.pcReady || !p.neg.channelReady {
 		return
 	}
 	p.neg.connected = true
-	p.ev.push(func() { p.connectEv.fire(struct{}{}) })
+	p.ev.Push(func() { p.connectEv.fire(struct{}{}) })
 }
 
 // watchClosing is simple-peer's workaround for channels stuck in "closing":
-// seen closing at two consecutive checks means closed (wire-0.18 §4.4).
+// seen closing at two consecutive checks means closed (protocol-0.18 §4.4).
 func (p *Peer) watchClosing(ch *channel) {
 	t := time.NewTicker(channelClosingTimeout)
 	defer t.Stop()
@@ -339,4 +339,4 @@ func (p *Peer) watchClosing(ch *channel) {
 }
 
 // emit queues a local signal for OnSignal.
-func (p *Peer) emit(s Signal) { p.signals.push(s) }
+func (p *Peer) emit(s Signal) { p.signals.Push(s) }

@@ -8,7 +8,7 @@ import (
 )
 
 // The local SDP waits for the end of gathering, or for iceCompleteTimeout
-// after the first candidate (wire-0.18 §4.3); with trickle each candidate is a
+// after the first candidate (protocol-0.18 §4.3); with trickle each candidate is a
 // signal of its own.
 func TestLocalCandidateHandling(t *testing.T) {
 	cand := &webrtc.ICECandidateInit{Candidate: "candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host", SDPMid: ptr("0"), SDPMLineIndex: ptr(uint16(0))}
@@ -31,9 +31,9 @@ func TestLocalCandidateHandling(t *testing.T) {
 			sigs := make(chan Signal, 8)
 			p.OnSignal(func(s Signal) { sigs <- s })
 			sent := make(chan struct{})
-			p.ops.push(func() { p.neg.waitingLocal = append(p.neg.waitingLocal, func() { close(sent) }) })
+			p.ops.Push(func() { p.neg.waitingLocal = append(p.neg.waitingLocal, func() { close(sent) }) })
 			for _, c := range tt.events {
-				p.ops.push(func() { p.onLocalCandidate(c) })
+				p.ops.Push(func() { p.onLocalCandidate(c) })
 			}
 			select {
 			case <-sent:
@@ -46,7 +46,7 @@ func TestLocalCandidateHandling(t *testing.T) {
 				}
 			}
 			// a sentinel through the same FIFO marks the end of what was emitted
-			p.ops.push(func() { p.emit(Signal{Type: "sentinel"}) })
+			p.ops.Push(func() { p.emit(Signal{Type: "sentinel"}) })
 			var got []Signal
 			for s := range sigs {
 				if s.Type == "sentinel" {
@@ -67,14 +67,14 @@ func TestLocalCandidateHandling(t *testing.T) {
 }
 
 // The non-initiator asks with renegotiate instead of offering, once per
-// negotiation; requests while negotiating are queued (wire-0.18 §4.6).
+// negotiation; requests while negotiating are queued (protocol-0.18 §4.6).
 func TestNonInitiatorNegotiateQueues(t *testing.T) {
 	p := newBare(Config{})
 	sigs := make(chan Signal, 8)
 	p.OnSignal(func(s Signal) { sigs <- s })
 	step := func(f func()) {
 		done := make(chan struct{})
-		p.ops.push(func() { f(); close(done) })
+		p.ops.Push(func() { f(); close(done) })
 		<-done
 	}
 	// flush waits until every signal emitted so far has been delivered

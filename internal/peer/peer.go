@@ -8,29 +8,30 @@ import (
 	"time"
 
 	"github.com/pion/webrtc/v4"
+	"github.com/posthorn/posthorn/internal/serial"
 	"github.com/posthorn/posthorn/media"
 )
 
 // Peer is one WebRTC session with simple-peer-light 9.10 semantics
-// (wire-0.18 §4). Create it with New, wire OnSignal to the signalling path and
+// (protocol-0.18 §4). Create it with New, wire OnSignal to the signalling path and
 // feed remote signals to Signal.
 type Peer struct {
 	cfg Config
 	log *slog.Logger
 	pc  *webrtc.PeerConnection
 
-	ops     *queue[func()]        // serial executor: the JS event loop stand-in
-	ev      *queue[func()]        // user-facing events in order: connect, close
-	signals *queue[Signal]        // local signals, buffered until OnSignal
-	data    *queue[[]byte]        // received messages, buffered until OnData (early data, §4.4)
-	tracks  *queue[TrackEvent]    // remote tracks, buffered until OnTrack
-	streams *queue[*media.Stream] // remote streams, buffered until OnStream
+	ops     *serial.Queue[func()]        // serial executor: the JS event loop stand-in
+	ev      *serial.Queue[func()]        // user-facing events in order: connect, close
+	signals *serial.Queue[Signal]        // local signals, buffered until OnSignal
+	data    *serial.Queue[[]byte]        // received messages, buffered until OnData (early data, §4.4)
+	tracks  *serial.Queue[TrackEvent]    // remote tracks, buffered until OnTrack
+	streams *serial.Queue[*media.Stream] // remote streams, buffered until OnStream
 
 	connectEv oneShot[struct{}]
 	closeEv   oneShot[error]
 
 	mu        sync.Mutex
-	ch        *channel // the one data channel (wire-0.18 §4.2)
+	ch        *channel // the one data channel (protocol-0.18 §4.2)
 	destroyed bool
 	media     mediaState
 
@@ -45,7 +46,7 @@ type Peer struct {
 }
 
 // TrackEvent is one remote track together with the stream it arrived in;
-// simple-peer emits one per (track, stream) pair (wire-0.18 §4.6).
+// simple-peer emits one per (track, stream) pair (protocol-0.18 §4.6).
 type TrackEvent struct {
 	Track  *media.Track
 	Stream *media.Stream
@@ -70,8 +71,8 @@ func New(cfg Config) (*Peer, error) {
 		}
 	}
 	// simple-peer calls _needsNegotiation at construction; a non-initiator
-	// discards that first request (wire-0.18 §4.6).
-	p.ops.push(p.needsNegotiation)
+	// discards that first request (protocol-0.18 §4.6).
+	p.ops.Push(p.needsNegotiation)
 	return p, nil
 }
 
@@ -80,19 +81,19 @@ func newBare(cfg Config) *Peer {
 	p := &Peer{
 		cfg:     cfg,
 		log:     cfg.logger(),
-		ops:     newQueue(run),
-		ev:      newQueue(run),
-		signals: newQueue[Signal](nil),
-		data:    newQueue[[]byte](nil),
-		tracks:  newQueue[TrackEvent](nil),
-		streams: newQueue[*media.Stream](nil),
+		ops:     serial.New(run),
+		ev:      serial.New(run),
+		signals: serial.New[Signal](nil),
+		data:    serial.New[[]byte](nil),
+		tracks:  serial.New[TrackEvent](nil),
+		streams: serial.New[*media.Stream](nil),
 		done:    make(chan struct{}),
 		torn:    make(chan struct{}),
 		open:    make(chan struct{}),
 		low:     make(chan struct{}, 1),
 		sendSem: make(chan struct{}, 1),
 	}
-	p.data.size = func(b []byte) int { return len(b) }
+	p.data.CountBytes(func(b []byte) int { return len(b) })
 	p.neg.first = true
 	p.neg.iceTimeout = iceCompleteTimeout
 	p.media.init()
@@ -114,10 +115,10 @@ func (p *Peer) Done() <-chan struct{} { return p.done }
 // OnSignal sets the handler for local signals (offer, answer, candidates,
 // renegotiate and transceiver requests), called in order on one goroutine at a
 // time. Signals emitted before a handler is set are kept and replayed.
-func (p *Peer) OnSignal(f func(Signal)) { p.signals.setHandler(f) }
+func (p *Peer) OnSignal(f func(Signal)) { p.signals.SetHandler(f) }
 
 // OnConnect sets the handler called once when ICE is connected or completed
-// and the data channel is open (wire-0.18 §4.4). If that already happened it
+// and the data channel is open (protocol-0.18 §4.4). If that already happened it
 // is called at once (on another goroutine).
 func (p *Peer) OnConnect(f func()) {
 	if f == nil {
@@ -129,35 +130,35 @@ func (p *Peer) OnConnect(f func()) {
 
 // OnData sets the handler for received messages, called strictly in arrival
 // order on one goroutine at a time. Messages that arrive before a handler is
-// set are kept and replayed when it is set (early data, wire-0.18 §4.4). The
+// set are kept and replayed when it is set (early data, protocol-0.18 §4.4). The
 // slice belongs to the handler. Text messages are not delivered: Trystero
 // traffic is binary only, and JS turns a text message into empty bytes that
-// fail the action lookup and are dropped (wire-0.18 §4.2); they are logged and
+// fail the action lookup and are dropped (protocol-0.18 §4.2); they are logged and
 // dropped here.
-func (p *Peer) OnData(f func([]byte)) { p.data.setHandler(f) }
+func (p *Peer) OnData(f func([]byte)) { p.data.SetHandler(f) }
 
 // OnClose sets the handler called exactly once when the peer is destroyed, for
-// every close cause of wire-0.18 §4.4. err is nil for Close and for a channel
+// every close cause of protocol-0.18 §4.4. err is nil for Close and for a channel
 // closed by the remote side, else one of the package's errors (ErrICEFailed,
 // ErrConnectionFailed, ErrInvalidSignal, an ErrNegotiation or ErrDataChannel
 // wrap). If the peer is already closed it is called at once.
 func (p *Peer) OnClose(f func(error)) { p.closeEv.set(f) }
 
 // OnTrack sets the handler for remote tracks, one call per (track, stream)
-// pair (wire-0.18 §4.6). Events before a handler is set are replayed.
+// pair (protocol-0.18 §4.6). Events before a handler is set are replayed.
 func (p *Peer) OnTrack(f func(*media.Track, *media.Stream)) {
 	if f == nil {
-		p.tracks.setHandler(nil)
+		p.tracks.SetHandler(nil)
 		return
 	}
-	p.tracks.setHandler(func(e TrackEvent) { f(e.Track, e.Stream) })
+	p.tracks.SetHandler(func(e TrackEvent) { f(e.Track, e.Stream) })
 }
 
 // OnStream sets the handler for remote streams, one call per new stream id,
-// after the track events of the same arrival (wire-0.18 §4.6).
-func (p *Peer) OnStream(f func(*media.Stream)) { p.streams.setHandler(f) }
+// after the track events of the same arrival (protocol-0.18 §4.6).
+func (p *Peer) OnStream(f func(*media.Stream)) { p.streams.SetHandler(f) }
 
-// Signal feeds a remote signal (wire-0.18 §4.3). Members are handled
+// Signal feeds a remote signal (protocol-0.18 §4.3). Members are handled
 // independently as simple-peer does. A signal with none of sdp, candidate,
 // renegotiate, transceiverRequest destroys the peer and returns
 // ErrInvalidSignal. Everything else is applied asynchronously, in order;
@@ -170,16 +171,16 @@ func (p *Peer) Signal(s Signal) error {
 		p.destroy(ErrInvalidSignal)
 		return ErrInvalidSignal
 	}
-	p.ops.push(func() { p.handleSignal(s) })
+	p.ops.Push(func() { p.handleSignal(s) })
 	return nil
 }
 
-// Send sends b as one binary message (wire-0.18 §4.2). It waits until the
+// Send sends b as one binary message (protocol-0.18 §4.2). It waits until the
 // channel is open; then, once the channel's bufferedAmount exceeds the
 // high-water mark (64 KiB in the browser; natively the congestion window
 // plus 64 KiB, at most 1 MiB: see channel.highWater), it waits until the
 // amount falls back under it, woken by bufferedamountlow, fired at the
-// 64 KiB bufferedAmountLowThreshold (wire-0.18 §5.6). It gives up when
+// 64 KiB bufferedAmountLowThreshold (protocol-0.18 §5.6). It gives up when
 // ctx is done or the peer closes (ErrClosed). Calls are serialized; b may be
 // reused once Send returns.
 func (p *Peer) Send(ctx context.Context, b []byte) error {
@@ -216,7 +217,7 @@ func (p *Peer) Send(ctx context.Context, b []byte) error {
 	return nil
 }
 
-// waitWindow is Send's backpressure (wire-0.18 §5.6): it returns once ch's
+// waitWindow is Send's backpressure (protocol-0.18 §5.6): it returns once ch's
 // bufferedAmount is at most its high-water mark. bufferedamountlow wakes it;
 // so does, natively, a check every sendPoll, because pion fires that event
 // only when the amount falls to the 64 KiB threshold, and waiting for it
@@ -242,7 +243,7 @@ func (p *Peer) waitWindow(ctx context.Context, ch *channel) error {
 }
 
 // Close destroys the peer: closes the data channel and the connection (the
-// only way a JS peer learns that we left, wire-0.18 §4.4). Natively it waits
+// only way a JS peer learns that we left, protocol-0.18 §4.4). Natively it waits
 // until both are closed; in the browser build it returns at once (it may be
 // called inside a JS callback, which must not block) and the closing happens
 // at the next scheduling point. OnClose fires with a nil error. Close is
@@ -268,7 +269,7 @@ func (p *Peer) channel() *channel {
 }
 
 // setChannel adopts ch as the one data channel; it reports false (and the
-// caller ignores ch) when a channel is already set (wire-0.18 §4.2).
+// caller ignores ch) when a channel is already set (protocol-0.18 §4.2).
 func (p *Peer) setChannel(ch *channel) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -288,7 +289,7 @@ func (p *Peer) notifyLow() {
 }
 
 // receive queues one message for OnData; never blocks.
-func (p *Peer) receive(b []byte) { p.data.push(b) }
+func (p *Peer) receive(b []byte) { p.data.Push(b) }
 
 // destroy is simple-peer's destroy(err): once, for every close cause.
 func (p *Peer) destroy(err error) {
@@ -301,7 +302,7 @@ func (p *Peer) destroy(err error) {
 	ch := p.ch
 	p.mu.Unlock()
 	close(p.done)
-	p.data.unblock()
+	p.data.Unblock()
 	go func() { // no logging before this point: destroy may run inside a browser callback
 		if err != nil {
 			p.log.Debug("peer: destroying", "err", err)
@@ -315,7 +316,7 @@ func (p *Peer) destroy(err error) {
 			}
 		}
 		p.releaseBuild()
-		p.ev.push(func() { p.closeEv.fire(err) })
+		p.ev.Push(func() { p.closeEv.fire(err) })
 		close(p.torn)
 	}()
 }

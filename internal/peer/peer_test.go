@@ -203,7 +203,7 @@ func TestEarlyDataReplay(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, "messages buffered before OnData", func() bool { return pr.a.data.len() == len(msgs) })
+	waitFor(t, "messages buffered before OnData", func() bool { return pr.a.data.Len() == len(msgs) })
 	got := make(chan []byte, len(msgs))
 	pr.a.OnData(func(b []byte) { got <- b })
 	for i, want := range msgs {

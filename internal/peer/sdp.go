@@ -9,7 +9,7 @@ const trickleOption = "a=ice-options:trickle"
 
 // filterTrickle deletes every "a=ice-options:trickle" followed by one
 // whitespace character and a newline, like simple-peer's
-// /a=ice-options:trickle\s\n/g (wire-0.18 §4.3). With CRLF line ends the
+// /a=ice-options:trickle\s\n/g (protocol-0.18 §4.3). With CRLF line ends the
 // whitespace character is the CR.
 func filterTrickle(sdp string) string {
 	if !strings.Contains(sdp, trickleOption) {
@@ -46,7 +46,7 @@ func isJSSpace(c byte) bool {
 // candidateAddress returns the connection address of an "a=candidate" value
 // ("candidate:foundation component protocol priority address port typ ...").
 // simple-peer only warns (does not destroy) when such a candidate without an
-// address or with a .local address fails to add (wire-0.18 §4.4).
+// address or with a .local address fails to add (protocol-0.18 §4.4).
 func candidateAddress(candidate string) string {
 	f := strings.Fields(strings.TrimPrefix(candidate, "a="))
 	if len(f) < 5 {

@@ -9,7 +9,7 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// Signal is one simple-peer "signal" object (wire-0.18 §4.3). Marshalling
+// Signal is one simple-peer "signal" object (protocol-0.18 §4.3). Marshalling
 // produces exactly what JSON.stringify produces for simple-peer's objects:
 // members in the order type, sdp, candidate, renegotiate, transceiverRequest,
 // absent members omitted, and candidates as {candidate, sdpMLineIndex, sdpMid}.
@@ -22,13 +22,13 @@ type Signal struct {
 }
 
 // TransceiverRequest asks the initiator to add a transceiver of Kind ("audio"
-// or "video") and renegotiate (wire-0.18 §4.6). simple-peer's optional init
+// or "video") and renegotiate (protocol-0.18 §4.6). simple-peer's optional init
 // member is never produced by Trystero and is ignored here.
 type TransceiverRequest struct {
 	Kind string `json:"kind"`
 }
 
-// Signal types as simple-peer emits them (wire-0.18 §4.3).
+// Signal types as simple-peer emits them (protocol-0.18 §4.3).
 const (
 	TypeOffer              = "offer"
 	TypeAnswer             = "answer"
@@ -38,13 +38,13 @@ const (
 )
 
 // valid reports whether s has at least one member simple-peer acts on
-// (wire-0.18 §4.3: otherwise the peer is destroyed).
+// (protocol-0.18 §4.3: otherwise the peer is destroyed).
 func (s Signal) valid() bool {
 	return s.SDP != "" || s.Candidate != nil || s.Renegotiate || s.TransceiverRequest != nil
 }
 
 // MarshalJSON writes s in simple-peer's member order without HTML escaping,
-// byte-identical to JSON.stringify of the same object (wire-0.18 §4.3).
+// byte-identical to JSON.stringify of the same object (protocol-0.18 §4.3).
 // json.Marshal re-escapes <, > and & in its output (they never occur in SDP);
 // call MarshalJSON directly, or use an Encoder with SetEscapeHTML(false), for
 // an exact copy in every case.
@@ -105,11 +105,11 @@ func (s *Signal) UnmarshalJSON(data []byte) error {
 }
 
 // maxStringNesting bounds how often a JSON string holding JSON is unwrapped.
-// simple-peer parses a string signal once (wire-0.18 §4.3).
+// simple-peer parses a string signal once (protocol-0.18 §4.3).
 const maxStringNesting = 1
 
 // ParseSignal decodes a signal the way simple-peer's signal() reads one
-// (wire-0.18 §4.3): the object may also arrive as a JSON string holding the
+// (protocol-0.18 §4.3): the object may also arrive as a JSON string holding the
 // object; members are read by JavaScript truthiness (an empty sdp, a false or
 // 0 renegotiate are absent); unknown members are ignored. It fails with an
 // error wrapping ErrInvalidSignal when no member simple-peer acts on is

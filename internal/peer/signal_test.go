@@ -11,7 +11,7 @@ import (
 
 func ptr[T any](v T) *T { return &v }
 
-// Byte-exact shapes from wire-0.18 §4.3 and vectors/018-firebase-capture.json.
+// Byte-exact shapes from protocol-0.18 §4.3 and vectors/018-firebase-capture.json.
 func TestSignalMarshalMatchesJS(t *testing.T) {
 	sdp := "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\na=ice-options:trickle\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=candidate:1 1 udp 2122260223 192.0.2.1 5000 typ host\r\n"
 	tests := []struct {

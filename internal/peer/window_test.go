@@ -11,7 +11,7 @@ import (
 )
 
 // TestBufferedAmountLowThreshold checks that both ends keep Trystero's 64 KiB
-// bufferedAmountLowThreshold (wire-0.18 §5.6) whatever the send window.
+// bufferedAmountLowThreshold (protocol-0.18 §5.6) whatever the send window.
 func TestBufferedAmountLowThreshold(t *testing.T) {
 	pr := newPair(t, pairOpts{})
 	pr.waitConnected(t)

@@ -6,7 +6,7 @@ import (
 	"github.com/posthorn/posthorn"
 )
 
-// Pool hands out one shared Socket per URL (wire-0.18 §7.1: one socket per
+// Pool hands out one shared Socket per URL (protocol-0.18 §7.1: one socket per
 // tracker URL, shared by all rooms).
 type Pool struct {
 	// Options apply to every Socket the pool dials.

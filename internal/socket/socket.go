@@ -1,6 +1,6 @@
 // Package socket keeps one reconnecting WebSocket per relay URL, shared by all
 // rooms of a strategy, the way Trystero 0.18 shares one socket per tracker URL
-// (wire-0.18 §7.1). It uses coder/websocket, which dials with net/http natively
+// (protocol-0.18 §7.1). It uses coder/websocket, which dials with net/http natively
 // and with the browser's WebSocket under js/wasm, so both builds share it.
 package socket
 

@@ -15,7 +15,7 @@ import (
 )
 
 // chunkPayload is the payload room puts in one 0.18 chunk: 16384 bytes
-// minus the 15-byte header (wire-0.18 §5.1). A transfer of n bytes makes at
+// minus the 15-byte header (protocol-0.18 §5.1). A transfer of n bytes makes at
 // least n/chunkPayload progress calls on each side.
 const chunkPayload = 16384 - 15
 

@@ -8,13 +8,13 @@ import (
 // Defaults. Each one says why it is what it is.
 const (
 	// DefaultMaxClients bounds concurrently connected clients. Trystero opens
-	// one connection per room and broker (wire-0.18 §7.3), so this is about
+	// one connection per room and broker (protocol-0.18 §7.3), so this is about
 	// as many room memberships as a small self-hosted relay should carry.
 	DefaultMaxClients = 10000
 
 	// DefaultMaxPacketBytes bounds one MQTT packet in either direction. The
 	// largest Trystero payload is an offer or answer carrying a non-trickle
-	// SDP (wire-0.18 §4.3, §7.3): a few KiB, more when encrypted (§3).
+	// SDP (protocol-0.18 §4.3, §7.3): a few KiB, more when encrypted (§3).
 	DefaultMaxPacketBytes = 256 << 10
 
 	// DefaultMaxPendingWrites is how many outgoing packets may queue for one

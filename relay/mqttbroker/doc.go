@@ -1,5 +1,5 @@
 // Package mqttbroker is posthorn's self-hostable MQTT broker for the MQTT
-// strategy (wire-0.18 §7.3): mochi-mqtt v2 served over WebSocket as an
+// strategy (protocol-0.18 §7.3): mochi-mqtt v2 served over WebSocket as an
 // http.Handler, so it can share one port and process with the other relays
 // (see package relay).
 //

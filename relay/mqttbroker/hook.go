@@ -8,7 +8,7 @@ import (
 )
 
 // allowHook lets every client connect anonymously and publish or subscribe
-// to any topic, as the public brokers Trystero defaults to do (wire-0.18
+// to any topic, as the public brokers Trystero defaults to do (protocol-0.18
 // §7.3: no username or password).
 type allowHook struct{ mqtt.HookBase }
 

@@ -18,7 +18,7 @@ import (
 var ErrClosed = errors.New("mqttbroker: server closed")
 
 // Subprotocols are the WebSocket subprotocols accepted: "mqtt" is what MQTT.js
-// (and so Trystero, wire-0.18 §7.3) and paho send for MQTT 3.1.1 and 5;
+// (and so Trystero, protocol-0.18 §7.3) and paho send for MQTT 3.1.1 and 5;
 // "mqttv3.1" is MQTT.js's choice for the older MQTT 3.1.
 var Subprotocols = []string{"mqtt", "mqttv3.1"}
 
@@ -51,7 +51,7 @@ func New(cfg Config) *Server {
 	caps.ReceiveMaximum = caps.MaximumInflight
 	caps.MaximumSessionExpiryInterval = uint32(min(cfg.SessionExpiry.Seconds(), math.MaxUint32))
 	// Retained messages would be stored without bound by topic; Trystero
-	// never retains (wire-0.18 §7.3: retain=false).
+	// never retains (protocol-0.18 §7.3: retain=false).
 	caps.RetainAvailable = 0
 	s.mochi = mqtt.New(&mqtt.Options{
 		Capabilities: caps,

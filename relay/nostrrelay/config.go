@@ -8,7 +8,7 @@ import (
 // Defaults. Each says why.
 const (
 	// DefaultMaxMessageBytes bounds one incoming message. A Trystero event
-	// carries one non-trickle SDP (a few KiB; more when encrypted, wire-0.18
+	// carries one non-trickle SDP (a few KiB; more when encrypted, protocol-0.18
 	// §3, §7.2) escaped twice, so 128 KiB is ample.
 	DefaultMaxMessageBytes = 128 << 10
 	// DefaultMaxSubscriptions bounds subscriptions per connection. Trystero

@@ -1,5 +1,5 @@
 // Package nostrrelay is a NIP-01 Nostr relay: enough of the protocol for
-// Trystero's nostr strategy (wire-0.18 §7.2) and ordinary clients.
+// Trystero's nostr strategy (protocol-0.18 §7.2) and ordinary clients.
 //
 //   - ["EVENT", event]: the id (SHA-256 of the canonical serialisation) and
 //     the BIP-340 signature are checked; the reply is ["OK", id, true|false,

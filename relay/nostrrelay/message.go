@@ -10,7 +10,7 @@ import (
 var ErrMessage = errors.New("invalid: malformed message")
 
 // maxSubIDLen bounds a subscription id (NIP-01: at most 64 characters;
-// Trystero's are exactly 64, wire-0.18 §7.2).
+// Trystero's are exactly 64, protocol-0.18 §7.2).
 const maxSubIDLen = 64
 
 // clientMessage is one parsed client message.

@@ -9,7 +9,7 @@ import (
 const (
 	// DefaultInterval is the announce interval told to clients. The reference
 	// tracker tells WebSocket clients its 10-minute interval divided by 5, i.e.
-	// 120 s, which is also the largest value Trystero adopts (wire-0.18 §7.1).
+	// 120 s, which is also the largest value Trystero adopts (protocol-0.18 §7.1).
 	DefaultInterval = 120 * time.Second
 
 	// DefaultPeerTTL is how long a peer stays in a swarm without announcing.
@@ -17,7 +17,7 @@ const (
 	DefaultPeerTTL = 20 * time.Minute
 
 	// MaxAnnouncePeers caps how many peers one announce's offers go to; it is
-	// the reference tracker's MAX_ANNOUNCE_PEERS (wire-0.18 §7.1: "up to
+	// the reference tracker's MAX_ANNOUNCE_PEERS (protocol-0.18 §7.1: "up to
 	// min(len(offers), 82)").
 	MaxAnnouncePeers = 82
 

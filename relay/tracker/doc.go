@@ -1,6 +1,6 @@
 // Package tracker is a WebTorrent tracker server: the WebSocket half of the
 // BitTorrent tracker protocol that Trystero 0.18's torrent strategy uses for
-// signalling (wire-0.18 §7.1).
+// signalling (protocol-0.18 §7.1).
 //
 // It reproduces the behaviour Trystero peers rely on from the reference
 // bittorrent-tracker WebSocket server:

@@ -6,7 +6,7 @@ import (
 )
 
 // Outgoing messages. Member order follows the reference tracker's output
-// (wire-0.18 §7.1); Trystero does not depend on it, but captures stay diffable.
+// (protocol-0.18 §7.1); Trystero does not depend on it, but captures stay diffable.
 
 type announceResponse struct {
 	Complete   int    `json:"complete"`

@@ -10,14 +10,14 @@ import (
 	"unicode/utf16"
 )
 
-// Field names and values of the WebTorrent tracker protocol (wire-0.18 §7.1).
+// Field names and values of the WebTorrent tracker protocol (protocol-0.18 §7.1).
 const (
 	actionAnnounce = "announce"
 	actionScrape   = "scrape"
 
 	// hashLen is the required JavaScript length of info_hash, peer_id and
 	// to_peer_id: the reference tracker treats them as 20-byte binary strings
-	// (wire-0.18 §2, §7.1).
+	// (protocol-0.18 §2, §7.1).
 	hashLen = 20
 
 	// maxScrapeHashes bounds the info_hashes of one scrape request; the

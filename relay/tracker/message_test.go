@@ -8,7 +8,7 @@ import (
 )
 
 const (
-	hashA = "5v555w112h626i264rj4" // wire-0.18 §9 info_hash
+	hashA = "5v555w112h626i264rj4" // protocol-0.18 §9 info_hash
 	peerA = "ySDCh2GplxVFtBejF9el" // 018-torrent-capture.json selfId
 	peerB = "REMOTEPEER0000000001"
 )

@@ -187,7 +187,7 @@ func TestAnswerForwarding(t *testing.T) {
 	if off["offer_id"] != "OFFER000000000000001" {
 		t.Fatalf("offer %v", off)
 	}
-	// The answer, member order as Trystero sends it (wire-0.18 §7.1).
+	// The answer, member order as Trystero sends it (protocol-0.18 §7.1).
 	b.sendRaw(`{"answer":{"type":"answer","sdp":"ans"},"action":"announce","info_hash":"` + hashA + `","peer_id":"` + pid(2) + `","to_peer_id":"` + pid(1) + `","offer_id":"OFFER000000000000001"}`)
 	raw, err := a.readRaw()
 	if err != nil {

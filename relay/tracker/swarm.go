@@ -34,7 +34,7 @@ func (s *swarm) counts() (complete, incomplete int) {
 }
 
 // pick returns up to n random members other than self, in random order
-// (wire-0.18 §7.1: "the i-th of up to min(len(offers), 82) random other
+// (protocol-0.18 §7.1: "the i-th of up to min(len(offers), 82) random other
 // peers").
 func (s *swarm) pick(n int, self string) []*member {
 	if n <= 0 {

@@ -16,7 +16,7 @@ import (
 	"github.com/posthorn/posthorn"
 )
 
-// Protocol choices of the MQTT client. wire-0.18 §7.3 describes MQTT.js's
+// Protocol choices of the MQTT client. protocol-0.18 §7.3 describes MQTT.js's
 // defaults; each constant says where it agrees or differs.
 //
 // Protocol version: MQTT.js (and so Trystero 0.18) speaks MQTT 3.1.1. This
@@ -77,7 +77,7 @@ type ClientOptions struct {
 
 // Client is one MQTT-over-WebSocket connection to a broker that reconnects
 // until Close. After every (re)connect it subscribes to every topic given to
-// Subscribe, in order, then runs the OnConnect hooks (wire-0.18 §7.3: on
+// Subscribe, in order, then runs the OnConnect hooks (protocol-0.18 §7.3: on
 // every connect, subscribe root, subscribe self, publish the announcement).
 type Client struct {
 	url      string

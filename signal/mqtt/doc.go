@@ -1,4 +1,4 @@
-// Package mqtt is Trystero 0.18's MQTT strategy (wire-0.18 §7.3): peers
+// Package mqtt is Trystero 0.18's MQTT strategy (protocol-0.18 §7.3): peers
 // announce their id on the room's root topic of an MQTT broker reached over
 // WebSocket, the existing members offer to newcomers on their self topic,
 // and answers come back the same way.

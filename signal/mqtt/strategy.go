@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultRelayURLs are Trystero 0.18's default MQTT brokers, in its order
-// (wire-0.18 §7.3). Every one of them accepts MQTT 5 (see Client).
+// (protocol-0.18 §7.3). Every one of them accepts MQTT 5 (see Client).
 var DefaultRelayURLs = []string{
 	"wss://test.mosquitto.org:8081",
 	"wss://mqtt.eclipseprojects.io/mqtt",
@@ -22,7 +22,7 @@ var DefaultRelayURLs = []string{
 }
 
 // DefaultRedundancy is how many of DefaultRelayURLs a room uses when
-// RelayURLs is empty: the first two (wire-0.18 §7.3).
+// RelayURLs is empty: the first two (protocol-0.18 §7.3).
 const DefaultRedundancy = 2
 
 // ErrTopicChars rejects an appId or roomId that would make an invalid MQTT

@@ -1,4 +1,4 @@
-// Package nostr is Trystero 0.18's Nostr strategy (wire-0.18 §7.2): peers
+// Package nostr is Trystero 0.18's Nostr strategy (protocol-0.18 §7.2): peers
 // meet through Nostr relays, with kind-29333 events tagged
 // [["x", "trystero/<appId>/<roomId>[/<peerId>]"]] carrying the announcements,
 // offers and answers of the topic engine (package signal/topic).
@@ -26,7 +26,7 @@
 // "restricted:" or "blocked:"); offers are deduplicated, glare makes one
 // connection and attempts expire (see package topic).
 //
-// Password: JS 0.18 nostr answerers cannot decrypt offers (wire-0.18 §3). A
+// Password: JS 0.18 nostr answerers cannot decrypt offers (protocol-0.18 §3). A
 // posthorn offerer still encrypts its offer (no plaintext SDP on relays),
 // then re-announces shortly after on that relay if unanswered, so the JS
 // peer, having failed and forgotten us, becomes the offerer; see package

@@ -42,7 +42,7 @@ func compact(t *testing.T, raw json.RawMessage) string {
 }
 
 // The captured events verify, and re-encoding them gives JS's exact bytes
-// in JS's member order (wire-0.18 §7.2, §9).
+// in JS's member order (protocol-0.18 §7.2, §9).
 func TestCapturedEvents(t *testing.T) {
 	c := loadCapture(t)
 	for name, raw := range map[string]json.RawMessage{
@@ -105,7 +105,7 @@ func TestCapturedREQAndCLOSE(t *testing.T) {
 }
 
 // Our events are hashed over exactly JSON.stringify's bytes, also for
-// strings Go's encoding/json would escape differently (wire-0.18 §7.2).
+// strings Go's encoding/json would escape differently (protocol-0.18 §7.2).
 func TestSerializeIsJSONStringify(t *testing.T) {
 	k := nip01.NewKeys()
 	tests := []struct {

@@ -13,7 +13,7 @@ import (
 )
 
 const (
-	// subIDLen is the length of Trystero's subscription ids (wire-0.18 §2, §7.2).
+	// subIDLen is the length of Trystero's subscription ids (protocol-0.18 §2, §7.2).
 	subIDLen = 64
 	// sinceSlack is subtracted from now in the REQ's since. Trystero uses
 	// now exactly, which makes a relay drop the live events of a peer whose
@@ -149,7 +149,7 @@ func (r *roomRelay) Publish(ctx context.Context, tp string, payload []byte) erro
 }
 
 // open runs on every (re)connection: subscribe to the root and self topics,
-// then announce (wire-0.18 §7.2 "Subscriptions"; posthorn repeats this after
+// then announce (protocol-0.18 §7.2 "Subscriptions"; posthorn repeats this after
 // every reconnection).
 func (r *roomRelay) open() {
 	ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)

@@ -13,7 +13,7 @@ import (
 var ErrRelayMessage = errors.New("nostr: malformed relay message")
 
 // filter is Trystero's subscription filter, members in its order
-// {"kinds":[29333],"since":<now>,"#x":[topic]} (wire-0.18 §7.2).
+// {"kinds":[29333],"since":<now>,"#x":[topic]} (protocol-0.18 §7.2).
 type filter struct {
 	Kinds []int    `json:"kinds"`
 	Since int64    `json:"since"`

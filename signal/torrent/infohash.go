@@ -7,14 +7,14 @@ import (
 )
 
 const (
-	// libName prefixes the info_hash input, Trystero's libName (wire-0.18 §7.1).
+	// libName prefixes the info_hash input, Trystero's libName (protocol-0.18 §7.1).
 	libName = "Trystero"
 	// hashLimit is the length of info_hash, peer_id and offer_id: trackers
-	// require 20-character strings (wire-0.18 §2, §7.1).
+	// require 20-character strings (protocol-0.18 §2, §7.1).
 	hashLimit = 20
 )
 
-// InfoHash derives a room's tracker info_hash (wire-0.18 §7.1):
+// InfoHash derives a room's tracker info_hash (protocol-0.18 §7.1):
 // SHA-1("Trystero:" + appID + ":" + roomID), every digest byte written in
 // unpadded lowercase base36, concatenated and cut to 20 characters.
 func InfoHash(appID, roomID string) string {

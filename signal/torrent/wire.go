@@ -7,10 +7,10 @@ import (
 )
 
 const (
-	// trackerAction is the only action Trystero sends (wire-0.18 §7.1).
+	// trackerAction is the only action Trystero sends (protocol-0.18 §7.1).
 	trackerAction = "announce"
 	// offerPoolSize is how many offers each announce carries and the numwant
-	// it asks for (wire-0.18 §7.1).
+	// it asks for (protocol-0.18 §7.1).
 	offerPoolSize = 10
 )
 
@@ -26,7 +26,7 @@ type offerEntry struct {
 	Offer   sdpObject `json:"offer"`
 }
 
-// announceMsg is Trystero's announce, members in its order (wire-0.18 §7.1,
+// announceMsg is Trystero's announce, members in its order (protocol-0.18 §7.1,
 // 018-torrent-capture.json announceFieldOrder). No event, uploaded,
 // downloaded or left.
 type announceMsg struct {
@@ -37,7 +37,7 @@ type announceMsg struct {
 	Offers   []offerEntry `json:"offers"`
 }
 
-// answerMsg is Trystero's answer, members in its order (wire-0.18 §7.1,
+// answerMsg is Trystero's answer, members in its order (protocol-0.18 §7.1,
 // answerFieldOrder).
 type answerMsg struct {
 	Answer   sdpObject `json:"answer"`
@@ -59,7 +59,7 @@ func encodeAnswer(infoHash, selfID, to, offerID string, answer sdpObject) ([]byt
 }
 
 // trackerMsg is what a client reads from a tracker: an announce response, a
-// forwarded offer or answer, or a failure (wire-0.18 §7.1). Offer and Answer
+// forwarded offer or answer, or a failure (protocol-0.18 §7.1). Offer and Answer
 // stay raw until they are known to be for this room.
 type trackerMsg struct {
 	Action        string          `json:"action"`

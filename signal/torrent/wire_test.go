@@ -13,8 +13,8 @@ import (
 
 func TestInfoHash(t *testing.T) {
 	for _, tt := range []struct{ app, room, want string }{
-		{"test-app", "room-1", "5v555w112h626i264rj4"}, // wire-0.18 §9, verified
-		{"my-app", "lobby", "4h36453u6y2er5i6mp6h"},    // wire-0.18 §9, re-derived
+		{"test-app", "room-1", "5v555w112h626i264rj4"}, // protocol-0.18 §9, verified
+		{"my-app", "lobby", "4h36453u6y2er5i6mp6h"},    // protocol-0.18 §9, re-derived
 	} {
 		if got := InfoHash(tt.app, tt.room); got != tt.want {
 			t.Errorf("InfoHash(%q, %q) = %q, want %q", tt.app, tt.room, got, tt.want)

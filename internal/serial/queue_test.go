@@ -1,4 +1,4 @@
-package peer
+package serial
 
 import (
 	"sync"
@@ -7,14 +7,14 @@ import (
 )
 
 func TestQueueReplaysInOrder(t *testing.T) {
-	q := newQueue[int](nil)
+	q := New[int](nil)
 	for i := range 100 {
-		q.push(i)
+		q.Push(i)
 	}
 	var mu sync.Mutex
 	var got []int
 	done := make(chan struct{})
-	q.setHandler(func(v int) {
+	q.SetHandler(func(v int) {
 		mu.Lock()
 		got = append(got, v)
 		n := len(got)
@@ -24,7 +24,7 @@ func TestQueueReplaysInOrder(t *testing.T) {
 		}
 	})
 	for i := 100; i < 200; i++ {
-		q.push(i)
+		q.Push(i)
 	}
 	select {
 	case <-done:
@@ -39,24 +39,24 @@ func TestQueueReplaysInOrder(t *testing.T) {
 }
 
 func TestQueueWaitUnblocks(t *testing.T) {
-	q := newQueue[[]byte](nil)
-	q.size = func(b []byte) int { return len(b) }
-	q.push(make([]byte, 10))
+	q := New[[]byte](nil)
+	q.CountBytes(func(b []byte) int { return len(b) })
+	q.Push(make([]byte, 10))
 	released := make(chan struct{})
-	go func() { q.wait(5); close(released) }()
+	go func() { q.Wait(5); close(released) }()
 	select {
 	case <-released:
 		t.Fatal("wait returned while over the limit")
 	case <-time.After(50 * time.Millisecond):
 	}
-	q.setHandler(func([]byte) {})
+	q.SetHandler(func([]byte) {})
 	select {
 	case <-released:
 	case <-time.After(10 * time.Second):
 		t.Fatal("wait did not return after draining")
 	}
-	q.setHandler(nil)
-	q.push(make([]byte, 10))
-	q.unblock()
-	q.wait(5) // must not block after unblock
+	q.SetHandler(nil)
+	q.Push(make([]byte, 10))
+	q.Unblock()
+	q.Wait(5) // must not block after unblock
 }

@@ -1,13 +1,16 @@
-package peer
+// Package serial runs work strictly in order on at most one goroutine at a
+// time, without ever blocking the caller that hands it in.
+package serial
 
 import "sync"
 
-// queue delivers items to one handler, strictly in push order, on at most one
+// Queue delivers items to one handler, strictly in push order, on at most one
 // goroutine at a time. push never blocks, so it is safe inside browser
 // callbacks (syscall/js must not block). Items pushed before a handler is set
 // are kept and replayed when it is set: this is the early-data buffer of
-// wire-0.18 §4.4 and the buffer for signals emitted before OnSignal.
-type queue[T any] struct {
+// protocol-0.18 §4.4 and the buffer for signals emitted before OnSignal.
+// The zero Queue is not usable: make one with New.
+type Queue[T any] struct {
 	mu      sync.Mutex
 	cond    *sync.Cond // signalled when items are taken or the queue unblocks
 	items   []T
@@ -15,19 +18,20 @@ type queue[T any] struct {
 	h       func(T)
 	running bool
 
-	size    func(T) int // bytes per item, for wait; nil = no accounting
+	size    func(T) int // bytes per item, for Wait; nil = no accounting
 	bytes   int
 	noBlock bool // set by unblock: wait returns at once from then on
 }
 
-func newQueue[T any](h func(T)) *queue[T] {
-	q := &queue[T]{h: h}
+// New returns a Queue that delivers to h; nil h holds items until SetHandler.
+func New[T any](h func(T)) *Queue[T] {
+	q := &Queue[T]{h: h}
 	q.cond = sync.NewCond(&q.mu)
 	return q
 }
 
-// push appends v and starts a drainer if a handler is set.
-func (q *queue[T]) push(v T) {
+// Push appends v and starts a drainer if a handler is set. It never blocks.
+func (q *Queue[T]) Push(v T) {
 	q.mu.Lock()
 	q.items = append(q.items, v)
 	if q.size != nil {
@@ -37,10 +41,10 @@ func (q *queue[T]) push(v T) {
 	q.mu.Unlock()
 }
 
-// wait blocks while more than limit bytes are queued, until the queue drains
-// or unblock is called. Only for callers that may block (pion's native read
+// Wait blocks while more than limit bytes are queued, until the queue drains
+// or Unblock is called. Only for callers that may block (pion's native read
 // loop), which turns a slow consumer into SCTP backpressure.
-func (q *queue[T]) wait(limit int) {
+func (q *Queue[T]) Wait(limit int) {
 	q.mu.Lock()
 	for q.bytes > limit && !q.noBlock {
 		q.cond.Wait()
@@ -48,30 +52,30 @@ func (q *queue[T]) wait(limit int) {
 	q.mu.Unlock()
 }
 
-// unblock releases waiters for good (the peer is closing).
-func (q *queue[T]) unblock() {
+// Unblock releases waiters for good (the peer is closing).
+func (q *Queue[T]) Unblock() {
 	q.mu.Lock()
 	q.noBlock = true
 	q.cond.Broadcast()
 	q.mu.Unlock()
 }
 
-// setHandler installs h (nil pauses delivery) and replays what is queued.
-func (q *queue[T]) setHandler(h func(T)) {
+// SetHandler installs h (nil pauses delivery) and replays what is queued.
+func (q *Queue[T]) SetHandler(h func(T)) {
 	q.mu.Lock()
 	q.h = h
 	q.kickLocked()
 	q.mu.Unlock()
 }
 
-func (q *queue[T]) kickLocked() {
+func (q *Queue[T]) kickLocked() {
 	if q.h != nil && !q.running && q.head < len(q.items) {
 		q.running = true
 		go q.drain()
 	}
 }
 
-func (q *queue[T]) drain() {
+func (q *Queue[T]) drain() {
 	q.mu.Lock()
 	for q.h != nil && q.head < len(q.items) {
 		v := q.items[q.head]
@@ -98,9 +102,17 @@ func (q *queue[T]) drain() {
 	q.mu.Unlock()
 }
 
-// len reports how many items wait for delivery.
-func (q *queue[T]) len() int {
+// Len reports how many items wait for delivery.
+func (q *Queue[T]) Len() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return len(q.items) - q.head
+}
+
+// CountBytes makes the queue count size(item) bytes per queued item, for
+// Wait. Call it before the first Push.
+func (q *Queue[T]) CountBytes(size func(T) int) {
+	q.mu.Lock()
+	q.size = size
+	q.mu.Unlock()
 }
