@@ -9,7 +9,6 @@ import (
 
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/relay"
-	"go.uber.org/goleak"
 )
 
 // cleanup runs its function after the tests, before the leak check.
@@ -38,13 +37,13 @@ func TestMain(m *testing.M) {
 			skip = s + "|" + skip
 		}
 		_ = flag.Set("test.skip", skip)
-		goleak.VerifyTestMain(m)
+		testutil.VerifyTestMain(m)
 		return
 	}
 	r := relay.New(relay.Config{Logger: slog.New(slog.DiscardHandler)})
 	srv := httptest.NewServer(r)
 	trackerURL = "ws" + strings.TrimPrefix(srv.URL, "http") + "/"
-	goleak.VerifyTestMain(cleanup{m, func() {
+	testutil.VerifyTestMain(cleanup{m, func() {
 		srv.Close()
 		_ = r.Close()
 	}})

@@ -83,7 +83,7 @@ func TestPassword(t *testing.T) {
 	waitPeers(t, p1, id2)
 	waitPeers(t, p2, id1)
 	// p3's offers reached p1 and were refused.
-	waitLog(t, p1, "different password?")
+	waitLog(t, p1, "password mismatch?")
 	for _, p := range []*browsertest.Page{p1, p2} {
 		if browsertest.EvalAs[bool](t, p, "peers.has("+jsString(id3)+")") {
 			t.Fatalf("%s connected to the page with the wrong password", p.Name)

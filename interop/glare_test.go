@@ -22,7 +22,7 @@ import (
 // and both offer. Trystero answers every offer; if posthorn answered too,
 // the pair would make two connections, and JS and Go could each register a
 // different one and lose each other's data. The whole pair scenario must
-// pass: posthorn lets one offer win (signal/topic glareLocked), with
+// pass: posthorn lets one offer win (internal/engine glareLocked), with
 // both outcomes of its id tie-break forced on the native side.
 func TestGlare(t *testing.T) {
 	e := newEnv(t)

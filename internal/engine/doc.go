@@ -1,21 +1,39 @@
-// Package topic is the "topic strategy" engine that Trystero 0.18's Nostr and
-// MQTT strategies (and its IPFS/Waku one) share: peers meet on a plain-text
-// root topic and exchange one SDP offer and one answer on per-peer topics
-// (protocol-0.18 §7.2, §7.3, §8 steps 1–3).
+// Package engine is the one connection-attempt engine every strategy uses,
+// in the way go-libp2p's swarm serves every transport: a strategy only
+// speaks its relays' wire format, and the engine does the rest.
 //
-//	root topic  trystero/<appId>/<roomId>            announcements: "here is my id"
-//	self topic  trystero/<appId>/<roomId>/<selfId>   {"peerId":…,"offer":…} / {"peerId":…,"answer":…}
+//   - Shell is what every strategy instance does alike: its id, logger and
+//     reconnect policy, the rooms joined through it (joinRoom is idempotent
+//     per room id), the checks of joinRoom's arguments and the wait, bounded
+//     by the caller's context, until a relay took the room's announcement.
 //
-// A strategy owns the transport (Nostr events, MQTT publishes, ...) and feeds
-// a Session per room:
+//   - Session is one joined room: the posthorn.Room, the password key and
+//     the connection attempts. Offer, Answer and Accept create peers, seal
+//     and open session descriptions (§3), send only the first signal over
+//     the relay (§4.3), cap the unconnected attempts (MaxPendingAttempts),
+//     time them out (AttemptTimeout), apply the glare rule (glare.go) and
+//     hand a connected peer to the room, abandoning the attempts with the
+//     same peer that the remote cannot have seen (§4.5 a). The torrent
+//     strategy's offer pool uses anonymous offers that an answer assigns.
+//
+//   - Topics is the "topic strategy" that Trystero 0.18's Nostr and MQTT
+//     strategies (and its IPFS/Waku one) share on top of a Session: peers
+//     meet on a plain-text root topic and exchange one offer and one answer
+//     on per-peer topics (protocol-0.18 §7.2, §7.3, §8 steps 1–3).
+//
+//     root topic  trystero/<appId>/<roomId>            announcements: "here is my id"
+//     self topic  trystero/<appId>/<roomId>/<selfId>   {"peerId":…,"offer":…} / {"peerId":…,"answer":…}
+//
+// A topic strategy owns the transport (Nostr events, MQTT publishes, ...) and
+// feeds a Topics per room:
 //
 //   - Ready(ctx, relay) once the relay is (re)connected and subscribed to both
-//     topics: the session announces itself there, and again every
+//     topics: it announces itself there, and again every
 //     Config.AnnounceInterval on every ready relay;
 //   - Deliver(relay, topic, payload) for every message received on the root or
 //     self topic through that relay.
 //
-// The session does the rest (receive rules of §7.2/§7.3):
+// Topics and its Session do the rest (receive rules of §7.2/§7.3):
 //
 //   - an announcement from a peer P that we neither are connected to nor have
 //     a pending attempt with makes us the initiator: a non-trickle peer whose
@@ -23,14 +41,14 @@
 //   - on the self topic, an answer to our outstanding offer to its peerId is
 //     applied; an offer creates a non-initiator whose answer is published to
 //     the offerer's self topic on the same relay;
-//   - with a password, the sdp member is an AES-CBC envelope (§3, package crypt);
+//   - with a password, the sdp member is an AES-CBC envelope (§3, internal/crypt);
 //   - glare: when P offers while our offer to P is outstanding (each saw the
 //     other's announcement), one offer wins and the other side answers it:
 //     ours if it was answered already, otherwise the lower peer id's (§4.5 a;
 //     see glareLocked). A JS peer answers every offer, so the pair
 //     makes one connection either way, instead of two that JS and Go might
 //     register differently;
-//   - a connected peer is handed to the Room (room.AddPeer), and pending
+//   - a connected peer is handed to the Room, and pending
 //     attempts with the same id that the remote cannot have seen yet are
 //     abandoned (§4.5 a; attempts that already exchanged SDP are left to
 //     connect as duplicates, which the Room keeps, §4.5 b–c);
@@ -50,8 +68,9 @@
 //   - Attempts expire. An attempt that has not connected within
 //     AttemptTimeout (30 s) is closed and forgotten, so the next announcement
 //     from that peer starts afresh. JS keeps unanswered offers forever.
-//   - Bounded work. At most MaxPending unconnected attempts per room; anyone
-//     can publish on the root topic.
+//   - Bounded work. At most MaxPendingAttempts unconnected attempts per room,
+//     on every strategy: anyone can publish on a root topic or make a tracker
+//     forward offers.
 //
 // # Nostr 0.18 password bug (Quirks.OffersNotDecrypted)
 //
@@ -72,6 +91,7 @@
 //
 // All methods are safe for concurrent use. Deliver never blocks on the
 // network: publishes happen on the peers' signal goroutines and the announce
-// loop. Leaving the Room (Room().Leave) stops the session and then calls
-// Config.OnLeave, where the strategy unsubscribes.
+// loop. Leaving the Room (Room().Leave) stops the session, closes the
+// attempts that have not connected and runs the strategy's OnStop cleanups,
+// where it unsubscribes.
 package engine

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -43,12 +41,12 @@ type Session struct {
 	joinOnce sync.Once
 	joined   chan struct{} // closed by Joined
 
-	mu        sync.Mutex
-	nudge     time.Duration // see glareLocked; set by NewTopics
-	stopped   bool
-	attempts  map[string][]*Attempt // live attempts by remote id; anonymous offers under ""
-	relayErrs map[string]error      // the latest failure of each relay, for JoinRoom's error
-	onStop    []func()
+	mu       sync.Mutex
+	nudge    time.Duration // see glareLocked; set by NewTopics
+	stopped  bool
+	attempts map[string][]*Attempt // live attempts by remote id; anonymous offers under ""
+	relayErr string                // the latest relay failure, for JoinRoom's error
+	onStop   []func()
 }
 
 // NewSession checks c and returns a Session with a fresh room.
@@ -64,16 +62,15 @@ func NewSession(c SessionConfig) (*Session, error) {
 	cfg := withDefaults(c.Config)
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Session{
-		cfg:       cfg,
-		roomID:    c.RoomID,
-		selfID:    c.SelfID,
-		log:       cfg.Logger.With("room", c.RoomID, "self", c.SelfID),
-		ctx:       ctx,
-		cancel:    cancel,
-		forget:    func() {},
-		joined:    make(chan struct{}),
-		attempts:  map[string][]*Attempt{},
-		relayErrs: map[string]error{},
+		cfg:      cfg,
+		roomID:   c.RoomID,
+		selfID:   c.SelfID,
+		log:      cfg.Logger.With("room", c.RoomID, "self", c.SelfID),
+		ctx:      ctx,
+		cancel:   cancel,
+		forget:   func() {},
+		joined:   make(chan struct{}),
+		attempts: map[string][]*Attempt{},
 	}
 	if cfg.Password != "" {
 		s.cbc = crypt.NewCBC(cfg.Password, c.RoomID) // key: password + ":" + roomId (§3)
@@ -115,22 +112,18 @@ func (s *Session) Joined() {
 // returns if no relay ever takes the announcement.
 func (s *Session) RelayFailed(url string, err error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.relayErrs[url] = err
+	s.relayErr = url + ": " + err.Error()
+	s.mu.Unlock()
 }
 
 func (s *Session) relayErrors() string {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if len(s.relayErrs) == 0 {
+	last := s.relayErr
+	s.mu.Unlock()
+	if last == "" {
 		return ""
 	}
-	var parts []string
-	for url, err := range s.relayErrs {
-		parts = append(parts, url+": "+err.Error())
-	}
-	slices.Sort(parts)
-	return " (" + strings.Join(parts, "; ") + ")"
+	return " (last failure: " + last + ")"
 }
 
 // OnStop registers the strategy's cleanup for when the room is left

@@ -3,8 +3,8 @@ package mqtt
 import (
 	"testing"
 
-	"go.uber.org/goleak"
+	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 // TestMain fails the package's tests if they leave goroutines running.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { testutil.VerifyTestMain(m) }

@@ -1,11 +1,11 @@
 // Package nostr is Trystero 0.18's Nostr strategy (protocol-0.18 §7.2): peers
 // meet through Nostr relays, with kind-29333 events tagged
 // [["x", "trystero/<appId>/<roomId>[/<peerId>]"]] carrying the announcements,
-// offers and answers of the topic engine (package signal/topic).
+// offers and answers of the topic strategy (internal/engine).
 //
 // Events are signed with BIP-340 (go-nostr) over the NIP-01 id, which is
 // hashed over exactly JSON.stringify's bytes; they are written in Trystero's
-// member order. The relay connection is package signal/socket (one
+// member order. The relay connection is internal/socket (one
 // reconnecting WebSocket per relay URL, shared by the instance's rooms, the
 // same code natively and under js/wasm); go-nostr's own relay client is not
 // used because it cannot run in a browser.
@@ -24,11 +24,11 @@
 // since is now − 60 s to tolerate clock skew; a subscription the relay
 // CLOSEs is asked for again after a backoff (not after "auth-required:",
 // "restricted:" or "blocked:"); offers are deduplicated, glare makes one
-// connection and attempts expire (see package topic).
+// connection and attempts expire (see internal/engine).
 //
 // Password: JS 0.18 nostr answerers cannot decrypt offers (protocol-0.18 §3). A
 // posthorn offerer still encrypts its offer (no plaintext SDP on relays),
 // then re-announces shortly after on that relay if unanswered, so the JS
-// peer, having failed and forgotten us, becomes the offerer; see package
-// topic, "Nostr 0.18 password bug". Offers received must decrypt.
+// peer, having failed and forgotten us, becomes the offerer; see
+// internal/engine, "Nostr 0.18 password bug". Offers received must decrypt.
 package nostr

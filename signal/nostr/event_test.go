@@ -212,7 +212,7 @@ func TestParseRelayMessage(t *testing.T) {
 	for _, tc := range tests {
 		m, err := parseRelayMessage([]byte(tc.in))
 		if tc.wantErr {
-			if !errors.Is(err, ErrRelayMessage) {
+			if !errors.Is(err, errRelayMessage) {
 				t.Errorf("%s: err = %v", tc.in, err)
 			}
 			continue
@@ -231,8 +231,8 @@ func FuzzParseRelayMessage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := parseRelayMessage(b)
 		if err != nil {
-			if !errors.Is(err, ErrRelayMessage) {
-				t.Fatalf("error does not wrap ErrRelayMessage: %v", err)
+			if !errors.Is(err, errRelayMessage) {
+				t.Fatalf("error does not wrap errRelayMessage: %v", err)
 			}
 			return
 		}

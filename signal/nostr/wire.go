@@ -9,8 +9,8 @@ import (
 	"github.com/posthorn/posthorn/internal/nip01"
 )
 
-// ErrRelayMessage reports a relay message that is not a NIP-01 array.
-var ErrRelayMessage = errors.New("nostr: malformed relay message")
+// errRelayMessage reports a relay message that is not a NIP-01 array.
+var errRelayMessage = errors.New("nostr: malformed relay message")
 
 // filter is Trystero's subscription filter, members in its order
 // {"kinds":[29333],"since":<now>,"#x":[topic]} (protocol-0.18 §7.2).
@@ -60,18 +60,18 @@ type relayMessage struct {
 func parseRelayMessage(b []byte) (relayMessage, error) {
 	var arr []json.RawMessage
 	if err := json.Unmarshal(b, &arr); err != nil || len(arr) == 0 {
-		return relayMessage{}, fmt.Errorf("%w: not a JSON array", ErrRelayMessage)
+		return relayMessage{}, fmt.Errorf("%w: not a JSON array", errRelayMessage)
 	}
 	var m relayMessage
 	if err := json.Unmarshal(arr[0], &m.Type); err != nil {
-		return relayMessage{}, fmt.Errorf("%w: type is not a string", ErrRelayMessage)
+		return relayMessage{}, fmt.Errorf("%w: type is not a string", errRelayMessage)
 	}
 	str := func(i int, dst *string) error {
 		if len(arr) <= i {
-			return fmt.Errorf("%w: %s has too few elements", ErrRelayMessage, m.Type)
+			return fmt.Errorf("%w: %s has too few elements", errRelayMessage, m.Type)
 		}
 		if err := json.Unmarshal(arr[i], dst); err != nil {
-			return fmt.Errorf("%w: %s element %d is not a string", ErrRelayMessage, m.Type, i)
+			return fmt.Errorf("%w: %s element %d is not a string", errRelayMessage, m.Type, i)
 		}
 		return nil
 	}
@@ -80,7 +80,7 @@ func parseRelayMessage(b []byte) (relayMessage, error) {
 	case "EVENT":
 		if err = str(1, &m.SubID); err == nil {
 			if len(arr) < 3 {
-				err = fmt.Errorf("%w: EVENT without event", ErrRelayMessage)
+				err = fmt.Errorf("%w: EVENT without event", errRelayMessage)
 			} else {
 				m.Event = arr[2]
 			}
@@ -88,7 +88,7 @@ func parseRelayMessage(b []byte) (relayMessage, error) {
 	case "OK":
 		if err = str(1, &m.EventID); err == nil && len(arr) > 2 {
 			if json.Unmarshal(arr[2], &m.OK) != nil {
-				err = fmt.Errorf("%w: OK flag is not a boolean", ErrRelayMessage)
+				err = fmt.Errorf("%w: OK flag is not a boolean", errRelayMessage)
 			} else if len(arr) > 3 {
 				_ = json.Unmarshal(arr[3], &m.Message)
 			}

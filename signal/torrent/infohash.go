@@ -14,10 +14,10 @@ const (
 	hashLimit = 20
 )
 
-// InfoHash derives a room's tracker info_hash (protocol-0.18 §7.1):
+// infoHashOf derives a room's tracker info_hash (protocol-0.18 §7.1):
 // SHA-1("Trystero:" + appID + ":" + roomID), every digest byte written in
 // unpadded lowercase base36, concatenated and cut to 20 characters.
-func InfoHash(appID, roomID string) string {
+func infoHashOf(appID, roomID string) string {
 	sum := sha1.Sum([]byte(libName + ":" + appID + ":" + roomID))
 	var b strings.Builder
 	for _, x := range sum {

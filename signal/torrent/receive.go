@@ -9,16 +9,16 @@ import (
 	"github.com/posthorn/posthorn/internal/socket"
 )
 
-// ErrBadSDP means a forwarded offer or answer is not a {type, sdp} object of
+// errBadSDP means a forwarded offer or answer is not a {type, sdp} object of
 // the expected type.
-var ErrBadSDP = errors.New("torrent: malformed offer or answer")
+var errBadSDP = errors.New("torrent: malformed offer or answer")
 
 // sealedSDP checks a forwarded {type, sdp} and returns its sdp member, the
 // session description as sealed by the sender.
 func sealedSDP(raw json.RawMessage, wantType string) (string, error) {
 	var o sdpObject
 	if err := json.Unmarshal(raw, &o); err != nil || o.Type != wantType || o.SDP == "" {
-		return "", fmt.Errorf("%w: want type %q", ErrBadSDP, wantType)
+		return "", fmt.Errorf("%w: want type %q", errBadSDP, wantType)
 	}
 	return o.SDP, nil
 }

@@ -42,7 +42,7 @@ func (s *Strategy) open(es *engine.Session) *session {
 	ss := &session{
 		s:        s,
 		es:       es,
-		infoHash: InfoHash(cfg.AppID, es.RoomID()),
+		infoHash: infoHashOf(cfg.AppID, es.RoomID()),
 		every:    cfg.AnnounceInterval,
 		opens:    map[*socket.Socket]int{},
 		sentTo:   map[*socket.Socket]int{},

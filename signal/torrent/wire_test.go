@@ -16,8 +16,8 @@ func TestInfoHash(t *testing.T) {
 		{"test-app", "room-1", "5v555w112h626i264rj4"}, // protocol-0.18 §9, verified
 		{"my-app", "lobby", "4h36453u6y2er5i6mp6h"},    // protocol-0.18 §9, re-derived
 	} {
-		if got := InfoHash(tt.app, tt.room); got != tt.want {
-			t.Errorf("InfoHash(%q, %q) = %q, want %q", tt.app, tt.room, got, tt.want)
+		if got := infoHashOf(tt.app, tt.room); got != tt.want {
+			t.Errorf("infoHashOf(%q, %q) = %q, want %q", tt.app, tt.room, got, tt.want)
 		}
 	}
 }
@@ -96,7 +96,7 @@ func TestWireMatchesCapture(t *testing.T) {
 			if keys := keysInOrder(t, got); !slices.Equal(keys, c.AnnounceFieldOrder) {
 				t.Fatalf("announce order %v, want %v", keys, c.AnnounceFieldOrder)
 			}
-			if ann.InfoHash != InfoHash("test-app", "room-1") || ann.NumWant != offerPoolSize || ann.Action != trackerAction {
+			if ann.InfoHash != infoHashOf("test-app", "room-1") || ann.NumWant != offerPoolSize || ann.Action != trackerAction {
 				t.Fatalf("announce fields %+v", ann)
 			}
 
@@ -147,7 +147,7 @@ func TestWireMatchesCapture(t *testing.T) {
 				}
 			}
 			// Type mismatches are errors, not panics.
-			if _, err := sealedSDP(answer, "offer"); !errors.Is(err, ErrBadSDP) {
+			if _, err := sealedSDP(answer, "offer"); !errors.Is(err, errBadSDP) {
 				t.Fatalf("answer accepted as offer: %v", err)
 			}
 		})
