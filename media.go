@@ -76,8 +76,8 @@ func (r *Room) AddStream(ctx context.Context, stream *media.Stream, targets []st
 
 // RemoveStream stops sending stream to the targets (nil = every peer). No
 // metadata is sent.
-func (r *Room) RemoveStream(stream *media.Stream, targets []string) error {
-	return r.eachTarget(context.Background(), targets, nil, nil, func(p *peer.Peer) error {
+func (r *Room) RemoveStream(ctx context.Context, stream *media.Stream, targets []string) error {
+	return r.eachTarget(ctx, targets, nil, nil, func(p *peer.Peer) error {
 		return p.RemoveStream(stream)
 	})
 }
@@ -92,8 +92,8 @@ func (r *Room) AddTrack(ctx context.Context, track *media.Track, stream *media.S
 
 // RemoveTrack stops sending track of stream to the targets (nil = every
 // peer). No metadata is sent.
-func (r *Room) RemoveTrack(track *media.Track, stream *media.Stream, targets []string) error {
-	return r.eachTarget(context.Background(), targets, nil, nil, func(p *peer.Peer) error {
+func (r *Room) RemoveTrack(ctx context.Context, track *media.Track, stream *media.Stream, targets []string) error {
+	return r.eachTarget(ctx, targets, nil, nil, func(p *peer.Peer) error {
 		return p.RemoveTrack(track, stream)
 	})
 }

@@ -81,7 +81,7 @@ func TestMediaWithMetadata(t *testing.T) {
 			}
 
 			// Removing sends no metadata and the data path still works.
-			if err := from.room.RemoveTrack(mic2, stream, nil); err != nil {
+			if err := from.room.RemoveTrack(t.Context(), mic2, stream, nil); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := from.room.Ping(ctx, to.id); err != nil {

@@ -31,7 +31,7 @@ func (jr *jsRoom) installMedia(o js.Value) {
 	o.Set("removeStream", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		stream, targets := arg(args, 0), targetIDs(arg(args, 1))
 		return jr.mediaOp(targets, func(r *posthorn.Room) error {
-			return r.RemoveStream(wrapStream(stream), targets)
+			return r.RemoveStream(context.Background(), wrapStream(stream), targets)
 		}, false)
 	}))
 	o.Set("addTrack", js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -47,7 +47,7 @@ func (jr *jsRoom) installMedia(o js.Value) {
 	o.Set("removeTrack", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		track, stream, targets := arg(args, 0), arg(args, 1), targetIDs(arg(args, 2))
 		return jr.mediaOp(targets, func(r *posthorn.Room) error {
-			return r.RemoveTrack(wrapTrack(track), wrapStream(stream), targets)
+			return r.RemoveTrack(context.Background(), wrapTrack(track), wrapStream(stream), targets)
 		}, false)
 	}))
 	o.Set("replaceTrack", js.FuncOf(func(_ js.Value, args []js.Value) any {

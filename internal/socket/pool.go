@@ -43,17 +43,6 @@ func (p *Pool) States() map[string]posthorn.RelayState {
 	return out
 }
 
-// Sockets returns the pool's sockets keyed by URL.
-func (p *Pool) Sockets() map[string]*Socket {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := make(map[string]*Socket, len(p.sockets))
-	for u, s := range p.sockets {
-		out[u] = s
-	}
-	return out
-}
-
 // Close closes every socket.
 func (p *Pool) Close() {
 	p.mu.Lock()
