@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/coder/websocket"
 	mqtt "github.com/mochi-mqtt/server/v2"
@@ -49,7 +50,8 @@ func New(cfg Config) *Server {
 	caps.MaximumClientWritesPending = int32(min(cfg.MaxPendingWrites, math.MaxInt32))
 	caps.MaximumInflight = uint16(min(cfg.MaxInflight, math.MaxUint16))
 	caps.ReceiveMaximum = caps.MaximumInflight
-	caps.MaximumSessionExpiryInterval = uint32(min(cfg.SessionExpiry.Seconds(), math.MaxUint32))
+	// No persistent sessions (see Config); limitHook makes clients clean.
+	caps.MaximumSessionExpiryInterval = 0
 	// Retained messages would be stored without bound by topic; Trystero
 	// never retains (wire-0.18 §7.3: retain=false).
 	caps.RetainAvailable = 0
@@ -66,7 +68,7 @@ func New(cfg Config) *Server {
 
 func (s *Server) start() error {
 	// Anonymous clients may do anything, as on the public brokers of §7.3.
-	if err := s.mochi.AddHook(new(allowHook), nil); err != nil {
+	if err := s.mochi.AddHook(newLimitHook(s.cfg), nil); err != nil {
 		return fmt.Errorf("mqttbroker: auth hook: %w", err)
 	}
 	if err := s.mochi.AddListener(s.l); err != nil {
@@ -97,8 +99,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// NetConn lifts coder/websocket's read limit; mochi enforces
 	// MaxPacketBytes on every packet instead. Binary messages only (§6.0).
-	conn := websocket.NetConn(s.gate.Context(), ws, websocket.MessageBinary)
-	defer conn.Close()
+	nc := websocket.NetConn(s.gate.Context(), ws, websocket.MessageBinary)
+	defer nc.Close()
+	conn := &deadlineConn{Conn: nc, idle: s.cfg.IdleTimeout, write: s.cfg.WriteTimeout}
+	// The first read, of CONNECT, gets ConnectTimeout; mochi replaces the
+	// deadline after CONNECT (capped at IdleTimeout by deadlineConn).
+	nc.SetReadDeadline(time.Now().Add(s.cfg.ConnectTimeout))
 	if err := s.l.serve(conn); err != nil {
 		s.log.Debug("mqtt session ended", "remote", r.RemoteAddr, "err", err)
 	}

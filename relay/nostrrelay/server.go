@@ -9,11 +9,15 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/posthorn/posthorn/relay/internal/wsconn"
 	"github.com/posthorn/posthorn/relay/internal/wsgate"
 )
 
 // ErrClosed is returned by operations on a closed Server.
 var ErrClosed = errors.New("nostrrelay: server closed")
+
+// ErrRateLimited is the NOTICE sent for messages over the rate limit.
+var ErrRateLimited = errors.New("rate-limited: too many messages, slow down")
 
 // Server is a NIP-01 relay. Create it with New, stop it with Close.
 type Server struct {
@@ -21,7 +25,9 @@ type Server struct {
 	log  *slog.Logger
 	gate *wsgate.Gate
 
-	mu    sync.Mutex
+	// mu guards the connections and their subscriptions. Events are matched
+	// under the read lock; stored-event queries never hold it.
+	mu    sync.RWMutex
 	conns map[*conn]struct{}
 	store *store
 }
@@ -32,7 +38,7 @@ func New(cfg Config) *Server {
 	log := cfg.Logger.With("component", "nostrrelay")
 	return &Server{
 		cfg: cfg, log: log, gate: wsgate.New(ErrClosed, log),
-		conns: map[*conn]struct{}{}, store: newStore(cfg.MaxStored),
+		conns: map[*conn]struct{}{}, store: newStore(cfg.MaxStored, cfg.MaxStoredBytes),
 	}
 }
 
@@ -40,6 +46,10 @@ func New(cfg Config) *Server {
 func (s *Server) Close() error {
 	return s.gate.Close(nil)
 }
+
+// Stored returns the number of stored events and the bytes accounted for
+// them against Config.MaxStoredBytes.
+func (s *Server) Stored() (events, bytes int) { return s.store.stats() }
 
 // ServeHTTP accepts a relay WebSocket and serves it until it closes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -50,34 +60,43 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	ws.SetReadLimit(s.cfg.MaxMessageBytes)
-	c := newConn(ws, s.cfg.SendQueue)
+	c := newConn(wsconn.New(ws, s.cfg.limits()))
 	s.mu.Lock()
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
-	go c.writeLoop(s.gate.Context(), s.cfg.WriteTimeout)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.Run(s.gate.Context())
+	}()
 
 	s.readLoop(c)
 
-	c.kill(websocket.StatusNormalClosure, "")
+	c.Kill(websocket.StatusNormalClosure, "")
 	s.mu.Lock()
 	delete(s.conns, c)
 	s.mu.Unlock()
+	<-done
 }
 
 func (s *Server) readLoop(c *conn) {
 	for {
-		_, data, err := c.ws.Read(s.gate.Context())
+		data, err := c.Read(s.gate.Context())
 		if err != nil {
-			return // closed, oversized (coder/websocket closes with 1009) or shutdown
+			return // closed, timed out, oversized (1009) or shutdown
 		}
 		select {
-		case <-c.dead:
+		case <-c.Dead():
 			return
 		default:
 		}
-		m, err := parseClientMessage(data, s.cfg.MaxFilters)
+		if !c.Allow() {
+			c.send(notice(ErrRateLimited.Error()))
+			continue
+		}
+		m, err := parseClientMessage(data, s.cfg.MaxFilters, s.cfg.MaxFilterValues)
 		if err != nil {
-			c.enqueue(notice(err.Error()))
+			c.send(notice(err.Error()))
 			continue
 		}
 		switch m.Type {
@@ -98,49 +117,50 @@ func (s *Server) onEvent(c *conn, raw json.RawMessage) {
 	if err != nil {
 		id := eventIDOf(raw)
 		if id == "" {
-			c.enqueue(notice(err.Error()))
+			c.send(notice(err.Error()))
 			return
 		}
-		c.enqueue(ok(id, false, err.Error()))
+		c.send(ok(id, false, err.Error()))
 		return
 	}
-	s.mu.Lock()
 	if !e.ephemeral() && !s.store.add(e) {
-		s.mu.Unlock()
-		c.enqueue(ok(e.ID, true, "duplicate: already have this event"))
+		c.send(ok(e.ID, true, "duplicate: already have this event"))
 		return
 	}
+	s.mu.RLock()
 	for other := range s.conns {
-		for subID, fs := range other.subs {
-			if matchesAny(fs, e) {
-				other.enqueue(eventMsg(subID, e))
+		for _, sub := range other.subs {
+			if matchesAny(sub.filters, e) {
+				other.sendEvent(sub, e)
 			}
 		}
 	}
-	s.mu.Unlock()
-	c.enqueue(ok(e.ID, true, ""))
+	s.mu.RUnlock()
+	c.send(ok(e.ID, true, ""))
 }
 
 func (s *Server) onReq(c *conn, subID string, fs []filter) {
+	sub := &subscription{filters: fs, prefix: eventPrefix(subID)}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if _, exists := c.subs[subID]; !exists && len(c.subs) >= s.cfg.MaxSubscriptions {
-		c.enqueue(closed(subID, "error: too many subscriptions"))
+		s.mu.Unlock()
+		c.send(closed(subID, "error: too many subscriptions"))
 		return
 	}
-	c.subs[subID] = fs
+	c.subs[subID] = sub
+	s.mu.Unlock()
 	seen := map[string]bool{}
 	for i := range fs {
 		limit := s.cfg.MaxLimit
 		if fs[i].Limit != nil {
 			limit = min(*fs[i].Limit, limit)
 		}
-		for _, e := range s.store.query(&fs[i], limit) {
+		s.store.query(&fs[i], limit, func(e *event) {
 			if !seen[e.ID] {
 				seen[e.ID] = true
-				c.enqueue(eventMsg(subID, e))
+				c.sendEvent(sub, e)
 			}
-		}
+		})
 	}
-	c.enqueue(mustJSON([]any{"EOSE", subID}))
+	c.send(mustJSON([]any{"EOSE", subID}))
 }
