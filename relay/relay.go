@@ -44,6 +44,16 @@ type Config struct {
 	Tracker tracker.Config
 	Nostr   nostrrelay.Config
 	MQTT    mqttbroker.Config
+	// MaxConns and MaxConnsPerIP cap the WebSockets of all services
+	// together, in total and per client address; over a cap the upgrade is
+	// answered 503. Zero means DefaultMaxConns and DefaultMaxConnsPerIP.
+	MaxConns      int
+	MaxConnsPerIP int
+	// ClientIPHeader names a header carrying the client address, such as
+	// "X-Forwarded-For", set by a reverse proxy in front of the relay; its
+	// last entry is used for MaxConnsPerIP. Leave it empty when clients
+	// connect directly: they could forge it.
+	ClientIPHeader string
 	// Logger is passed to services whose own config leaves it nil; nil means
 	// slog.Default().
 	Logger *slog.Logger
@@ -52,6 +62,7 @@ type Config struct {
 // Relay is the combined handler. Create it with New, stop it with Close.
 type Relay struct {
 	mux     *http.ServeMux
+	admit   *admission
 	Tracker *tracker.Server
 	Nostr   *nostrrelay.Server
 	MQTT    *mqttbroker.Server
@@ -65,7 +76,13 @@ func New(cfg Config) *Relay {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	r := &Relay{mux: http.NewServeMux()}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	if cfg.MaxConnsPerIP <= 0 {
+		cfg.MaxConnsPerIP = DefaultMaxConnsPerIP
+	}
+	r := &Relay{mux: http.NewServeMux(), admit: newAdmission(cfg.MaxConns, cfg.MaxConnsPerIP, cfg.ClientIPHeader)}
 
 	tc := cfg.Tracker
 	if tc.Logger == nil {
@@ -102,10 +119,26 @@ func (r *Relay) Mount(pattern string, h http.Handler, closeFn func() error) {
 	}
 }
 
-// ServeHTTP dispatches to the service mounted at the request's path.
+// ServeHTTP dispatches to the service mounted at the request's path. A
+// WebSocket upgrade over MaxConns or MaxConnsPerIP gets 503 instead; every
+// service's handler lasts as long as its WebSocket, so the count is exact.
 func (r *Relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if req.Header.Get("Upgrade") == "" {
+		r.mux.ServeHTTP(w, req)
+		return
+	}
+	ip := r.admit.clientIP(req)
+	if ok, _ := r.admit.enter(ip); !ok {
+		w.Header().Set("Retry-After", "10")
+		http.Error(w, "posthorn-relay: too many connections", http.StatusServiceUnavailable)
+		return
+	}
+	defer r.admit.leave(ip)
 	r.mux.ServeHTTP(w, req)
 }
+
+// Conns returns the WebSockets open through r.
+func (r *Relay) Conns() int { return r.admit.live() }
 
 // Close stops every mounted service, in reverse mount order.
 func (r *Relay) Close() error {

@@ -14,15 +14,17 @@ const (
 
 	// DefaultMaxPacketBytes bounds one MQTT packet in either direction. The
 	// largest Trystero payload is an offer or answer carrying a non-trickle
-	// SDP (wire-0.18 §4.3, §7.3): a few KiB, more when encrypted (§3).
-	DefaultMaxPacketBytes = 64 << 10
+	// SDP (wire-0.18 §4.3, §7.3): a few KiB, more when encrypted (§3);
+	// posthorn clients publish up to about 90 KiB. 128 KiB matches the Nostr
+	// relay's message cap.
+	DefaultMaxPacketBytes = 128 << 10
 
 	// DefaultMaxPendingWrites is how many outgoing packets may queue for one
 	// slow client; further messages to it are dropped (mochi's behaviour).
 	// mochi copies each payload per subscriber and counts packets, not
 	// bytes, so one client's queue holds at most MaxPendingWrites ×
-	// MaxPacketBytes (2 MiB by default).
-	DefaultMaxPendingWrites = 32
+	// MaxPacketBytes (2 MiB by default), plus the packet being written.
+	DefaultMaxPendingWrites = 16
 
 	// DefaultMaxInflight bounds stored QoS 1/2 messages per client. Trystero
 	// only uses QoS 0 (§7.3), so few are expected.

@@ -120,3 +120,9 @@ func (s *Server) Close() error {
 func (s *Server) Clients() int {
 	return int(atomic.LoadInt64(&s.mochi.Info.ClientsConnected))
 }
+
+// Sessions returns the number of sessions mochi holds, connected or not;
+// sessions are never kept after their client leaves.
+func (s *Server) Sessions() int {
+	return s.mochi.Clients.Len()
+}

@@ -42,7 +42,7 @@ const (
 	// client; a client whose queue would exceed it is disconnected. Events
 	// queued for many clients are held once (shared), so this bounds what a
 	// client that does not read can make the relay hold for it.
-	DefaultSendQueueBytes = 1 << 20
+	DefaultSendQueueBytes = 256 << 10
 	// DefaultWriteTimeout bounds one write to a client and one ping.
 	DefaultWriteTimeout = 10 * time.Second
 	// DefaultFirstMessageTimeout closes a socket that sends nothing after the

@@ -50,8 +50,9 @@ const (
 
 	// DefaultSendQueueBytes caps the bytes waiting to be written to one
 	// client; a client whose queue would exceed it is disconnected. A
-	// forwarded offer or answer is a few KiB (§7.1), so 1 MiB holds hundreds.
-	DefaultSendQueueBytes = 1 << 20
+	// forwarded offer or answer is a few KiB (§7.1), so 512 KiB holds dozens,
+	// and always one message of DefaultMaxMessageBytes.
+	DefaultSendQueueBytes = 512 << 10
 
 	// DefaultWriteTimeout bounds one write to a client, and how long a ping
 	// may wait for its pong.

@@ -70,7 +70,7 @@ func New(ws *websocket.Conn, lim Limits) *Conn {
 // Send queues one message made of segs, written back to back; segs are not
 // copied and must not be modified afterwards. It reports false when the
 // connection is closed or its queue would exceed Limits.QueueBytes, in which
-// case the connection is closed.
+// case the connection is dropped.
 func (c *Conn) Send(segs ...[]byte) bool {
 	n := 0
 	for _, s := range segs {
@@ -85,7 +85,7 @@ func (c *Conn) Send(segs ...[]byte) bool {
 	}
 	if c.queued+n > c.lim.QueueBytes {
 		c.mu.Unlock()
-		c.Kill(websocket.StatusPolicyViolation, "send queue overflow")
+		c.drop()
 		return false
 	}
 	c.queue = append(c.queue, segs)
@@ -113,12 +113,22 @@ func (c *Conn) Dead() <-chan struct{} { return c.dead }
 
 // Kill closes the connection once with code and reason, without blocking.
 func (c *Conn) Kill(code websocket.StatusCode, reason string) {
+	c.end(func() { go c.ws.Close(code, reason) })
+}
+
+// drop closes the connection at once, without a close handshake: for
+// clients that do not read, which would hold it for the handshake's timeout.
+func (c *Conn) drop() {
+	c.end(func() { c.ws.CloseNow() })
+}
+
+func (c *Conn) end(closeWS func()) {
 	c.once.Do(func() {
 		c.mu.Lock()
 		close(c.dead)
 		c.queue, c.queued = nil, 0
 		c.mu.Unlock()
-		go c.ws.Close(code, reason)
+		closeWS()
 	})
 }
 
@@ -160,12 +170,12 @@ func (c *Conn) Run(ctx context.Context) {
 				pctx, cancel := context.WithTimeout(ctx, c.lim.WriteTimeout)
 				defer cancel()
 				if err := c.ws.Ping(pctx); err != nil {
-					c.Kill(websocket.StatusPolicyViolation, "ping timeout")
+					c.drop()
 				}
 			})
 		case <-c.wake:
 			if !c.flush(ctx) {
-				c.Kill(websocket.StatusGoingAway, "write failed")
+				c.drop()
 				return
 			}
 		}
