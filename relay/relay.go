@@ -21,6 +21,8 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/posthorn/posthorn/relay/mqttbroker"
 	"github.com/posthorn/posthorn/relay/nostrrelay"
 	"github.com/posthorn/posthorn/relay/tracker"
@@ -61,11 +63,14 @@ type Config struct {
 
 // Relay is the combined handler. Create it with New, stop it with Close.
 type Relay struct {
-	mux     *http.ServeMux
-	admit   *admission
-	Tracker *tracker.Server
-	Nostr   *nostrrelay.Server
-	MQTT    *mqttbroker.Server
+	log      *slog.Logger
+	mux      *http.ServeMux
+	admit    *admission
+	refused  *prometheus.CounterVec
+	registry *prometheus.Registry
+	Tracker  *tracker.Server
+	Nostr    *nostrrelay.Server
+	MQTT     *mqttbroker.Server
 
 	mu      sync.Mutex
 	closers []func() error
@@ -82,7 +87,7 @@ func New(cfg Config) *Relay {
 	if cfg.MaxConnsPerIP <= 0 {
 		cfg.MaxConnsPerIP = DefaultMaxConnsPerIP
 	}
-	r := &Relay{mux: http.NewServeMux(), admit: newAdmission(cfg.MaxConns, cfg.MaxConnsPerIP, cfg.ClientIPHeader)}
+	r := &Relay{log: cfg.Logger, mux: http.NewServeMux(), admit: newAdmission(cfg.MaxConns, cfg.MaxConnsPerIP, cfg.ClientIPHeader)}
 
 	tc := cfg.Tracker
 	if tc.Logger == nil {
@@ -105,6 +110,7 @@ func New(cfg Config) *Relay {
 	r.MQTT = mqttbroker.New(mc)
 	r.Mount(MQTTPath, r.MQTT, r.MQTT.Close)
 
+	r.newMetrics()
 	return r
 }
 
@@ -128,7 +134,9 @@ func (r *Relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	ip := r.admit.clientIP(req)
-	if ok, _ := r.admit.enter(ip); !ok {
+	if ok, limit := r.admit.enter(ip); !ok {
+		r.refused.WithLabelValues(limit).Inc()
+		r.log.Debug("connection refused", "cap", limit, "client", ip)
 		w.Header().Set("Retry-After", "10")
 		http.Error(w, "posthorn-relay: too many connections", http.StatusServiceUnavailable)
 		return

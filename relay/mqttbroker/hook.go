@@ -8,6 +8,8 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 	"golang.org/x/time/rate"
+
+	"github.com/posthorn/posthorn/relay/internal/wsconn"
 )
 
 // limitHook lets every client connect anonymously and publish or subscribe
@@ -17,14 +19,15 @@ import (
 // sessions.
 type limitHook struct {
 	mqtt.HookBase
-	cfg Config
+	cfg      Config
+	counters *wsconn.Counters // RateLimited and Refused
 
 	mu       sync.Mutex
 	limiters map[*mqtt.Client]*rate.Limiter
 }
 
-func newLimitHook(cfg Config) *limitHook {
-	return &limitHook{cfg: cfg, limiters: map[*mqtt.Client]*rate.Limiter{}}
+func newLimitHook(cfg Config, counters *wsconn.Counters) *limitHook {
+	return &limitHook{cfg: cfg, counters: counters, limiters: map[*mqtt.Client]*rate.Limiter{}}
 }
 
 func (*limitHook) ID() string { return "posthorn-limits" }
@@ -59,7 +62,11 @@ func (h *limitHook) OnDisconnect(cl *mqtt.Client, _ error, _ bool) {
 // OnACLCheck refuses topics and filters that are too long or too deep,
 // before mochi matches them against its topic tree.
 func (h *limitHook) OnACLCheck(_ *mqtt.Client, topic string, _ bool) bool {
-	return len(topic) <= h.cfg.MaxTopicBytes && strings.Count(topic, "/") < h.cfg.MaxTopicLevels
+	if len(topic) <= h.cfg.MaxTopicBytes && strings.Count(topic, "/") < h.cfg.MaxTopicLevels {
+		return true
+	}
+	h.counters.Refused.Add(1)
+	return false
 }
 
 // OnSubscribe refuses the filters of a SUBSCRIBE that would take a client
@@ -71,6 +78,7 @@ func (h *limitHook) OnSubscribe(cl *mqtt.Client, pk packets.Packet) packets.Pack
 	for i, f := range pk.Filters {
 		if _, had := cl.State.Subscriptions.Get(f.Filter); !had {
 			if n >= h.cfg.MaxSubscriptions {
+				h.counters.Refused.Add(1)
 				f.Filter = ""
 			} else {
 				n++
@@ -88,6 +96,7 @@ func (h *limitHook) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Packe
 	l := h.limiters[cl]
 	h.mu.Unlock()
 	if l != nil && !l.Allow() {
+		h.counters.RateLimited.Add(1)
 		return pk, packets.ErrRejectPacket
 	}
 	return pk, nil

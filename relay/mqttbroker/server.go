@@ -12,6 +12,7 @@ import (
 	"github.com/coder/websocket"
 	mqtt "github.com/mochi-mqtt/server/v2"
 
+	"github.com/posthorn/posthorn/relay/internal/wsconn"
 	"github.com/posthorn/posthorn/relay/internal/wsgate"
 )
 
@@ -32,6 +33,8 @@ type Server struct {
 	mochi *mqtt.Server
 	l     *handlerListener
 	gate  *wsgate.Gate // reports a start-up failure (Fail) to every upgrade
+	// counters holds what mochi does not count: limit hits.
+	counters wsconn.Counters
 }
 
 // New returns a running broker configured by cfg (zero = defaults).
@@ -68,7 +71,7 @@ func New(cfg Config) *Server {
 
 func (s *Server) start() error {
 	// Anonymous clients may do anything, as on the public brokers of §7.3.
-	if err := s.mochi.AddHook(newLimitHook(s.cfg), nil); err != nil {
+	if err := s.mochi.AddHook(newLimitHook(s.cfg, &s.counters), nil); err != nil {
 		return fmt.Errorf("mqttbroker: auth hook: %w", err)
 	}
 	if err := s.mochi.AddListener(s.l); err != nil {
@@ -119,6 +122,24 @@ func (s *Server) Close() error {
 // Clients returns the number of connected MQTT clients.
 func (s *Server) Clients() int {
 	return int(atomic.LoadInt64(&s.mochi.Info.ClientsConnected))
+}
+
+// Totals returns the broker's traffic (PUBLISH messages, all bytes, as
+// mochi counts them) and limit counters, for package relay's metrics.
+func (s *Server) Totals() wsconn.Totals {
+	t := s.counters.Totals()
+	i := s.mochi.Info
+	t.MessagesIn = atomic.LoadInt64(&i.MessagesReceived)
+	t.MessagesOut = atomic.LoadInt64(&i.MessagesSent)
+	t.BytesIn = atomic.LoadInt64(&i.BytesReceived)
+	t.BytesOut = atomic.LoadInt64(&i.BytesSent)
+	t.QueueDrops = atomic.LoadInt64(&i.MessagesDropped)
+	return t
+}
+
+// Subscriptions returns the live subscriptions.
+func (s *Server) Subscriptions() int {
+	return int(atomic.LoadInt64(&s.mochi.Info.Subscriptions))
 }
 
 // Sessions returns the number of sessions mochi holds, connected or not;

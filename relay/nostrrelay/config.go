@@ -115,7 +115,7 @@ func (c Config) withDefaults() Config {
 }
 
 // limits returns the per-connection limits of c (after withDefaults).
-func (c Config) limits() wsconn.Limits {
+func (c Config) limits(counters *wsconn.Counters) wsconn.Limits {
 	return wsconn.Limits{
 		QueueBytes:   c.SendQueueBytes,
 		WriteTimeout: c.WriteTimeout,
@@ -124,5 +124,6 @@ func (c Config) limits() wsconn.Limits {
 		PingInterval: c.PingInterval,
 		Rate:         rate.Limit(c.MessagesPerSecond),
 		Burst:        c.MessageBurst,
+		Counters:     counters,
 	}
 }

@@ -24,6 +24,8 @@ type Server struct {
 	cfg  Config
 	log  *slog.Logger
 	gate *wsgate.Gate
+	// counters are shared by every connection's wsconn.Conn.
+	counters wsconn.Counters
 
 	// mu guards the connections and their subscriptions. Events are matched
 	// under the read lock; stored-event queries never hold it.
@@ -40,6 +42,24 @@ func New(cfg Config) *Server {
 		cfg: cfg, log: log, gate: wsgate.New(ErrClosed, log),
 		conns: map[*conn]struct{}{}, store: newStore(cfg.MaxStored, cfg.MaxStoredBytes),
 	}
+}
+
+// Totals returns the server's traffic and limit counters, for package
+// relay's metrics.
+func (s *Server) Totals() wsconn.Totals { return s.counters.Totals() }
+
+// Conns returns the open client connections.
+func (s *Server) Conns() int { return s.gate.Live() }
+
+// Subscriptions returns the live subscriptions of every connection.
+func (s *Server) Subscriptions() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	n := 0
+	for c := range s.conns {
+		n += len(c.subs)
+	}
+	return n
 }
 
 // Close disconnects every client and refuses new ones.
@@ -60,7 +80,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	ws.SetReadLimit(s.cfg.MaxMessageBytes)
-	c := newConn(wsconn.New(ws, s.cfg.limits()))
+	c := newConn(wsconn.New(ws, s.cfg.limits(&s.counters)))
 	s.mu.Lock()
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
@@ -81,7 +101,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) readLoop(c *conn) {
 	for {
-		data, err := c.Read(s.gate.Context())
+		data, err := c.Read()
 		if err != nil {
 			return // closed, timed out, oversized (1009) or shutdown
 		}
@@ -96,6 +116,7 @@ func (s *Server) readLoop(c *conn) {
 		}
 		m, err := parseClientMessage(data, s.cfg.MaxFilters, s.cfg.MaxFilterValues)
 		if err != nil {
+			s.counters.Refused.Add(1)
 			c.send(notice(err.Error()))
 			continue
 		}
@@ -144,6 +165,7 @@ func (s *Server) onReq(c *conn, subID string, fs []filter) {
 	s.mu.Lock()
 	if _, exists := c.subs[subID]; !exists && len(c.subs) >= s.cfg.MaxSubscriptions {
 		s.mu.Unlock()
+		s.counters.Refused.Add(1)
 		c.send(closed(subID, "error: too many subscriptions"))
 		return
 	}

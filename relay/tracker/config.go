@@ -160,7 +160,7 @@ func (c Config) withDefaults() Config {
 }
 
 // limits returns the per-connection limits of c (after withDefaults).
-func (c Config) limits() wsconn.Limits {
+func (c Config) limits(counters *wsconn.Counters) wsconn.Limits {
 	return wsconn.Limits{
 		QueueBytes:   c.SendQueueBytes,
 		WriteTimeout: c.WriteTimeout,
@@ -169,6 +169,7 @@ func (c Config) limits() wsconn.Limits {
 		PingInterval: c.PingInterval,
 		Rate:         rate.Limit(c.MessagesPerSecond),
 		Burst:        c.MessageBurst,
+		Counters:     counters,
 	}
 }
 

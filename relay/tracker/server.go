@@ -24,6 +24,8 @@ type Server struct {
 	cfg  Config
 	log  *slog.Logger
 	gate *wsgate.Gate
+	// counters are shared by every connection's wsconn.Conn.
+	counters wsconn.Counters
 
 	mu     sync.Mutex
 	swarms map[string]*swarm
@@ -56,7 +58,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	ws.SetReadLimit(s.cfg.MaxMessageBytes)
-	c := newConn(wsconn.New(ws, s.cfg.limits()))
+	c := newConn(wsconn.New(ws, s.cfg.limits(&s.counters)))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -70,7 +72,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) readLoop(c *conn) {
 	for {
-		data, err := c.Read(s.gate.Context())
+		data, err := c.Read()
 		if err != nil {
 			if websocket.CloseStatus(err) == -1 && !errors.Is(err, context.Canceled) {
 				s.log.Debug("connection ended", "err", err)
@@ -112,6 +114,7 @@ func (s *Server) handle(c *conn, req *Request) {
 	// A peer_id belongs to the live socket that announced it first: no other
 	// socket may update it, stop it or receive what is sent to it.
 	if m != nil && m.conn != c {
+		s.counters.Refused.Add(1)
 		c.send(encode(requestFailure{actionAnnounce, FailureReason(ErrPeerIDTaken), req.InfoHash}))
 		return
 	}
@@ -128,10 +131,12 @@ func (s *Server) handle(c *conn, req *Request) {
 	}
 	ids, already := c.joined[req.InfoHash]
 	if !already && len(c.joined) >= s.cfg.MaxSwarmsPerConn {
+		s.counters.Refused.Add(1)
 		c.send(encode(requestFailure{actionAnnounce, FailureReason(ErrTooManySwarms), req.InfoHash}))
 		return
 	}
 	if m == nil && len(ids) >= s.cfg.MaxPeersPerConn {
+		s.counters.Refused.Add(1)
 		c.send(encode(requestFailure{actionAnnounce, FailureReason(ErrTooManyPeers), req.InfoHash}))
 		return
 	}
@@ -249,6 +254,13 @@ func (s *Server) Stats() (swarms, peers int) {
 	}
 	return len(s.swarms), peers
 }
+
+// Totals returns the server's traffic and limit counters, for package
+// relay's metrics.
+func (s *Server) Totals() wsconn.Totals { return s.counters.Totals() }
+
+// Conns returns the open client connections.
+func (s *Server) Conns() int { return s.gate.Live() }
 
 // Close disconnects every client and stops the server. It is idempotent.
 func (s *Server) Close() error {

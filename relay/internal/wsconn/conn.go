@@ -11,7 +11,9 @@ package wsconn
 
 import (
 	"context"
+	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -37,6 +39,41 @@ type Limits struct {
 	// Rate and Burst limit incoming messages (see Conn.Allow).
 	Rate  rate.Limit
 	Burst int
+	// Counters, when not nil, receives the connection's traffic and drops;
+	// one Counters is shared by every connection of a service.
+	Counters *Counters
+}
+
+// Counters are a service's traffic and limit hits, updated atomically.
+type Counters struct {
+	MessagesIn, MessagesOut atomic.Int64
+	BytesIn, BytesOut       atomic.Int64
+	// QueueDrops counts connections dropped because their send queue was
+	// full, WriteFailures those whose write or ping failed or timed out.
+	QueueDrops, WriteFailures atomic.Int64
+	// RateLimited counts messages refused by the rate limit, Timeouts
+	// connections closed by the first-message or idle deadline.
+	RateLimited, Timeouts atomic.Int64
+	// Refused counts requests refused by a service's other limits (too many
+	// subscriptions, swarms, peer ids; filters or topics too long).
+	Refused atomic.Int64
+}
+
+// Totals is a snapshot of Counters, for metrics.
+type Totals struct {
+	MessagesIn, MessagesOut, BytesIn, BytesOut int64
+	QueueDrops, WriteFailures                  int64
+	RateLimited, Timeouts, Refused             int64
+}
+
+// Totals reads every counter.
+func (c *Counters) Totals() Totals {
+	return Totals{
+		MessagesIn: c.MessagesIn.Load(), MessagesOut: c.MessagesOut.Load(),
+		BytesIn: c.BytesIn.Load(), BytesOut: c.BytesOut.Load(),
+		QueueDrops: c.QueueDrops.Load(), WriteFailures: c.WriteFailures.Load(),
+		RateLimited: c.RateLimited.Load(), Timeouts: c.Timeouts.Load(), Refused: c.Refused.Load(),
+	}
 }
 
 // Conn wraps one accepted WebSocket. Create it with New, start Run in a
@@ -58,6 +95,9 @@ type Conn struct {
 
 // New wraps ws with lim.
 func New(ws *websocket.Conn, lim Limits) *Conn {
+	if lim.Counters == nil {
+		lim.Counters = new(Counters)
+	}
 	return &Conn{
 		ws:   ws,
 		lim:  lim,
@@ -85,6 +125,7 @@ func (c *Conn) Send(segs ...[]byte) bool {
 	}
 	if c.queued+n > c.lim.QueueBytes {
 		c.mu.Unlock()
+		c.lim.Counters.QueueDrops.Add(1)
 		c.drop()
 		return false
 	}
@@ -106,7 +147,13 @@ func (c *Conn) Queued() int {
 }
 
 // Allow takes one token from the connection's rate limiter.
-func (c *Conn) Allow() bool { return c.rl.Allow() }
+func (c *Conn) Allow() bool {
+	if c.rl.Allow() {
+		return true
+	}
+	c.lim.Counters.RateLimited.Add(1)
+	return false
+}
 
 // Dead is closed once the connection is being closed.
 func (c *Conn) Dead() <-chan struct{} { return c.dead }
@@ -134,19 +181,26 @@ func (c *Conn) end(closeWS func()) {
 
 // Read returns the next message. The first must arrive within
 // Limits.FirstMessage, each later one within Limits.Idle of the previous;
-// past that deadline the connection is closed and Read fails.
-func (c *Conn) Read(ctx context.Context) ([]byte, error) {
+// past that deadline the connection is closed and Read fails. Read is not
+// tied to the server's lifetime: at shutdown Run closes the connection with
+// a close handshake, which ends Read.
+func (c *Conn) Read() ([]byte, error) {
 	wait := c.lim.Idle
 	if !c.gotMsg {
 		wait = c.lim.FirstMessage
 	}
-	rctx, cancel := context.WithTimeout(ctx, wait)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	_, b, err := c.ws.Read(rctx)
+	_, b, err := c.ws.Read(ctx)
 	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			c.lim.Counters.Timeouts.Add(1)
+		}
 		return nil, err
 	}
 	c.gotMsg = true
+	c.lim.Counters.MessagesIn.Add(1)
+	c.lim.Counters.BytesIn.Add(int64(len(b)))
 	return b, nil
 }
 
@@ -169,12 +223,18 @@ func (c *Conn) Run(ctx context.Context) {
 			pings.Go(func() {
 				pctx, cancel := context.WithTimeout(ctx, c.lim.WriteTimeout)
 				defer cancel()
-				if err := c.ws.Ping(pctx); err != nil {
+				if err := c.ws.Ping(pctx); err != nil && ctx.Err() == nil {
+					c.lim.Counters.WriteFailures.Add(1)
 					c.drop()
 				}
 			})
 		case <-c.wake:
 			if !c.flush(ctx) {
+				if ctx.Err() != nil {
+					c.Kill(websocket.StatusServiceRestart, "relay restarting, reconnect")
+					return
+				}
+				c.lim.Counters.WriteFailures.Add(1)
 				c.drop()
 				return
 			}
@@ -195,6 +255,10 @@ func (c *Conn) flush(ctx context.Context) bool {
 		c.queue = c.queue[1:]
 		c.mu.Unlock()
 		n, err := c.write(ctx, segs)
+		if err == nil {
+			c.lim.Counters.MessagesOut.Add(1)
+			c.lim.Counters.BytesOut.Add(int64(n))
+		}
 		c.mu.Lock()
 		c.queued -= n
 		if c.queued < 0 { // Kill emptied the queue meanwhile
