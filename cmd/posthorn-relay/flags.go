@@ -35,7 +35,8 @@ Built-in limits (change them through relay.Config when embedding the relay):
            %d values per filter list; store %d events / %d MiB (Trystero's
            kind 29333 is ephemeral, never stored); limit <= %d; %g msg/s,
            burst %d; send queue %d KiB (events shared, not copied); first
-           message %v, idle %v, ping every %v
+           message %v; no idle timeout (Trystero's nostr sockets announce
+           once and never reconnect), ping every %v
   mqtt     packet %d KiB; %d pending writes per client (mochi copies each
            payload per subscriber: <= %d MiB per client); %d clients;
            topics <= %d bytes and %d levels (trystero/<app>/<room>/<peer>);
@@ -73,8 +74,7 @@ func parseFlags(args []string) options {
 			nostrrelay.DefaultMaxMessageBytes>>10, nostrrelay.DefaultMaxSubscriptions, nostrrelay.DefaultMaxFilters,
 			nostrrelay.DefaultMaxFilterValues, nostrrelay.DefaultMaxStored, nostrrelay.DefaultMaxStoredBytes>>20,
 			nostrrelay.DefaultMaxLimit, float64(nostrrelay.DefaultMessagesPerSecond), nostrrelay.DefaultMessageBurst,
-			nostrrelay.DefaultSendQueueBytes>>10, nostrrelay.DefaultFirstMessageTimeout, nostrrelay.DefaultIdleTimeout,
-			nostrrelay.DefaultPingInterval,
+			nostrrelay.DefaultSendQueueBytes>>10, nostrrelay.DefaultFirstMessageTimeout, nostrrelay.DefaultPingInterval,
 			mqttbroker.DefaultMaxPacketBytes>>10, mqttbroker.DefaultMaxPendingWrites,
 			mqttbroker.DefaultMaxPendingWrites*mqttbroker.DefaultMaxPacketBytes>>20, mqttbroker.DefaultMaxClients,
 			mqttbroker.DefaultMaxTopicBytes, mqttbroker.DefaultMaxTopicLevels, mqttbroker.DefaultMaxSubscriptions,

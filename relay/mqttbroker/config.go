@@ -45,7 +45,7 @@ const (
 	// Trystero publishes an announcement every few seconds plus its offers
 	// and answers (§7.3).
 	DefaultPublishesPerSecond = 20
-	DefaultPublishBurst       = 100
+	DefaultPublishBurst       = 200
 
 	// DefaultConnectTimeout closes a connection that has not sent CONNECT.
 	// MQTT.js sends it as soon as the socket opens.

@@ -1,12 +1,14 @@
 package nostrrelay
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	gonostr "github.com/nbd-wtf/go-nostr"
 
 	"github.com/posthorn/posthorn/relay/internal/relaytest"
@@ -52,7 +54,10 @@ func TestReqAmplificationIsBounded(t *testing.T) {
 		c := dial(t, url)
 		readers = append(readers, c)
 		for i := range 3 {
-			c.send(fmt.Sprintf(`["REQ","r%d",{}]`, i))
+			// The relay may drop the client after its first REQ already.
+			ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+			c.ws.Write(ctx, websocket.MessageText, fmt.Appendf(nil, `["REQ","r%d",{}]`, i))
+			cancel()
 		}
 	}
 	time.Sleep(500 * time.Millisecond)
@@ -142,5 +147,27 @@ func TestRateLimited(t *testing.T) {
 	c.send(`["REQ","s",{}]`)
 	if m := c.expect("NOTICE"); !strings.HasPrefix(str(m[1]), "rate-limited:") {
 		t.Fatalf("got %s", m)
+	}
+}
+
+// A quiet socket that answers pings stays open: Trystero's nostr sockets
+// announce once and never reconnect. A silent one is closed by the
+// first-message deadline.
+func TestQuietSocketStaysOpenSilentOneCloses(t *testing.T) {
+	_, url := startRelay(t, Config{PingInterval: 50 * time.Millisecond, FirstMessageTimeout: 300 * time.Millisecond})
+	quiet, silent := dial(t, url), dial(t, url)
+	quiet.send(`["REQ","s",{"kinds":[29333],"#x":["trystero/a/r"]}]`)
+	quiet.expect("EOSE")
+	time.Sleep(time.Second) // many pings, answered by quiet's next read
+	pub := dial(t, url)
+	j, _ := signed(t, 29333, gonostr.Tags{{"x", "trystero/a/r"}}, `"late"`, time.Now().Unix())
+	pub.send(`["EVENT",` + j + `]`)
+	if m := quiet.expect("EVENT"); string(m[2]) != j {
+		t.Fatalf("got %s", m)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	if _, _, err := silent.ws.Read(ctx); err == nil || ctx.Err() != nil {
+		t.Fatalf("silent socket: %v", err)
 	}
 }

@@ -34,10 +34,11 @@ const (
 	// without one.
 	DefaultMaxLimit = 500
 	// DefaultMessagesPerSecond and DefaultMessageBurst rate-limit one
-	// connection. Trystero sends one EVENT per room every few seconds plus
-	// its offers and answers (§7.2), far below 20/s.
+	// connection. Trystero sends two REQs and one announcement per room,
+	// then one offer per newcomer and one answer per offer (§7.2): a burst
+	// when joining a busy room, little after.
 	DefaultMessagesPerSecond = 20
-	DefaultMessageBurst      = 100
+	DefaultMessageBurst      = 200
 	// DefaultSendQueueBytes caps the bytes waiting to be written to one
 	// client; a client whose queue would exceed it is disconnected. Events
 	// queued for many clients are held once (shared), so this bounds what a
@@ -48,15 +49,17 @@ const (
 	// DefaultFirstMessageTimeout closes a socket that sends nothing after the
 	// upgrade; Trystero subscribes as soon as its socket opens (§7.2).
 	DefaultFirstMessageTimeout = 15 * time.Second
-	// DefaultIdleTimeout closes a socket that sent nothing for this long;
-	// Trystero announces in every room every few seconds (§7.2).
-	DefaultIdleTimeout = 5 * time.Minute
+	// DefaultIdleTimeout is zero: a socket that answers pings is never
+	// closed for being quiet. Trystero's nostr sockets announce once and
+	// never reconnect (§7.2), so closing a quiet one would cut its room off.
+	DefaultIdleTimeout = 0
 	// DefaultPingInterval is how often the relay pings each client.
 	DefaultPingInterval = 30 * time.Second
 )
 
 // Config configures a Server. The zero value gives the defaults above; each
-// field's zero means its Default constant.
+// field's zero means its Default constant. IdleTimeout, when positive,
+// closes sockets that sent nothing for that long.
 type Config struct {
 	MaxMessageBytes     int64
 	MaxSubscriptions    int
@@ -106,7 +109,6 @@ func (c Config) withDefaults() Config {
 	def(&c.SendQueueBytes, DefaultSendQueueBytes)
 	defDur(&c.WriteTimeout, DefaultWriteTimeout)
 	defDur(&c.FirstMessageTimeout, DefaultFirstMessageTimeout)
-	defDur(&c.IdleTimeout, DefaultIdleTimeout)
 	defDur(&c.PingInterval, DefaultPingInterval)
 	if c.Logger == nil {
 		c.Logger = slog.Default()

@@ -20,8 +20,8 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Limits bound one connection. Every field must be positive (each service
-// fills in its documented defaults).
+// Limits bound one connection. Every field but Idle and Counters must be
+// positive (each service fills in its documented defaults).
 type Limits struct {
 	// QueueBytes caps the bytes waiting to be written; a connection whose
 	// queue would exceed it is closed (StatusPolicyViolation).
@@ -31,7 +31,8 @@ type Limits struct {
 	// FirstMessage is how long a new connection may take to send its first
 	// message.
 	FirstMessage time.Duration
-	// Idle closes a connection that sent no message for this long.
+	// Idle closes a connection that sent no message for this long; zero
+	// means never (pings still find dead connections).
 	Idle time.Duration
 	// PingInterval is how often the server pings; a ping not answered within
 	// WriteTimeout closes the connection.
@@ -185,12 +186,15 @@ func (c *Conn) end(closeWS func()) {
 // tied to the server's lifetime: at shutdown Run closes the connection with
 // a close handshake, which ends Read.
 func (c *Conn) Read() ([]byte, error) {
-	wait := c.lim.Idle
+	ctx, wait := context.Background(), c.lim.Idle
 	if !c.gotMsg {
 		wait = c.lim.FirstMessage
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
+	if wait > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, wait)
+		defer cancel()
+	}
 	_, b, err := c.ws.Read(ctx)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
