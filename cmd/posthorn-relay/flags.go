@@ -16,11 +16,12 @@ import (
 
 // options is what the command line configures.
 type options struct {
-	addr     string
-	verbose  bool
-	jsonLogs bool
-	relay    relay.Config
-	turn     turn.Config
+	addr        string
+	memoryLimit int64
+	verbose     bool
+	jsonLogs    bool
+	relay       relay.Config
+	turn        turn.Config
 }
 
 // limitsHelp lists the limits that have no flag, with their defaults and
@@ -50,6 +51,7 @@ func parseFlags(args []string) options {
 	var o options
 	fs := flag.NewFlagSet("posthorn-relay", flag.ExitOnError)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8000", "listen address (host:port) for every WebSocket service, /healthz and /metrics")
+	fs.Int64Var(&o.memoryLimit, "memory-limit-mb", 0, "soft memory limit of the process in MiB (Go's GOMEMLIMIT): the GC works harder near it; 0 leaves Go's default (none)")
 	fs.BoolVar(&o.verbose, "v", false, "log client errors and refusals (debug level)")
 	fs.BoolVar(&o.jsonLogs, "log-json", false, "log JSON lines instead of text")
 	fs.DurationVar(&o.relay.Tracker.Interval, "tracker-interval", tracker.DefaultInterval, "announce interval the tracker tells clients (Trystero adopts 33 s < interval <= 120 s)")

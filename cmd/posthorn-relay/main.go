@@ -21,6 +21,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -41,6 +42,9 @@ func main() {
 	}
 	log := slog.New(h)
 	o.relay.Logger = log
+	if o.memoryLimit > 0 {
+		debug.SetMemoryLimit(o.memoryLimit << 20)
+	}
 	if err := run(o, log); err != nil {
 		log.Error("posthorn-relay stopped", "err", err)
 		os.Exit(1)

@@ -60,7 +60,7 @@ func New(cfg Config) *Server {
 	caps.RetainAvailable = 0
 	s.mochi = mqtt.New(&mqtt.Options{
 		Capabilities: caps,
-		Logger:       s.log,
+		Logger:       mochiLogger(s.log),
 	})
 	if err := s.start(); err != nil {
 		s.log.Error("broker failed to start", "err", err)

@@ -13,6 +13,7 @@ type conn struct {
 // subscription is one REQ's filters and the message prefix its events are
 // sent with.
 type subscription struct {
+	conn    *conn
 	filters []filter
 	prefix  []byte // ["EVENT",<subId>,
 }

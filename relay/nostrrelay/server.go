@@ -31,6 +31,7 @@ type Server struct {
 	// under the read lock; stored-event queries never hold it.
 	mu    sync.RWMutex
 	conns map[*conn]struct{}
+	subs  *subIndex
 	store *store
 }
 
@@ -40,7 +41,7 @@ func New(cfg Config) *Server {
 	log := cfg.Logger.With("component", "nostrrelay")
 	return &Server{
 		cfg: cfg, log: log, gate: wsgate.New(ErrClosed, log),
-		conns: map[*conn]struct{}{}, store: newStore(cfg.MaxStored, cfg.MaxStoredBytes),
+		conns: map[*conn]struct{}{}, subs: newSubIndex(), store: newStore(cfg.MaxStored, cfg.MaxStoredBytes),
 	}
 }
 
@@ -95,6 +96,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.Kill(websocket.StatusNormalClosure, "")
 	s.mu.Lock()
 	delete(s.conns, c)
+	for _, sub := range c.subs {
+		s.subs.remove(sub)
+	}
 	s.mu.Unlock()
 	<-done
 }
@@ -127,7 +131,10 @@ func (s *Server) readLoop(c *conn) {
 			s.onReq(c, m.SubID, m.Filters)
 		case "CLOSE":
 			s.mu.Lock()
-			delete(c.subs, m.SubID)
+			if sub := c.subs[m.SubID]; sub != nil {
+				s.subs.remove(sub)
+				delete(c.subs, m.SubID)
+			}
 			s.mu.Unlock()
 		}
 	}
@@ -149,27 +156,30 @@ func (s *Server) onEvent(c *conn, raw json.RawMessage) {
 		return
 	}
 	s.mu.RLock()
-	for other := range s.conns {
-		for _, sub := range other.subs {
-			if matchesAny(sub.filters, e) {
-				other.sendEvent(sub, e)
-			}
+	s.subs.candidates(e, func(sub *subscription) {
+		if matchesAny(sub.filters, e) {
+			sub.conn.sendEvent(sub, e)
 		}
-	}
+	})
 	s.mu.RUnlock()
 	c.send(ok(e.ID, true, ""))
 }
 
 func (s *Server) onReq(c *conn, subID string, fs []filter) {
-	sub := &subscription{filters: fs, prefix: eventPrefix(subID)}
+	sub := &subscription{conn: c, filters: fs, prefix: eventPrefix(subID)}
 	s.mu.Lock()
-	if _, exists := c.subs[subID]; !exists && len(c.subs) >= s.cfg.MaxSubscriptions {
+	old, exists := c.subs[subID]
+	if !exists && len(c.subs) >= s.cfg.MaxSubscriptions {
 		s.mu.Unlock()
 		s.counters.Refused.Add(1)
 		c.send(closed(subID, "error: too many subscriptions"))
 		return
 	}
+	if exists {
+		s.subs.remove(old)
+	}
 	c.subs[subID] = sub
+	s.subs.add(sub)
 	s.mu.Unlock()
 	seen := map[string]bool{}
 	for i := range fs {
