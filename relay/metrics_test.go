@@ -50,7 +50,13 @@ func TestHealthAndMetrics(t *testing.T) {
 	if _, res, err := websocket.Dial(ctx, url+NostrPath, nil); err == nil || res == nil || res.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("second connection from one address: %v %v", res, err)
 	}
-	_, body := get(t, base+MetricsPath)
+	var body string
+	// The server counts a message once its write returned, which may be
+	// after the client read it.
+	relaytest.WaitFor(t, "the answer counted", func() bool {
+		_, body = get(t, base+MetricsPath)
+		return strings.Contains(body, `posthorn_relay_messages_total{direction="out",service="tracker"} 1`)
+	})
 	for _, want := range []string{
 		`posthorn_relay_messages_total{direction="in",service="tracker"} 1`,
 		`posthorn_relay_messages_total{direction="out",service="tracker"} 1`,

@@ -81,26 +81,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	ws.SetReadLimit(s.cfg.MaxMessageBytes)
-	c := newConn(wsconn.New(ws, s.cfg.limits(&s.counters)))
+	c := newConn(wsconn.New(s.gate.Context(), ws, s.cfg.limits(&s.counters)))
 	s.mu.Lock()
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		c.Run(s.gate.Context())
-	}()
 
 	s.readLoop(c)
 
-	c.Kill(websocket.StatusNormalClosure, "")
 	s.mu.Lock()
 	delete(s.conns, c)
 	for _, sub := range c.subs {
 		s.subs.remove(sub)
 	}
 	s.mu.Unlock()
-	<-done
+	c.Close()
 }
 
 func (s *Server) readLoop(c *conn) {

@@ -58,16 +58,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	ws.SetReadLimit(s.cfg.MaxMessageBytes)
-	c := newConn(wsconn.New(ws, s.cfg.limits(&s.counters)))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		c.Run(s.gate.Context())
-	}()
+	c := newConn(wsconn.New(s.gate.Context(), ws, s.cfg.limits(&s.counters)))
 	s.readLoop(c)
-	c.Kill(websocket.StatusNormalClosure, "")
 	s.drop(c)
-	<-done
+	c.Close()
 }
 
 func (s *Server) readLoop(c *conn) {

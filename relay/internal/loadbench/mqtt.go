@@ -61,6 +61,7 @@ func mqttSession(ctx context.Context, ws *websocket.Conn, p peer) {
 			}
 		}
 	}()
+	var buf []byte
 	for {
 		_, b, err := ws.Read(ctx)
 		if err != nil {
@@ -69,16 +70,37 @@ func mqttSession(ctx context.Context, ws *websocket.Conn, p peer) {
 			}
 			return
 		}
-		if payload, ok := publishPayload(b); ok {
-			if ts, err := strconv.ParseInt(string(payload), 10, 64); err == nil {
-				p.lat.since(ts)
+		// A message may hold several packets or part of one (MQTT 5.0 §6.0).
+		buf = append(buf, b...)
+		for n := packetLen(buf); n > 0; n = packetLen(buf) {
+			if payload, ok := publishPayload(buf[:n]); ok {
+				if ts, err := strconv.ParseInt(string(payload), 10, 64); err == nil {
+					p.lat.since(ts)
+				}
 			}
+			buf = buf[n:]
 		}
 	}
 }
 
-// publishPayload returns the payload of a QoS 0 MQTT 3.1.1 PUBLISH (mochi
-// writes one packet per WebSocket message).
+// packetLen returns the length of the whole MQTT packet at the start of b,
+// or 0 if b does not hold all of it yet.
+func packetLen(b []byte) int {
+	n, mult := 0, 1
+	for i := 1; i < len(b) && i <= 4; i++ {
+		n += int(b[i]&0x7f) * mult
+		if b[i]&0x80 == 0 {
+			if total := i + 1 + n; total <= len(b) {
+				return total
+			}
+			return 0
+		}
+		mult *= 128
+	}
+	return 0
+}
+
+// publishPayload returns the payload of a QoS 0 MQTT 3.1.1 PUBLISH packet.
 func publishPayload(b []byte) ([]byte, bool) {
 	if len(b) < 2 || b[0]>>4 != packets.Publish {
 		return nil, false

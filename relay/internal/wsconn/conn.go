@@ -3,6 +3,9 @@
 // on every write, a deadline for the first message and an idle timeout on
 // reads, WebSocket pings, and a per-connection rate limit (x/time/rate).
 //
+// An idle connection costs one goroutine, its reader: the write loop runs
+// only while the queue holds messages, pings run from a timer.
+//
 // A message is queued as segments that are written back to back as one
 // WebSocket message, so a payload sent to many connections (a Nostr event, a
 // forwarded offer) is held once in memory and referenced by every queue; each
@@ -77,34 +80,54 @@ func (c *Counters) Totals() Totals {
 	}
 }
 
-// Conn wraps one accepted WebSocket. Create it with New, start Run in a
-// goroutine, read with Read from one goroutine, Send from any.
+// Conn wraps one accepted WebSocket. Create it with New, read with Read
+// from one goroutine, Send from any, and Close when the reader is done.
 type Conn struct {
 	ws  *websocket.Conn
+	ctx context.Context // the server's: its end closes the connection with 1012
 	lim Limits
 	rl  *rate.Limiter
 
-	mu     sync.Mutex
-	queue  [][][]byte
-	queued int
-	wake   chan struct{}
+	mu      sync.Mutex
+	queue   [][][]byte
+	queued  int
+	writing bool           // a write loop is running
+	tasks   sync.WaitGroup // write loop and pings; added to under mu while alive
+	ping    *time.Timer
+	unwatch func() bool // stops the shutdown watch
 
 	once   sync.Once
 	dead   chan struct{}
 	gotMsg bool // read goroutine only
 }
 
-// New wraps ws with lim.
-func New(ws *websocket.Conn, lim Limits) *Conn {
+// New wraps ws with lim. When ctx (the server's lifetime) ends, the
+// connection is closed with StatusServiceRestart so clients reconnect.
+func New(ctx context.Context, ws *websocket.Conn, lim Limits) *Conn {
 	if lim.Counters == nil {
 		lim.Counters = new(Counters)
 	}
-	return &Conn{
+	c := &Conn{
 		ws:   ws,
+		ctx:  ctx,
 		lim:  lim,
 		rl:   rate.NewLimiter(lim.Rate, lim.Burst),
-		wake: make(chan struct{}, 1),
 		dead: make(chan struct{}),
+	}
+	c.mu.Lock()
+	c.ping = time.AfterFunc(lim.PingInterval, c.pingOnce)
+	c.unwatch = context.AfterFunc(ctx, func() { c.Kill(websocket.StatusServiceRestart, "relay restarting, reconnect") })
+	c.mu.Unlock()
+	return c
+}
+
+// alive reports, under c.mu, whether the connection is still open.
+func (c *Conn) alive() bool {
+	select {
+	case <-c.dead:
+		return false
+	default:
+		return true
 	}
 }
 
@@ -118,11 +141,9 @@ func (c *Conn) Send(segs ...[]byte) bool {
 		n += len(s)
 	}
 	c.mu.Lock()
-	select {
-	case <-c.dead:
+	if !c.alive() {
 		c.mu.Unlock()
 		return false
-	default:
 	}
 	if c.queued+n > c.lim.QueueBytes {
 		c.mu.Unlock()
@@ -132,11 +153,12 @@ func (c *Conn) Send(segs ...[]byte) bool {
 	}
 	c.queue = append(c.queue, segs)
 	c.queued += n
-	c.mu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default:
+	if !c.writing {
+		c.writing = true
+		c.tasks.Add(1)
+		go c.writeLoop()
 	}
+	c.mu.Unlock()
 	return true
 }
 
@@ -175,15 +197,24 @@ func (c *Conn) end(closeWS func()) {
 		c.mu.Lock()
 		close(c.dead)
 		c.queue, c.queued = nil, 0
+		c.ping.Stop()
+		c.unwatch()
 		c.mu.Unlock()
 		closeWS()
 	})
 }
 
+// Close closes the connection normally (unless it is already closing) and
+// waits for its write loop and pings to end. Call it once Read has failed.
+func (c *Conn) Close() {
+	c.Kill(websocket.StatusNormalClosure, "")
+	c.tasks.Wait()
+}
+
 // Read returns the next message. The first must arrive within
 // Limits.FirstMessage, each later one within Limits.Idle of the previous;
 // past that deadline the connection is closed and Read fails. Read is not
-// tied to the server's lifetime: at shutdown Run closes the connection with
+// tied to the server's lifetime: at shutdown the connection is closed with
 // a close handshake, which ends Read.
 func (c *Conn) Read() ([]byte, error) {
 	ctx, wait := context.Background(), c.lim.Idle
@@ -208,75 +239,69 @@ func (c *Conn) Read() ([]byte, error) {
 	return b, nil
 }
 
-// Run writes queued messages and pings until the connection dies or ctx
-// ends; when ctx ends it closes the connection with StatusServiceRestart so
-// clients reconnect. It returns once its pings have ended too.
-func (c *Conn) Run(ctx context.Context) {
-	var pings sync.WaitGroup
-	defer pings.Wait()
-	tick := time.NewTicker(c.lim.PingInterval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-c.dead:
-			return
-		case <-ctx.Done():
-			c.Kill(websocket.StatusServiceRestart, "relay restarting, reconnect")
-			return
-		case <-tick.C:
-			pings.Go(func() {
-				pctx, cancel := context.WithTimeout(ctx, c.lim.WriteTimeout)
-				defer cancel()
-				if err := c.ws.Ping(pctx); err != nil && ctx.Err() == nil {
-					c.lim.Counters.WriteFailures.Add(1)
-					c.drop()
-				}
-			})
-		case <-c.wake:
-			if !c.flush(ctx) {
-				if ctx.Err() != nil {
-					c.Kill(websocket.StatusServiceRestart, "relay restarting, reconnect")
-					return
-				}
-				c.lim.Counters.WriteFailures.Add(1)
-				c.drop()
-				return
-			}
-		}
+// pingOnce runs from the ping timer: it pings, drops the connection if no
+// pong comes within WriteTimeout, and rearms the timer.
+func (c *Conn) pingOnce() {
+	c.mu.Lock()
+	if !c.alive() {
+		c.mu.Unlock()
+		return
 	}
+	c.tasks.Add(1)
+	c.mu.Unlock()
+	defer c.tasks.Done()
+	pctx, cancel := context.WithTimeout(c.ctx, c.lim.WriteTimeout)
+	defer cancel()
+	if err := c.ws.Ping(pctx); err != nil {
+		if c.ctx.Err() == nil {
+			c.lim.Counters.WriteFailures.Add(1)
+			c.drop()
+		}
+		return
+	}
+	c.mu.Lock()
+	if c.alive() {
+		c.ping.Reset(c.lim.PingInterval)
+	}
+	c.mu.Unlock()
 }
 
-// flush writes every queued message; false on a failed write.
-func (c *Conn) flush(ctx context.Context) bool {
+// writeLoop writes queued messages until the queue is empty, then ends; Send
+// starts a new one for the next message.
+func (c *Conn) writeLoop() {
+	defer c.tasks.Done()
 	for {
 		c.mu.Lock()
-		if len(c.queue) == 0 {
+		if len(c.queue) == 0 || !c.alive() {
+			c.writing = false
 			c.mu.Unlock()
-			return true
+			return
 		}
 		segs := c.queue[0]
 		c.queue[0] = nil
 		c.queue = c.queue[1:]
 		c.mu.Unlock()
-		n, err := c.write(ctx, segs)
-		if err == nil {
-			c.lim.Counters.MessagesOut.Add(1)
-			c.lim.Counters.BytesOut.Add(int64(n))
-		}
+		n, err := c.write(segs)
 		c.mu.Lock()
-		c.queued -= n
-		if c.queued < 0 { // Kill emptied the queue meanwhile
-			c.queued = 0
-		}
+		c.queued = max(c.queued-n, 0) // Kill may have emptied the queue meanwhile
 		c.mu.Unlock()
 		if err != nil {
-			return false
+			if c.ctx.Err() == nil {
+				c.lim.Counters.WriteFailures.Add(1)
+				c.drop()
+			}
+			c.mu.Lock()
+			c.writing = false
+			c.mu.Unlock()
+			return
 		}
+		c.lim.Counters.MessagesOut.Add(1)
+		c.lim.Counters.BytesOut.Add(int64(n))
 	}
 }
 
-func (c *Conn) write(ctx context.Context, segs [][]byte) (int, error) {
-	wctx, cancel := context.WithTimeout(ctx, c.lim.WriteTimeout)
+func (c *Conn) write(segs [][]byte) (int, error) {
+	wctx, cancel := context.WithTimeout(c.ctx, c.lim.WriteTimeout)
 	defer cancel()
 	n := 0
 	for _, s := range segs {
