@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -58,6 +59,7 @@ func run(o options) error {
 	defer cancel()
 	mon := newMonitor(rp)
 	go mon.run(ctx)
+	cpu0, start := rp.cpuSeconds(), time.Now()
 
 	services := []*service{
 		{name: "tracker", run: runTrackerPeer},
@@ -92,8 +94,11 @@ func run(o options) error {
 		}
 	}
 	<-ctx.Done()
+	cpu := (rp.cpuSeconds() - cpu0) / time.Since(start).Seconds()
+	load := loadAvg()
 	wg.Wait()
 	report(o, services, mon)
+	fmt.Printf("relay CPU: %.2f cores on average; machine load average (1 min) at the end: %s on %d cores\n", cpu, load, runtime.NumCPU())
 	return nil
 }
 

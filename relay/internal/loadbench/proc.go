@@ -80,6 +80,32 @@ func (rp *relayProc) rss() int64 {
 	return 0
 }
 
+// cpuSeconds reads the user and system CPU time the process has used.
+func (rp *relayProc) cpuSeconds() float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", rp.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which ends at the last ')'): utime and
+	// stime are the 12th and 13th, in clock ticks (100 per second on Linux).
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseFloat(f[11], 64)
+	s, _ := strconv.ParseFloat(f[12], 64)
+	return (u + s) / 100
+}
+
+// loadAvg returns the machine's 1-minute load average.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
+}
+
 // metric scrapes one unlabelled metric of /metrics.
 func (rp *relayProc) metric(name string) int64 {
 	res, err := http.Get(rp.http + "/metrics")
