@@ -76,11 +76,12 @@ func TestReqAmplificationIsBounded(t *testing.T) {
 // filters over a full store do not delay another client's EVENT→OK.
 func TestQueriesDoNotStallEvents(t *testing.T) {
 	s, url := startRelay(t, Config{MaxStored: 10_000, MaxStoredBytes: 64 << 20, MessagesPerSecond: 1e6, MessageBurst: 1e6})
-	// 10,000 stored events, put in the store directly: signing them through
-	// the socket would only slow the test down.
+	// 10,000 stored events, put in the store directly (signing them through
+	// the socket would only slow the test down), created_at decreasing as
+	// they arrive: the worst order for a relay that sorts.
 	for i := range 10_000 {
 		e := &event{raw: []byte(`{}`), size: 300}
-		e.ID, e.PubKey, e.Kind, e.CreatedAt = fmt.Sprintf("%064x", i), "pk", 1, 1000
+		e.ID, e.PubKey, e.Kind, e.CreatedAt = fmt.Sprintf("%064x", i), "pk", 1, int64(1_000_000-i)
 		s.store.add(e)
 	}
 
