@@ -6,10 +6,14 @@
 //	         so ws://host:port/ and ws://host:port/announce both work
 //	/nostr   Nostr relay (relay/nostrrelay)
 //	/mqtt    MQTT over WebSocket (relay/mqttbroker)
+//	/healthz 200 "ok" while serving
+//	/metrics Prometheus metrics (keep it private)
 //
 // Clients point each strategy's relayUrls at its path, e.g.
 // torrent: ws://127.0.0.1:8000/, nostr: ws://127.0.0.1:8000/nostr,
-// mqtt: ws://127.0.0.1:8000/mqtt.
+// mqtt: ws://127.0.0.1:8000/mqtt. WebSocket upgrades are admitted within
+// Config.MaxConns and MaxConnsPerIP before they reach a service; every
+// service bounds what one connection may hold (see docs/relay.md).
 //
 // Adding a service: build it in New from a new Config field and Mount it at
 // its path with its Close function; nothing else changes.

@@ -116,7 +116,7 @@ func New(ctx context.Context, ws *websocket.Conn, lim Limits) *Conn {
 	}
 	c.mu.Lock()
 	c.ping = time.AfterFunc(lim.PingInterval, c.pingOnce)
-	c.unwatch = context.AfterFunc(ctx, func() { c.Kill(websocket.StatusServiceRestart, "relay restarting, reconnect") })
+	c.unwatch = context.AfterFunc(ctx, func() { c.kill(websocket.StatusServiceRestart, "relay restarting, reconnect") })
 	c.mu.Unlock()
 	return c
 }
@@ -162,13 +162,6 @@ func (c *Conn) Send(segs ...[]byte) bool {
 	return true
 }
 
-// Queued returns the bytes waiting to be written.
-func (c *Conn) Queued() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.queued
-}
-
 // Allow takes one token from the connection's rate limiter.
 func (c *Conn) Allow() bool {
 	if c.rl.Allow() {
@@ -181,8 +174,8 @@ func (c *Conn) Allow() bool {
 // Dead is closed once the connection is being closed.
 func (c *Conn) Dead() <-chan struct{} { return c.dead }
 
-// Kill closes the connection once with code and reason, without blocking.
-func (c *Conn) Kill(code websocket.StatusCode, reason string) {
+// kill closes the connection once with code and reason, without blocking.
+func (c *Conn) kill(code websocket.StatusCode, reason string) {
 	c.end(func() { go c.ws.Close(code, reason) })
 }
 
@@ -207,7 +200,7 @@ func (c *Conn) end(closeWS func()) {
 // Close closes the connection normally (unless it is already closing) and
 // waits for its write loop and pings to end. Call it once Read has failed.
 func (c *Conn) Close() {
-	c.Kill(websocket.StatusNormalClosure, "")
+	c.kill(websocket.StatusNormalClosure, "")
 	c.tasks.Wait()
 }
 
