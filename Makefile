@@ -7,7 +7,7 @@ GO        ?= go
 TESTFLAGS ?= -race -count=1 -timeout 20m
 DEMO_ADDR ?= 127.0.0.1:8080
 
-.PHONY: test deps vet unit wasm dist demo bench bench-browser fuzz
+.PHONY: test deps vet unit wasm dist demo bench bench-browser bench-relay fuzz
 
 test: deps vet wasm
 	scripts/in-netns $(GO) test $(TESTFLAGS) ./...
@@ -40,6 +40,11 @@ bench:
 # 32 MiB between two wasm pages in headless Chromium.
 bench-browser: wasm
 	scripts/bench-browser
+
+# posthorn-relay under 2,000 peers in 500 rooms per service plus attacks;
+# see docs/benchmarks.md. Not a test: it reports, it does not assert.
+bench-relay:
+	scripts/bench-relay
 
 fuzz:
 	@for p in $$($(GO) list ./...); do \

@@ -6,10 +6,14 @@
 //	         so ws://host:port/ and ws://host:port/announce both work
 //	/nostr   Nostr relay (relay/nostrrelay)
 //	/mqtt    MQTT over WebSocket (relay/mqttbroker)
+//	/healthz 200 "ok" while serving
+//	/metrics Prometheus metrics (keep it private)
 //
 // Clients point each strategy's relayUrls at its path, e.g.
 // torrent: ws://127.0.0.1:8000/, nostr: ws://127.0.0.1:8000/nostr,
-// mqtt: ws://127.0.0.1:8000/mqtt.
+// mqtt: ws://127.0.0.1:8000/mqtt. WebSocket upgrades are admitted within
+// Config.MaxConns and MaxConnsPerIP before they reach a service; every
+// service bounds what one connection may hold (see docs/relay.md).
 //
 // Adding a service: build it in New from a new Config field and Mount it at
 // its path with its Close function; nothing else changes.
@@ -20,6 +24,8 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/posthorn/posthorn/relay/mqttbroker"
 	"github.com/posthorn/posthorn/relay/nostrrelay"
@@ -44,6 +50,16 @@ type Config struct {
 	Tracker tracker.Config
 	Nostr   nostrrelay.Config
 	MQTT    mqttbroker.Config
+	// MaxConns and MaxConnsPerIP cap the WebSockets of all services
+	// together, in total and per client address; over a cap the upgrade is
+	// answered 503. Zero means DefaultMaxConns and DefaultMaxConnsPerIP.
+	MaxConns      int
+	MaxConnsPerIP int
+	// ClientIPHeader names a header carrying the client address, such as
+	// "X-Forwarded-For", set by a reverse proxy in front of the relay; its
+	// last entry is used for MaxConnsPerIP. Leave it empty when clients
+	// connect directly: they could forge it.
+	ClientIPHeader string
 	// Logger is passed to services whose own config leaves it nil; nil means
 	// slog.Default().
 	Logger *slog.Logger
@@ -51,10 +67,14 @@ type Config struct {
 
 // Relay is the combined handler. Create it with New, stop it with Close.
 type Relay struct {
-	mux     *http.ServeMux
-	Tracker *tracker.Server
-	Nostr   *nostrrelay.Server
-	MQTT    *mqttbroker.Server
+	log      *slog.Logger
+	mux      *http.ServeMux
+	admit    *admission
+	refused  *prometheus.CounterVec
+	registry *prometheus.Registry
+	Tracker  *tracker.Server
+	Nostr    *nostrrelay.Server
+	MQTT     *mqttbroker.Server
 
 	mu      sync.Mutex
 	closers []func() error
@@ -65,7 +85,13 @@ func New(cfg Config) *Relay {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	r := &Relay{mux: http.NewServeMux()}
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	if cfg.MaxConnsPerIP <= 0 {
+		cfg.MaxConnsPerIP = DefaultMaxConnsPerIP
+	}
+	r := &Relay{log: cfg.Logger, mux: http.NewServeMux(), admit: newAdmission(cfg.MaxConns, cfg.MaxConnsPerIP, cfg.ClientIPHeader)}
 
 	tc := cfg.Tracker
 	if tc.Logger == nil {
@@ -88,6 +114,7 @@ func New(cfg Config) *Relay {
 	r.MQTT = mqttbroker.New(mc)
 	r.Mount(MQTTPath, r.MQTT, r.MQTT.Close)
 
+	r.newMetrics()
 	return r
 }
 
@@ -102,10 +129,28 @@ func (r *Relay) Mount(pattern string, h http.Handler, closeFn func() error) {
 	}
 }
 
-// ServeHTTP dispatches to the service mounted at the request's path.
+// ServeHTTP dispatches to the service mounted at the request's path. A
+// WebSocket upgrade over MaxConns or MaxConnsPerIP gets 503 instead; every
+// service's handler lasts as long as its WebSocket, so the count is exact.
 func (r *Relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if req.Header.Get("Upgrade") == "" {
+		r.mux.ServeHTTP(w, req)
+		return
+	}
+	ip := r.admit.clientIP(req)
+	if ok, limit := r.admit.enter(ip); !ok {
+		r.refused.WithLabelValues(limit).Inc()
+		r.log.Debug("connection refused", "cap", limit, "client", ip)
+		w.Header().Set("Retry-After", "10")
+		http.Error(w, "posthorn-relay: too many connections", http.StatusServiceUnavailable)
+		return
+	}
+	defer r.admit.leave(ip)
 	r.mux.ServeHTTP(w, req)
 }
+
+// Conns returns the WebSockets open through r.
+func (r *Relay) Conns() int { return r.admit.live() }
 
 // Close stops every mounted service, in reverse mount order.
 func (r *Relay) Close() error {

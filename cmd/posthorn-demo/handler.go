@@ -18,13 +18,22 @@ func init() {
 	mime.AddExtensionType(".mjs", "text/javascript")
 }
 
+// iceServer is one RTCIceServer entry, as a page passes it in
+// rtcConfig.iceServers.
+type iceServer struct {
+	URLs       []string `json:"urls"`
+	Username   string   `json:"username"`
+	Credential string   `json:"credential"`
+}
+
 // newHandler routes WebSocket upgrades to the relay and everything else to
-// the files of the page and of the package.
-func newHandler(relayHandler http.Handler, web, dist string) http.Handler {
+// the files of the page and of the package; demo-config.json lists ice (the
+// embedded TURN server) as iceServers.
+func newHandler(relayHandler http.Handler, web, dist string, ice []iceServer) http.Handler {
 	files := http.NewServeMux()
 	files.Handle("/", http.FileServer(http.Dir(web)))
 	files.Handle("/posthorn/", http.StripPrefix("/posthorn/", http.FileServer(http.Dir(dist))))
-	files.HandleFunc("/demo-config.json", func(w http.ResponseWriter, r *http.Request) { demoConfig(w, r, dist) })
+	files.HandleFunc("/demo-config.json", func(w http.ResponseWriter, r *http.Request) { demoConfig(w, r, dist, ice) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isWebSocket(r) {
 			relayHandler.ServeHTTP(w, r)
@@ -44,9 +53,9 @@ func isWebSocket(r *http.Request) bool {
 var strategies = []string{"torrent", "nostr", "mqtt"}
 
 // demoConfig tells the page which strategies are built (so it offers no
-// other) and to use this process's relay for each, at the host the browser
-// reached us by.
-func demoConfig(w http.ResponseWriter, r *http.Request, dist string) {
+// other), to use this process's relay for each, at the host the browser
+// reached us by, and the rtcConfig.iceServers entry of its TURN server.
+func demoConfig(w http.ResponseWriter, r *http.Request, dist string, ice []iceServer) {
 	base := "ws://" + r.Host
 	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 		// Behind TLS (or a TLS-terminating proxy) a page may only open wss://.
@@ -62,5 +71,8 @@ func demoConfig(w http.ResponseWriter, r *http.Request, dist string) {
 		}
 	}
 	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"strategies": built, "relayUrls": relays})
+	if ice == nil {
+		ice = []iceServer{}
+	}
+	json.NewEncoder(w).Encode(map[string]any{"strategies": built, "relayUrls": relays, "iceServers": ice})
 }

@@ -27,7 +27,8 @@ func TestHandlerRoutes(t *testing.T) {
 		}
 		c.Close(websocket.StatusNormalClosure, "")
 	})
-	srv := httptest.NewServer(newHandler(relayStub, "../../web", dist))
+	ice := []iceServer{{URLs: []string{"turn:127.0.0.1:3478?transport=udp"}, Username: "1:demo", Credential: "c"}}
+	srv := httptest.NewServer(newHandler(relayStub, "../../web", dist, ice))
 	defer srv.Close()
 
 	for _, tc := range []struct{ path, wantType, wantBody string }{
@@ -53,9 +54,13 @@ func TestHandlerRoutes(t *testing.T) {
 	var cfg struct {
 		Strategies []string
 		RelayURLs  map[string][]string
+		ICEServers []iceServer
 	}
 	json.NewDecoder(res.Body).Decode(&cfg)
 	res.Body.Close()
+	if len(cfg.ICEServers) != 1 || cfg.ICEServers[0].Username != "1:demo" || cfg.ICEServers[0].URLs[0] != ice[0].URLs[0] {
+		t.Fatalf("demo-config iceServers = %+v", cfg.ICEServers)
+	}
 	host := strings.TrimPrefix(srv.URL, "http://")
 	if got := cfg.RelayURLs["nostr"]; len(got) != 1 || got[0] != "ws://"+host+"/nostr" {
 		t.Fatalf("demo-config nostr relays = %v", got)

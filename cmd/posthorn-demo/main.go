@@ -17,6 +17,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -32,15 +33,16 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address (host:port)")
 	web := flag.String("web", "web", "folder of the demo page")
 	dist := flag.String("dist", "dist", "folder of the built npm package (wasm and loaders)")
+	turnAddr := flag.String("turn-addr", "127.0.0.1:3478", `embedded TURN server (UDP and TCP), "" for none`)
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(*addr, *web, *dist, log); err != nil {
+	if err := run(*addr, *web, *dist, *turnAddr, log); err != nil {
 		fmt.Fprintln(os.Stderr, "posthorn-demo:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, web, dist string, log *slog.Logger) error {
+func run(addr, web, dist, turnAddr string, log *slog.Logger) error {
 	if _, err := os.Stat(dist + "/posthorn-torrent.wasm"); err != nil {
 		return fmt.Errorf("no wasm build in %s (run make wasm): %w", dist, err)
 	}
@@ -50,8 +52,20 @@ func run(addr, web, dist string, log *slog.Logger) error {
 	}
 	r := relay.New(relay.Config{Logger: log})
 	defer r.Close()
+	var ice []iceServer
+	if turnAddr != "" {
+		srv, entry, err := startTURN(turnAddr, log)
+		if err != nil {
+			log.Warn("no TURN server for the demo", "err", err)
+		} else {
+			defer srv.Close()
+			ice = []iceServer{entry}
+			b, _ := json.Marshal(entry)
+			fmt.Printf("TURN for rtcConfig: {iceServers: [%s]} (also in demo-config.json)\n", b)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Printf("posthorn demo: open http://%s/ in two tabs (Ctrl-C to stop)\n", ln.Addr())
-	return r.Serve(ctx, ln, newHandler(r, web, dist))
+	return r.Serve(ctx, ln, newHandler(r, web, dist, ice))
 }

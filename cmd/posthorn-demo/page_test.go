@@ -58,7 +58,7 @@ func startDemo(t *testing.T) string {
 	testutil.RequireNetns(t)
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	r := relay.New(relay.Config{Logger: log})
-	srv := httptest.NewServer(newHandler(r, "../../web", distDir))
+	srv := httptest.NewServer(newHandler(r, "../../web", distDir, nil))
 	t.Cleanup(func() {
 		r.Close() // hijacked WebSockets first: srv.Close waits for them
 		srv.Close()

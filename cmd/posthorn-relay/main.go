@@ -1,57 +1,85 @@
 // Command posthorn-relay is a self-hostable signalling relay for posthorn and
 // Trystero peers: one process, one port, every service on its own path (see
 // package relay): the WebTorrent tracker at "/" (and "/announce"), the Nostr
-// relay at "/nostr" and the MQTT-over-WebSocket broker at "/mqtt".
+// relay at "/nostr" and the MQTT-over-WebSocket broker at "/mqtt", plus
+// "/healthz" and Prometheus "/metrics". With -turn-secret it also runs a TURN
+// server (package relay/turn) for peers behind symmetric NATs.
 //
 //	posthorn-relay -addr 127.0.0.1:8000
+//	POSTHORN_TURN_SECRET=... posthorn-relay -addr 127.0.0.1:8000 -turn-public-ip 203.0.113.7
 //
 // Point the strategies at it with relayUrls: torrent ["ws://127.0.0.1:8000/"],
 // nostr ["ws://127.0.0.1:8000/nostr"], mqtt ["ws://127.0.0.1:8000/mqtt"].
-// Serve it behind a TLS-terminating proxy for wss:// in production.
+// Serve it behind a TLS-terminating proxy for wss:// in production. Every
+// limit and its default is listed by -h.
 package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/posthorn/posthorn/relay"
-	"github.com/posthorn/posthorn/relay/tracker"
+	"github.com/posthorn/posthorn/relay/turn"
 )
 
 func main() {
-	addr := flag.String("addr", "127.0.0.1:8000", "listen address (host:port)")
-	interval := flag.Duration("tracker-interval", tracker.DefaultInterval, "announce interval the tracker tells clients")
-	verbose := flag.Bool("v", false, "log client errors (debug level)")
-	flag.Parse()
-
+	o := parseFlags(os.Args[1:])
 	level := slog.LevelInfo
-	if *verbose {
+	if o.verbose {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	if err := run(*addr, relay.Config{Tracker: tracker.Config{Interval: *interval}, Logger: log}, log); err != nil {
-		fmt.Fprintln(os.Stderr, "posthorn-relay:", err)
+	var h slog.Handler = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})
+	if o.jsonLogs {
+		h = slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level})
+	}
+	log := slog.New(h)
+	o.relay.Logger = log
+	if o.memoryLimit > 0 {
+		debug.SetMemoryLimit(o.memoryLimit << 20)
+	}
+	if err := run(o, log); err != nil {
+		log.Error("posthorn-relay stopped", "err", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr string, cfg relay.Config, log *slog.Logger) error {
-	ln, err := net.Listen("tcp", addr)
+func run(o options, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
-	r := relay.New(cfg)
+	r := relay.New(o.relay)
 	defer r.Close()
+	if o.turn.Secret != "" {
+		o.turn.Logger = log
+		ts, err := turn.Start(o.turn)
+		if err != nil {
+			return err
+		}
+		defer ts.Close()
+		r.Registry().MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "posthorn_relay_turn_allocations", Help: "Live TURN allocations.",
+		}, func() float64 { return float64(ts.Allocations()) }))
+		user, pass := turn.Credentials(o.turn.Secret, "posthorn", 0)
+		log.Info("TURN iceServers entry (credentials valid 24 h; mint your own with the secret)",
+			"urls", fmt.Sprintf(`["turn:%[1]s:%[2]d?transport=udp","turn:%[1]s:%[2]d?transport=tcp"]`, o.turn.PublicIP, ts.Port()),
+			"username", user, "credential", pass)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	base := "ws://" + ln.Addr().String()
 	log.Info("posthorn-relay listening", "tracker", base+relay.TrackerPath,
-		"nostr", base+relay.NostrPath, "mqtt", base+relay.MQTTPath)
-	return r.Serve(ctx, ln, nil)
+		"nostr", base+relay.NostrPath, "mqtt", base+relay.MQTTPath,
+		"health", "http://"+ln.Addr().String()+relay.HealthPath, "metrics", "http://"+ln.Addr().String()+relay.MetricsPath)
+	err = r.Serve(ctx, ln, nil)
+	log.Info("posthorn-relay shut down; clients were told to reconnect")
+	return err
 }

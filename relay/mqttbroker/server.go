@@ -7,10 +7,12 @@ import (
 	"math"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/coder/websocket"
 	mqtt "github.com/mochi-mqtt/server/v2"
 
+	"github.com/posthorn/posthorn/relay/internal/wsconn"
 	"github.com/posthorn/posthorn/relay/internal/wsgate"
 )
 
@@ -31,6 +33,8 @@ type Server struct {
 	mochi *mqtt.Server
 	l     *handlerListener
 	gate  *wsgate.Gate // reports a start-up failure (Fail) to every upgrade
+	// counters holds what mochi does not count: limit hits.
+	counters wsconn.Counters
 }
 
 // New returns a running broker configured by cfg (zero = defaults).
@@ -49,13 +53,14 @@ func New(cfg Config) *Server {
 	caps.MaximumClientWritesPending = int32(min(cfg.MaxPendingWrites, math.MaxInt32))
 	caps.MaximumInflight = uint16(min(cfg.MaxInflight, math.MaxUint16))
 	caps.ReceiveMaximum = caps.MaximumInflight
-	caps.MaximumSessionExpiryInterval = uint32(min(cfg.SessionExpiry.Seconds(), math.MaxUint32))
+	// No persistent sessions (see Config); limitHook makes clients clean.
+	caps.MaximumSessionExpiryInterval = 0
 	// Retained messages would be stored without bound by topic; Trystero
 	// never retains (protocol-0.18 §7.3: retain=false).
 	caps.RetainAvailable = 0
 	s.mochi = mqtt.New(&mqtt.Options{
 		Capabilities: caps,
-		Logger:       s.log,
+		Logger:       mochiLogger(s.log),
 	})
 	if err := s.start(); err != nil {
 		s.log.Error("broker failed to start", "err", err)
@@ -66,7 +71,7 @@ func New(cfg Config) *Server {
 
 func (s *Server) start() error {
 	// Anonymous clients may do anything, as on the public brokers of §7.3.
-	if err := s.mochi.AddHook(new(allowHook), nil); err != nil {
+	if err := s.mochi.AddHook(newLimitHook(s.cfg, &s.counters), nil); err != nil {
 		return fmt.Errorf("mqttbroker: auth hook: %w", err)
 	}
 	if err := s.mochi.AddListener(s.l); err != nil {
@@ -97,8 +102,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// NetConn lifts coder/websocket's read limit; mochi enforces
 	// MaxPacketBytes on every packet instead. Binary messages only (§6.0).
-	conn := websocket.NetConn(s.gate.Context(), ws, websocket.MessageBinary)
-	defer conn.Close()
+	nc := websocket.NetConn(s.gate.Context(), ws, websocket.MessageBinary)
+	defer nc.Close()
+	conn := &deadlineConn{Conn: nc, idle: s.cfg.IdleTimeout, write: s.cfg.WriteTimeout}
+	// The first read, of CONNECT, gets ConnectTimeout; mochi replaces the
+	// deadline after CONNECT (capped at IdleTimeout by deadlineConn).
+	nc.SetReadDeadline(time.Now().Add(s.cfg.ConnectTimeout))
 	if err := s.l.serve(conn); err != nil {
 		s.log.Debug("mqtt session ended", "remote", r.RemoteAddr, "err", err)
 	}
@@ -113,4 +122,28 @@ func (s *Server) Close() error {
 // Clients returns the number of connected MQTT clients.
 func (s *Server) Clients() int {
 	return int(atomic.LoadInt64(&s.mochi.Info.ClientsConnected))
+}
+
+// Totals returns the broker's traffic (PUBLISH messages, all bytes, as
+// mochi counts them) and limit counters, for package relay's metrics.
+func (s *Server) Totals() wsconn.Totals {
+	t := s.counters.Totals()
+	i := s.mochi.Info
+	t.MessagesIn = atomic.LoadInt64(&i.MessagesReceived)
+	t.MessagesOut = atomic.LoadInt64(&i.MessagesSent)
+	t.BytesIn = atomic.LoadInt64(&i.BytesReceived)
+	t.BytesOut = atomic.LoadInt64(&i.BytesSent)
+	t.QueueDrops = atomic.LoadInt64(&i.MessagesDropped)
+	return t
+}
+
+// Subscriptions returns the live subscriptions.
+func (s *Server) Subscriptions() int {
+	return int(atomic.LoadInt64(&s.mochi.Info.Subscriptions))
+}
+
+// Sessions returns the number of sessions mochi holds, connected or not;
+// sessions are never kept after their client leaves.
+func (s *Server) Sessions() int {
+	return s.mochi.Clients.Len()
 }

@@ -3,79 +3,38 @@ package mqttbroker_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 
-	"github.com/posthorn/posthorn"
-	"github.com/posthorn/posthorn/internal/testutil"
+	"github.com/posthorn/posthorn/relay/internal/relaytest"
 	"github.com/posthorn/posthorn/relay/mqttbroker"
-	"github.com/posthorn/posthorn/signal/mqtt"
 )
-
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
-func start(t *testing.T, cfg mqttbroker.Config) (*mqttbroker.Server, string) {
-	t.Helper()
-	testutil.RequireNetns(t)
-	cfg.Logger = quiet()
-	b := mqttbroker.New(cfg)
-	srv := httptest.NewServer(b)
-	t.Cleanup(func() { b.Close(); srv.Close() })
-	return b, "ws" + strings.TrimPrefix(srv.URL, "http") + "/mqtt"
-}
-
-func dial(t *testing.T, url string) *mqtt.Client {
-	c := mqtt.Dial(url, &mqtt.ClientOptions{MinBackoff: 50 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, Logger: quiet()})
-	t.Cleanup(func() { c.Close() })
-	return c
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 // TestRelayPublishes: the broker forwards a publish to every subscriber of
 // the topic, byte for byte, and to no one else.
 func TestRelayPublishes(t *testing.T) {
 	b, url := start(t, mqttbroker.Config{})
-	ctx := context.Background()
-	got := make(chan []byte, 4)
-	other := make(chan []byte, 4)
-	sub, pub, bystander := dial(t, url), dial(t, url), dial(t, url)
-	sub.Subscribe(ctx, "trystero/a/r/ID", func(p []byte) { got <- p })
-	bystander.Subscribe(ctx, "trystero/a/r/OTHER", func(p []byte) { other <- p })
-	waitFor(t, "clients connected", func() bool {
-		return sub.State() == posthorn.RelayOpen && pub.State() == posthorn.RelayOpen && bystander.State() == posthorn.RelayOpen && b.Clients() == 3
-	})
+	sub, pub, bystander := connect(t, url, 60), connect(t, url, 60), connect(t, url, 60)
+	sub.subscribe(t, "trystero/a/r/ID")
+	bystander.subscribe(t, "trystero/a/r/OTHER")
+	relaytest.WaitFor(t, "three clients", func() bool { return b.Clients() == 3 })
 	want := []byte(`{"peerId":"X","offer":{"type":"offer","sdp":"v=0\r\n"}}`)
-	if err := pub.Publish(ctx, "trystero/a/r/ID", want); err != nil {
-		t.Fatal(err)
-	}
+	pub.publish(t, "trystero/a/r/ID", want)
 	select {
-	case p := <-got:
-		if !bytes.Equal(p, want) {
-			t.Fatalf("got %q", p)
+	case p := <-sub.got:
+		if !bytes.Equal(p.Payload, want) || p.Topic != "trystero/a/r/ID" {
+			t.Fatalf("got %s %q", p.Topic, p.Payload)
 		}
-	case <-time.After(20 * time.Second):
+	case <-time.After(relaytest.Patience):
 		t.Fatal("no delivery")
 	}
 	select {
-	case p := <-other:
-		t.Fatalf("bystander got %q", p)
+	case p := <-bystander.got:
+		t.Fatalf("bystander got %q", p.Payload)
 	case <-time.After(100 * time.Millisecond):
 	}
 }
@@ -106,13 +65,13 @@ func TestRejects(t *testing.T) {
 			return c.Write(ctx, websocket.MessageBinary, []byte("GET / HTTP/1.1\r\n\r\n"))
 		}},
 		{"oversized packet", []string{"mqtt"}, func(ctx context.Context, c *websocket.Conn) error {
-			// CONNECT with a remaining length of 2 MiB (over the 256 KiB default).
+			// CONNECT with a remaining length of 2 MiB (over the default).
 			return c.Write(ctx, websocket.MessageBinary, []byte{0x10, 0x80, 0x80, 0x80, 0x01})
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), relaytest.Patience)
 			defer cancel()
 			c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: tt.protos})
 			if err != nil {
@@ -135,29 +94,43 @@ func TestRejects(t *testing.T) {
 // keep working.
 func TestMaxClients(t *testing.T) {
 	b, url := start(t, mqttbroker.Config{MaxClients: 2})
-	a, c := dial(t, url), dial(t, url)
-	waitFor(t, "two clients", func() bool {
-		return b.Clients() == 2 && a.State() == posthorn.RelayOpen && c.State() == posthorn.RelayOpen
-	})
-	extra := dial(t, url)
-	time.Sleep(300 * time.Millisecond)
-	if extra.State() == posthorn.RelayOpen || b.Clients() != 2 {
-		t.Fatalf("third client state %v, broker has %d clients", extra.State(), b.Clients())
+	connect(t, url, 60)
+	connect(t, url, 60)
+	relaytest.WaitFor(t, "two clients", func() bool { return b.Clients() == 2 })
+	ws := dialWS(t, url)
+	ctx, cancel := context.WithTimeout(context.Background(), relaytest.Patience)
+	defer cancel()
+	// MQTT 3.1.1 CONNECT, clean, keepalive 60, empty client id.
+	connect311 := []byte{0x10, 12, 0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 60, 0, 0}
+	if err := ws.Write(ctx, websocket.MessageBinary, connect311); err != nil {
+		t.Fatal(err)
+	}
+	_, ack, err := ws.Read(ctx)
+	if err != nil || len(ack) < 4 || ack[0] != 0x20 || ack[3] == 0 {
+		t.Fatalf("third client: CONNACK %x, %v; want a refusal", ack, err)
+	}
+	if b.Clients() != 2 {
+		t.Fatalf("broker has %d clients", b.Clients())
 	}
 }
 
 // TestClose: Close disconnects every client and refuses new ones.
 func TestClose(t *testing.T) {
 	b, url := start(t, mqttbroker.Config{})
-	a := dial(t, url)
-	waitFor(t, "connected", func() bool { return a.State() == posthorn.RelayOpen })
+	a := connect(t, url, 60)
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "client dropped", func() bool { return a.State() != posthorn.RelayOpen })
-	time.Sleep(300 * time.Millisecond)
-	if a.State() == posthorn.RelayOpen {
-		t.Fatal("client reconnected to a closed broker")
+	select {
+	case <-a.Done():
+	case <-time.After(relaytest.Patience):
+		t.Fatal("client not dropped by Close")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), relaytest.Patience)
+	defer cancel()
+	if ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"mqtt"}}); err == nil {
+		ws.CloseNow()
+		t.Fatal("dial after Close succeeded")
 	}
 	if err := b.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)

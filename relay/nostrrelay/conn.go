@@ -1,60 +1,32 @@
 package nostrrelay
 
 import (
-	"context"
-	"sync"
-	"time"
-
-	"github.com/coder/websocket"
+	"github.com/posthorn/posthorn/relay/internal/wsconn"
 )
 
-// conn is one client connection: its subscriptions and its send queue.
+// conn is one client connection and its subscriptions.
 type conn struct {
-	ws   *websocket.Conn
-	out  chan []byte
-	subs map[string][]filter // guarded by Server.mu
-
-	once sync.Once
-	dead chan struct{}
+	*wsconn.Conn
+	subs map[string]*subscription // guarded by Server.mu
 }
 
-func newConn(ws *websocket.Conn, queue int) *conn {
-	return &conn{ws: ws, out: make(chan []byte, queue), subs: map[string][]filter{}, dead: make(chan struct{})}
+// subscription is one REQ's filters and the message prefix its events are
+// sent with.
+type subscription struct {
+	conn    *conn
+	filters []filter
+	prefix  []byte // ["EVENT",<subId>,
 }
 
-// enqueue never blocks: a client whose queue is full is dropped.
-func (c *conn) enqueue(msg []byte) {
-	select {
-	case <-c.dead:
-	case c.out <- msg:
-	default:
-		c.kill(websocket.StatusPolicyViolation, "too slow")
-	}
+func newConn(c *wsconn.Conn) *conn {
+	return &conn{Conn: c, subs: map[string]*subscription{}}
 }
 
-func (c *conn) kill(code websocket.StatusCode, reason string) {
-	c.once.Do(func() {
-		close(c.dead)
-		go c.ws.Close(code, reason)
-	})
-}
+// send queues one message; a client whose queue overflows is dropped.
+func (c *conn) send(msg []byte) { c.Send(msg) }
 
-func (c *conn) writeLoop(ctx context.Context, timeout time.Duration) {
-	for {
-		select {
-		case <-c.dead:
-			return
-		case <-ctx.Done():
-			c.kill(websocket.StatusGoingAway, "relay shutting down")
-			return
-		case msg := <-c.out:
-			wctx, cancel := context.WithTimeout(ctx, timeout)
-			err := c.ws.Write(wctx, websocket.MessageText, msg)
-			cancel()
-			if err != nil {
-				c.kill(websocket.StatusInternalError, "write failed")
-				return
-			}
-		}
-	}
-}
+// sendEvent queues e for subscription sub, sharing e's bytes with every
+// other queue it is sent to.
+func (c *conn) sendEvent(sub *subscription, e *event) { c.Send(sub.prefix, e.raw, closeBracket) }
+
+var closeBracket = []byte("]")

@@ -5,18 +5,20 @@
 //     the BIP-340 signature are checked; the reply is ["OK", id, true|false,
 //     msg]. Ephemeral kinds 20000–29999 (Trystero uses 29333) are forwarded to
 //     matching subscriptions and not stored; other events are kept in a
-//     bounded in-memory store (oldest dropped first), replaceable and
-//     addressable kinds are not treated specially.
-//   - ["REQ", subId, filter...]: stored matches (newest first, at most limit
-//     per filter), then ["EOSE", subId], then live matches. Filters support
+//     small in-memory store bounded in count and bytes (oldest dropped
+//     first); replaceable and addressable kinds are not treated specially.
+//   - ["REQ", subId, filter...]: stored matches (newest arrival first, at
+//     most limit per filter; the store is walked, never sorted), then
+//     ["EOSE", subId], then live matches. Filters support
 //     ids, authors, kinds, #<letter> tags, since, until and limit. A REQ with
 //     an existing subId replaces that subscription.
 //   - ["CLOSE", subId] ends a subscription.
 //
-// Malformed messages get a ["NOTICE", msg] and the connection survives;
-// oversized messages and clients that do not read fast enough lose their
-// connection. Subscriptions per connection and filters per REQ are bounded
-// (["CLOSED", subId, msg] when exceeded).
+// Malformed messages and messages over the per-connection rate limit get a
+// ["NOTICE", msg] and the connection survives; oversized messages, clients
+// whose send queue exceeds its byte cap and sockets silent past their
+// deadlines lose their connection. Subscriptions per connection, filters per
+// REQ and values per filter list are bounded (see Config).
 //
 // Server implements http.Handler; package relay mounts it at /nostr.
 package nostrrelay

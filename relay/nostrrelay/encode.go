@@ -15,14 +15,13 @@ func ok(id string, accepted bool, msg string) []byte {
 
 func closed(subID, msg string) []byte { return mustJSON([]any{"CLOSED", subID, msg}) }
 
-// eventMsg forwards the event JSON as the client sent it.
-func eventMsg(subID string, e *event) []byte {
+// eventPrefix is what precedes an event's JSON, sent as the client sent
+// it, in an EVENT message for subID; "]" follows.
+func eventPrefix(subID string) []byte {
 	var b bytes.Buffer
 	b.WriteString(`["EVENT",`)
 	b.Write(mustJSON(subID))
 	b.WriteByte(',')
-	b.Write(e.raw)
-	b.WriteByte(']')
 	return b.Bytes()
 }
 

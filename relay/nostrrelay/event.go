@@ -15,10 +15,13 @@ var (
 	ErrSignature  = errors.New("invalid: bad signature")
 )
 
-// event is a received event plus its raw JSON, forwarded as received.
+// event is a received event plus its raw JSON, forwarded as received. Once
+// verified, only the members filters match on are kept parsed; content and
+// signature live in raw only.
 type event struct {
 	nip01.Event
-	raw json.RawMessage
+	raw  json.RawMessage
+	size int // bytes accounted for it in the store
 }
 
 // parseEvent decodes and fully validates an event: shape, id and signature.
@@ -39,8 +42,27 @@ func parseEvent(raw json.RawMessage) (*event, error) {
 		return nil, fmt.Errorf("%w: %v", ErrEventShape, err)
 	}
 	e.raw = append(json.RawMessage(nil), raw...)
+	e.Content, e.Sig = "", ""
+	e.size = len(e.raw) + len(e.ID) + len(e.PubKey) + eventOverhead
+	for _, t := range e.Tags {
+		e.size += sliceOverhead
+		for _, v := range t {
+			e.size += len(v) + stringOverhead
+		}
+	}
 	return &e, nil
 }
+
+// Overheads of the parsed copy, for the store's byte budget: struct and
+// slice headers, map entry, rounded up.
+const (
+	eventOverhead  = 256
+	sliceOverhead  = 24
+	stringOverhead = 16
+)
+
+// cost is what storing e counts against the store's byte budget.
+func (e *event) cost() int { return e.size }
 
 // ephemeral kinds are forwarded, never stored (NIP-01).
 func (e *event) ephemeral() bool { return e.Kind >= 20000 && e.Kind < 30000 }

@@ -18,8 +18,9 @@ type filter struct {
 }
 
 // parseFilter decodes a filter object. Unknown members are ignored, as
-// relays commonly do.
-func parseFilter(raw json.RawMessage) (filter, error) {
+// relays commonly do. Each list (ids, authors, kinds, #tag) may hold at most
+// maxValues elements.
+func parseFilter(raw json.RawMessage, maxValues int) (filter, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
 		return filter{}, fmt.Errorf("filter is not an object")
@@ -58,6 +59,13 @@ func parseFilter(raw json.RawMessage) (filter, error) {
 		if err != nil {
 			return filter{}, fmt.Errorf("filter member %q: %v", k, err)
 		}
+	}
+	long := len(f.IDs) > maxValues || len(f.Authors) > maxValues || len(f.Kinds) > maxValues
+	for _, vals := range f.Tags {
+		long = long || len(vals) > maxValues
+	}
+	if long {
+		return filter{}, fmt.Errorf("filter lists hold at most %d values", maxValues)
 	}
 	return f, nil
 }

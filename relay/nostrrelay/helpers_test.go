@@ -11,8 +11,6 @@ import (
 
 	"github.com/coder/websocket"
 	gonostr "github.com/nbd-wtf/go-nostr"
-
-	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 // waitTimeout only guards against hangs.
@@ -20,7 +18,6 @@ const waitTimeout = 20 * time.Second
 
 func startRelay(t *testing.T, cfg Config) (*Server, string) {
 	t.Helper()
-	testutil.RequireNetns(t)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -22,8 +22,8 @@ type clientMessage struct {
 }
 
 // parseClientMessage decodes the envelope of a client message. Errors wrap
-// ErrMessage. maxFilters bounds a REQ.
-func parseClientMessage(b []byte, maxFilters int) (clientMessage, error) {
+// ErrMessage. maxFilters bounds a REQ, maxValues each list of a filter.
+func parseClientMessage(b []byte, maxFilters, maxValues int) (clientMessage, error) {
 	var arr []json.RawMessage
 	if err := json.Unmarshal(b, &arr); err != nil || len(arr) == 0 {
 		return clientMessage{}, fmt.Errorf("%w: not a non-empty JSON array", ErrMessage)
@@ -52,7 +52,7 @@ func parseClientMessage(b []byte, maxFilters int) (clientMessage, error) {
 			return clientMessage{}, fmt.Errorf("%w: REQ takes 1-%d filters", ErrMessage, maxFilters)
 		}
 		for _, raw := range arr[2:] {
-			f, err := parseFilter(raw)
+			f, err := parseFilter(raw, maxValues)
 			if err != nil {
 				return clientMessage{}, fmt.Errorf("%w: %v", ErrMessage, err)
 			}

@@ -33,7 +33,7 @@ func TestFilterMatches(t *testing.T) {
 		{`{"unknown":[1],"#longtag":["x"]}`, true},
 	}
 	for _, tc := range tests {
-		f, err := parseFilter(json.RawMessage(tc.filter))
+		f, err := parseFilter(json.RawMessage(tc.filter), DefaultMaxFilterValues)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.filter, err)
 		}
@@ -67,7 +67,7 @@ func FuzzParseClientMessage(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := parseClientMessage(b, 4)
+		m, err := parseClientMessage(b, 4, DefaultMaxFilterValues)
 		if err != nil {
 			if !errors.Is(err, ErrMessage) {
 				t.Fatalf("error does not wrap ErrMessage: %v", err)

@@ -9,20 +9,29 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/posthorn/posthorn/relay/internal/wsconn"
 	"github.com/posthorn/posthorn/relay/internal/wsgate"
 )
 
 // ErrClosed is returned by operations on a closed Server.
 var ErrClosed = errors.New("nostrrelay: server closed")
 
+// ErrRateLimited is the NOTICE sent for messages over the rate limit.
+var ErrRateLimited = errors.New("rate-limited: too many messages, slow down")
+
 // Server is a NIP-01 relay. Create it with New, stop it with Close.
 type Server struct {
 	cfg  Config
 	log  *slog.Logger
 	gate *wsgate.Gate
+	// counters are shared by every connection's wsconn.Conn.
+	counters wsconn.Counters
 
-	mu    sync.Mutex
+	// mu guards the connections and their subscriptions. Events are matched
+	// under the read lock; stored-event queries never hold it.
+	mu    sync.RWMutex
 	conns map[*conn]struct{}
+	subs  *subIndex
 	store *store
 }
 
@@ -32,14 +41,36 @@ func New(cfg Config) *Server {
 	log := cfg.Logger.With("component", "nostrrelay")
 	return &Server{
 		cfg: cfg, log: log, gate: wsgate.New(ErrClosed, log),
-		conns: map[*conn]struct{}{}, store: newStore(cfg.MaxStored),
+		conns: map[*conn]struct{}{}, subs: newSubIndex(), store: newStore(cfg.MaxStored, cfg.MaxStoredBytes),
 	}
+}
+
+// Totals returns the server's traffic and limit counters, for package
+// relay's metrics.
+func (s *Server) Totals() wsconn.Totals { return s.counters.Totals() }
+
+// Conns returns the open client connections.
+func (s *Server) Conns() int { return s.gate.Live() }
+
+// Subscriptions returns the live subscriptions of every connection.
+func (s *Server) Subscriptions() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	n := 0
+	for c := range s.conns {
+		n += len(c.subs)
+	}
+	return n
 }
 
 // Close disconnects every client and refuses new ones.
 func (s *Server) Close() error {
 	return s.gate.Close(nil)
 }
+
+// Stored returns the number of stored events and the bytes accounted for
+// them against Config.MaxStoredBytes.
+func (s *Server) Stored() (events, bytes int) { return s.store.stats() }
 
 // ServeHTTP accepts a relay WebSocket and serves it until it closes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -50,34 +81,41 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	ws.SetReadLimit(s.cfg.MaxMessageBytes)
-	c := newConn(ws, s.cfg.SendQueue)
+	c := newConn(wsconn.New(s.gate.Context(), ws, s.cfg.limits(&s.counters)))
 	s.mu.Lock()
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
-	go c.writeLoop(s.gate.Context(), s.cfg.WriteTimeout)
 
 	s.readLoop(c)
 
-	c.kill(websocket.StatusNormalClosure, "")
 	s.mu.Lock()
 	delete(s.conns, c)
+	for _, sub := range c.subs {
+		s.subs.remove(sub)
+	}
 	s.mu.Unlock()
+	c.Close()
 }
 
 func (s *Server) readLoop(c *conn) {
 	for {
-		_, data, err := c.ws.Read(s.gate.Context())
+		data, err := c.Read()
 		if err != nil {
-			return // closed, oversized (coder/websocket closes with 1009) or shutdown
+			return // closed, timed out, oversized (1009) or shutdown
 		}
 		select {
-		case <-c.dead:
+		case <-c.Dead():
 			return
 		default:
 		}
-		m, err := parseClientMessage(data, s.cfg.MaxFilters)
+		if !c.Allow() {
+			c.send(notice(ErrRateLimited.Error()))
+			continue
+		}
+		m, err := parseClientMessage(data, s.cfg.MaxFilters, s.cfg.MaxFilterValues)
 		if err != nil {
-			c.enqueue(notice(err.Error()))
+			s.counters.Refused.Add(1)
+			c.send(notice(err.Error()))
 			continue
 		}
 		switch m.Type {
@@ -87,7 +125,10 @@ func (s *Server) readLoop(c *conn) {
 			s.onReq(c, m.SubID, m.Filters)
 		case "CLOSE":
 			s.mu.Lock()
-			delete(c.subs, m.SubID)
+			if sub := c.subs[m.SubID]; sub != nil {
+				s.subs.remove(sub)
+				delete(c.subs, m.SubID)
+			}
 			s.mu.Unlock()
 		}
 	}
@@ -98,49 +139,54 @@ func (s *Server) onEvent(c *conn, raw json.RawMessage) {
 	if err != nil {
 		id := eventIDOf(raw)
 		if id == "" {
-			c.enqueue(notice(err.Error()))
+			c.send(notice(err.Error()))
 			return
 		}
-		c.enqueue(ok(id, false, err.Error()))
+		c.send(ok(id, false, err.Error()))
 		return
 	}
-	s.mu.Lock()
 	if !e.ephemeral() && !s.store.add(e) {
-		s.mu.Unlock()
-		c.enqueue(ok(e.ID, true, "duplicate: already have this event"))
+		c.send(ok(e.ID, true, "duplicate: already have this event"))
 		return
 	}
-	for other := range s.conns {
-		for subID, fs := range other.subs {
-			if matchesAny(fs, e) {
-				other.enqueue(eventMsg(subID, e))
-			}
+	s.mu.RLock()
+	s.subs.candidates(e, func(sub *subscription) {
+		if matchesAny(sub.filters, e) {
+			sub.conn.sendEvent(sub, e)
 		}
-	}
-	s.mu.Unlock()
-	c.enqueue(ok(e.ID, true, ""))
+	})
+	s.mu.RUnlock()
+	c.send(ok(e.ID, true, ""))
 }
 
 func (s *Server) onReq(c *conn, subID string, fs []filter) {
+	sub := &subscription{conn: c, filters: fs, prefix: eventPrefix(subID)}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, exists := c.subs[subID]; !exists && len(c.subs) >= s.cfg.MaxSubscriptions {
-		c.enqueue(closed(subID, "error: too many subscriptions"))
+	old, exists := c.subs[subID]
+	if !exists && len(c.subs) >= s.cfg.MaxSubscriptions {
+		s.mu.Unlock()
+		s.counters.Refused.Add(1)
+		c.send(closed(subID, "error: too many subscriptions"))
 		return
 	}
-	c.subs[subID] = fs
+	if exists {
+		s.subs.remove(old)
+	}
+	c.subs[subID] = sub
+	s.subs.add(sub)
+	s.mu.Unlock()
 	seen := map[string]bool{}
 	for i := range fs {
 		limit := s.cfg.MaxLimit
 		if fs[i].Limit != nil {
 			limit = min(*fs[i].Limit, limit)
 		}
-		for _, e := range s.store.query(&fs[i], limit) {
+		s.store.query(&fs[i], limit, func(e *event) {
 			if !seen[e.ID] {
 				seen[e.ID] = true
-				c.enqueue(eventMsg(subID, e))
+				c.sendEvent(sub, e)
 			}
-		}
+		})
 	}
-	c.enqueue(mustJSON([]any{"EOSE", subID}))
+	c.send(mustJSON([]any{"EOSE", subID}))
 }

@@ -1,60 +1,90 @@
 package nostrrelay
 
-// store keeps the newest max regular events in arrival order; the oldest is
-// dropped first. Not safe for concurrent use (the Server locks).
+import "sync"
+
+// store keeps the newest regular events in arrival order within a count and
+// a byte budget; the oldest is dropped first. Queries walk newest first and
+// stop at their limit: they never sort. It is safe for concurrent use; a
+// query holds only the store's read lock, never the subscription lock.
 type store struct {
-	max    int
+	maxN, maxBytes int
+
+	mu     sync.RWMutex
 	events []*event // ring: oldest at head
 	head   int
 	n      int
-	ids    map[string]bool
+	bytes  int
+	ids    map[string]*event
 }
 
-func newStore(max int) *store {
-	return &store{max: max, events: make([]*event, max), ids: map[string]bool{}}
+func newStore(maxN, maxBytes int) *store {
+	return &store{maxN: maxN, maxBytes: maxBytes, events: make([]*event, maxN), ids: map[string]*event{}}
 }
 
-// add stores e; it reports false for a duplicate id.
+// add stores e; it reports false for a duplicate id. An event larger than
+// the whole budget is not stored.
 func (s *store) add(e *event) bool {
-	if s.ids[e.ID] {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ids[e.ID] != nil {
 		return false
 	}
-	if s.n == s.max {
-		old := s.events[s.head]
-		delete(s.ids, old.ID)
-		s.events[s.head] = e
-		s.head = (s.head + 1) % s.max
-	} else {
-		s.events[(s.head+s.n)%s.max] = e
-		s.n++
+	if e.cost() > s.maxBytes {
+		return true
 	}
-	s.ids[e.ID] = true
+	for s.n == s.maxN || s.bytes+e.cost() > s.maxBytes {
+		s.dropOldest()
+	}
+	s.events[(s.head+s.n)%s.maxN] = e
+	s.n++
+	s.bytes += e.cost()
+	s.ids[e.ID] = e
 	return true
 }
 
-// query returns the stored events matching f, newest first (by created_at,
-// then arrival), at most limit.
-func (s *store) query(f *filter, limit int) []*event {
-	var out []*event
-	for i := s.n - 1; i >= 0; i-- {
-		e := s.events[(s.head+i)%s.max]
-		if f.matches(e) {
-			out = append(out, e)
-		}
-	}
-	sortNewestFirst(out)
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out
+func (s *store) dropOldest() {
+	old := s.events[s.head]
+	s.events[s.head] = nil
+	delete(s.ids, old.ID)
+	s.bytes -= old.cost()
+	s.head = (s.head + 1) % s.maxN
+	s.n--
 }
 
-func sortNewestFirst(es []*event) {
-	// stable insertion sort keeps arrival order among equal timestamps; the
-	// slice is already nearly sorted.
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && es[j].CreatedAt > es[j-1].CreatedAt; j-- {
-			es[j], es[j-1] = es[j-1], es[j]
+// query calls yield for the stored events matching f, newest arrival
+// first, at most limit of them. A filter with ids looks them up instead of
+// scanning. yield must not call back into the store.
+func (s *store) query(f *filter, limit int, yield func(*event)) {
+	if limit <= 0 {
+		return
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if len(f.IDs) > 0 {
+		for _, id := range f.IDs {
+			if e := s.ids[id]; e != nil && f.matches(e) {
+				yield(e)
+				if limit--; limit == 0 {
+					return
+				}
+			}
+		}
+		return
+	}
+	for i := s.n - 1; i >= 0; i-- {
+		e := s.events[(s.head+i)%s.maxN]
+		if f.matches(e) {
+			yield(e)
+			if limit--; limit == 0 {
+				return
+			}
 		}
 	}
+}
+
+// stats returns the stored events and their accounted bytes.
+func (s *store) stats() (n, bytes int) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.n, s.bytes
 }

@@ -3,6 +3,10 @@ package tracker
 import (
 	"log/slog"
 	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/posthorn/posthorn/relay/internal/wsconn"
 )
 
 // Protocol defaults. Each one says where it comes from.
@@ -39,12 +43,32 @@ const (
 	DefaultMessagesPerSecond = 50
 	DefaultMessageBurst      = 200
 
-	// DefaultSendQueue is how many outgoing messages may wait for one slow
-	// client before the tracker drops that client.
-	DefaultSendQueue = 1024
+	// DefaultMaxPeersPerConn bounds the peer_ids one socket may announce in
+	// one swarm. Trystero announces one peer_id (its selfId) per room
+	// (§7.1); a few more leave room for clients that rotate ids.
+	DefaultMaxPeersPerConn = 4
 
-	// DefaultWriteTimeout bounds one write to a client.
+	// DefaultSendQueueBytes caps the bytes waiting to be written to one
+	// client; a client whose queue would exceed it is disconnected. A
+	// forwarded offer or answer is a few KiB (§7.1), so 512 KiB holds dozens,
+	// and always one message of DefaultMaxMessageBytes.
+	DefaultSendQueueBytes = 512 << 10
+
+	// DefaultWriteTimeout bounds one write to a client, and how long a ping
+	// may wait for its pong.
 	DefaultWriteTimeout = 10 * time.Second
+
+	// DefaultFirstMessageTimeout closes a socket that sends nothing after
+	// the upgrade. Trystero announces as soon as its socket opens (§7.1).
+	DefaultFirstMessageTimeout = 15 * time.Second
+
+	// DefaultIdleTimeout closes a socket that sent nothing for this long.
+	// Trystero re-announces every room at least every 120 s (§7.1).
+	DefaultIdleTimeout = 5 * time.Minute
+
+	// DefaultPingInterval is how often the tracker pings each client, to
+	// find dead sockets before their peers are offered to others.
+	DefaultPingInterval = 30 * time.Second
 )
 
 // Config configures a Server. The zero value gives the documented defaults.
@@ -66,11 +90,21 @@ type Config struct {
 	// means the defaults. Messages over the limit get a failure reason.
 	MessagesPerSecond float64
 	MessageBurst      int
-	// SendQueue is the per-connection outgoing queue length; zero means
-	// DefaultSendQueue. A client whose queue overflows is disconnected.
-	SendQueue int
-	// WriteTimeout bounds one write; zero means DefaultWriteTimeout.
+	// MaxPeersPerConn bounds the peer_ids one connection may announce in
+	// one swarm; zero means DefaultMaxPeersPerConn.
+	MaxPeersPerConn int
+	// SendQueueBytes caps one connection's outgoing queue in bytes; zero
+	// means DefaultSendQueueBytes. A client whose queue overflows is
+	// disconnected.
+	SendQueueBytes int
+	// WriteTimeout bounds one write and one ping; zero means
+	// DefaultWriteTimeout.
 	WriteTimeout time.Duration
+	// FirstMessageTimeout, IdleTimeout and PingInterval close silent and
+	// dead sockets; zero means the defaults.
+	FirstMessageTimeout time.Duration
+	IdleTimeout         time.Duration
+	PingInterval        time.Duration
 	// OriginPatterns restricts the Origin of browser clients (see
 	// websocket.AcceptOptions). Nil accepts every origin: trackers are public
 	// and browsers connect from any page.
@@ -99,16 +133,44 @@ func (c Config) withDefaults() Config {
 	if c.MessageBurst <= 0 {
 		c.MessageBurst = DefaultMessageBurst
 	}
-	if c.SendQueue <= 0 {
-		c.SendQueue = DefaultSendQueue
+	if c.MaxPeersPerConn <= 0 {
+		c.MaxPeersPerConn = DefaultMaxPeersPerConn
 	}
-	if c.WriteTimeout <= 0 {
-		c.WriteTimeout = DefaultWriteTimeout
+	if c.SendQueueBytes <= 0 {
+		c.SendQueueBytes = DefaultSendQueueBytes
+	}
+	durations := []struct {
+		v *time.Duration
+		d time.Duration
+	}{
+		{&c.WriteTimeout, DefaultWriteTimeout},
+		{&c.FirstMessageTimeout, DefaultFirstMessageTimeout},
+		{&c.IdleTimeout, DefaultIdleTimeout},
+		{&c.PingInterval, DefaultPingInterval},
+	}
+	for _, d := range durations {
+		if *d.v <= 0 {
+			*d.v = d.d
+		}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
 	return c
+}
+
+// limits returns the per-connection limits of c (after withDefaults).
+func (c Config) limits(counters *wsconn.Counters) wsconn.Limits {
+	return wsconn.Limits{
+		QueueBytes:   c.SendQueueBytes,
+		WriteTimeout: c.WriteTimeout,
+		FirstMessage: c.FirstMessageTimeout,
+		Idle:         c.IdleTimeout,
+		PingInterval: c.PingInterval,
+		Rate:         rate.Limit(c.MessagesPerSecond),
+		Burst:        c.MessageBurst,
+		Counters:     counters,
+	}
 }
 
 // intervalSecs is the interval as sent on the wire: whole seconds, rounded up

@@ -1,90 +1,24 @@
 package tracker
 
 import (
-	"context"
-	"sync"
-	"time"
-
-	"github.com/coder/websocket"
+	"github.com/posthorn/posthorn/relay/internal/wsconn"
 )
 
-// conn is one client WebSocket.
+// conn is one client WebSocket and the peer_ids it owns.
 type conn struct {
-	ws   *websocket.Conn
-	send chan []byte
-	done chan struct{}
-	once sync.Once
-
-	// joined maps info_hash → peer_ids this socket announced there. Guarded
-	// by Server.mu.
+	*wsconn.Conn
+	// joined maps info_hash → peer_ids this socket owns there. Guarded by
+	// Server.mu.
 	joined map[string]map[string]struct{}
-
-	// token bucket, used only by the read goroutine
-	tokens float64
-	last   time.Time
 }
 
-func newConn(ws *websocket.Conn, queue int, burst int) *conn {
-	return &conn{
-		ws:     ws,
-		send:   make(chan []byte, queue),
-		done:   make(chan struct{}),
-		joined: make(map[string]map[string]struct{}),
-		tokens: float64(burst),
-		last:   time.Now(),
-	}
+func newConn(c *wsconn.Conn) *conn {
+	return &conn{Conn: c, joined: make(map[string]map[string]struct{})}
 }
 
-// enqueue queues msg without blocking; a client too slow to drain its queue
-// is disconnected so it cannot stall the senders of offers and answers.
-func (c *conn) enqueue(msg []byte) {
-	select {
-	case c.send <- msg:
-	case <-c.done:
-	default:
-		c.kill(websocket.StatusPolicyViolation, "send queue overflow")
-	}
-}
-
-// kill closes the connection once, without blocking the caller.
-func (c *conn) kill(code websocket.StatusCode, reason string) {
-	c.once.Do(func() {
-		close(c.done)
-		go c.ws.Close(code, reason)
-	})
-}
-
-// allow takes one token from the per-connection bucket.
-func (c *conn) allow(rate float64, burst int) bool {
-	now := time.Now()
-	c.tokens = min(float64(burst), c.tokens+now.Sub(c.last).Seconds()*rate)
-	c.last = now
-	if c.tokens < 1 {
-		return false
-	}
-	c.tokens--
-	return true
-}
-
-// writeLoop sends queued messages until the connection dies.
-func (c *conn) writeLoop(ctx context.Context, timeout time.Duration) {
-	for {
-		select {
-		case msg := <-c.send:
-			wctx, cancel := context.WithTimeout(ctx, timeout)
-			err := c.ws.Write(wctx, websocket.MessageText, msg)
-			cancel()
-			if err != nil {
-				c.kill(websocket.StatusGoingAway, "write failed")
-				return
-			}
-		case <-c.done:
-			return
-		case <-ctx.Done():
-			return
-		}
-	}
-}
+// send queues one encoded message; a client too slow to drain its queue is
+// disconnected so it cannot stall the senders of offers and answers.
+func (c *conn) send(msg []byte) { c.Send(msg) }
 
 func (c *conn) join(infoHash, peerID string) {
 	ids := c.joined[infoHash]

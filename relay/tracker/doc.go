@@ -17,10 +17,14 @@
 //     JavaScript length exactly 20, otherwise the reply is {"failure reason"}.
 //
 // One WebSocket may announce many info_hashes (Trystero shares one socket per
-// tracker between all rooms). Peers leave a swarm when their socket closes,
-// when they announce event "stopped", or when they have not announced for
-// Config.PeerTTL. Malformed messages get a failure reason and the connection
-// survives; only oversized messages and slow readers lose their connection.
+// tracker between all rooms). A peer_id belongs to the live socket that
+// announced it first: announces, stops and answers naming it from another
+// socket are refused, so no one can take over or remove another peer. Peers
+// leave a swarm when their socket closes, when they announce event
+// "stopped", or when they have not announced for Config.PeerTTL. Malformed
+// messages and messages over the rate limit get a failure reason and the
+// connection survives; oversized messages, slow readers (see
+// Config.SendQueueBytes) and silent sockets lose their connection.
 //
 // Server implements http.Handler; mount it wherever the tracker URL points
 // (Trystero uses the URL as given, e.g. ws://127.0.0.1:8000/ or .../announce).

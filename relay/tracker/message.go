@@ -40,6 +40,8 @@ var (
 	ErrInvalidEvent   = errors.New("tracker: invalid event")
 	ErrTooManySwarms  = errors.New("tracker: too many info_hashes on this connection")
 	ErrRateLimited    = errors.New("tracker: too many messages, slow down")
+	ErrPeerIDTaken    = errors.New("tracker: peer_id belongs to another connection")
+	ErrTooManyPeers   = errors.New("tracker: too many peer_ids on this connection")
 )
 
 // Request is one decoded client message.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/posthorn/posthorn/relay/internal/wsconn"
 	"github.com/posthorn/posthorn/relay/internal/wsgate"
 )
 
@@ -23,6 +24,8 @@ type Server struct {
 	cfg  Config
 	log  *slog.Logger
 	gate *wsgate.Gate
+	// counters are shared by every connection's wsconn.Conn.
+	counters wsconn.Counters
 
 	mu     sync.Mutex
 	swarms map[string]*swarm
@@ -55,31 +58,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	ws.SetReadLimit(s.cfg.MaxMessageBytes)
-	c := newConn(ws, s.cfg.SendQueue, s.cfg.MessageBurst)
-
-	go c.writeLoop(s.gate.Context(), s.cfg.WriteTimeout)
+	c := newConn(wsconn.New(s.gate.Context(), ws, s.cfg.limits(&s.counters)))
 	s.readLoop(c)
-	c.kill(websocket.StatusNormalClosure, "")
 	s.drop(c)
+	c.Close()
 }
 
 func (s *Server) readLoop(c *conn) {
 	for {
-		_, data, err := c.ws.Read(s.gate.Context())
+		data, err := c.Read()
 		if err != nil {
 			if websocket.CloseStatus(err) == -1 && !errors.Is(err, context.Canceled) {
 				s.log.Debug("connection ended", "err", err)
 			}
 			return
 		}
-		if !c.allow(s.cfg.MessagesPerSecond, s.cfg.MessageBurst) {
-			c.enqueue(encode(parseFailure{FailureReason(ErrRateLimited)}))
+		if !c.Allow() {
+			c.send(encode(parseFailure{FailureReason(ErrRateLimited)}))
 			continue
 		}
 		req, err := ParseRequest(data)
 		if err != nil {
 			s.log.Debug("bad request", "err", err)
-			c.enqueue(encode(parseFailure{FailureReason(err)}))
+			c.send(encode(parseFailure{FailureReason(err)}))
 			continue
 		}
 		s.handle(c, req)
@@ -96,46 +97,60 @@ func (s *Server) handle(c *conn, req *Request) {
 		return
 	}
 	if !validEvents[req.Event] {
-		c.enqueue(encode(requestFailure{actionAnnounce, FailureReason(ErrInvalidEvent), req.InfoHash}))
+		c.send(encode(requestFailure{actionAnnounce, FailureReason(ErrInvalidEvent), req.InfoHash}))
 		return
 	}
 	sw := s.swarms[req.InfoHash]
+	var m *member
+	if sw != nil {
+		m = sw.members[req.PeerID]
+	}
+	// A peer_id belongs to the live socket that announced it first: no other
+	// socket may update it, stop it or receive what is sent to it.
+	if m != nil && m.conn != c {
+		s.counters.Refused.Add(1)
+		c.send(encode(requestFailure{actionAnnounce, FailureReason(ErrPeerIDTaken), req.InfoHash}))
+		return
+	}
 	if req.Event == "stopped" {
-		if sw != nil {
-			s.remove(req.InfoHash, sw, req.PeerID)
+		if m != nil {
+			s.remove(req.InfoHash, sw, m)
 		}
 		complete, incomplete := 0, 0
 		if sw != nil {
 			complete, incomplete = sw.counts()
 		}
-		c.enqueue(encode(announceResponse{complete, incomplete, actionAnnounce, s.cfg.intervalSecs(), req.InfoHash}))
+		c.send(encode(announceResponse{complete, incomplete, actionAnnounce, s.cfg.intervalSecs(), req.InfoHash}))
 		return
 	}
-	if _, already := c.joined[req.InfoHash]; !already && len(c.joined) >= s.cfg.MaxSwarmsPerConn {
-		c.enqueue(encode(requestFailure{actionAnnounce, FailureReason(ErrTooManySwarms), req.InfoHash}))
+	ids, already := c.joined[req.InfoHash]
+	if !already && len(c.joined) >= s.cfg.MaxSwarmsPerConn {
+		s.counters.Refused.Add(1)
+		c.send(encode(requestFailure{actionAnnounce, FailureReason(ErrTooManySwarms), req.InfoHash}))
+		return
+	}
+	if m == nil && len(ids) >= s.cfg.MaxPeersPerConn {
+		s.counters.Refused.Add(1)
+		c.send(encode(requestFailure{actionAnnounce, FailureReason(ErrTooManyPeers), req.InfoHash}))
 		return
 	}
 	if sw == nil {
 		sw = newSwarm()
 		s.swarms[req.InfoHash] = sw
 	}
-	m := sw.members[req.PeerID]
 	if m == nil {
-		m = &member{id: req.PeerID}
-		sw.members[req.PeerID] = m
-	} else if m.conn != c {
-		m.conn.forget(req.InfoHash, req.PeerID)
+		m = &member{id: req.PeerID, conn: c}
+		sw.add(m)
+		c.join(req.InfoHash, req.PeerID)
 	}
-	m.conn, m.seen = c, time.Now()
+	m.seen = time.Now()
 	if req.Complete || req.Event == "completed" {
-		m.complete = true
+		sw.markComplete(m)
 	}
-	c.join(req.InfoHash, req.PeerID)
-
 	// The answerer gets no announce response (reference tracker behaviour).
 	if req.Answer == nil {
 		complete, incomplete := sw.counts()
-		c.enqueue(encode(announceResponse{complete, incomplete, actionAnnounce, s.cfg.intervalSecs(), req.InfoHash}))
+		c.send(encode(announceResponse{complete, incomplete, actionAnnounce, s.cfg.intervalSecs(), req.InfoHash}))
 	}
 	n := len(req.Offers)
 	if req.NumWant >= 0 {
@@ -143,7 +158,7 @@ func (s *Server) handle(c *conn, req *Request) {
 	}
 	for i, to := range sw.pick(n, req.PeerID) {
 		o := req.Offers[i]
-		to.conn.enqueue(encode(forwardedOffer{actionAnnounce, o.Offer, o.OfferID, req.PeerID, req.InfoHash}))
+		to.conn.send(encode(forwardedOffer{actionAnnounce, o.Offer, o.OfferID, req.PeerID, req.InfoHash}))
 	}
 	if req.Answer != nil {
 		to := sw.members[req.ToPeerID]
@@ -152,7 +167,7 @@ func (s *Server) handle(c *conn, req *Request) {
 			s.log.Debug("answer for unknown peer", "to_peer_id", req.ToPeerID)
 			return
 		}
-		to.conn.enqueue(encode(forwardedAnswer{actionAnnounce, req.Answer, req.OfferID, req.PeerID, req.InfoHash}))
+		to.conn.send(encode(forwardedAnswer{actionAnnounce, req.Answer, req.OfferID, req.PeerID, req.InfoHash}))
 	}
 }
 
@@ -167,16 +182,14 @@ func (s *Server) scrape(c *conn, req *Request) {
 		}
 		resp.Files[h] = f
 	}
-	c.enqueue(encode(resp))
+	c.send(encode(resp))
 }
 
 // remove deletes one member; s.mu must be held.
-func (s *Server) remove(infoHash string, sw *swarm, peerID string) {
-	if m := sw.members[peerID]; m != nil {
-		m.conn.forget(infoHash, peerID)
-		delete(sw.members, peerID)
-	}
-	if len(sw.members) == 0 {
+func (s *Server) remove(infoHash string, sw *swarm, m *member) {
+	m.conn.forget(infoHash, m.id)
+	sw.remove(m)
+	if len(sw.list) == 0 {
 		delete(s.swarms, infoHash)
 	}
 }
@@ -192,7 +205,7 @@ func (s *Server) drop(c *conn) {
 		}
 		for id := range ids {
 			if m := sw.members[id]; m != nil && m.conn == c {
-				s.remove(infoHash, sw, id)
+				s.remove(infoHash, sw, m)
 			}
 		}
 	}
@@ -218,9 +231,9 @@ func (s *Server) sweep(now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for infoHash, sw := range s.swarms {
-		for id, m := range sw.members {
+		for _, m := range sw.members {
 			if now.Sub(m.seen) > s.cfg.PeerTTL {
-				s.remove(infoHash, sw, id)
+				s.remove(infoHash, sw, m)
 			}
 		}
 	}
@@ -235,6 +248,13 @@ func (s *Server) Stats() (swarms, peers int) {
 	}
 	return len(s.swarms), peers
 }
+
+// Totals returns the server's traffic and limit counters, for package
+// relay's metrics.
+func (s *Server) Totals() wsconn.Totals { return s.counters.Totals() }
+
+// Conns returns the open client connections.
+func (s *Server) Conns() int { return s.gate.Live() }
 
 // Close disconnects every client and stops the server. It is idempotent.
 func (s *Server) Close() error {

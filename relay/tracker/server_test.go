@@ -274,13 +274,15 @@ func TestSocketCloseRemovesAllItsPeers(t *testing.T) {
 	}
 }
 
-func TestReannounceFromNewSocketMovesPeer(t *testing.T) {
+// A reconnected peer takes its peer_id back once its old socket is gone.
+func TestReannounceFromNewSocketAfterOldOneClosed(t *testing.T) {
 	s, url := startServer(t, Config{})
 	a1, a2, b := dial(t, url), dial(t, url), dial(t, url)
 	a1.join(hashA, pid(1))
-	a2.join(hashA, pid(1)) // the same peer reconnected
 	b.join(hashA, pid(2))
 	a1.ws.Close(websocket.StatusNormalClosure, "")
+	waitPeers(t, s, 1, 1)
+	a2.join(hashA, pid(1)) // the same peer reconnected
 	b.send(announce(hashA, pid(2), "OFFER000000000000001"))
 	b.read()
 	if m := a2.read(); m["offer_id"] != "OFFER000000000000001" {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/coder/websocket"
 )
@@ -36,6 +37,13 @@ func New(errClosed error, log *slog.Logger) *Gate {
 
 // Context is canceled by Close; handlers read and write under it.
 func (g *Gate) Context() context.Context { return g.ctx }
+
+// Live returns the connections accepted and not yet released.
+func (g *Gate) Live() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.live)
+}
 
 // Go runs f in a goroutine that Close waits for.
 func (g *Gate) Go(f func()) {
@@ -110,9 +118,16 @@ func (g *Gate) Accept(w http.ResponseWriter, r *http.Request, what string, opts 
 	}, true
 }
 
+// closeGrace is how long Close lets handlers end by themselves after
+// canceling Context (they send a close frame asking clients to reconnect and
+// wait for the reply; coder/websocket waits at most 5 s for it) before it
+// closes what is left at once.
+const closeGrace = 6 * time.Second
+
 // Close refuses new clients; the first call then runs stop (when not nil),
-// cancels Context, closes the live connections and waits for their handlers
-// and for Go's goroutines. It returns stop's error; later calls return nil.
+// cancels Context, waits up to closeGrace for the handlers to end, closes
+// the connections still live and waits for their handlers and for Go's
+// goroutines. It returns stop's error; later calls return nil.
 func (g *Gate) Close(stop func() error) error {
 	g.mu.Lock()
 	if g.closed {
@@ -126,6 +141,16 @@ func (g *Gate) Close(stop func() error) error {
 		err = stop()
 	}
 	g.cancel()
+	ended := make(chan struct{})
+	go func() {
+		g.wg.Wait()
+		close(ended)
+	}()
+	select {
+	case <-ended:
+		return err
+	case <-time.After(closeGrace):
+	}
 	g.mu.Lock()
 	live := make([]*websocket.Conn, 0, len(g.live))
 	for ws := range g.live {
@@ -135,6 +160,6 @@ func (g *Gate) Close(stop func() error) error {
 	for _, ws := range live {
 		ws.CloseNow()
 	}
-	g.wg.Wait()
+	<-ended
 	return err
 }

@@ -11,8 +11,6 @@ import (
 	"testing"
 
 	"github.com/coder/websocket"
-
-	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 var errTestClosed = errors.New("wsgate test: closed")
@@ -38,7 +36,6 @@ func echo(g *Gate) http.HandlerFunc {
 }
 
 func TestGateRefusals(t *testing.T) {
-	testutil.RequireNetns(t)
 	tests := []struct {
 		name    string
 		upgrade bool
@@ -76,7 +73,6 @@ func TestGateRefusals(t *testing.T) {
 }
 
 func TestGateCloseEndsLiveClients(t *testing.T) {
-	testutil.RequireNetns(t)
 	g := New(errTestClosed, slog.New(slog.DiscardHandler))
 	srv := httptest.NewServer(echo(g))
 	defer srv.Close()

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+
+	"github.com/posthorn/posthorn/relay"
+	"github.com/posthorn/posthorn/relay/mqttbroker"
+	"github.com/posthorn/posthorn/relay/nostrrelay"
+	"github.com/posthorn/posthorn/relay/tracker"
+	"github.com/posthorn/posthorn/relay/turn"
+)
+
+// options is what the command line configures.
+type options struct {
+	addr        string
+	memoryLimit int64
+	verbose     bool
+	jsonLogs    bool
+	relay       relay.Config
+	turn        turn.Config
+}
+
+// limitsHelp lists the limits that have no flag, with their defaults and
+// reasons, for -h; the flags above it cover what operators usually change.
+const limitsHelp = `
+Built-in limits (change them through relay.Config when embedding the relay):
+  tracker  message %d KiB (10 SDP offers); %d info_hashes per socket and %d
+           peer_ids per socket and swarm (Trystero: 1 socket, 1 peer_id);
+           %g msg/s, burst %d; send queue %d KiB; first message %v, idle
+           %v (Trystero announces every <=120 s), ping every %v
+  nostr    message %d KiB; %d subscriptions (2 per room), %d filters per REQ,
+           %d values per filter list; store %d events / %d MiB (Trystero's
+           kind 29333 is ephemeral, never stored); limit <= %d; %g msg/s,
+           burst %d; send queue %d KiB (events shared, not copied); first
+           message %v; no idle timeout (Trystero's nostr sockets announce
+           once and never reconnect), ping every %v
+  mqtt     packet %d KiB; %d pending writes per client (mochi copies each
+           payload per subscriber: <= %d MiB per client); %d clients;
+           topics <= %d bytes and %d levels (trystero/<app>/<room>/<peer>);
+           %d subscriptions per client; %g publishes/s, burst %d; CONNECT
+           within %v; idle %v whatever the keepalive; write %v; sessions
+           never persist, no retained messages
+  turn     ports %d-%d for relayed UDP; %d allocations, %d per address
+`
+
+func parseFlags(args []string) options {
+	var o options
+	fs := flag.NewFlagSet("posthorn-relay", flag.ExitOnError)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8000", "listen address (host:port) for every WebSocket service, /healthz and /metrics")
+	fs.Int64Var(&o.memoryLimit, "memory-limit-mb", 0, "soft memory limit of the process in MiB (Go's GOMEMLIMIT): the GC works harder near it; 0 leaves Go's default (none)")
+	fs.BoolVar(&o.verbose, "v", false, "log client errors and refusals (debug level)")
+	fs.BoolVar(&o.jsonLogs, "log-json", false, "log JSON lines instead of text")
+	fs.DurationVar(&o.relay.Tracker.Interval, "tracker-interval", tracker.DefaultInterval, "announce interval the tracker tells clients (Trystero adopts 33 s < interval <= 120 s)")
+	fs.IntVar(&o.relay.MaxConns, "max-conns", relay.DefaultMaxConns, "WebSockets over all services; each may hold its service's send queue, so this bounds memory")
+	fs.IntVar(&o.relay.MaxConnsPerIP, "max-conns-per-ip", relay.DefaultMaxConnsPerIP, "WebSockets per client address (a Trystero page: 1 per tracker and Nostr relay, 1 per room on MQTT)")
+	fs.StringVar(&o.relay.ClientIPHeader, "client-ip-header", "", `header holding the client address set by your reverse proxy, e.g. X-Forwarded-For (last entry used); never set it without a proxy`)
+	fs.IntVar(&o.relay.MQTT.MaxClients, "mqtt-max-clients", mqttbroker.DefaultMaxClients, "connected MQTT clients (Trystero: one per room and broker)")
+
+	fs.StringVar(&o.turn.Addr, "turn-addr", fmt.Sprintf(":%d", turn.DefaultPort), "TURN listen address, UDP and TCP")
+	publicIP := fs.String("turn-public-ip", "", "public IP of this host, advertised in relayed candidates (required for TURN)")
+	fs.StringVar(&o.turn.Secret, "turn-secret", os.Getenv("POSTHORN_TURN_SECRET"), "TURN shared secret (coturn use-auth-secret convention); TURN is off without it; prefer $POSTHORN_TURN_SECRET")
+	minPort := fs.Uint("turn-min-port", turn.DefaultMinPort, "lowest relayed UDP port (open the range in the firewall)")
+	maxPort := fs.Uint("turn-max-port", turn.DefaultMaxPort, "highest relayed UDP port")
+	fs.IntVar(&o.turn.MaxAllocationsPerIP, "turn-max-allocations-per-ip", turn.DefaultMaxAllocationsPerIP, "TURN allocations per client address (a browser takes one per peer connection and TURN URL)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: posthorn-relay [flags]\n\nFlags:\n")
+		fs.PrintDefaults()
+		fmt.Fprintf(fs.Output(), limitsHelp,
+			tracker.DefaultMaxMessageBytes>>10, tracker.DefaultMaxSwarmsPerConn, tracker.DefaultMaxPeersPerConn,
+			float64(tracker.DefaultMessagesPerSecond), tracker.DefaultMessageBurst, tracker.DefaultSendQueueBytes>>10,
+			tracker.DefaultFirstMessageTimeout, tracker.DefaultIdleTimeout, tracker.DefaultPingInterval,
+			nostrrelay.DefaultMaxMessageBytes>>10, nostrrelay.DefaultMaxSubscriptions, nostrrelay.DefaultMaxFilters,
+			nostrrelay.DefaultMaxFilterValues, nostrrelay.DefaultMaxStored, nostrrelay.DefaultMaxStoredBytes>>20,
+			nostrrelay.DefaultMaxLimit, float64(nostrrelay.DefaultMessagesPerSecond), nostrrelay.DefaultMessageBurst,
+			nostrrelay.DefaultSendQueueBytes>>10, nostrrelay.DefaultFirstMessageTimeout, nostrrelay.DefaultPingInterval,
+			mqttbroker.DefaultMaxPacketBytes>>10, mqttbroker.DefaultMaxPendingWrites,
+			mqttbroker.DefaultMaxPendingWrites*mqttbroker.DefaultMaxPacketBytes>>20, mqttbroker.DefaultMaxClients,
+			mqttbroker.DefaultMaxTopicBytes, mqttbroker.DefaultMaxTopicLevels, mqttbroker.DefaultMaxSubscriptions,
+			float64(mqttbroker.DefaultPublishesPerSecond), mqttbroker.DefaultPublishBurst, mqttbroker.DefaultConnectTimeout,
+			mqttbroker.DefaultIdleTimeout, mqttbroker.DefaultWriteTimeout,
+			turn.DefaultMinPort, turn.DefaultMaxPort, turn.DefaultMaxAllocations, turn.DefaultMaxAllocationsPerIP)
+	}
+	fs.Parse(args)
+	o.turn.MinPort, o.turn.MaxPort = uint16(*minPort), uint16(*maxPort)
+	if o.turn.Secret != "" {
+		o.turn.PublicIP = net.ParseIP(strings.TrimSpace(*publicIP))
+		if o.turn.PublicIP == nil {
+			fmt.Fprintln(os.Stderr, "posthorn-relay: -turn-public-ip is required with a TURN secret")
+			os.Exit(2)
+		}
+	}
+	return o
+}

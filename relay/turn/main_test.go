@@ -1,0 +1,11 @@
+package turn
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// Every test of the package ends with no goroutine of the server or the
+// peers left.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
