@@ -14,9 +14,9 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/mqttclient"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/relay/mqttbroker"
-	"github.com/posthorn/posthorn/signal/mqtt"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -31,8 +31,8 @@ func start(t *testing.T, cfg mqttbroker.Config) (*mqttbroker.Server, string) {
 	return b, "ws" + strings.TrimPrefix(srv.URL, "http") + "/mqtt"
 }
 
-func dial(t *testing.T, url string) *mqtt.Client {
-	c := mqtt.Dial(url, &mqtt.ClientOptions{MinBackoff: 50 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, Logger: quiet()})
+func dial(t *testing.T, url string) *mqttclient.Client {
+	c := mqttclient.Dial(url, mqttclient.Options{Reconnect: posthorn.ReconnectPolicy{Wait: 50 * time.Millisecond, MaxWait: 200 * time.Millisecond}, Logger: quiet()})
 	t.Cleanup(func() { c.Close() })
 	return c
 }

@@ -8,21 +8,25 @@ import (
 	"time"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/mqttclient"
 	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 // dialTest dials url after running setup (subscriptions, hooks) on the
 // client, so that they are in place before its first connect.
-func dialTest(t *testing.T, url, name string, setup ...func(*Client)) *Client {
+func dialTest(t *testing.T, url, name string, setup ...func(*mqttclient.Client)) *mqttclient.Client {
 	t.Helper()
-	c := newClient(url, &ClientOptions{MinBackoff: 100 * time.Millisecond, MaxBackoff: 500 * time.Millisecond, Logger: testLogger(t, name)})
+	c := mqttclient.New(url, mqttclient.Options{Reconnect: testReconnect, Logger: testLogger(t, name)})
 	for _, f := range setup {
 		f(c)
 	}
-	c.start()
+	c.Start()
 	t.Cleanup(func() { c.Close() })
 	return c
 }
+
+// testReconnect is a quick reconnect policy for tests that restart brokers.
+var testReconnect = posthorn.ReconnectPolicy{Wait: 100 * time.Millisecond, MaxWait: 500 * time.Millisecond}
 
 type msg struct {
 	topic   string
@@ -42,9 +46,9 @@ func TestClientPublishSubscribe(t *testing.T) {
 			a := dialTest(t, b.URL, "a")
 			c := dialTest(t, b.URL, "c")
 			const root = "trystero/test-app/room-1"
-			for _, cl := range []*Client{a, c} {
+			for _, cl := range []*mqttclient.Client{a, c} {
 				cl := cl
-				if err := cl.Subscribe(ctx, root, func(p []byte) { got <- msg{cl.clientID, p} }); err != nil {
+				if err := cl.Subscribe(ctx, root, func(p []byte) { got <- msg{cl.ClientID(), p} }); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -62,7 +66,7 @@ func TestClientPublishSubscribe(t *testing.T) {
 					}
 					seen[m.topic] = true
 				}
-				if !seen[a.clientID] || !seen[c.clientID] {
+				if !seen[a.ClientID()] || !seen[c.ClientID()] {
 					t.Fatalf("delivered to %v, want both clients", seen)
 				}
 			}
@@ -92,7 +96,7 @@ func TestClientReconnect(t *testing.T) {
 			const topic = "trystero/test-app/room-1/self"
 			got := make(chan string, 16)
 			connects := make(chan struct{}, 16)
-			a := dialTest(t, b.URL, "a", func(a *Client) {
+			a := dialTest(t, b.URL, "a", func(a *mqttclient.Client) {
 				a.Subscribe(ctx, topic, func(p []byte) { got <- string(p) })
 				a.OnConnect(func(ctx context.Context) {
 					if err := a.Publish(ctx, topic, []byte("hello")); err != nil {
@@ -108,8 +112,8 @@ func TestClientReconnect(t *testing.T) {
 
 			b.Stop()
 			waitFor(t, "client to notice the broker is gone", func() bool { return a.State() != posthorn.RelayOpen })
-			if err := a.Publish(ctx, topic, []byte("lost")); !errors.Is(err, ErrNotConnected) {
-				t.Fatalf("publish while down: %v, want ErrNotConnected", err)
+			if err := a.Publish(ctx, topic, []byte("lost")); !errors.Is(err, mqttclient.ErrNotConnected) {
+				t.Fatalf("publish while down: %v, want mqttclient.ErrNotConnected", err)
 			}
 			b.Start()
 			recv(t, connects, "reconnect")
@@ -117,7 +121,7 @@ func TestClientReconnect(t *testing.T) {
 				t.Fatalf("got %q", s)
 			}
 			// A second client can reach the re-subscribed first one.
-			dialTest(t, b.URL, "c", func(c *Client) {
+			dialTest(t, b.URL, "c", func(c *mqttclient.Client) {
 				c.OnConnect(func(ctx context.Context) { c.Publish(ctx, topic, []byte("from c")) })
 			})
 			if s := recv(t, got, "message from newcomer"); s != "from c" {
@@ -156,14 +160,14 @@ func TestClientDeadBroker(t *testing.T) {
 	if s := a.State(); s == posthorn.RelayOpen {
 		t.Fatalf("state %v", s)
 	}
-	if err := a.Publish(context.Background(), "x", nil); !errors.Is(err, ErrNotConnected) {
+	if err := a.Publish(context.Background(), "x", nil); !errors.Is(err, mqttclient.ErrNotConnected) {
 		t.Fatalf("publish: %v", err)
 	}
 	a.Close()
 	if s := a.State(); s != posthorn.RelayClosed {
 		t.Fatalf("state after Close %v", s)
 	}
-	if err := a.Publish(context.Background(), "x", nil); !errors.Is(err, ErrClosed) {
+	if err := a.Publish(context.Background(), "x", nil); !errors.Is(err, mqttclient.ErrClosed) {
 		t.Fatalf("publish after Close: %v", err)
 	}
 }

@@ -3,7 +3,9 @@ package mqtt
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/ids"
@@ -44,12 +46,15 @@ func TestJoinRoomArgs(t *testing.T) {
 		t.Fatalf("cancelled ctx: %v", err)
 	}
 
-	r, err := s.JoinRoom(context.Background(), posthorn.Config{AppID: "a", RelayURLs: urls}, "r")
-	if err != nil {
-		t.Fatal(err)
+	// No broker ever takes the announcement: JoinRoom gives up with the
+	// context and names the broker's failure.
+	ctx, cancel = context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_, err := s.JoinRoom(ctx, posthorn.Config{AppID: "a", RelayURLs: urls}, "r")
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), urls[0]+": mqtt: dial") {
+		t.Fatalf("join through a dead broker: %v, want the deadline and the broker's dial error", err)
 	}
-	defer r.Leave()
-	if _, ok := s.RelaySockets()[urls[0]]; !ok {
-		t.Fatalf("RelaySockets %v lacks %s", s.RelaySockets(), urls[0])
+	if st, ok := s.RelaySockets()[urls[0]]; !ok || st != posthorn.RelayClosed {
+		t.Fatalf("RelaySockets %v, want %s closed", s.RelaySockets(), urls[0])
 	}
 }
