@@ -65,6 +65,15 @@ type Progress struct {
 // t outside scripts/in-netns.
 func Join(t testing.TB, h Harness, roomID string, cfg posthorn.Config) *Member {
 	t.Helper()
+	return StartJoin(t, h, roomID, cfg)()
+}
+
+// StartJoin is Join with the JoinRoom call running in the background, for
+// a join that waits on a relay the test brings up afterwards: the function
+// it returns waits for the join (on the test's goroutine) and returns the
+// member.
+func StartJoin(t testing.TB, h Harness, roomID string, cfg posthorn.Config) func() *Member {
+	t.Helper()
 	testutil.RequireNetns(t)
 	h = h.withDefaults()
 	if cfg.AppID == "" {
@@ -84,8 +93,26 @@ func Join(t testing.TB, h Harness, roomID string, cfg posthorn.Config) *Member {
 	if got := m.Strategy.SelfID(); got != m.ID {
 		t.Fatalf("strategy SelfID %q, want %q", got, m.ID)
 	}
-	m.join(t)
-	return m
+	type result struct {
+		r   *posthorn.Room
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), WaitTimeout)
+		defer cancel()
+		r, err := m.Strategy.JoinRoom(ctx, m.cfg, m.roomID)
+		done <- result{r, err}
+	}()
+	return func() *Member {
+		t.Helper()
+		res := <-done
+		if res.err != nil {
+			t.Fatalf("%s: JoinRoom(%q): %v", m.ID, m.roomID, res.err)
+		}
+		m.attach(t, res.r)
+		return m
+	}
 }
 
 // join joins m's room afresh and attaches the recorders.
@@ -97,6 +124,12 @@ func (m *Member) join(t testing.TB) {
 	if err != nil {
 		t.Fatalf("%s: JoinRoom(%q): %v", m.ID, m.roomID, err)
 	}
+	m.attach(t, r)
+}
+
+// attach makes r m's room and attaches the recorders.
+func (m *Member) attach(t testing.TB, r *posthorn.Room) {
+	t.Helper()
 	t.Cleanup(func() { _ = r.Leave() })
 	m.mu.Lock()
 	m.Room = r

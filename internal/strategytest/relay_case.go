@@ -108,8 +108,11 @@ func testRelayRestart(t *testing.T, h Harness, k RelayKind) {
 	r.Stop()
 	waitSocket(t, a, r.URL, false)
 	waitSocket(t, b, r.URL, false)
-	c := Join(t, h, "restart", posthorn.Config{RelayURLs: urls})
+	// c joins while the relay is down: its JoinRoom returns once the
+	// relay is back and has c's announcement.
+	joined := StartJoin(t, h, "restart", posthorn.Config{RelayURLs: urls})
 	r.Start()
+	c := joined()
 	meet(t, a, b, c)
 	for _, x := range [][2]*Member{{a, b}, {b, a}} {
 		if _, leaves := x[0].Events(); slices.Contains(leaves, x[1].ID) {
