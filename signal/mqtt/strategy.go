@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
@@ -44,9 +43,6 @@ var DefaultReconnect = mqttclient.DefaultReconnect
 // DefaultReconnect's waits unless Options.Reconnect says otherwise.
 type Strategy struct {
 	sh *engine.Shell
-	// keepAlive is the broker connections' MQTT keepalive; 0 means
-	// MQTT.js's 60 s. Tests shorten it.
-	keepAlive time.Duration
 
 	mu      sync.Mutex
 	sockets map[string]*mqttclient.Client // the latest client per broker URL
@@ -96,7 +92,7 @@ func (s *Strategy) start(es *engine.Session) error {
 	}
 	root, self := topics.RootTopic(), topics.SelfTopic()
 	log := es.Log()
-	opts := mqttclient.Options{Reconnect: s.sh.Reconnect(), KeepAlive: s.keepAlive, Logger: log}
+	opts := mqttclient.Options{Reconnect: s.sh.Reconnect(), Logger: log}
 	var clients []*mqttclient.Client
 	for _, url := range engine.Relays(es.Config(), DefaultRelayURLs, DefaultRedundancy) {
 		c := mqttclient.New(url, opts)
