@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -66,6 +67,9 @@ func TestEncodeMQTT311(t *testing.T) {
 // message and split one packet over several (MQTT 3.1.1 §6.0); the reader
 // frames by the fixed header, over a real WebSocket.
 func TestReadPacketFraming(t *testing.T) {
+	if runtime.GOOS == "js" {
+		t.Skip("js/wasm has no listening sockets")
+	}
 	testutil.RequireNetns(t) // it listens on loopback
 	connack := []byte{0x20, 2, 0, 0}
 	suback := []byte{0x90, 3, 0, 1, 0}
