@@ -12,7 +12,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/posthorn/posthorn/internal/engine"
-	"github.com/posthorn/posthorn/signal/mqtt"
+	"github.com/posthorn/posthorn/internal/mqttclient"
 )
 
 // announceTimeout bounds the wait for a member's announcement to pass
@@ -122,7 +122,7 @@ func watchNostr(t testing.TB, url, root string) *announceWatch {
 // has acknowledged the subscription.
 func watchMQTT(t testing.TB, url, root string) *announceWatch {
 	t.Helper()
-	c := mqtt.Dial(url, &mqtt.ClientOptions{Logger: relayLogger(t, "watch")})
+	c := mqttclient.Dial(url, mqttclient.Options{Logger: relayLogger(t, "watch")})
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &announceWatch{ids: make(chan string, 64), stop: func() { cancel(); c.Close() }}
 	if err := c.Subscribe(ctx, root, func(p []byte) { w.deliver(ctx, string(p)) }); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/jsjson"
+	"github.com/posthorn/posthorn/internal/mqttclient"
 	"github.com/posthorn/posthorn/internal/testutil"
 
 	"github.com/pion/webrtc/v4"
@@ -81,7 +82,7 @@ func sameShape(t *testing.T, got []byte, want, selfID, sdp string) {
 }
 
 // spy is a plain client watching topics of the room.
-func spy(t *testing.T, url string, topics ...string) (*Client, chan msg) {
+func spy(t *testing.T, url string, topics ...string) (*mqttclient.Client, chan msg) {
 	ch := make(chan msg, 64)
 	c := dialTest(t, url, "spy")
 	for _, tp := range topics {

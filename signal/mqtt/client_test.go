@@ -4,25 +4,33 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/mqttclient"
 	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 // dialTest dials url after running setup (subscriptions, hooks) on the
 // client, so that they are in place before its first connect.
-func dialTest(t *testing.T, url, name string, setup ...func(*Client)) *Client {
+func dialTest(t *testing.T, url, name string, setup ...func(*mqttclient.Client)) *mqttclient.Client {
 	t.Helper()
-	c := newClient(url, &ClientOptions{MinBackoff: 100 * time.Millisecond, MaxBackoff: 500 * time.Millisecond, Logger: testLogger(t, name)})
+	c := mqttclient.New(url, mqttclient.Options{Reconnect: testReconnect, Logger: testLogger(t, name)})
 	for _, f := range setup {
 		f(c)
 	}
-	c.start()
+	c.Start()
 	t.Cleanup(func() { c.Close() })
 	return c
 }
+
+// testReconnect is a quick reconnect policy for tests that restart brokers.
+var testReconnect = posthorn.ReconnectPolicy{Wait: 100 * time.Millisecond, MaxWait: 500 * time.Millisecond}
 
 type msg struct {
 	topic   string
@@ -42,9 +50,9 @@ func TestClientPublishSubscribe(t *testing.T) {
 			a := dialTest(t, b.URL, "a")
 			c := dialTest(t, b.URL, "c")
 			const root = "trystero/test-app/room-1"
-			for _, cl := range []*Client{a, c} {
+			for _, cl := range []*mqttclient.Client{a, c} {
 				cl := cl
-				if err := cl.Subscribe(ctx, root, func(p []byte) { got <- msg{cl.clientID, p} }); err != nil {
+				if err := cl.Subscribe(ctx, root, func(p []byte) { got <- msg{cl.ClientID(), p} }); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -62,7 +70,7 @@ func TestClientPublishSubscribe(t *testing.T) {
 					}
 					seen[m.topic] = true
 				}
-				if !seen[a.clientID] || !seen[c.clientID] {
+				if !seen[a.ClientID()] || !seen[c.ClientID()] {
 					t.Fatalf("delivered to %v, want both clients", seen)
 				}
 			}
@@ -92,7 +100,7 @@ func TestClientReconnect(t *testing.T) {
 			const topic = "trystero/test-app/room-1/self"
 			got := make(chan string, 16)
 			connects := make(chan struct{}, 16)
-			a := dialTest(t, b.URL, "a", func(a *Client) {
+			a := dialTest(t, b.URL, "a", func(a *mqttclient.Client) {
 				a.Subscribe(ctx, topic, func(p []byte) { got <- string(p) })
 				a.OnConnect(func(ctx context.Context) {
 					if err := a.Publish(ctx, topic, []byte("hello")); err != nil {
@@ -108,8 +116,8 @@ func TestClientReconnect(t *testing.T) {
 
 			b.Stop()
 			waitFor(t, "client to notice the broker is gone", func() bool { return a.State() != posthorn.RelayOpen })
-			if err := a.Publish(ctx, topic, []byte("lost")); !errors.Is(err, ErrNotConnected) {
-				t.Fatalf("publish while down: %v, want ErrNotConnected", err)
+			if err := a.Publish(ctx, topic, []byte("lost")); !errors.Is(err, mqttclient.ErrNotConnected) {
+				t.Fatalf("publish while down: %v, want mqttclient.ErrNotConnected", err)
 			}
 			b.Start()
 			recv(t, connects, "reconnect")
@@ -117,7 +125,7 @@ func TestClientReconnect(t *testing.T) {
 				t.Fatalf("got %q", s)
 			}
 			// A second client can reach the re-subscribed first one.
-			dialTest(t, b.URL, "c", func(c *Client) {
+			dialTest(t, b.URL, "c", func(c *mqttclient.Client) {
 				c.OnConnect(func(ctx context.Context) { c.Publish(ctx, topic, []byte("from c")) })
 			})
 			if s := recv(t, got, "message from newcomer"); s != "from c" {
@@ -156,14 +164,103 @@ func TestClientDeadBroker(t *testing.T) {
 	if s := a.State(); s == posthorn.RelayOpen {
 		t.Fatalf("state %v", s)
 	}
-	if err := a.Publish(context.Background(), "x", nil); !errors.Is(err, ErrNotConnected) {
+	if err := a.Publish(context.Background(), "x", nil); !errors.Is(err, mqttclient.ErrNotConnected) {
 		t.Fatalf("publish: %v", err)
 	}
 	a.Close()
 	if s := a.State(); s != posthorn.RelayClosed {
 		t.Fatalf("state after Close %v", s)
 	}
-	if err := a.Publish(context.Background(), "x", nil); !errors.Is(err, ErrClosed) {
+	if err := a.Publish(context.Background(), "x", nil); !errors.Is(err, mqttclient.ErrClosed) {
 		t.Fatalf("publish after Close: %v", err)
+	}
+}
+
+// warnCounter is a slog handler that counts records of level Warn and up.
+type warnCounter struct{ n atomic.Int32 }
+
+func (w *warnCounter) Enabled(context.Context, slog.Level) bool { return true }
+func (w *warnCounter) Handle(_ context.Context, r slog.Record) error {
+	if r.Level >= slog.LevelWarn {
+		w.n.Add(1)
+	}
+	return nil
+}
+func (w *warnCounter) WithAttrs([]slog.Attr) slog.Handler { return w }
+func (w *warnCounter) WithGroup(string) slog.Handler      { return w }
+
+// TestClientRefused: a broker that refuses our CONNECT (bad protocol level,
+// bad credentials, not authorized) never shows the client open; each
+// attempt's error names the CONNACK return code and reaches OnError; the
+// log has one warning for the repeated failure, not one per attempt; and
+// the client keeps retrying with its backoff instead of spinning.
+func TestClientRefused(t *testing.T) {
+	for _, bk := range refusingKinds {
+		t.Run(bk.Name, func(t *testing.T) {
+			b := bk.Start(t)
+			warns := &warnCounter{}
+			errs := make(chan error, 1000)
+			c := mqttclient.New(b.URL, mqttclient.Options{Reconnect: testReconnect, Logger: slog.New(warns)})
+			c.OnError(func(err error) { errs <- err })
+			opened := make(chan struct{}, 1)
+			c.OnConnect(func(context.Context) { opened <- struct{}{} })
+			c.Start()
+			t.Cleanup(func() { c.Close() })
+
+			want := fmt.Sprintf("CONNACK return code %d", bk.code)
+			for i := range 3 {
+				err := recv(t, errs, fmt.Sprintf("refusal %d", i+1))
+				var refused *mqttclient.RefusedError
+				if !errors.As(err, &refused) || refused.Code != bk.code || !strings.Contains(err.Error(), want) {
+					t.Fatalf("attempt %d: %v, want a refusal with %s", i+1, err, want)
+				}
+				if s := c.State(); s == posthorn.RelayOpen {
+					t.Fatalf("state %v after a refusal", s)
+				}
+			}
+			// Backoff: 100 ms doubling to 500 ms gives a handful of attempts
+			// in two seconds; a client that spins makes hundreds.
+			time.Sleep(2 * time.Second)
+			if n := len(errs); n > 40 {
+				t.Fatalf("%d attempts in 2 s: the client spins", n)
+			}
+			if n := warns.n.Load(); n != 1 {
+				t.Fatalf("%d warnings logged for one repeated refusal, want 1", n)
+			}
+			select {
+			case <-opened:
+				t.Fatal("OnConnect ran on a refusing broker")
+			default:
+			}
+		})
+	}
+}
+
+// TestClientKeepAlive: with a 2 s keepalive and no traffic, the client
+// pings so that the broker, which drops a client silent for 1.5 keepalives
+// (MQTT 3.1.1 §3.1.2.10), keeps it connected: one connection, no error.
+// (Not 1 s: mochi computes 1.5 keepalives in whole seconds, 1 s for 1 s.)
+func TestClientKeepAlive(t *testing.T) {
+	for _, bk := range brokerKinds {
+		t.Run(bk.Name, func(t *testing.T) {
+			b := bk.Start(t)
+			errs := make(chan error, 16)
+			connects := make(chan struct{}, 16)
+			c := mqttclient.New(b.URL, mqttclient.Options{Reconnect: testReconnect, KeepAlive: 2 * time.Second, Logger: testLogger(t, "ka")})
+			c.OnError(func(err error) { errs <- err })
+			c.OnConnect(func(context.Context) { connects <- struct{}{} })
+			c.Start()
+			t.Cleanup(func() { c.Close() })
+			recv(t, connects, "connect")
+			time.Sleep(7 * time.Second)
+			select {
+			case err := <-errs:
+				t.Fatalf("idle connection with keepalive failed: %v", err)
+			default:
+			}
+			if len(connects) > 0 || c.State() != posthorn.RelayOpen {
+				t.Fatalf("idle connection with keepalive: %d reconnects, state %v", len(connects), c.State())
+			}
+		})
 	}
 }

@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	mochi "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
@@ -22,10 +25,32 @@ import (
 )
 
 // brokerKinds are the brokers every client test runs against: our Go
-// broker and mosquitto (the conformance suite uses them too).
+// broker (mochi-mqtt, MQTT 5 and 3.1.1), Debian's mosquitto, and npm aedes
+// (MQTT 3.1.1 only). The conformance suite uses them too.
 var brokerKinds = []strategytest.RelayKind{
 	{Name: "mochi", Start: startMochi},
 	{Name: "mosquitto", Start: startMosquitto},
+	aedes.Kind("aedes"),
+}
+
+// aedes is npm's aedes broker behind a ws WebSocket listener
+// (scripts/npm-aedes, pinned by its package-lock.json).
+var aedes = strategytest.NodeFixture{Dir: "npm-aedes", Script: "broker.js", Module: "aedes", URLPath: "/mqtt"}
+
+// refusingKinds are brokers that answer our CONNECT with a CONNACK return
+// code other than 0, each for another reason.
+var refusingKinds = []struct {
+	strategytest.RelayKind
+	code byte
+}{
+	// mochi-mqtt that accepts MQTT 5 only: bad protocol level.
+	{strategytest.RelayKind{Name: "mochi-v5-only", Start: startMochiV5Only}, 1},
+	// aedes whose authenticate hook refuses: bad user name or password.
+	{strategytest.NodeFixture{Dir: "npm-aedes", Script: "refusing.js", Module: "aedes", URLPath: "/mqtt"}.Kind("aedes-auth"), 4},
+	// mosquitto without anonymous access: not authorized.
+	{strategytest.RelayKind{Name: "mosquitto-no-anonymous", Start: func(t testing.TB) *strategytest.Relay {
+		return startMosquittoConf(t, "allow_anonymous false\n")
+	}}, 5},
 }
 
 // startMochi serves relay/mqttbroker on a loopback port, restartable.
@@ -61,13 +86,26 @@ type mosquittoBroker struct {
 	bin     string
 	conf    string
 	tcpAddr string
-	wsAddr  string
 	mu      sync.Mutex
 	cmd     *exec.Cmd
 	exited  chan struct{}
 }
 
 func startMosquitto(t testing.TB) *strategytest.Relay {
+	t.Helper()
+	return startMosquittoConf(t, "allow_anonymous true\n")
+}
+
+// startMosquittoConf starts mosquitto with extra configuration lines.
+func startMosquittoConf(t testing.TB, extra string) *strategytest.Relay {
+	t.Helper()
+	m := newMosquitto(t, extra)
+	return &strategytest.Relay{URL: wsBridge(t, m.tcpAddr), Stop: m.Stop, Start: m.Start}
+}
+
+// newMosquitto starts mosquitto with extra configuration lines on a
+// loopback TCP port (no WebSocket in front).
+func newMosquitto(t testing.TB, extra string) *mosquittoBroker {
 	t.Helper()
 	testutil.RequireNetns(t)
 	bin, err := exec.LookPath("mosquitto")
@@ -80,22 +118,55 @@ func startMosquitto(t testing.TB) *strategytest.Relay {
 	m := &mosquittoBroker{t: t, bin: bin, tcpAddr: freeAddr(t)}
 	port := m.tcpAddr[len("127.0.0.1:"):]
 	m.conf = filepath.Join(t.TempDir(), "mosquitto.conf")
-	conf := fmt.Sprintf("listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n", port)
+	conf := fmt.Sprintf("listener %s 127.0.0.1\npersistence false\n%s", port, extra)
 	if err := os.WriteFile(m.conf, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	m.Start()
 	t.Cleanup(m.Stop)
+	return m
+}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+// signal sends sig to the running mosquitto (SIGSTOP freezes it with its
+// connections open, as a dead broker behind a live TCP path).
+func (m *mosquittoBroker) signal(sig os.Signal) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.cmd.Process.Signal(sig)
+}
+
+// allowAll is a mochi hook that lets every client connect, publish and
+// subscribe.
+type allowAll struct{ mochi.HookBase }
+
+func (*allowAll) ID() string { return "allow-all" }
+func (*allowAll) Provides(b byte) bool {
+	return b == mochi.OnConnectAuthenticate || b == mochi.OnACLCheck
+}
+func (*allowAll) OnConnectAuthenticate(*mochi.Client, packets.Packet) bool { return true }
+func (*allowAll) OnACLCheck(*mochi.Client, string, bool) bool              { return true }
+
+// startMochiV5Only runs mochi-mqtt on a loopback TCP port, behind the
+// WebSocket bridge, with MQTT 5 as its minimum protocol version: it refuses
+// MQTT 3.1.1 clients with CONNACK return code 1.
+func startMochiV5Only(t testing.TB) *strategytest.Relay {
+	t.Helper()
+	testutil.RequireNetns(t)
+	caps := mochi.NewDefaultServerCapabilities()
+	caps.MinimumProtocolVersion = 5
+	srv := mochi.New(&mochi.Options{Capabilities: caps, Logger: testLogger(t, "mochi-v5")})
+	if err := srv.AddHook(new(allowAll), nil); err != nil {
 		t.Fatal(err)
 	}
-	m.wsAddr = ln.Addr().String()
-	srv := &http.Server{Handler: http.HandlerFunc(m.bridge)}
-	go srv.Serve(ln)
+	addr := freeAddr(t)
+	if err := srv.AddListener(listeners.NewTCP(listeners.Config{ID: "tcp", Address: addr})); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Serve(); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { srv.Close() })
-	return &strategytest.Relay{URL: "ws://" + m.wsAddr + "/mqtt", Stop: m.Stop, Start: m.Start}
+	return &strategytest.Relay{URL: wsBridge(t, addr)}
 }
 
 func (m *mosquittoBroker) Start() {
@@ -144,7 +215,23 @@ func (m *mosquittoBroker) Stop() {
 	<-exited
 }
 
-func (m *mosquittoBroker) bridge(w http.ResponseWriter, r *http.Request) {
+// wsBridge serves, on a loopback port until the test ends, a WebSocket
+// endpoint whose every connection (subprotocol mqtt, binary messages)
+// becomes one TCP connection to the MQTT broker at tcpAddr, bytes copied
+// both ways. It returns the endpoint's URL.
+func wsBridge(t testing.TB, tcpAddr string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { bridge(w, r, tcpAddr) })}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "ws://" + ln.Addr().String() + "/mqtt"
+}
+
+func bridge(w http.ResponseWriter, r *http.Request, tcpAddr string) {
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"mqtt"}})
 	if err != nil {
 		return
@@ -153,7 +240,7 @@ func (m *mosquittoBroker) bridge(w http.ResponseWriter, r *http.Request) {
 		ws.Close(websocket.StatusPolicyViolation, "subprotocol mqtt required")
 		return
 	}
-	tcp, err := net.Dial("tcp", m.tcpAddr)
+	tcp, err := net.Dial("tcp", tcpAddr)
 	if err != nil {
 		ws.Close(websocket.StatusTryAgainLater, "broker down")
 		return

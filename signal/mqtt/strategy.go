@@ -5,14 +5,14 @@ import (
 	"errors"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/mqttclient"
 )
 
 // DefaultRelayURLs are Trystero 0.18's default MQTT brokers, in its order
-// (protocol-0.18 §7.3). Every one of them accepts MQTT 5 (see Client).
+// (protocol-0.18 §7.3).
 var DefaultRelayURLs = []string{
 	"wss://test.mosquitto.org:8081",
 	"wss://mqtt.eclipseprojects.io/mqtt",
@@ -35,7 +35,7 @@ var ErrTopicChars = errors.New("mqtt: app id and room id must not contain '/', '
 // reconnectPeriod of 1 s (docs/protocol-0.18.md §7.3), doubling up to 30 s
 // (MQTT.js retries every second forever, which hammers a broker that is
 // down), each wait moved by up to ±25%.
-var DefaultReconnect = posthorn.ReconnectPolicy{Wait: time.Second, MaxWait: 30 * time.Second, Jitter: 0.25}
+var DefaultReconnect = mqttclient.DefaultReconnect
 
 // Strategy is one MQTT strategy instance: one peer id, one room per room id,
 // one broker connection per room and broker (like Trystero 0.18, which
@@ -45,7 +45,7 @@ type Strategy struct {
 	sh *engine.Shell
 
 	mu      sync.Mutex
-	sockets map[string]*Client // the latest client per broker URL
+	sockets map[string]*mqttclient.Client // the latest client per broker URL
 }
 
 var _ posthorn.Strategy = (*Strategy)(nil)
@@ -53,7 +53,7 @@ var _ posthorn.Strategy = (*Strategy)(nil)
 // New returns a Strategy; it connects to brokers only when a room is
 // joined. nil opts means the defaults.
 func New(opts *posthorn.Options) *Strategy {
-	return &Strategy{sh: engine.NewShell(opts, DefaultReconnect), sockets: map[string]*Client{}}
+	return &Strategy{sh: engine.NewShell(opts, DefaultReconnect), sockets: map[string]*mqttclient.Client{}}
 }
 
 // SelfID is the peer id the instance's rooms announce.
@@ -92,11 +92,10 @@ func (s *Strategy) start(es *engine.Session) error {
 	}
 	root, self := topics.RootTopic(), topics.SelfTopic()
 	log := es.Log()
-	policy := s.sh.Reconnect()
-	opts := ClientOptions{MinBackoff: policy.Wait, MaxBackoff: policy.MaxWait, Logger: log}
-	var clients []*Client
+	opts := mqttclient.Options{Reconnect: s.sh.Reconnect(), Logger: log}
+	var clients []*mqttclient.Client
 	for _, url := range engine.Relays(es.Config(), DefaultRelayURLs, DefaultRedundancy) {
-		c := newClient(url, &opts)
+		c := mqttclient.New(url, opts)
 		// On every connect: subscribe root, subscribe self, then announce
 		// (§7.3); Topics publishes the announcement in Ready.
 		c.Subscribe(context.Background(), root, func(p []byte) { topics.Deliver(c, root, p) })
@@ -107,6 +106,10 @@ func (s *Strategy) start(es *engine.Session) error {
 			}
 		})
 		c.OnDisconnect(func() { topics.Forget(c) })
+		// A broker that refuses us (CONNACK return code, failed SUBACK) or
+		// cannot be reached: the reason JoinRoom gives if no broker ever
+		// takes the announcement. The client logs it and keeps retrying.
+		c.OnError(func(err error) { es.RelayFailed(url, err) })
 		clients = append(clients, c)
 	}
 	// MQTT.js client.end() on every broker when the room is left (§7.3).
@@ -121,7 +124,7 @@ func (s *Strategy) start(es *engine.Session) error {
 	}
 	s.mu.Unlock()
 	for _, c := range clients {
-		c.start()
+		c.Start()
 	}
 	return nil
 }

@@ -3,11 +3,14 @@ package mqtt
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/ids"
+	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
 )
 
@@ -54,5 +57,39 @@ func TestJoinRoomArgs(t *testing.T) {
 	}
 	if _, ok := s.RelaySockets()[urls[0]]; !ok {
 		t.Fatalf("RelaySockets %v lacks %s", s.RelaySockets(), urls[0])
+	}
+}
+
+// TestJoinRefusingBroker: a broker that refuses our CONNECT is named, with
+// its CONNACK return code, in the error of a JoinRoom that no broker let
+// announce; next to a broker that accepts, the room works and the refusing
+// broker's socket shows it is not open.
+func TestJoinRefusingBroker(t *testing.T) {
+	for _, bk := range refusingKinds {
+		t.Run(bk.Name, func(t *testing.T) {
+			bad := bk.Start(t)
+			s := New(&posthorn.Options{Logger: testLogger(t, "refused"), Reconnect: &testReconnect})
+			defer s.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			_, err := s.JoinRoom(ctx, posthorn.Config{AppID: "test-app", RelayURLs: []string{bad.URL}}, "alone")
+			want := fmt.Sprintf("%s: mqtt: broker refused the connection: ", bad.URL)
+			if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), want) ||
+				!strings.Contains(err.Error(), fmt.Sprintf("(CONNACK return code %d)", bk.code)) {
+				t.Fatalf("join through a refusing broker: %v, want the refusal with return code %d", err, bk.code)
+			}
+
+			good := startMochi(t)
+			r, err := s.JoinRoom(strategytest.Ctx(t), posthorn.Config{AppID: "test-app", RelayURLs: []string{good.URL, bad.URL}}, "room")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Leave()
+			time.Sleep(500 * time.Millisecond) // several refused attempts
+			socks := s.RelaySockets()
+			if socks[good.URL] != posthorn.RelayOpen || socks[bad.URL] == posthorn.RelayOpen {
+				t.Fatalf("RelaySockets %v, want %s open and %s not", socks, good.URL, bad.URL)
+			}
+		})
 	}
 }
