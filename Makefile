@@ -12,6 +12,7 @@ DEMO_ADDR ?= 127.0.0.1:8080
 test: deps vet wasm
 	scripts/in-netns $(GO) test $(TESTFLAGS) ./...
 	scripts/test-wasm-node
+	scripts/test-wasm-mqtt
 
 deps:
 	scripts/deps

@@ -35,7 +35,7 @@ func TestGlare(t *testing.T) {
 		}
 	}
 	wasm := func(t *testing.T, name string, cfg joinConfig) member {
-		return joinPage(t, e.b, e.s, "wasm-"+name, posthornLib(t, k.name), cfg)
+		return joinPage(t, e.b, e.s, "wasm-"+name, posthornLib(t, k.wasmName()), cfg)
 	}
 	for _, tc := range []struct {
 		name  string

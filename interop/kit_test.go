@@ -14,10 +14,13 @@ import (
 // posthorn's Go relay for it, its native posthorn implementation and its
 // wasm build (cmd/wasm/<name>, dist/<name>.mjs).
 type kit struct {
-	name   string
-	jsLib  string                                       // URL path of the trystero@0.18.0 bundle
-	relay  func(t testing.TB) string                    // starts a relay, returns its URL
-	native func(selfID string, log *slog.Logger) joiner // a native strategy instance
+	name string
+	// strategy is the posthorn strategy the kit runs (cmd/wasm/<strategy>);
+	// "" means name. Kits that differ only in their relay share one.
+	strategy string
+	jsLib    string                                       // URL path of the trystero@0.18.0 bundle
+	relay    func(t testing.TB) string                    // starts a relay, returns its URL
+	native   func(selfID string, log *slog.Logger) joiner // a native strategy instance
 	// watch, if set, subscribes to a room's root topic on a relay the way
 	// a peer does, so that members can join one after the other
 	// (joinAnnounced). Torrent needs none: a tracker forwards offers only
@@ -27,6 +30,14 @@ type kit struct {
 	// connect on this strategy (nostr: the answerer does not decrypt the
 	// offer, protocol-0.18 §7.2, §10.10).
 	jsPasswordBroken bool
+}
+
+// wasmName is the kit's strategy, whose wasm bundle the pages load.
+func (k kit) wasmName() string {
+	if k.strategy != "" {
+		return k.strategy
+	}
+	return k.name
 }
 
 // kits are the strategies of the suite; each kit_<name>_test.go adds one.

@@ -33,7 +33,7 @@ func (e env) js(k kit) joinFunc {
 func (e env) wasm(k kit) joinFunc {
 	return func(t *testing.T, name string, cfg joinConfig) member {
 		return k.joinAnnounced(t, cfg, func() member {
-			return joinPage(t, e.b, e.s, "wasm-"+name, posthornLib(t, k.name), cfg)
+			return joinPage(t, e.b, e.s, "wasm-"+name, posthornLib(t, k.wasmName()), cfg)
 		})
 	}
 }
