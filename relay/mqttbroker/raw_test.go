@@ -84,6 +84,18 @@ func (r *raw) ended() bool {
 	}
 }
 
+// connect dials url and completes an MQTT 3.1.1 CONNECT (clean session)
+// with keepalive seconds.
+func connect(t *testing.T, url string, keepalive uint16) *raw {
+	t.Helper()
+	r := dialRaw(t, url)
+	r.connect("", true, keepalive)
+	if ack := r.read(); len(ack) != 4 || ack[0] != 0x20 || ack[3] != 0 {
+		t.Fatalf("CONNACK %x", ack)
+	}
+	return r
+}
+
 func (r *raw) connect(id string, clean bool, keepalive uint16) {
 	r.write(packets.Packet{
 		FixedHeader: packets.FixedHeader{Type: packets.Connect},

@@ -100,8 +100,9 @@ func (g *Gate) Accept(w http.ResponseWriter, r *http.Request, what string, opts 
 	}
 	g.mu.Lock()
 	if g.closed {
+		// Closed during the upgrade: tell this client to reconnect too.
 		g.mu.Unlock()
-		ws.CloseNow()
+		ws.Close(websocket.StatusServiceRestart, "relay restarting, reconnect")
 		g.wg.Done()
 		return nil, nil, false
 	}
