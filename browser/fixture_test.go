@@ -92,7 +92,7 @@ type env struct {
 	b        *browsertest.Browser
 	srv      *browsertest.Server
 	strategy string
-	relay    *goRelay
+	restart  func()   // restarts the relay on the same URL, losing its state
 	tracker  string   // the relay's URL
 	dead     []string // relay URLs where nothing listens, listed first in relayUrls
 }
@@ -103,8 +103,8 @@ func newEnv(t testing.TB) *env { return newEnvFor(t, "torrent") }
 // newEnvFor starts a browser, the package server and a relay of strategy.
 func newEnvFor(t testing.TB, strategy string) *env {
 	dist := buildDist(t)
-	e := &env{t: t, strategy: strategy, relay: startGoRelay(t, strategy)}
-	e.tracker = e.relay.url
+	r := startGoRelay(t, strategy)
+	e := &env{t: t, strategy: strategy, tracker: r.url, restart: r.restart}
 	e.b = browsertest.Launch(t)
 	e.srv = browsertest.Serve(t, dist)
 	e.srv.AddFile("/test.html", []byte(strings.ReplaceAll(testPage, "STRATEGY", strategy)))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/posthorn/posthorn/internal/browsertest"
+	"github.com/posthorn/posthorn/internal/strategytest"
 )
 
 // relayBackTimeout bounds the wait for the pages to meet after the relay
@@ -21,15 +22,20 @@ const relayBackTimeout = 60 * time.Second
 // both, and the first two stay connected throughout. (Trystero 0.18's
 // nostr and mqtt strategies never reconnect.)
 func TestRelayRestartAndDeadRelay(t *testing.T) {
-	for _, s := range []string{"torrent", "nostr", "mqtt"} {
+	for _, s := range []string{"torrent", "nostr", "mqtt", "mqtt-aedes"} {
 		t.Run(s, func(t *testing.T) {
-			e := newEnvFor(t, s)
+			var e *env
+			if s == "mqtt-aedes" {
+				e = newEnvOnAedes(t)
+			} else {
+				e = newEnvFor(t, s)
+			}
 			e.dead = []string{deadURL(t)}
 			p1, p2, id1, id2 := e.twoPages("restart")
 
 			// The old connections die with the relay: p3 can only meet p1
 			// and p2 through sockets they opened again.
-			e.relay.restart()
+			e.restart()
 			p3 := e.page("p3")
 			id3 := selfID(t, p3)
 			e.join(p3, "restart", "")
@@ -62,4 +68,17 @@ func deadURL(t testing.TB) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return "ws://" + addr + "/"
+}
+
+// newEnvOnAedes is newEnvFor the mqtt strategy with npm aedes, an MQTT
+// 3.1.1-only broker, as the relay.
+func newEnvOnAedes(t *testing.T) *env {
+	e := newEnvFor(t, "mqtt")
+	aedes := strategytest.NodeFixture{Dir: "npm-aedes", Script: "broker.js", Module: "aedes", URLPath: "/mqtt"}.Start(t)
+	e.tracker = aedes.URL
+	e.restart = func() {
+		aedes.Stop()
+		aedes.Start()
+	}
+	return e
 }
