@@ -21,8 +21,11 @@ func TestGlare(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHub("mem://glare")
-			a := subscribed(t, tcfg{SelfID: tc.first, AnnounceInterval: -1}, h)
-			b := subscribed(t, tcfg{SelfID: tc.second, AnnounceInterval: -1}, h)
+			// Offers never go stale here (TestGlareWithStaleOffers covers
+			// that): on a loaded machine one side's ICE gathering may end
+			// seconds after the other's.
+			a := subscribed(t, tcfg{SelfID: tc.first, AnnounceInterval: -1, NudgeDelay: time.Hour}, h)
+			b := subscribed(t, tcfg{SelfID: tc.second, AnnounceInterval: -1, NudgeDelay: time.Hour}, h)
 			a.ready(h) // b hears a and offers
 			b.ready(h) // a hears b and offers
 			a.waitJoins(t, b.id)
