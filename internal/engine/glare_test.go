@@ -21,6 +21,7 @@ func TestGlare(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHub("mem://glare")
+			h.holdOffers = 2 // the offers cross, however the two gatherings interleave
 			// Offers never go stale here (TestGlareWithStaleOffers covers
 			// that): on a loaded machine one side's ICE gathering may end
 			// seconds after the other's.
