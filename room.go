@@ -50,6 +50,10 @@ type remote struct {
 	// joined is set once onPeerJoin has returned; a leave that happens
 	// earlier is deferred (leavePending) so that join always precedes leave.
 	joined, leavePending bool
+	// unseen: the peer joined while no onPeerJoin was set; the first one
+	// set is called for it (OnPeerJoin), and its leave is reported only
+	// after that.
+	unseen bool
 }
 
 func init() {
@@ -129,7 +133,8 @@ func (r *Room) addPeer(id string, p *peer.Peer) {
 		}
 		r.mu.Lock()
 		rem.joined = true
-		leave := rem.leavePending
+		rem.unseen = join == nil
+		leave := rem.leavePending && !rem.unseen
 		leaveCB := r.onPeerLeave
 		r.mu.Unlock()
 		if leave && leaveCB != nil {
@@ -174,7 +179,9 @@ func (r *Room) exitConn(c *conn) {
 	delete(r.trackMetas, c.id)
 	var leave func(string)
 	if rem.joined {
-		leave = r.onPeerLeave
+		if !rem.unseen {
+			leave = r.onPeerLeave
+		}
 	} else {
 		rem.leavePending = true
 	}
@@ -243,11 +250,25 @@ func (r *Room) Peers() map[string]*webrtc.PeerConnection {
 }
 
 // OnPeerJoin sets the callback run when a peer joins; only the latest one
-// registered is called.
+// registered is called. Peers that joined before any callback was set (a
+// peer may connect as soon as JoinRoom returns) are reported to the first
+// one set, once, if they are still there.
 func (r *Room) OnPeerJoin(f func(id string)) {
 	r.mu.Lock()
 	r.onPeerJoin = f
+	var missed []string
+	if f != nil {
+		for id, rem := range r.peers {
+			if rem.unseen {
+				rem.unseen = false
+				missed = append(missed, id)
+			}
+		}
+	}
 	r.mu.Unlock()
+	for _, id := range missed {
+		f(id)
+	}
 }
 
 // OnPeerLeave sets the callback run when a peer leaves (its last connection

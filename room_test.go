@@ -14,6 +14,7 @@ import (
 	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/roomlink"
+	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/transfer"
 )
 
@@ -461,5 +462,32 @@ func TestReceiveLimits(t *testing.T) {
 	}
 	if !b.log.has("dropped transmission") {
 		t.Error("oversized transmission not logged")
+	}
+}
+
+// A peer that connects before the room has an onPeerJoin is reported to the
+// first callback set; one that left meanwhile is reported neither joining
+// nor leaving.
+func TestJoinBeforeOnPeerJoin(t *testing.T) {
+	testutil.RequireNetns(t)
+	a, b, c := newMember(t), newMember(t), newMember(t)
+	link(t, a, b)
+	_, cp := link(t, a, c)
+	_ = cp.Close()
+	waitFor(t, "c gone from a's room", func() bool { _, ok := a.room.Peers()[c.id]; return !ok })
+	left := make(chan string, 4)
+	a.room.OnPeerLeave(func(id string) { left <- id })
+	joined := make(chan string, 4)
+	a.room.OnPeerJoin(func(id string) { joined <- id })
+	if id := recv(t, joined, "the missed join"); id != b.id {
+		t.Fatalf("join reported for %s, want %s", id, b.id)
+	}
+	a.room.OnPeerJoin(func(id string) { joined <- id })
+	select {
+	case id := <-joined:
+		t.Fatalf("join of %s reported twice", id)
+	case id := <-left:
+		t.Fatalf("leave of %s reported without its join", id)
+	default:
 	}
 }
