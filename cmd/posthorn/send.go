@@ -51,27 +51,18 @@ func runSend(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	out := newPrinter(f)
-	// Read every file first: a missing file fails before joining.
-	type file struct {
-		path string
-		data []byte
-		meta fileMeta
-	}
-	var files []file
+	// Check every file first, so that a missing one fails before
+	// joining; each is read when its turn comes.
 	for _, p := range pos[1:] {
-		data, err := os.ReadFile(p)
+		st, err := os.Stat(p)
 		if err != nil {
 			out.errorf("%v", err)
 			return 1
 		}
-		sum := sha256.Sum256(data)
-		size := int64(len(data))
-		name := filepath.Base(p)
-		typ := mime.TypeByExtension(filepath.Ext(name))
-		if typ == "" {
-			typ = "application/octet-stream"
+		if !st.Mode().IsRegular() {
+			out.errorf("%s is not a regular file", p)
+			return 1
 		}
-		files = append(files, file{p, data, fileMeta{Name: name, Type: typ, Size: &size, SHA256: hex.EncodeToString(sum[:])}})
 	}
 
 	s, err := f.join(ctx, pos[0], posthorn.Config{})
@@ -92,7 +83,12 @@ func runSend(ctx context.Context, e *env, args []string) int {
 	}
 
 	status := 0
-	for _, fl := range files {
+	for _, path := range pos[1:] {
+		fl, err := readFile(path)
+		if err != nil {
+			out.errorf("%v", err)
+			return 1
+		}
 		targets := ro.list()
 		if len(targets) == 0 {
 			out.errorf("%s: nobody left in the room", fl.meta.Name)
@@ -104,7 +100,7 @@ func runSend(ctx context.Context, e *env, args []string) int {
 			byPeer[id] = bs.add(fmt.Sprintf("%s → %s", fl.meta.Name, short(id)), *fl.meta.Size)
 		}
 		var mu sync.Mutex
-		err := act.Send(ctx, fl.data, &posthorn.SendOptions{
+		err = act.Send(ctx, fl.data, &posthorn.SendOptions{
 			Targets: targets,
 			Meta:    fl.meta,
 			OnProgress: func(pct float64, id string) {
@@ -129,7 +125,7 @@ func runSend(ctx context.Context, e *env, args []string) int {
 			if ctx.Err() != nil {
 				return 130
 			}
-			out.errorf("sending %s: %v", fl.path, err)
+			out.errorf("sending %s: %v", path, err)
 			return 1
 		}
 		ok := slices.DeleteFunc(slices.Clone(targets), func(id string) bool { return slices.Contains(failed, id) })
@@ -143,4 +139,25 @@ func runSend(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	return status
+}
+
+// file is one file to send: its content and metadata.
+type file struct {
+	data []byte
+	meta fileMeta
+}
+
+func readFile(path string) (file, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return file{}, err
+	}
+	sum := sha256.Sum256(data)
+	size := int64(len(data))
+	name := filepath.Base(path)
+	typ := mime.TypeByExtension(filepath.Ext(name))
+	if typ == "" {
+		typ = "application/octet-stream"
+	}
+	return file{data, fileMeta{Name: name, Type: typ, Size: &size, SHA256: hex.EncodeToString(sum[:])}}, nil
 }
