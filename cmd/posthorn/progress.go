@@ -43,7 +43,6 @@ func (bs *bars) add(label string, total int64) *bar {
 	b := bs.p.AddBar(total,
 		mpb.PrependDecorators(decor.Name(label, decor.WCSyncSpaceR)),
 		mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace)),
-		mpb.BarRemoveOnComplete(),
 	)
 	return &bar{b: b, total: total}
 }

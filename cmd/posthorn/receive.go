@@ -189,7 +189,10 @@ func save(dir string, data []byte, meta fileMeta) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	_, err = tmp.Write(data)
+	err = tmp.Chmod(0o644) // CreateTemp's 0600 is for the partial file only
+	if err == nil {
+		_, err = tmp.Write(data)
+	}
 	if err == nil {
 		err = tmp.Sync()
 	}
