@@ -50,7 +50,7 @@ func runChat(ctx context.Context, e *env, args []string) int {
 		if m.Kind != transfer.KindString {
 			return // the demo sends strings only
 		}
-		out.event(chatEvent{"message", from, m.String()}, "%s: %s", short(from), m.String())
+		out.event(chatEvent{"message", from, m.String()}, "%s: %s", short(from), printable(m.String()))
 	})
 	ro := follow(s.room,
 		func(id string) {
@@ -104,4 +104,15 @@ func runChat(ctx context.Context, e *env, args []string) int {
 			}
 		}
 	}
+}
+
+// printable replaces control characters (a peer's escape sequences could
+// drive the terminal) with U+FFFD.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -51,7 +52,11 @@ func relayFor(base, strategy string) string {
 // netArgs are the flags that keep a command on the test relay and off
 // any STUN server.
 func netArgs(base, strategy string) []string {
-	return []string{"--strategy", strategy, "--relay", relayFor(base, strategy), "--ice", "none", "--app", "posthorn-cli-test"}
+	args := []string{"--strategy", strategy, "--relay", relayFor(base, strategy), "--ice", "none", "--app", "posthorn-cli-test"}
+	if os.Getenv("POSTHORN_CLI_VERBOSE") != "" { // the room's diagnostics in failure logs
+		args = append(args, "-v")
+	}
+	return args
 }
 
 // syncBuf is a concurrency-safe buffer whose readers can wait for text.

@@ -115,3 +115,10 @@ func TestBadChecksum(t *testing.T) {
 		t.Errorf("receive folder holds %v, want only good.txt", names)
 	}
 }
+
+// TestPrintable: chat text from a peer cannot carry terminal escapes.
+func TestPrintable(t *testing.T) {
+	if got := printable("hi\x1b[2J\tthere\x9b\x07é"); got != "hi\uFFFD[2J\tthere\uFFFD\uFFFDé" {
+		t.Errorf("printable = %q", got)
+	}
+}
