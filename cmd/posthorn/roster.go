@@ -21,27 +21,38 @@ type roster struct {
 }
 
 // follow installs the room's join and leave handlers; onJoin and onLeave,
-// if not nil, run after the roster is updated.
+// if not nil, run after the roster is updated, once per change.
+//
+// JoinRoom returns once the room is announced, and a peer may connect
+// before the handlers are installed: OnPeerJoin does not report it then,
+// so the peers already connected are added from Peers() afterwards.
 func follow(r *posthorn.Room, onJoin, onLeave func(id string)) *roster {
 	ro := &roster{peers: map[string]bool{}, changed: make(chan struct{})}
-	r.OnPeerJoin(func(id string) {
-		ro.update(id, true)
-		if onJoin != nil {
+	joined := func(id string) {
+		if ro.update(id, true) && onJoin != nil {
 			onJoin(id)
 		}
-	})
+	}
+	r.OnPeerJoin(joined)
 	r.OnPeerLeave(func(id string) {
-		ro.update(id, false)
-		if onLeave != nil {
+		if ro.update(id, false) && onLeave != nil {
 			onLeave(id)
 		}
 	})
+	for id := range r.Peers() {
+		joined(id)
+	}
 	return ro
 }
 
-func (ro *roster) update(id string, in bool) {
+// update records that id is in the room or not, and reports whether that
+// is news.
+func (ro *roster) update(id string, in bool) bool {
 	ro.mu.Lock()
 	defer ro.mu.Unlock()
+	if ro.peers[id] == in {
+		return false
+	}
 	if in {
 		ro.peers[id] = true
 		ro.seen = true
@@ -50,6 +61,7 @@ func (ro *roster) update(id string, in bool) {
 	}
 	close(ro.changed)
 	ro.changed = make(chan struct{})
+	return true
 }
 
 // list returns the peers in the room, sorted.
