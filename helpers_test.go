@@ -188,15 +188,3 @@ func connCount(r *Room, id string) int {
 	}
 	return 0
 }
-
-// waitFor polls cond until it holds, failing t after waitTimeout.
-func waitFor(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}

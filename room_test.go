@@ -474,7 +474,7 @@ func TestJoinBeforeOnPeerJoin(t *testing.T) {
 	link(t, a, b)
 	_, cp := link(t, a, c)
 	_ = cp.Close()
-	waitFor(t, "c gone from a's room", func() bool { _, ok := a.room.Peers()[c.id]; return !ok })
+	waitUntil(t, "c gone from a's room", func() bool { _, ok := a.room.Peers()[c.id]; return !ok })
 	left := make(chan string, 4)
 	a.room.OnPeerLeave(func(id string) { left <- id })
 	joined := make(chan string, 4)

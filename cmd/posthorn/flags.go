@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -151,12 +150,9 @@ type session struct {
 // join joins roomID with the flags' settings; limits raise the receive
 // limits (zero: the defaults).
 func (f *roomFlags) join(ctx context.Context, roomID string, limits posthorn.Config) (*session, error) {
-	id := f.id
-	if id == "" {
-		id = newID()
-	}
 	log := f.logger()
-	strat := strategies[f.strategy](&posthorn.Options{SelfID: id, Logger: log})
+	// An empty id makes the strategy draw a fresh one.
+	strat := strategies[f.strategy](&posthorn.Options{SelfID: f.id, Logger: log})
 	cfg := posthorn.Config{
 		AppID:           f.app,
 		Password:        f.password,
@@ -181,17 +177,6 @@ func (f *roomFlags) join(ctx context.Context, roomID string, limits posthorn.Con
 func (s *session) close() {
 	s.room.Leave()
 	s.strat.Close()
-}
-
-// newID returns a Trystero-style peer id: 20 alphanumerics.
-func newID() string {
-	const alphabet = "0123456789AaBbCcDdEeFfGgHhIiJjKkLlMmNnOoPpQqRrSsTtUuVvWwXxYyZz"
-	b := make([]byte, 20)
-	rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
 }
 
 func strategyNames() []string {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/relay"
 )
@@ -214,3 +215,6 @@ func cmdArgs(base, strategy, cmd string, rest ...string) []string {
 func prefixed(cmd string, args []string, rest ...string) []string {
 	return append(append([]string{cmd}, args...), rest...)
 }
+
+// newID returns a fresh peer id for a command under test, to pass as --id.
+func newID() string { return ids.New(ids.SelfIDLen) }

@@ -21,11 +21,9 @@ type roster struct {
 }
 
 // follow installs the room's join and leave handlers; onJoin and onLeave,
-// if not nil, run after the roster is updated, once per change.
-//
-// JoinRoom returns once the room is announced, and a peer may connect
-// before the handlers are installed: OnPeerJoin does not report it then,
-// so the peers already connected are added from Peers() afterwards.
+// if not nil, run after the roster is updated, once per change. Peers that
+// connected before the handlers were installed are reported by OnPeerJoin
+// when it is set.
 func follow(r *posthorn.Room, onJoin, onLeave func(id string)) *roster {
 	ro := &roster{peers: map[string]bool{}, changed: make(chan struct{})}
 	joined := func(id string) {
@@ -39,9 +37,6 @@ func follow(r *posthorn.Room, onJoin, onLeave func(id string)) *roster {
 			onLeave(id)
 		}
 	})
-	for id := range r.Peers() {
-		joined(id)
-	}
 	return ro
 }
 
