@@ -51,8 +51,7 @@ type remote struct {
 	// earlier is deferred (leavePending) so that join always precedes leave.
 	joined, leavePending bool
 	// unseen: the peer joined while no onPeerJoin was set; the first one
-	// set is called for it (OnPeerJoin), and its leave is reported only
-	// after that.
+	// set is called for it (OnPeerJoin).
 	unseen bool
 }
 
@@ -134,7 +133,7 @@ func (r *Room) addPeer(id string, p *peer.Peer) {
 		r.mu.Lock()
 		rem.joined = true
 		rem.unseen = join == nil
-		leave := rem.leavePending && !rem.unseen
+		leave := rem.leavePending
 		leaveCB := r.onPeerLeave
 		r.mu.Unlock()
 		if leave && leaveCB != nil {
@@ -179,9 +178,7 @@ func (r *Room) exitConn(c *conn) {
 	delete(r.trackMetas, c.id)
 	var leave func(string)
 	if rem.joined {
-		if !rem.unseen {
-			leave = r.onPeerLeave
-		}
+		leave = r.onPeerLeave
 	} else {
 		rem.leavePending = true
 	}
