@@ -33,9 +33,8 @@ func runChat(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	out := newPrinter(f)
-	s, err := f.join(ctx, pos[0], posthorn.Config{})
-	if err != nil {
-		out.errorf("joining %q: %v", pos[0], err)
+	s, ok := f.join(ctx, out, pos[0], posthorn.Config{})
+	if !ok {
 		return 1
 	}
 	defer s.close()

@@ -148,8 +148,17 @@ type session struct {
 }
 
 // join joins roomID with the flags' settings; limits raise the receive
-// limits (zero: the defaults).
-func (f *roomFlags) join(ctx context.Context, roomID string, limits posthorn.Config) (*session, error) {
+// limits (zero: the defaults). A failure is printed, and join reports false.
+func (f *roomFlags) join(ctx context.Context, out *printer, roomID string, limits posthorn.Config) (*session, bool) {
+	s, err := f.joinRoom(ctx, roomID, limits)
+	if err != nil {
+		out.errorf("joining %q: %v", roomID, err)
+		return nil, false
+	}
+	return s, true
+}
+
+func (f *roomFlags) joinRoom(ctx context.Context, roomID string, limits posthorn.Config) (*session, error) {
 	log := f.logger()
 	// An empty id makes the strategy draw a fresh one.
 	strat := strategies[f.strategy](&posthorn.Options{SelfID: f.id, Logger: log})

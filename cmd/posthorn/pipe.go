@@ -36,9 +36,8 @@ func runPipe(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	out := newPrinter(f)
-	s, err := f.join(ctx, pos[0], posthorn.Config{})
-	if err != nil {
-		out.errorf("joining %q: %v", pos[0], err)
+	s, ok := f.join(ctx, out, pos[0], posthorn.Config{})
+	if !ok {
 		return 1
 	}
 	defer s.close()
@@ -62,7 +61,7 @@ func runPipe(ctx context.Context, e *env, args []string) int {
 		}
 		out.writeRaw(b)
 	})
-	ro := follow(s.room, func(id string) { out.status("* %s joined", short(id)) }, func(id string) { out.status("* %s left", short(id)) })
+	ro := followAloud(s.room, out)
 	out.status("joined %q as %s; waiting for %d peer(s)", pos[0], s.strat.SelfID(), *wait)
 	if err := ro.waitFor(ctx, func(n int, _ bool) bool { return n >= *wait }); err != nil {
 		return 130

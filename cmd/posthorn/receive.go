@@ -62,9 +62,8 @@ func runReceive(ctx context.Context, e *env, args []string) int {
 	// One file is one message: the room's per-peer limits must let it
 	// through (the default is 256 MiB).
 	limits := posthorn.Config{Limits: transfer.Limits{MaxBytes: *maxSize + 1<<20, MaxMessage: *maxSize + 1<<20}}
-	s, err := f.join(ctx, pos[0], limits)
-	if err != nil {
-		out.errorf("joining %q: %v", pos[0], err)
+	s, ok := f.join(ctx, out, pos[0], limits)
+	if !ok {
 		return 1
 	}
 	defer s.close()

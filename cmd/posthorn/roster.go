@@ -121,3 +121,8 @@ func flush(ctx context.Context, r *posthorn.Room, targets []string) []string {
 	sort.Strings(failed)
 	return failed
 }
+
+// followAloud is follow with a status line for every join and leave.
+func followAloud(r *posthorn.Room, out *printer) *roster {
+	return follow(r, func(id string) { out.status("* %s joined", short(id)) }, func(id string) { out.status("* %s left", short(id)) })
+}

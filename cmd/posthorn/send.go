@@ -65,9 +65,8 @@ func runSend(ctx context.Context, e *env, args []string) int {
 		}
 	}
 
-	s, err := f.join(ctx, pos[0], posthorn.Config{})
-	if err != nil {
-		out.errorf("joining %q: %v", pos[0], err)
+	s, ok := f.join(ctx, out, pos[0], posthorn.Config{})
+	if !ok {
 		return 1
 	}
 	defer s.close()
@@ -76,7 +75,7 @@ func runSend(ctx context.Context, e *env, args []string) int {
 		out.errorf("%v", err)
 		return 1
 	}
-	ro := follow(s.room, func(id string) { out.status("* %s joined", short(id)) }, func(id string) { out.status("* %s left", short(id)) })
+	ro := followAloud(s.room, out)
 	out.status("joined %q as %s; waiting for %d peer(s)", pos[0], s.strat.SelfID(), *wait)
 	if err := ro.waitFor(ctx, func(n int, _ bool) bool { return n >= *wait && n > 0 }); err != nil {
 		return 130
