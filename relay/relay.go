@@ -130,8 +130,9 @@ func (r *Relay) Mount(pattern string, h http.Handler, closeFn func() error) {
 }
 
 // ServeHTTP dispatches to the service mounted at the request's path. A
-// WebSocket upgrade over MaxConns or MaxConnsPerIP gets 503 instead; every
-// service's handler lasts as long as its WebSocket, so the count is exact.
+// WebSocket upgrade over MaxConns or MaxConnsPerIP gets 503 instead. An
+// upgrade's handler runs detached from net/http's connection (serveDetached)
+// and lasts as long as its WebSocket, so the count is exact.
 func (r *Relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if req.Header.Get("Upgrade") == "" {
 		r.mux.ServeHTTP(w, req)
@@ -145,8 +146,7 @@ func (r *Relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "posthorn-relay: too many connections", http.StatusServiceUnavailable)
 		return
 	}
-	defer r.admit.leave(ip)
-	r.mux.ServeHTTP(w, req)
+	serveDetached(w, req, r.mux, r.log.Error, func() { r.admit.leave(ip) })
 }
 
 // Conns returns the WebSockets open through r.

@@ -95,6 +95,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release()
+	remote := r.RemoteAddr // r is not kept for the session's life
 	if ws.Subprotocol() == "" {
 		// MQTT over WebSocket requires the subprotocol (MQTT 5.0 §6.0).
 		ws.Close(websocket.StatusPolicyViolation, "mqttbroker: subprotocol mqtt required")
@@ -109,7 +110,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// deadline after CONNECT (capped at IdleTimeout by deadlineConn).
 	nc.SetReadDeadline(time.Now().Add(s.cfg.ConnectTimeout))
 	if err := s.l.serve(conn); err != nil {
-		s.log.Debug("mqtt session ended", "remote", r.RemoteAddr, "err", err)
+		s.log.Debug("mqtt session ended", "remote", remote, "err", err)
 	}
 }
 
