@@ -22,6 +22,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -50,6 +51,9 @@ func main() {
 }
 
 func run(o options) error {
+	// Sign every Nostr event up front: one per peer and nostrInterval, and
+	// a spare, so the bench's clients leave the cores to the relay.
+	presigned := presignNostr(o.peers, o.rooms, int(o.duration/nostrInterval)+2)
 	rp, err := startRelay(o.relayBin, strings.Fields(o.relayFlags))
 	if err != nil {
 		return err
@@ -71,7 +75,8 @@ func run(o options) error {
 		s.lat = newRecorder()
 		for i := range o.peers {
 			wg.Go(func() {
-				p := peer{id: i, room: i % o.rooms, ip: clientIP(1, i), base: rp.base, lat: s.lat, errs: &s.errs}
+				p := peer{id: i, room: i % o.rooms, ip: clientIP(1, i), base: rp.base, lat: s.lat, errs: &s.errs,
+					events: presigned[i], next: new(atomic.Int64)}
 				// Spread the joins over the first five seconds.
 				select {
 				case <-time.After(time.Duration(i) * 5 * time.Second / time.Duration(o.peers)):

@@ -54,4 +54,8 @@ type peer struct {
 	base     string
 	lat      *recorder
 	errs     *counter
+	// events are a nostr peer's presigned EVENT messages; next counts
+	// those sent, across reconnects.
+	events [][]byte
+	next   *atomic.Int64
 }

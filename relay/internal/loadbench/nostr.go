@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -20,10 +22,11 @@ import (
 const nostrInterval = 5 * time.Second
 
 // runNostrPeer subscribes to its room's root and self topics like Trystero
-// and publishes a signed kind-29333 event to the root every nostrInterval;
-// the content carries the send time.
+// and publishes a signed kind-29333 event to the root every nostrInterval.
+// The events are signed before the load starts (see presignNostr): real
+// peers sign on their own machines, so the bench must not spend the
+// relay's cores on it. Deliveries are timed by event id (sent).
 func runNostrPeer(ctx context.Context, p peer) {
-	keys := nip01.NewKeys()
 	for ctx.Err() == nil {
 		ws, err := dialWS(ctx, p.base+"/nostr", p.ip)
 		if err != nil {
@@ -31,13 +34,49 @@ func runNostrPeer(ctx context.Context, p peer) {
 			time.Sleep(time.Second)
 			continue
 		}
-		nostrSession(ctx, ws, p, keys)
+		nostrSession(ctx, ws, p)
 		ws.CloseNow()
 	}
 }
 
-func nostrSession(ctx context.Context, ws *websocket.Conn, p peer, keys nip01.Keys) {
-	root := fmt.Sprintf("trystero/bench/room%d", p.room)
+// nostrRoot is the topic of room's root, as Trystero derives it.
+func nostrRoot(room int) string { return fmt.Sprintf("trystero/bench/room%d", room) }
+
+// presignNostr signs n events for each of peers peers, spread over cores.
+func presignNostr(peers, rooms, n int) [][][]byte {
+	out := make([][][]byte, peers)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.NumCPU() {
+		wg.Go(func() {
+			for i := range next {
+				keys := nip01.NewKeys()
+				now := time.Now().Unix()
+				for j := range n {
+					e := nip01.Event{Kind: 29333, CreatedAt: now, Tags: [][]string{{"x", nostrRoot(i % rooms)}},
+						Content: strconv.Quote(fmt.Sprintf("peer %d event %d", i, j))}
+					if keys.Sign(&e) != nil {
+						panic("loadbench: signing failed")
+					}
+					b, _ := e.Marshal()
+					out[i] = append(out[i], append(append([]byte(`["EVENT",`), b...), ']'))
+				}
+			}
+		})
+	}
+	for i := range peers {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// sentAt maps a published event's id to its send time (UnixNano).
+var sentAt sync.Map
+
+func nostrSession(ctx context.Context, ws *websocket.Conn, p peer) {
+	root := nostrRoot(p.room)
 	self := fmt.Sprintf("%s/peer%d", root, p.id)
 	send := func(b []byte) error {
 		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -46,19 +85,23 @@ func nostrSession(ctx context.Context, ws *websocket.Conn, p peer, keys nip01.Ke
 	}
 	now := time.Now().Unix()
 	for i, topic := range []string{root, self} {
-		send(fmt.Appendf(nil, `["REQ","%064d",{"kinds":[29333],"since":%d,"#x":[%q]}]`, p.id*2+i, now, topic))
+		send(fmt.Appendf(nil, `["REQ","%064d",{"kinds":[29333],"since":%d,"#x":[%q]}]`, p.id*2+i, now-60, topic))
 	}
 	go func() {
 		t := time.NewTicker(nostrInterval)
 		defer t.Stop()
 		for {
-			e := nip01.Event{Kind: 29333, CreatedAt: time.Now().Unix(), Tags: [][]string{{"x", root}},
-				Content: strconv.Quote(strconv.FormatInt(time.Now().UnixNano(), 10))}
-			if keys.Sign(&e) != nil {
+			i := int(p.next.Add(1)) - 1
+			if i >= len(p.events) {
 				return
 			}
-			b, _ := e.Marshal()
-			if send(append(append([]byte(`["EVENT",`), b...), ']')) != nil {
+			b := p.events[i]
+			var msg []json.RawMessage
+			var e nip01.Event
+			json.Unmarshal(b, &msg)
+			json.Unmarshal(msg[1], &e)
+			sentAt.Store(e.ID, time.Now().UnixNano())
+			if send(b) != nil {
 				return
 			}
 			select {
@@ -84,11 +127,12 @@ func nostrSession(ctx context.Context, ws *websocket.Conn, p peer, keys nip01.Ke
 		json.Unmarshal(msg[0], &typ)
 		switch typ {
 		case "EVENT":
-			var e nip01.Event
-			var content string
-			if json.Unmarshal(msg[2], &e) == nil && json.Unmarshal([]byte(e.Content), &content) == nil {
-				if ts, err := strconv.ParseInt(content, 10, 64); err == nil {
-					p.lat.since(ts)
+			var e struct {
+				ID string `json:"id"`
+			}
+			if json.Unmarshal(msg[2], &e) == nil {
+				if ts, ok := sentAt.Load(e.ID); ok {
+					p.lat.since(ts.(int64))
 				}
 			}
 		case "OK":
