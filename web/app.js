@@ -94,6 +94,9 @@ $('join').addEventListener('submit', async e => {
   const config = {appId}
   if ($('password').value) config.password = $('password').value
   if (localRelays?.[strategy]) config.relayUrls = localRelays[strategy]
+  // make demo's TURN server, for peers that cannot reach each other directly
+  // (symmetric NAT, CGNAT); elsewhere the loaders' default STUN servers.
+  if (demoConfig?.iceServers?.length) config.rtcConfig = {iceServers: demoConfig.iceServers}
   try {
     room = mod.joinRoom(config, roomName)
   } catch (err) {

@@ -47,6 +47,11 @@ func TestDemo(t *testing.T) {
 	p1.waitPeers(p2)
 	p2.waitPeers(p1)
 
+	// The page passes make demo's TURN server to joinRoom as
+	// rtcConfig.iceServers (relay/turn's tests connect pages through it).
+	p1.WaitFor(t, `Object.values(posthornDemo.room.getPeers()).some(pc =>
+		pc.getConfiguration().iceServers.some(s => s.username && [].concat(s.urls).some(u => u.startsWith('turn:'))))`, peerTimeout)
+
 	// The relay socket is open (getRelaySockets).
 	p1.WaitFor(t, `document.getElementById('relays').textContent === '1/1 relay connected'`, peerTimeout)
 

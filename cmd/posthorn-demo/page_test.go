@@ -58,10 +58,15 @@ func startDemo(t *testing.T) string {
 	testutil.RequireNetns(t)
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	r := relay.New(relay.Config{Logger: log})
-	srv := httptest.NewServer(newHandler(r, "../../web", distDir, nil))
+	turnSrv, ice, err := startTURN("127.0.0.1:0", log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(newHandler(r, "../../web", distDir, []iceServer{ice}))
 	t.Cleanup(func() {
 		r.Close() // hijacked WebSockets first: srv.Close waits for them
 		srv.Close()
+		turnSrv.Close()
 	})
 	return srv.URL
 }
