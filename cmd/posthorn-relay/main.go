@@ -42,6 +42,7 @@ func main() {
 	}
 	log := slog.New(h)
 	o.relay.Logger = log
+	debug.SetGCPercent(o.gcPercent)
 	if o.memoryLimit > 0 {
 		debug.SetMemoryLimit(o.memoryLimit << 20)
 	}
