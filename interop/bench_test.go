@@ -47,8 +47,10 @@ func BenchmarkVsTrystero(b *testing.B) {
 		}
 	}
 	res := newResults()
+	bc.res = res
 	size := *benchSizeMiB << 20
 	for r := range *benchRounds {
+		bc.round = r
 		// Even rounds run Trystero first, odd rounds posthorn first.
 		order := []int{libTrystero, libPosthorn}
 		if r%2 == 1 {
@@ -160,6 +162,8 @@ type benchRun struct {
 	relays map[string]string    // strategy → relay URL
 	libs   map[string][2]string // strategy → module URL path per library
 	cpu    func() (time.Duration, bool)
+	res    *results
+	round  int // the round being run
 }
 
 // run runs one trial as a sub-benchmark, so that its pages close when it
@@ -174,8 +178,14 @@ func (bc *benchRun) page(b *testing.B, name string, lib int, strategy string) (*
 	b.Helper()
 	p := bc.b.NewNamedPage(b, libNames[lib]+"-"+name, bc.s.URL+"/bench.html")
 	p.WaitFor(b, "window.B", 0)
-	ms := browsertest.EvalAs[float64](b, p, fmt.Sprintf("B.load(%q)", bc.libs[strategy][lib]))
-	return p, ms
+	l := browsertest.EvalAs[struct {
+		MS            float64 `json:"ms"`
+		InstantiateMS float64 `json:"instantiateMs"`
+	}](b, p, fmt.Sprintf("B.load(%q)", bc.libs[strategy][lib]))
+	if lib == libPosthorn {
+		bc.res.add("instantiate "+strategy, lib, bc.round, l.InstantiateMS)
+	}
+	return p, l.MS
 }
 
 func (bc *benchRun) config(strategy string) string {
@@ -313,6 +323,9 @@ func (r *results) print(w *os.File, sizeMiB int, mem map[int][]memory) {
 		rows = append(rows, row{"start " + s, "import → joinRoom callable, " + s, "ms", ""})
 	}
 	for _, s := range benchStrategies {
+		rows = append(rows, row{"instantiate " + s, "of which fetch, compile and instantiate the wasm, " + s, "ms", ""})
+	}
+	for _, s := range benchStrategies {
 		rows = append(rows, row{"staggered join " + s, "staggered join (B 1.5 s after A), B's joinRoom → onPeerJoin, " + s, "ms", ""})
 	}
 	for _, s := range benchStrategies {
@@ -336,7 +349,7 @@ func (r *results) print(w *os.File, sizeMiB int, mem map[int][]memory) {
 		if len(p) == 0 {
 			continue
 		}
-		var tv, pv, ratios []float64
+		var tv, pv []float64
 		var each []string
 		for round := range *benchRounds {
 			tr, ok1 := t[round]
@@ -347,17 +360,20 @@ func (r *results) print(w *os.File, sizeMiB int, mem map[int][]memory) {
 			if ok2 {
 				pv = append(pv, pr)
 			}
-			if ok1 && ok2 && tr > 0 {
-				ratios = append(ratios, pr/tr)
+			switch {
+			case ok1 && ok2 && tr > 0:
 				each = append(each, fmt.Sprintf("%.2f", pr/tr))
+			case ok2 && len(t) == 0: // a posthorn-only row: its values
+				each = append(each, fmt.Sprintf("%.0f", pr))
 			}
 		}
 		tm, pm := median(tv), median(pv)
-		ratio := "—"
+		ratio, tcol := "—", "—"
 		if tm > 0 {
 			ratio = fmt.Sprintf("×%.2f", pm/tm)
+			tcol = fmt.Sprintf("%.1f %s", tm, rw.unit)
 		}
-		fmt.Fprintf(w, "| %s | %.1f %s | %.1f %s | %s | %s |\n", rw.label, tm, rw.unit, pm, rw.unit, ratio, strings.Join(each, " "))
+		fmt.Fprintf(w, "| %s | %s | %.1f %s | %s | %s |\n", rw.label, tcol, pm, rw.unit, ratio, strings.Join(each, " "))
 	}
 	for _, lib := range []int{libTrystero, libPosthorn} {
 		ms := mem[lib]

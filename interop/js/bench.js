@@ -9,7 +9,8 @@ const B = (window.B = {joined: [], got: [], mem: null})
 const now = () => performance.timeOrigin + performance.now()
 
 // Keep the instance's linear memory (posthorn's wasm) when the loader
-// instantiates it, to report the receiver's wasm memory.
+// instantiates it, to report the receiver's wasm memory, and time the
+// instantiation (fetch and compile included when streaming).
 const keep = result => {
   const instance = result instanceof WebAssembly.Instance ? result : result.instance
   if (instance && instance.exports.mem instanceof WebAssembly.Memory) {
@@ -20,18 +21,25 @@ const keep = result => {
 for (const name of ['instantiateStreaming', 'instantiate']) {
   const orig = WebAssembly[name]
   if (orig) {
-    WebAssembly[name] = (...args) => orig.apply(WebAssembly, args).then(keep)
+    WebAssembly[name] = (...args) => {
+      const t = performance.now()
+      return orig.apply(WebAssembly, args).then(r => {
+        B.instantiateMs = performance.now() - t
+        return keep(r)
+      })
+    }
   }
 }
 
-// load imports lib and returns the milliseconds until joinRoom is callable.
+// load imports lib and returns the milliseconds until joinRoom is callable
+// and, for a wasm build, how many of them instantiation took.
 B.load = async lib => {
   const t = performance.now()
   B.mod = await import(lib)
   if (typeof B.mod.joinRoom !== 'function') {
     throw new Error(`${lib} exports no joinRoom`)
   }
-  return performance.now() - t
+  return {ms: performance.now() - t, instantiateMs: B.instantiateMs ?? 0}
 }
 
 // join calls joinRoom and records every onPeerJoin with the milliseconds
