@@ -100,8 +100,8 @@ func BenchmarkVsTrystero(b *testing.B) {
 		// ratios are against Trystero ↔ Trystero of the same round).
 		for _, lib := range order {
 			bc.run(b, r, "torrent", lib, "transfer", func(b *testing.B) {
-				mbps, cpu := bc.transfer(b, lib, lib, size, 1)
-				res.add("transfer", lib, r, mbps[0])
+				mbps, cpu := bc.transfer(b, lib, lib, size)
+				res.add("transfer", lib, r, mbps)
 				if cpu > 0 {
 					res.add("cpu", lib, r, cpu)
 				}
@@ -110,8 +110,8 @@ func BenchmarkVsTrystero(b *testing.B) {
 		for _, dir := range [][2]int{{libPosthorn, libTrystero}, {libTrystero, libPosthorn}} {
 			name := [2]string{"posthorn-to-trystero", "trystero-to-posthorn"}[dir[0]]
 			bc.run(b, r, "torrent", libPosthorn, name, func(b *testing.B) {
-				mbps, _ := bc.transfer(b, dir[0], dir[1], size, 1)
-				res.add(name, libPosthorn, r, mbps[0])
+				mbps, _ := bc.transfer(b, dir[0], dir[1], size)
+				res.add(name, libPosthorn, r, mbps)
 			})
 		}
 	}
@@ -119,7 +119,7 @@ func BenchmarkVsTrystero(b *testing.B) {
 	mem := map[int][]memory{}
 	for _, lib := range []int{libTrystero, libPosthorn} {
 		bc.run(b, 0, "torrent", lib, "memory", func(b *testing.B) {
-			_, _ = bc.transferMem(b, lib, size, 10, func(m memory) { mem[lib] = append(mem[lib], m) })
+			bc.transferMem(b, lib, size, 10, func(m memory) { mem[lib] = append(mem[lib], m) })
 		})
 	}
 	res.print(os.Stdout, *benchSizeMiB, mem)
@@ -231,25 +231,29 @@ func (bc *benchRun) pair(b *testing.B, x, y int) (px, py *browsertest.Page, idx,
 	return px, py, idx, idy
 }
 
-// transfer sends size bytes n times from a page of library from to one of
-// library to and returns each transfer's MB/s and, if the browser's CPU
-// time can be read, the CPU milliseconds per MiB of the first.
-func (bc *benchRun) transfer(b *testing.B, from, to, size, n int) ([]float64, float64) {
+// transfer sends size bytes from a page of library from to one of library
+// to and returns the MB/s and, if the browser's CPU time can be read, the
+// CPU milliseconds per MiB (0 if not).
+func (bc *benchRun) transfer(b *testing.B, from, to, size int) (float64, float64) {
 	b.Helper()
 	px, py, _, _ := bc.pair(b, from, to)
-	return bc.sendN(b, px, py, size, n, nil)
+	rates, cpu := bc.sendN(b, px, py, size, 1, nil)
+	return rates[0], cpu
 }
 
-// transferMem is transfer between two pages of lib, reporting the
-// receiver's memory after each transfer.
-func (bc *benchRun) transferMem(b *testing.B, lib, size, n int, each func(memory)) ([]float64, float64) {
+// transferMem sends size bytes n times between two pages of lib and
+// reports the receiver's memory after each transfer.
+func (bc *benchRun) transferMem(b *testing.B, lib, size, n int, each func(memory)) {
 	b.Helper()
 	px, py, _, _ := bc.pair(b, lib, lib)
-	return bc.sendN(b, px, py, size, n, func() {
+	bc.sendN(b, px, py, size, n, func() {
 		each(browsertest.EvalAs[memory](b, py, "B.memory()"))
 	})
 }
 
+// sendN sends size bytes n times from px to py and returns each transfer's
+// MB/s and the CPU milliseconds per MiB of the first; after, if set, runs
+// after each transfer.
 func (bc *benchRun) sendN(b *testing.B, px, py *browsertest.Page, size, n int, after func()) ([]float64, float64) {
 	px.Eval(b, fmt.Sprintf("B.prepare(%d)", size), nil)
 	var rates []float64
