@@ -38,9 +38,11 @@ demo: wasm
 bench:
 	scripts/in-netns $(GO) test -run '^$$' -bench . -benchmem ./...
 
-# 32 MiB between two wasm pages in headless Chromium.
+# posthorn's wasm build against real trystero@0.18.0 in headless Chromium:
+# start, join, ping, 32 MiB transfers, CPU and memory; see docs/benchmarks.md.
+# Arguments through BENCH_ARGS, e.g. make bench-browser BENCH_ARGS='-rounds 3'.
 bench-browser: wasm
-	scripts/bench-browser
+	scripts/bench-browser $(BENCH_ARGS)
 
 # posthorn-relay under 2,000 peers in 500 rooms per service plus attacks;
 # see docs/benchmarks.md. Not a test: it reports, it does not assert.

@@ -42,15 +42,12 @@ const instantiate = async (url, imports) => {
   if (!res.ok) {
     throw new Error(`posthorn: fetching ${url}: HTTP ${res.status}`)
   }
-  if (WebAssembly.instantiateStreaming) {
-    try {
-      return await WebAssembly.instantiateStreaming(res.clone(), imports)
-    } catch (e) {
-      // Served without Content-Type: application/wasm; compile from bytes.
-      if (!(e instanceof TypeError)) {
-        throw e
-      }
-    }
+  // Compile while the bytes arrive. Streaming needs the response served as
+  // application/wasm; anything else is compiled from the whole body. (No
+  // res.clone() to try both: the unread copy would buffer every byte.)
+  const type = (res.headers.get('Content-Type') || '').split(';')[0].trim().toLowerCase()
+  if (WebAssembly.instantiateStreaming && type === 'application/wasm') {
+    return WebAssembly.instantiateStreaming(res, imports)
   }
   return WebAssembly.instantiate(await res.arrayBuffer(), imports)
 }

@@ -1,7 +1,9 @@
 // Package nip01 is the NIP-01 event model shared by posthorn's Nostr client
 // (signal/nostr) and relay (relay/nostrrelay): canonical serialisation that is
 // JSON.stringify-exact (protocol-0.18 §7.2 "Go trap"), ids, BIP-340 keys,
-// signing and verification. Event and signature maths come from go-nostr.
+// signing and verification. The BIP-340 maths come from btcec's schnorr
+// package (the one go-nostr uses), without go-nostr's relay client, which
+// would add a JSON parser and a WebSocket stack to the wasm build.
 package nip01
 
 import (
@@ -9,10 +11,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"unicode/utf8"
+
+	"github.com/btcsuite/btcd/btcec/v2"
+	"github.com/btcsuite/btcd/btcec/v2/schnorr"
 
 	"github.com/posthorn/posthorn/internal/jsjson"
-
-	gonostr "github.com/nbd-wtf/go-nostr"
 )
 
 // Event errors.
@@ -76,47 +80,69 @@ func (e Event) Tag(name string) (string, bool) {
 
 // Keys is a secp256k1 key pair; PublicKey is the 64-hex BIP-340 x-only key.
 type Keys struct {
-	secret    string
+	secret    *btcec.PrivateKey
 	PublicKey string
 }
 
 // NewKeys returns a fresh random key pair.
 func NewKeys() Keys {
-	k, err := KeysFromSecret(gonostr.GeneratePrivateKey())
+	sk, err := btcec.NewPrivateKey()
 	if err != nil {
 		panic("nip01: key generation failed: " + err.Error())
 	}
-	return k
+	return keysOf(sk)
 }
 
 // KeysFromSecret returns the key pair of a 64-hex secret key.
 func KeysFromSecret(secretHex string) (Keys, error) {
-	if b, err := hex.DecodeString(secretHex); err != nil || len(b) != 32 {
+	b, err := hex.DecodeString(secretHex)
+	if err != nil || len(b) != 32 {
 		return Keys{}, errors.New("nip01: secret key must be 64 hex characters")
 	}
-	pk, err := gonostr.GetPublicKey(secretHex)
-	if err != nil {
-		return Keys{}, fmt.Errorf("nip01: %w", err)
+	var k btcec.ModNScalar
+	if overflow := k.SetByteSlice(b); overflow || k.IsZero() {
+		return Keys{}, errors.New("nip01: secret key out of range")
 	}
-	return Keys{secret: secretHex, PublicKey: pk}, nil
+	return keysOf(btcec.PrivKeyFromScalar(&k)), nil
+}
+
+func keysOf(sk *btcec.PrivateKey) Keys {
+	return Keys{secret: sk, PublicKey: hex.EncodeToString(schnorr.SerializePubKey(sk.PubKey()))}
 }
 
 // Sign sets e.PubKey, e.ID and e.Sig (BIP-340 over the id).
 func (k Keys) Sign(e *Event) error {
+	if !representable(*e) {
+		return fmt.Errorf("%w: not representable as a JS string", ErrEventShape)
+	}
 	e.PubKey = k.PublicKey
 	id, err := e.ComputeID()
 	if err != nil {
 		return err
 	}
-	ge := GoNostr(*e)
-	if err := ge.Sign(k.secret); err != nil {
+	h, _ := hex.DecodeString(id)
+	sig, err := schnorr.Sign(k.secret, h)
+	if err != nil {
 		return fmt.Errorf("nip01: sign: %w", err)
 	}
-	if ge.ID != id { // only for strings JS cannot hold (invalid UTF-8)
-		return fmt.Errorf("%w: not representable as a JS string", ErrEventShape)
-	}
-	e.ID, e.Sig = ge.ID, ge.Sig
+	e.ID, e.Sig = id, hex.EncodeToString(sig.Serialize())
 	return nil
+}
+
+// representable reports whether every string of e is valid UTF-8: a JS
+// string cannot hold anything else, so no JS peer could check its id.
+func representable(e Event) bool {
+	if !utf8.ValidString(e.Content) {
+		return false
+	}
+	for _, t := range e.Tags {
+		for _, v := range t {
+			if !utf8.ValidString(v) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Verify checks the shape of e, that its id is the hash of its content and
@@ -132,21 +158,18 @@ func (e Event) Verify() error {
 	if id != e.ID {
 		return ErrEventID
 	}
-	ok, err := GoNostr(e).CheckSignature()
-	if err != nil || !ok {
+	pkb, _ := hex.DecodeString(e.PubKey)
+	sigb, _ := hex.DecodeString(e.Sig)
+	h, _ := hex.DecodeString(id)
+	pk, err := schnorr.ParsePubKey(pkb)
+	if err != nil {
+		return ErrSignature
+	}
+	sig, err := schnorr.ParseSignature(sigb)
+	if err != nil || !sig.Verify(h, pk) {
 		return ErrSignature
 	}
 	return nil
-}
-
-// GoNostr converts e to go-nostr's event type.
-func GoNostr(e Event) gonostr.Event {
-	tags := make(gonostr.Tags, len(e.Tags))
-	for i, t := range e.Tags {
-		tags[i] = gonostr.Tag(t)
-	}
-	return gonostr.Event{ID: e.ID, PubKey: e.PubKey, CreatedAt: gonostr.Timestamp(e.CreatedAt),
-		Kind: e.Kind, Tags: tags, Content: e.Content, Sig: e.Sig}
 }
 
 func isHex(s string, n int) bool {
