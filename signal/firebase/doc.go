@@ -31,6 +31,9 @@
 //     offers to a peer of its first read that has not offered within
 //     SilentPeerDelay, and two crossing offers are settled by the engine's
 //     glare rule, so such a pair connects exactly once.
+//   - Presence means the "_" member. A departed peer's node can come back
+//     as bare mailboxes when signals reach it late; 0.18 takes it for a
+//     newcomer (and getOccupants lists it), posthorn ignores it.
 //   - Reconnection. A dropped database connection is redialled with a
 //     backoff; on each connection the presence node is written again and
 //     the room read afresh.

@@ -13,7 +13,9 @@ import (
 
 // GetOccupants returns the ids of the peers whose nodes are in roomID now,
 // sorted, without joining it (Trystero's getOccupants: one read of
-// <rootPath>/<roomId>). With several databases (cfg.RelayURLs) it returns
+// <rootPath>/<roomId>). Unlike 0.18, which returns every key, it leaves out
+// nodes without the presence member: mailboxes of departed peers that late
+// signals recreated. With several databases (cfg.RelayURLs) it returns
 // the union. It fails if a database cannot be read before ctx ends.
 func (s *Strategy) GetOccupants(ctx context.Context, cfg posthorn.Config, roomID string) ([]string, error) {
 	if cfg.AppID == "" && len(cfg.RelayURLs) == 0 {
@@ -66,7 +68,7 @@ func (s *Strategy) readKeys(ctx context.Context, url, path string) ([]string, er
 				once.Do(func() { res <- result{err: err} })
 				return
 			}
-			once.Do(func() { res <- result{keys: slices.Collect(maps.Keys(t.Children()))} })
+			once.Do(func() { res <- result{keys: slices.Collect(maps.Keys(present(t.Children())))} })
 		})
 		if err != nil {
 			once.Do(func() { res <- result{err: err} })

@@ -87,7 +87,7 @@ func (r *dbRoom) update(e rtdb.Event) {
 	}
 	first := !r.synced
 	r.synced = true
-	peers := r.tree.Children()
+	peers := present(r.tree.Children())
 	var fresh []string
 	for id := range peers {
 		if id != self && !r.known[id] {
@@ -96,7 +96,7 @@ func (r *dbRoom) update(e rtdb.Event) {
 		}
 	}
 	for id := range r.known {
-		if _, ok := peers[id]; !ok {
+		if !peers[id] {
 			delete(r.known, id)
 		}
 	}
@@ -182,6 +182,7 @@ func (r *dbRoom) offerIfPresent(id string) {
 	r.mu.Lock()
 	present := r.known[id]
 	r.mu.Unlock()
+	r.es.Log().Debug("a peer from our first read of the room may not offer; offering unless it did", "peer", id, "present", present)
 	if present && !r.es.Stopped() {
 		r.offer(id)
 	}
@@ -211,4 +212,18 @@ func (r *dbRoom) leave() {
 		cancel()
 	}
 	r.c.Close()
+}
+
+// present returns the ids of the room's nodes that mark a peer present
+// (their "_" member is set). A node with mailboxes only is a departed
+// peer's, recreated by signals written to it late: Trystero 0.18 treats it
+// as a newcomer and offers to it; posthorn ignores it.
+func present(room map[string]any) map[string]bool {
+	out := make(map[string]bool, len(room))
+	for id, v := range room {
+		if n, ok := v.(map[string]any); ok && n[presenceKey] != nil {
+			out[id] = true
+		}
+	}
+	return out
 }
