@@ -8,3 +8,5 @@ const mod = await load('firebase', new URL('./posthorn-firebase.wasm', import.me
 export const joinRoom = mod.joinRoom
 export const getOccupants = mod.getOccupants
 export const selfId = mod.selfId
+// not in trystero/firebase, which keeps its sockets in the Firebase SDK
+export const getRelaySockets = mod.getRelaySockets
