@@ -258,7 +258,7 @@ func (c *Client) connectOnce() (opened, redirected bool) {
 		c.fail(err)
 		return false, false
 	}
-	ws.SetReadLimit(frameSize + 1024)
+	ws.SetReadLimit(4*frameSize + 1024) // 16384 characters of up to 4 bytes
 	cctx, ccancel := context.WithCancel(c.ctx)
 	cn := &conn{c: c, ws: ws, ctx: cctx, pending: map[int]chan reply{}}
 	defer func() {

@@ -195,3 +195,28 @@ func TestShutdown(t *testing.T) {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestTooLarge: a server message over Options.MaxMessage drops the
+// connection before it is assembled, and the reason is reported.
+func TestTooLarge(t *testing.T) {
+	testutil.RequireNetns(t)
+	big := strings.Repeat("x", 600)
+	s := &script{hello: []string{"3", big, big, big}, got: make(chan string, 8)}
+	srv := s.serve(t)
+	c, err := New(srv.URL, Options{MaxMessage: 1000, Reconnect: posthorn.ReconnectPolicy{Wait: time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	c.OnError(func(err error) { errs <- err })
+	c.Start()
+	defer c.Close()
+	select {
+	case err := <-errs:
+		if !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("error %v, want ErrTooLarge", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("no error")
+	}
+}
