@@ -3,7 +3,6 @@ package firebase
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -71,7 +70,7 @@ func (d *db) put(path string, v any) {
 	}
 }
 
-// wait waits until ok holds for the watched tree and returns what ok saw.
+// wait waits until ok holds for the watched tree (ok may keep what it saw).
 func (d *db) wait(what string, ok func(t *rtdb.Tree) bool) {
 	d.t.Helper()
 	deadline := time.After(strategytest.WaitTimeout)
@@ -144,5 +143,3 @@ func shapeOf(dec *json.Decoder) (string, error) {
 }
 
 func testLogger(testing.TB) *slog.Logger { return slog.New(slog.DiscardHandler) }
-
-func errorsIs(err, target error) bool { return errors.Is(err, target) }

@@ -3,6 +3,7 @@ package firebase
 import (
 	"bufio"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"slices"
@@ -90,7 +91,7 @@ func TestGetOccupants(t *testing.T) {
 		{"slash in room", cfg, "a/b", ErrKeyChars},
 		{"bad rootPath", posthorn.Config{AppID: url, RootPath: "x$"}, "lobby", ErrKeyChars},
 	} {
-		if _, err := newStrategy(t).GetOccupants(ctxT(t), tt.cfg, tt.room); !errorsIs(err, tt.want) {
+		if _, err := newStrategy(t).GetOccupants(ctxT(t), tt.cfg, tt.room); !errors.Is(err, tt.want) {
 			t.Fatalf("%s: err %v, want %v", tt.name, err, tt.want)
 		}
 	}
