@@ -15,7 +15,8 @@ import (
 // other field means the default its comment gives.
 type Config struct {
 	// AppID identifies the application: only peers with the same AppID and
-	// room id meet. Required.
+	// room id meet. Required. On the firebase strategy it is the database
+	// URL, as in Trystero.
 	AppID string
 	// Password, when set, encrypts the session descriptions as they pass
 	// the relays (docs/protocol-0.18.md §3). Peers with another password
@@ -26,6 +27,10 @@ type Config struct {
 	// RelayRedundancy is how many of the strategy's default relays to use
 	// when RelayURLs is empty; 0 means the strategy's default.
 	RelayRedundancy int
+	// RootPath is where the firebase strategy keeps its rooms in the
+	// database; "" means "__trystero__", as Trystero's rootPath. Other
+	// strategies ignore it.
+	RootPath string
 	// RTCConfig is used for every peer connection (ICE servers, including
 	// TURN); nil means one public STUN server, as Trystero does
 	// (docs/protocol-0.18.md §4.1).

@@ -1,7 +1,8 @@
 // Types of posthorn's JavaScript API: Trystero 0.18's (its README, "API"),
 // served by posthorn's WebAssembly builds. Every entry point ('posthorn',
 // 'posthorn/torrent', 'posthorn/nostr', 'posthorn/mqtt') exports the same
-// three names.
+// three names; 'posthorn/firebase' exports joinRoom, selfId and
+// getOccupants.
 
 /** A value JSON can carry: what actions send as JSON and metadata holds. */
 export type JsonValue =
@@ -37,7 +38,18 @@ export interface RelayConfig {
   relayRedundancy?: number
 }
 
-export type RoomConfig = BaseRoomConfig & RelayConfig
+export interface FirebaseConfig {
+  /** firebase: where rooms live in the database; default '__trystero__'. */
+  rootPath?: string
+  /**
+   * firebase: an initialised Firebase JS app; its options.databaseURL is
+   * the database (appId may then be omitted). posthorn connects to that
+   * database itself: the app's own connection and signed-in user are not used.
+   */
+  firebaseApp?: {options: {databaseURL?: string}}
+}
+
+export type RoomConfig = BaseRoomConfig & RelayConfig & FirebaseConfig
 
 export interface ActionSender<T> {
   (
@@ -147,3 +159,9 @@ export interface RelaySocket {
 
 /** Relay URL → its connection state. */
 export function getRelaySockets(): Record<string, RelaySocket>
+
+/**
+ * firebase only: the ids of the peers in a room, without joining it (one
+ * read of <rootPath>/<roomId>).
+ */
+export function getOccupants(config: RoomConfig, roomId: string): Promise<string[]>

@@ -45,9 +45,13 @@ func (k kit) joinAnnounced(t *testing.T, cfg joinConfig, join func() member) mem
 	if k.watch == nil {
 		return join()
 	}
+	urls, root := cfg.Relays, engine.RootTopic(cfg.AppID, cfg.Room)
+	if k.appIsRelay {
+		urls, root = []string{cfg.AppID}, cfg.Room
+	}
 	var ws []*announceWatch
-	for _, url := range cfg.Relays {
-		w := k.watch(t, url, engine.RootTopic(cfg.AppID, cfg.Room))
+	for _, url := range urls {
+		w := k.watch(t, url, root)
 		defer w.Close()
 		ws = append(ws, w)
 	}
@@ -60,7 +64,7 @@ func (k kit) joinAnnounced(t *testing.T, cfg joinConfig, join func() member) mem
 			case id := <-w.Announced():
 				seen = id == m.ID()
 			case <-timeout:
-				t.Fatalf("%s: relay %s did not pass on its announcement within %v", m.Name(), cfg.Relays[i], announceTimeout)
+				t.Fatalf("%s: relay %s did not pass on its announcement within %v", m.Name(), urls[i], announceTimeout)
 			}
 		}
 	}

@@ -19,9 +19,10 @@ import (
 // package export → bundle file (js/node_modules/trystero/package.json
 // "exports").
 var strategies = map[string]string{
-	"trystero/torrent": "trystero-torrent.js",
-	"trystero/nostr":   "trystero-nostr.js",
-	"trystero/mqtt":    "trystero-mqtt.js",
+	"trystero/torrent":  "trystero-torrent.js",
+	"trystero/nostr":    "trystero-nostr.js",
+	"trystero/mqtt":     "trystero-mqtt.js",
+	"trystero/firebase": "trystero-firebase.js",
 }
 
 // indexHTML is the test page: it only loads the harness, which waits for

@@ -26,6 +26,9 @@ type kit struct {
 	// (joinAnnounced). Torrent needs none: a tracker forwards offers only
 	// to peers that announced before (§7.1).
 	watch func(t testing.TB, relayURL, root string) *announceWatch
+	// appIsRelay: the appId is the relay (firebase: the database URL), so
+	// members join with appId = the relay URL and no relayUrls (adapt).
+	appIsRelay bool
 	// jsPasswordBroken: two Trystero 0.18 peers with the same password never
 	// connect on this strategy (nostr: the answerer does not decrypt the
 	// offer, protocol-0.18 §7.2, §10.10).
@@ -38,6 +41,14 @@ func (k kit) wasmName() string {
 		return k.strategy
 	}
 	return k.name
+}
+
+// adapt returns cfg as k's members join with it (see appIsRelay).
+func (k kit) adapt(cfg joinConfig) joinConfig {
+	if k.appIsRelay && len(cfg.Relays) > 0 {
+		cfg.AppID, cfg.Relays = cfg.Relays[0], nil
+	}
+	return cfg
 }
 
 // kits are the strategies of the suite; each kit_<name>_test.go adds one.

@@ -25,6 +25,7 @@ func newEnv(t *testing.T) env {
 // js joins with a fresh page of real Trystero's k strategy.
 func (e env) js(k kit) joinFunc {
 	return func(t *testing.T, name string, cfg joinConfig) member {
+		cfg = k.adapt(cfg)
 		return k.joinAnnounced(t, cfg, func() member { return joinPage(t, e.b, e.s, "js-"+name, k.jsLib, cfg) })
 	}
 }
@@ -32,6 +33,7 @@ func (e env) js(k kit) joinFunc {
 // wasm joins with a fresh page of posthorn's wasm build of k.
 func (e env) wasm(k kit) joinFunc {
 	return func(t *testing.T, name string, cfg joinConfig) member {
+		cfg = k.adapt(cfg)
 		return k.joinAnnounced(t, cfg, func() member {
 			return joinPage(t, e.b, e.s, "wasm-"+name, posthornLib(t, k.wasmName()), cfg)
 		})
@@ -41,6 +43,7 @@ func (e env) wasm(k kit) joinFunc {
 // native joins with a fresh native instance of k.
 func native(k kit) joinFunc {
 	return func(t *testing.T, name string, cfg joinConfig) member {
+		cfg = k.adapt(cfg)
 		return k.joinAnnounced(t, cfg, func() member { return joinNative(t, "native-"+name, cfg, k.native) })
 	}
 }

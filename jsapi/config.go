@@ -9,18 +9,22 @@ import (
 )
 
 // convertConfig reads joinRoom's config object (seed README, "API"):
-// appId, password, rtcConfig, relayUrls, relayRedundancy. torrent is set for
-// the BitTorrent strategy, which rejects the pre-0.16 option names.
-func convertConfig(c js.Value, torrent bool) (posthorn.Config, error) {
+// appId, password, rtcConfig, relayUrls, relayRedundancy, and the
+// strategy's own options. The BitTorrent strategy rejects the pre-0.16
+// option names; firebase reads rootPath and firebaseApp (firebaseConfig).
+func convertConfig(c js.Value, strategy string) (posthorn.Config, error) {
 	var cfg posthorn.Config
 	if !c.Truthy() || (c.Type() != js.TypeObject && c.Type() != js.TypeFunction) {
 		return cfg, errNoConfig
 	}
-	if torrent && (c.Get("trackerUrls").Truthy() || c.Get("trackerRedundancy").Truthy()) {
+	if strategy == "torrent" && (c.Get("trackerUrls").Truthy() || c.Get("trackerRedundancy").Truthy()) {
 		return cfg, errTrackerOptions
 	}
 	if v := c.Get("appId"); v.Truthy() {
 		cfg.AppID = jsString.Invoke(v).String()
+	}
+	if strategy == "firebase" {
+		firebaseConfig(c, &cfg)
 	}
 	if cfg.AppID == "" {
 		return cfg, posthorn.ErrNoAppID

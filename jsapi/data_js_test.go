@@ -135,7 +135,7 @@ func TestTargetIDs(t *testing.T) {
 
 func TestConvertConfig(t *testing.T) {
 	cfg, err := convertConfig(eval(`{appId: 'kinneret', password: 'MuchoMaa$', relayUrls: ['ws://127.0.0.1:1/'],
-		relayRedundancy: 2, rtcConfig: {iceServers: [{urls: 'stun:127.0.0.1:3478'}]}}`), true)
+		relayRedundancy: 2, rtcConfig: {iceServers: [{urls: 'stun:127.0.0.1:3478'}]}}`), "torrent")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,27 +143,38 @@ func TestConvertConfig(t *testing.T) {
 		cfg.RelayRedundancy != 2 || cfg.RTCConfig == nil || len(cfg.RTCConfig.ICEServers) != 1 {
 		t.Fatalf("config %+v", cfg)
 	}
-	if cfg, err := convertConfig(eval(`{appId: 'a'}`), true); err != nil || cfg.RTCConfig != nil {
+	if cfg, err := convertConfig(eval(`{appId: 'a'}`), "torrent"); err != nil || cfg.RTCConfig != nil {
 		t.Fatalf("no rtcConfig must leave the default (nil): %+v %v", cfg, err)
 	}
 	for _, c := range []struct {
-		expr    string
-		torrent bool
-		err     error
+		expr     string
+		strategy string
+		err      error
 	}{
-		{`undefined`, true, errNoConfig},
-		{`'x'`, true, errNoConfig},
-		{`{}`, true, posthorn.ErrNoAppID},
-		{`{appId: ''}`, true, posthorn.ErrNoAppID},
-		{`{appId: 'a', trackerUrls: ['x']}`, true, errTrackerOptions},
-		{`{appId: 'a', rtcConfig: {iceServers: [{urls: 5}]}}`, false, ErrRTCConfig},
+		{`undefined`, "torrent", errNoConfig},
+		{`'x'`, "torrent", errNoConfig},
+		{`{}`, "torrent", posthorn.ErrNoAppID},
+		{`{appId: ''}`, "torrent", posthorn.ErrNoAppID},
+		{`{appId: 'a', trackerUrls: ['x']}`, "torrent", errTrackerOptions},
+		{`{appId: 'a', rtcConfig: {iceServers: [{urls: 5}]}}`, "nostr", ErrRTCConfig},
+		{`{rootPath: 'x'}`, "firebase", posthorn.ErrNoAppID},
+		{`{firebaseApp: {options: {}}}`, "firebase", posthorn.ErrNoAppID},
 	} {
-		if _, err := convertConfig(eval(c.expr), c.torrent); !errors.Is(err, c.err) {
+		if _, err := convertConfig(eval(c.expr), c.strategy); !errors.Is(err, c.err) {
 			t.Errorf("%s: err = %v, want %v", c.expr, err, c.err)
 		}
 	}
-	if _, err := convertConfig(eval(`{appId: 'a', trackerUrls: ['x']}`), false); err != nil {
+	if _, err := convertConfig(eval(`{appId: 'a', trackerUrls: ['x']}`), "mqtt"); err != nil {
 		t.Errorf("trackerUrls is only refused by the torrent strategy: %v", err)
+	}
+	// firebase: rootPath, and firebaseApp's databaseURL over appId (firebase.js's init)
+	cfg, err = convertConfig(eval(`{appId: 'https://a.firebaseio.com', rootPath: 'apps/x',
+		firebaseApp: {options: {databaseURL: 'http://127.0.0.1:9000?ns=b'}}}`), "firebase")
+	if err != nil || cfg.AppID != "http://127.0.0.1:9000?ns=b" || cfg.RootPath != "apps/x" {
+		t.Fatalf("firebase config %+v %v", cfg, err)
+	}
+	if cfg, _ := convertConfig(eval(`{appId: 'a', rootPath: 'x'}`), "mqtt"); cfg.RootPath != "" {
+		t.Errorf("rootPath is firebase's only: %+v", cfg)
 	}
 }
 

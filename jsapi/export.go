@@ -19,9 +19,8 @@ const RegistryName = "__posthorn"
 
 // module is one strategy's exported JS module (trystero/<strategy>).
 type module struct {
-	s       posthorn.Strategy
-	name    string
-	torrent bool
+	s    posthorn.Strategy
+	name string
 
 	mu      sync.Mutex
 	rooms   map[string]*jsRoom       // joinRoom's cache, by namespace
@@ -29,13 +28,13 @@ type module struct {
 }
 
 // Export installs the module object of strategy s under name ("torrent",
-// "nostr", "mqtt"): {joinRoom, selfId, getRelaySockets}, as the seed's
-// strategy modules export them. Call it once from main, then block.
+// "nostr", "mqtt", "firebase"): {joinRoom, selfId, getRelaySockets}, as the
+// seed's strategy modules export them, plus getOccupants for a strategy
+// that has it (firebase). Call it once from main, then block.
 func Export(s posthorn.Strategy, name string) {
 	m := &module{
 		s:       s,
 		name:    name,
-		torrent: name == "torrent",
 		rooms:   map[string]*jsRoom{},
 		leaving: map[string]chan struct{}{},
 	}
@@ -45,6 +44,9 @@ func Export(s posthorn.Strategy, name string) {
 	obj.Set("getRelaySockets", js.FuncOf(func(js.Value, []js.Value) any {
 		return relaySockets(s.RelaySockets())
 	}))
+	if _, ok := s.(occupier); ok {
+		obj.Set("getOccupants", js.FuncOf(m.getOccupants))
+	}
 
 	reg := js.Global().Get(RegistryName)
 	if reg.Type() != js.TypeObject {
@@ -88,7 +90,7 @@ func (m *module) joinRoom(_ js.Value, args []js.Value) (any, error) {
 	if jr := m.rooms[ns]; jr != nil {
 		return jr.obj, nil
 	}
-	cfg, err := convertConfig(cfgArg, m.torrent)
+	cfg, err := convertConfig(cfgArg, m.name)
 	if err != nil {
 		return nil, err
 	}

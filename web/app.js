@@ -5,11 +5,13 @@
 const $ = id => document.getElementById(id)
 const appId = 'posthorn-demo'
 
-// One module per strategy, as trystero, trystero/nostr, trystero/mqtt.
+// One module per strategy, as trystero, trystero/nostr, trystero/mqtt,
+// trystero/firebase (whose direct module also has getRelaySockets).
 const strategies = {
   torrent: {module: './posthorn/index.mjs', wasm: './posthorn/posthorn-torrent.wasm'},
   nostr: {module: './posthorn/nostr.mjs', wasm: './posthorn/posthorn-nostr.wasm'},
-  mqtt: {module: './posthorn/mqtt.mjs', wasm: './posthorn/posthorn-mqtt.wasm'}
+  mqtt: {module: './posthorn/mqtt.mjs', wasm: './posthorn/posthorn-mqtt.wasm'},
+  firebase: {module: './posthorn/posthorn-firebase.mjs', wasm: './posthorn/posthorn-firebase.wasm'}
 }
 
 const waitingText = 'Waiting for peers… open this page in another tab.'
@@ -34,12 +36,13 @@ const demoConfig = await fetch('demo-config.json')
   .catch(() => null)
 const localRelays = demoConfig?.relayUrls ?? null
 
-// Offer only the strategies whose wasm was built.
+// Offer only the strategies whose wasm was built (and Firebase only with a
+// database, which only demo-config.json can name: posthorn-demo -firebase).
 const built = Array.isArray(demoConfig?.strategies)
   ? demoConfig.strategies
   : (
       await Promise.all(
-        Object.keys(strategies).map(name =>
+        Object.keys(strategies).filter(name => name !== 'firebase').map(name =>
           fetch(strategies[name].wasm, {method: 'HEAD'})
             .then(r => (r.ok ? name : null))
             .catch(() => null)
@@ -93,7 +96,8 @@ $('join').addEventListener('submit', async e => {
   }
   const config = {appId}
   if ($('password').value) config.password = $('password').value
-  if (localRelays?.[strategy]) config.relayUrls = localRelays[strategy]
+  if (strategy === 'firebase') config.appId = localRelays.firebase[0] // the database URL
+  else if (localRelays?.[strategy]) config.relayUrls = localRelays[strategy]
   // make demo's TURN server, for peers that cannot reach each other directly
   // (symmetric NAT, CGNAT); elsewhere the loaders' default STUN servers.
   if (demoConfig?.iceServers?.length) config.rtcConfig = {iceServers: demoConfig.iceServers}

@@ -28,12 +28,13 @@ type iceServer struct {
 
 // newHandler routes WebSocket upgrades to the relay and everything else to
 // the files of the page and of the package; demo-config.json lists ice (the
-// embedded TURN server) as iceServers.
-func newHandler(relayHandler http.Handler, web, dist string, ice []iceServer) http.Handler {
+// embedded TURN server) as iceServers, and firebaseDB, if not "", as the
+// Firebase strategy's database.
+func newHandler(relayHandler http.Handler, web, dist string, ice []iceServer, firebaseDB string) http.Handler {
 	files := http.NewServeMux()
 	files.Handle("/", http.FileServer(http.Dir(web)))
 	files.Handle("/posthorn/", http.StripPrefix("/posthorn/", http.FileServer(http.Dir(dist))))
-	files.HandleFunc("/demo-config.json", func(w http.ResponseWriter, r *http.Request) { demoConfig(w, r, dist, ice) })
+	files.HandleFunc("/demo-config.json", func(w http.ResponseWriter, r *http.Request) { demoConfig(w, r, dist, ice, firebaseDB) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isWebSocket(r) {
 			relayHandler.ServeHTTP(w, r)
@@ -49,13 +50,15 @@ func isWebSocket(r *http.Request) bool {
 }
 
 // strategies are the strategy names the page knows, in the order it offers
-// them; a strategy is offered when dist has its posthorn-<name>.wasm.
-var strategies = []string{"torrent", "nostr", "mqtt"}
+// them; a strategy is offered when dist has its posthorn-<name>.wasm (and
+// firebase only with a database: the relay cannot serve one).
+var strategies = []string{"torrent", "nostr", "mqtt", "firebase"}
 
 // demoConfig tells the page which strategies are built (so it offers no
 // other), to use this process's relay for each, at the host the browser
-// reached us by, and the rtcConfig.iceServers entry of its TURN server.
-func demoConfig(w http.ResponseWriter, r *http.Request, dist string, ice []iceServer) {
+// reached us by, or firebaseDB for firebase, and the rtcConfig.iceServers
+// entry of its TURN server.
+func demoConfig(w http.ResponseWriter, r *http.Request, dist string, ice []iceServer, firebaseDB string) {
 	base := "ws://" + r.Host
 	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 		// Behind TLS (or a TLS-terminating proxy) a page may only open wss://.
@@ -65,7 +68,14 @@ func demoConfig(w http.ResponseWriter, r *http.Request, dist string, ice []iceSe
 	built := []string{}
 	relays := map[string][]string{}
 	for _, s := range strategies {
-		relays[s] = []string{base + paths[s]}
+		if s == "firebase" {
+			if firebaseDB == "" {
+				continue
+			}
+			relays[s] = []string{firebaseDB}
+		} else {
+			relays[s] = []string{base + paths[s]}
+		}
 		if st, err := os.Stat(filepath.Join(dist, "posthorn-"+s+".wasm")); err == nil && st.Mode().IsRegular() {
 			built = append(built, s)
 		}

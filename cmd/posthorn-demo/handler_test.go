@@ -28,7 +28,7 @@ func TestHandlerRoutes(t *testing.T) {
 		c.Close(websocket.StatusNormalClosure, "")
 	})
 	ice := []iceServer{{URLs: []string{"turn:127.0.0.1:3478?transport=udp"}, Username: "1:demo", Credential: "c"}}
-	srv := httptest.NewServer(newHandler(relayStub, "../../web", dist, ice))
+	srv := httptest.NewServer(newHandler(relayStub, "../../web", dist, ice, ""))
 	defer srv.Close()
 
 	for _, tc := range []struct{ path, wantType, wantBody string }{

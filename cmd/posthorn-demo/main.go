@@ -34,15 +34,16 @@ func main() {
 	web := flag.String("web", "web", "folder of the demo page")
 	dist := flag.String("dist", "dist", "folder of the built npm package (wasm and loaders)")
 	turnAddr := flag.String("turn-addr", "127.0.0.1:3478", `embedded TURN server (UDP and TCP), "" for none`)
+	firebaseDB := flag.String("firebase", "", "a Firebase Realtime Database URL: offer the Firebase strategy with it (the embedded relay cannot serve one)")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(*addr, *web, *dist, *turnAddr, log); err != nil {
+	if err := run(*addr, *web, *dist, *turnAddr, *firebaseDB, log); err != nil {
 		fmt.Fprintln(os.Stderr, "posthorn-demo:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, web, dist, turnAddr string, log *slog.Logger) error {
+func run(addr, web, dist, turnAddr, firebaseDB string, log *slog.Logger) error {
 	if _, err := os.Stat(dist + "/posthorn-torrent.wasm"); err != nil {
 		return fmt.Errorf("no wasm build in %s (run make wasm): %w", dist, err)
 	}
@@ -67,5 +68,5 @@ func run(addr, web, dist, turnAddr string, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Printf("posthorn demo: open http://%s/ in two tabs (Ctrl-C to stop)\n", ln.Addr())
-	return r.Serve(ctx, ln, newHandler(r, web, dist, ice))
+	return r.Serve(ctx, ln, newHandler(r, web, dist, ice, firebaseDB))
 }

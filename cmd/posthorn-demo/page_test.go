@@ -53,7 +53,10 @@ func builtStrategies(t *testing.T) []string {
 
 // startDemo serves the demo exactly as main does, relay included, on a
 // loopback port, and returns its base URL.
-func startDemo(t *testing.T) string {
+func startDemo(t *testing.T) string { return startDemoFirebase(t, "") }
+
+// startDemoFirebase is startDemo with a Firebase database (-firebase).
+func startDemoFirebase(t *testing.T, firebaseDB string) string {
 	t.Helper()
 	testutil.RequireNetns(t)
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -62,7 +65,7 @@ func startDemo(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newHandler(r, "../../web", distDir, []iceServer{ice}))
+	srv := httptest.NewServer(newHandler(r, "../../web", distDir, []iceServer{ice}, firebaseDB))
 	t.Cleanup(func() {
 		r.Close() // hijacked WebSockets first: srv.Close waits for them
 		srv.Close()

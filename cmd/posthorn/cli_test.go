@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/posthorn/posthorn/internal/strategytest"
 )
 
 // TestChat: two chat commands in a room, on every strategy, through the
@@ -240,4 +242,17 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestChatFirebase: two chat commands meet through a Firebase database
+// (npm firebase-server) given with --relay, and talk.
+func TestChatFirebase(t *testing.T) {
+	db := strategytest.NodeFixture{Dir: "npm-firebase-server", Script: "server.js", Module: "firebase-server"}.Start(t)
+	args := []string{"--strategy", "firebase", "--relay", db.URL, "--ice", "none", "--app", "posthorn-cli-test"}
+	idA, idB := newID(), newID()
+	a := start(t, "a", prefixed("chat", args, "--id", idA, "--peers", "1", "room-chat")...)
+	b := start(t, "b", prefixed("chat", args, "--id", idB, "--json", "--peers", "1", "room-chat")...)
+	b.stdout.waitEvent(t, map[string]any{"event": "join", "peer": idA})
+	a.write(t, "hello over firebase\n")
+	b.stdout.waitEvent(t, map[string]any{"event": "message", "peer": idA, "text": "hello over firebase"})
 }

@@ -17,17 +17,21 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/signal/firebase"
 	"github.com/posthorn/posthorn/signal/mqtt"
 	"github.com/posthorn/posthorn/signal/nostr"
 	"github.com/posthorn/posthorn/signal/torrent"
 )
 
 // strategies are the ways of finding peers, by --strategy name, as
-// Trystero's modules: trystero/torrent, trystero/nostr, trystero/mqtt.
+// Trystero's modules: trystero/torrent, trystero/nostr, trystero/mqtt,
+// trystero/firebase (whose relay is a database URL, given as --app or
+// --relay).
 var strategies = map[string]func(*posthorn.Options) posthorn.Strategy{
-	"torrent": func(o *posthorn.Options) posthorn.Strategy { return torrent.New(o) },
-	"nostr":   func(o *posthorn.Options) posthorn.Strategy { return nostr.New(o) },
-	"mqtt":    func(o *posthorn.Options) posthorn.Strategy { return mqtt.New(o) },
+	"torrent":  func(o *posthorn.Options) posthorn.Strategy { return torrent.New(o) },
+	"nostr":    func(o *posthorn.Options) posthorn.Strategy { return nostr.New(o) },
+	"mqtt":     func(o *posthorn.Options) posthorn.Strategy { return mqtt.New(o) },
+	"firebase": func(o *posthorn.Options) posthorn.Strategy { return firebase.New(o) },
 }
 
 // defaultApp is the demo page's appId, so that a terminal meets the

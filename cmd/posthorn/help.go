@@ -45,7 +45,9 @@ See who is there:
 
 Flags shared by every command (see posthorn help COMMAND):
 
-  --strategy torrent|mqtt|nostr   how peers find each other (default torrent)
+  --strategy torrent|mqtt|nostr|firebase
+                                  how peers find each other (default torrent;
+                                  firebase: --relay is the database URL)
   --app ID                        application id (Trystero's appId)
   --password PW                   encrypt the signalling (Trystero's password)
   --relay URL                     relay to use, repeatable (Trystero's relayUrls)

@@ -10,8 +10,8 @@ import (
 
 // Attempt is one connection attempt with a remote peer: an offer of ours
 // (initiator) or our answer to its offer. Only its first signal crosses a
-// relay; the room carries later ones over the data channel
-// (docs/protocol-0.18.md §4.3).
+// relay, or with trickle every signal until it connects; the room carries
+// later ones over the data channel (docs/protocol-0.18.md §4.3, §7.4).
 type Attempt struct {
 	s         *Session
 	initiator bool
@@ -27,6 +27,7 @@ type Attempt struct {
 	offeredAt time.Time // initiator: when the offer was sent
 	connected bool
 	closed    bool
+	relayed   bool // trickle: the first signal went out
 
 	closeOnce sync.Once
 }
@@ -89,6 +90,11 @@ func (s *Session) Answer(remote, sealedOffer string, send func(sdp string) error
 		s.log.Warn("dropping offer that does not decrypt (password mismatch?)", "peer", remote, "err", err)
 		return nil
 	}
+	return s.answer(remote, sealedOffer, sdp, send, onClose)
+}
+
+// answer is Answer once the offer is open; key spots copies of the offer.
+func (s *Session) answer(remote, key, sdp string, send func(string) error, onClose func()) *Attempt {
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()
@@ -113,7 +119,7 @@ func (s *Session) Answer(remote, sealedOffer string, send func(sdp string) error
 			if g == glareYield {
 				replaced = append(replaced, a) // we withdraw our offer
 			}
-		case a.offerKey == sealedOffer:
+		case a.offerKey == key:
 			s.mu.Unlock()
 			s.log.Debug("ignoring copy of an offer being answered", "peer", remote)
 			return nil
@@ -129,7 +135,7 @@ func (s *Session) Answer(remote, sealedOffer string, send func(sdp string) error
 	for _, a := range replaced {
 		s.removeLocked(a)
 	}
-	a, err := s.newAttemptLocked(remote, false, sealedOffer, send, onClose)
+	a, err := s.newAttemptLocked(remote, false, key, send, onClose)
 	s.mu.Unlock()
 	for _, old := range replaced {
 		old.Close()
@@ -166,6 +172,11 @@ func (s *Session) Accept(a *Attempt, remote, sealedAnswer string) {
 		s.log.Warn("dropping answer that does not decrypt (password mismatch?)", "peer", remote, "err", err)
 		return
 	}
+	s.accept(a, remote, sdp)
+}
+
+// accept is Accept once the answer is open.
+func (s *Session) accept(a *Attempt, remote, sdp string) {
 	s.mu.Lock()
 	if a.exchanged || a.closed || s.stopped || (a.remote != remote && (a.remote != "" || s.connectedLocked(remote))) {
 		s.mu.Unlock()
@@ -214,7 +225,7 @@ func (s *Session) connectedLocked(id string) bool {
 func (s *Session) newAttemptLocked(remote string, initiator bool, offerKey string, send func(string) error, onClose func()) (*Attempt, error) {
 	p, err := peer.New(peer.Config{
 		Initiator: initiator,
-		Trickle:   false, // one SDP with every candidate (§4.1, §4.3)
+		Trickle:   s.trickle, // else one SDP with every candidate (§4.1, §4.3)
 		RTCConfig: s.cfg.RTCConfig,
 		Logger:    s.cfg.Logger,
 	})
@@ -253,10 +264,14 @@ func (s *Session) detachLocked(a *Attempt) {
 
 // start wires the peer's callbacks and feeds the remote offer, if any.
 func (a *Attempt) start(offer *peer.Signal) {
-	var once sync.Once
-	a.p.OnSignal(func(sig peer.Signal) {
-		once.Do(func() { a.relay(sig) })
-	})
+	if a.s.trickle {
+		a.p.OnSignal(a.relayTrickled)
+	} else {
+		var once sync.Once
+		a.p.OnSignal(func(sig peer.Signal) {
+			once.Do(func() { a.relay(sig) })
+		})
+	}
 	a.p.OnConnect(a.connect)
 	go a.watch()
 	if offer != nil {
@@ -285,6 +300,7 @@ func (a *Attempt) watch() {
 }
 
 // relay seals our offer or answer and hands it to the strategy's send.
+// With trickle it is only the first signal's relay (see relayTrickled).
 func (a *Attempt) relay(sig peer.Signal) {
 	s := a.s
 	want := peer.TypeAnswer
@@ -305,7 +321,7 @@ func (a *Attempt) relay(sig peer.Signal) {
 		a.Close()
 		return
 	}
-	sealed, err := s.seal(sig.SDP)
+	sealed, err := a.seal(sig)
 	if err == nil {
 		err = a.send(sealed)
 	}

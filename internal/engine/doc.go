@@ -54,6 +54,13 @@
 //     connect as duplicates, which the Room keeps, §4.5 b–c);
 //   - malformed payloads are logged and dropped.
 //
+// Trickle (SessionConfig.Trickle, Shell.WithTrickle) is the firebase
+// strategy's mode: attempts trickle ICE, every signal until the peer
+// connects crosses the relay as the JSON of the whole simple-peer signal
+// (sealed as a whole with a password, §7.4), and the strategy hands each
+// received one to Session.Signal, which answers offers, accepts answers and
+// feeds candidates with the same rules as above (trickle.go).
+//
 // # Differences from Trystero 0.18 (all invisible to JS peers)
 //
 //   - Re-announcement. 0.18 nostr announces once per socket open; a relay

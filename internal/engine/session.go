@@ -19,6 +19,11 @@ type SessionConfig struct {
 	RoomID string
 	// SelfID is our peer id; required.
 	SelfID string
+	// Trickle makes the attempts trickle ICE: every signal of an attempt
+	// (offer or answer, then each candidate) crosses the relay as a whole
+	// sealed signal until the peer connects; see Session.Signal. Only the
+	// firebase strategy does this (docs/protocol-0.18.md §7.4).
+	Trickle bool
 }
 
 // Session is one joined room's matchmaking, whatever the strategy: the room
@@ -28,15 +33,16 @@ type SessionConfig struct {
 // session descriptions, applies the attempt cap, timeout and glare rule, and
 // hands connected peers to the room.
 type Session struct {
-	cfg    posthorn.Config // defaults applied
-	roomID string
-	selfID string
-	log    *slog.Logger
-	room   *posthorn.Room
-	cbc    *crypt.CBC      // nil without a password
-	ctx    context.Context // cancelled when the room is left
-	cancel context.CancelFunc
-	forget func() // drops the room from its instance's set; set by rooms
+	cfg     posthorn.Config // defaults applied
+	roomID  string
+	selfID  string
+	log     *slog.Logger
+	room    *posthorn.Room
+	cbc     *crypt.CBC // nil without a password
+	trickle bool
+	ctx     context.Context // cancelled when the room is left
+	cancel  context.CancelFunc
+	forget  func() // drops the room from its instance's set; set by rooms
 
 	joinOnce sync.Once
 	joined   chan struct{} // closed by Joined
@@ -65,6 +71,7 @@ func NewSession(c SessionConfig) (*Session, error) {
 		cfg:      cfg,
 		roomID:   c.RoomID,
 		selfID:   c.SelfID,
+		trickle:  c.Trickle,
 		log:      cfg.Logger.With("room", c.RoomID, "self", c.SelfID),
 		ctx:      ctx,
 		cancel:   cancel,

@@ -22,6 +22,7 @@ type Shell struct {
 	selfID    string
 	log       *slog.Logger
 	reconnect posthorn.ReconnectPolicy
+	trickle   bool
 	rooms     rooms
 }
 
@@ -53,6 +54,13 @@ func NewShell(opts *posthorn.Options, reconnect posthorn.ReconnectPolicy) *Shell
 	return sh
 }
 
+// WithTrickle makes the instance's sessions trickle ICE
+// (SessionConfig.Trickle) and returns sh.
+func (sh *Shell) WithTrickle() *Shell {
+	sh.trickle = true
+	return sh
+}
+
 // SelfID is the id the instance's rooms announce.
 func (sh *Shell) SelfID() string { return sh.selfID }
 
@@ -75,7 +83,7 @@ func (sh *Shell) JoinRoom(ctx context.Context, cfg posthorn.Config, roomID strin
 		cfg.Logger = sh.log
 	}
 	s, created, err := sh.rooms.join(roomID, func() (*Session, error) {
-		return NewSession(SessionConfig{Config: cfg, RoomID: roomID, SelfID: sh.selfID})
+		return NewSession(SessionConfig{Config: cfg, RoomID: roomID, SelfID: sh.selfID, Trickle: sh.trickle})
 	})
 	if err != nil {
 		return nil, err

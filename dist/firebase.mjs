@@ -1,0 +1,1 @@
+export {joinRoom, getOccupants, selfId} from './posthorn-firebase.mjs'
