@@ -32,6 +32,8 @@ type Peer struct {
 
 	mu        sync.Mutex
 	ch        *channel // the one data channel (protocol-0.18 §4.2)
+	extras    int      // further channels the remote opened (refuse.go)
+	texts     int      // text messages dropped (refuse.go)
 	destroyed bool
 	media     mediaState
 
@@ -304,7 +306,10 @@ func (p *Peer) destroy(err error) {
 	close(p.done)
 	p.data.Unblock()
 	go func() { // no logging before this point: destroy may run inside a browser callback
-		if err != nil {
+		switch {
+		case err == ErrExtraChannels:
+			p.log.Warn("peer: dropping the connection", "err", err)
+		case err != nil:
 			p.log.Debug("peer: destroying", "err", err)
 		}
 		if ch != nil {
