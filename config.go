@@ -31,8 +31,9 @@ type Config struct {
 	// (docs/protocol-0.18.md §4.1).
 	RTCConfig *webrtc.Configuration
 
-	// Limits bound what one remote peer can make the room buffer while its
-	// messages arrive; the zero value means transfer's defaults.
+	// Limits bound what remote peers can make the room buffer while their
+	// messages arrive, per peer and for the room; a peer over them is
+	// disconnected. The zero value means transfer's defaults.
 	Limits transfer.Limits
 	// AnnounceInterval is how often the room announces itself to its relays
 	// again; 0 means 33 s, as Trystero. A tracker may ask for a longer one

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/pion/webrtc/v4"
+	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/profile"
 	"github.com/posthorn/posthorn/internal/roomlink"
@@ -21,6 +22,7 @@ type Room struct {
 	selfID  string
 	prof    profile.Profile
 	limits  transfer.Limits
+	budget  *chunk.Budget // Limits.MaxRoomBytes, shared by every connection's reassembler
 	log     *slog.Logger
 	onLeave func()
 
@@ -66,7 +68,7 @@ func newRoom(opts roomlink.Options) *Room {
 	r := &Room{
 		selfID:      opts.SelfID,
 		prof:        profile.V018,
-		limits:      opts.Limits,
+		limits:      opts.Limits.WithDefaults(),
 		log:         opts.Logger,
 		onLeave:     opts.OnLeave,
 		done:        make(chan struct{}),
@@ -79,6 +81,7 @@ func newRoom(opts roomlink.Options) *Room {
 	if opts.Profile != nil {
 		r.prof = *opts.Profile
 	}
+	r.budget = chunk.NewBudget(r.limits.MaxRoomBytes)
 	if r.log == nil {
 		r.log = slog.Default()
 	}
