@@ -329,7 +329,7 @@ type target struct {
 }
 
 // targets resolves ids (nil = every peer) to connections. Unknown ids are
-// skipped with a warning, as room.js does.
+// skipped with a warning, as room.js does (one line per call).
 func (r *Room) targets(ids []string) ([]target, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -344,6 +344,7 @@ func (r *Room) targets(ids []string) ([]target, error) {
 		return ts, nil
 	}
 	seen := map[string]bool{}
+	var unknown []string
 	for _, id := range ids {
 		if seen[id] {
 			continue
@@ -351,10 +352,14 @@ func (r *Room) targets(ids []string) ([]target, error) {
 		seen[id] = true
 		rem := r.peers[id]
 		if rem == nil {
-			r.log.Warn("room: skipping a target that is not connected", "peer", id)
+			unknown = append(unknown, id)
 			continue
 		}
 		ts = append(ts, target{id, rem.active})
+	}
+	if len(unknown) > 0 {
+		// one line per call, however long the list
+		r.log.Warn("room: skipping targets that are not connected", "count", len(unknown), "first", unknown[0])
 	}
 	return ts, nil
 }
