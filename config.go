@@ -50,6 +50,15 @@ type Config struct {
 	// Logger receives the room's diagnostics; nil means the strategy
 	// instance's logger.
 	Logger *slog.Logger
+
+	// OnJoinError, if set, is called when the room cannot connect to a
+	// remote peer for a reason the application should know, as Trystero
+	// 0.25's onJoinError: today a session description from that peer that
+	// does not decrypt with Password (ErrWrongPassword: the peer uses
+	// another password). Each such description is reported; anyone on the
+	// relays can send them, so do not treat one as proof of anything. It is
+	// called on the room's signalling goroutine and must not block.
+	OnJoinError func(*JoinError)
 }
 
 // Options configure a strategy instance (torrent.New, nostr.New, mqtt.New):

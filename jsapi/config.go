@@ -9,7 +9,8 @@ import (
 )
 
 // convertConfig reads joinRoom's config object (seed README, "API"):
-// appId, password, rtcConfig, relayUrls, relayRedundancy. torrent is set for
+// appId, password, rtcConfig, relayUrls, relayRedundancy, and Trystero
+// 0.25's onJoinError. torrent is set for
 // the BitTorrent strategy, which rejects the pre-0.16 option names.
 func convertConfig(c js.Value, torrent bool) (posthorn.Config, error) {
 	var cfg posthorn.Config
@@ -43,5 +44,19 @@ func convertConfig(c js.Value, torrent bool) (posthorn.Config, error) {
 	if v := c.Get("relayRedundancy"); v.Type() == js.TypeNumber {
 		cfg.RelayRedundancy = v.Int()
 	}
+	if f := c.Get("onJoinError"); f.Type() == js.TypeFunction {
+		cfg.OnJoinError = func(e *posthorn.JoinError) { call(f, joinErrorValue(e)) }
+	}
 	return cfg, nil
+}
+
+// joinErrorValue is what Trystero 0.25 passes to config.onJoinError:
+// {error, appId, roomId, peerId}, error being its message text.
+func joinErrorValue(e *posthorn.JoinError) js.Value {
+	o := jsObject.New()
+	o.Set("error", joinErrorText(e))
+	o.Set("appId", e.AppID)
+	o.Set("roomId", e.RoomID)
+	o.Set("peerId", e.PeerID)
+	return o
 }
