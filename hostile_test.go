@@ -170,15 +170,6 @@ func (s *logSink) count(sub string) int {
 	return n
 }
 
-// activeConn is the connection the Room sends to id on.
-func activeConn(r *Room, id string) *conn {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if rem := r.peers[id]; rem != nil {
-		return rem.active
-	}
-	return nil
-}
 
 // A ping flood while the channel back is stalled queues at most
 // maxQueuedPongs pongs (issue 15: a million pings once queued 999,999 pongs,
