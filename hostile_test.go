@@ -170,7 +170,6 @@ func (s *logSink) count(sub string) int {
 	return n
 }
 
-
 // A ping flood while the channel back is stalled queues at most
 // maxQueuedPongs pongs (issue 15: a million pings once queued 999,999 pongs,
 // +39.8 MiB); the connection survives and answers again once it moves.
