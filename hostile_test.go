@@ -364,3 +364,22 @@ func TestHostileJunkLogsLittle(t *testing.T) {
 		t.Fatalf("%d log lines for %d junk chunks", n, each*len(junk))
 	}
 }
+
+// A remote that keeps opening data channels is dropped: the Room reports
+// its leave, and the other peers do not notice.
+func TestHostileExtraChannels(t *testing.T) {
+	m := newMember(t)
+	o := newMember(t)
+	link(t, m, o)
+	left := leaves(m)
+	rp := newRawPeer(t, m, "hostile", rawOpts{})
+	for i := range 100 {
+		if _, err := rp.pc.CreateDataChannel("extra"+string(rune('a'+i%26)), nil); err != nil {
+			break // closing: the Room's side dropped it
+		}
+	}
+	if id := recv(t, left, "the hostile peer's leave"); id != "hostile" {
+		t.Fatalf("%s left, want the hostile peer", id)
+	}
+	stillTalks(t, m, o)
+}
