@@ -116,9 +116,10 @@ func TestLocalCandidateOnlyWarns(t *testing.T) {
 // peer stays up until there are too many.
 func TestExtraDataChannelsClosed(t *testing.T) {
 	const extras = 1000
-	defer func(n int) { maxExtraChannels = n }(maxExtraChannels)
-	maxExtraChannels = extras // this test measures the cost of extras the peer tolerates
 	pr := newPair(t, pairOpts{})
+	pr.b.mu.Lock()
+	pr.b.extrasAllowed = extras // this test measures the cost of extras the peer tolerates
+	pr.b.mu.Unlock()
 	pr.waitConnected(t)
 	first := pr.b.channel()
 	exchange(t, pr.a, pr.b, numbered(5, 10))

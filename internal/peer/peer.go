@@ -30,12 +30,14 @@ type Peer struct {
 	connectEv oneShot[struct{}]
 	closeEv   oneShot[error]
 
-	mu        sync.Mutex
-	ch        *channel // the one data channel (protocol-0.18 §4.2)
-	extras    int      // further channels the remote opened (refuse.go)
-	texts     int      // text messages dropped (refuse.go)
-	destroyed bool
-	media     mediaState
+	mu     sync.Mutex
+	ch     *channel // the one data channel (protocol-0.18 §4.2)
+	extras int      // further channels the remote opened (refuse.go)
+	// extrasAllowed is maxExtraChannels (tests raise it)
+	extrasAllowed int
+	texts         int // text messages dropped (refuse.go)
+	destroyed     bool
+	media         mediaState
 
 	neg negotiation // touched only on ops
 
@@ -96,6 +98,7 @@ func newBare(cfg Config) *Peer {
 		sendSem: make(chan struct{}, 1),
 	}
 	p.data.CountBytes(func(b []byte) int { return len(b) })
+	p.extrasAllowed = maxExtraChannels
 	p.neg.first = true
 	p.neg.iceTimeout = iceCompleteTimeout
 	p.media.init()

@@ -5,7 +5,7 @@ package peer
 // ErrExtraChannels. Each is closed as it arrives; no Trystero peer opens
 // any, so the bound only stops a remote that keeps the connection busy
 // opening them.
-var maxExtraChannels = 16
+const maxExtraChannels = 16
 
 // extraChannel accounts for one data channel the remote opened beyond the
 // one this peer uses; the caller has already closed it. The first is
@@ -14,14 +14,14 @@ var maxExtraChannels = 16
 func (p *Peer) extraChannel(label string) {
 	p.mu.Lock()
 	p.extras++
-	n := p.extras
+	n, allowed := p.extras, p.extrasAllowed
 	p.mu.Unlock()
 	switch {
 	case n == 1:
 		p.ops.Push(func() {
 			p.log.Warn("peer: closed a data channel opened by the remote side; a peer uses one", "label", label)
 		})
-	case n == maxExtraChannels+1:
+	case n == allowed+1:
 		p.destroy(ErrExtraChannels)
 	}
 }
