@@ -2,6 +2,7 @@ package posthorn
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,19 @@ import (
 // moves again.
 const maxQueuedPongs = 64
 
+// A connected peer's signals over the data channel (§4.3, §4.6) that cost
+// state on our side are counted per connection: remote ICE candidates (pion
+// keeps each and checks it) and transceiver requests (each adds a
+// transceiver). A peer past either bound is dropped with errSignalFlood.
+// Trystero sends a few candidates per negotiation, and only with trickle,
+// and one transceiver request per track it adds.
+const (
+	maxSignalCandidates    = 1024
+	maxTransceiverRequests = 64
+)
+
+var errSignalFlood = errors.New("posthorn: too many ICE candidates or transceiver requests over the data channel")
+
 // conn is one registered peer connection.
 type conn struct {
 	id string
@@ -39,6 +53,9 @@ type conn struct {
 	// Both are guarded by the Room's lock (protocol-0.18 §4.5).
 	heard  bool
 	probes int
+	// candidates and transceivers count the peer's signals of those kinds;
+	// only the data callback touches them.
+	candidates, transceivers int
 
 	// control sends internal chunks (signals, pongs) in order without
 	// blocking the caller; pongs counts the pongs in it.

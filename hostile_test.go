@@ -3,6 +3,7 @@
 package posthorn
 
 import (
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -380,6 +381,29 @@ func TestHostileExtraChannels(t *testing.T) {
 	}
 	if id := recv(t, left, "the hostile peer's leave"); id != "hostile" {
 		t.Fatalf("%s left, want the hostile peer", id)
+	}
+	stillTalks(t, m, o)
+}
+
+// A connected peer that floods ICE candidates over the internal signal
+// action is dropped before pion holds more than maxSignalCandidates of them.
+func TestHostileCandidateFlood(t *testing.T) {
+	m := newMember(t)
+	o := newMember(t)
+	link(t, m, o)
+	left := leaves(m)
+	rp := newRawPeer(t, m, "hostile", rawOpts{})
+	for i := range maxSignalCandidates + 10 {
+		sig := fmt.Sprintf(`{"type":"candidate","candidate":{"candidate":"candidate:%d 1 udp 2130706431 127.0.0.1 %d typ host","sdpMLineIndex":0,"sdpMid":"0"}}`, i, 10000+i)
+		if rp.dc.Send(wire("__516n4L__", byte(i), tagJSON|tagLast, 0xff, []byte(sig))) != nil {
+			break
+		}
+	}
+	if id := recv(t, left, "the hostile peer's leave"); id != "hostile" {
+		t.Fatalf("%s left, want the hostile peer", id)
+	}
+	if !m.log.has("receive budget") {
+		t.Fatal("the drop was not logged")
 	}
 	stillTalks(t, m, o)
 }

@@ -110,6 +110,16 @@ func (r *Room) gotSignal(m Message, c *conn) {
 		c.complain(r.log, "room: bad signal from peer", "err", err)
 		return
 	}
+	if s.Candidate != nil {
+		c.candidates++
+	}
+	if s.TransceiverRequest != nil {
+		c.transceivers++
+	}
+	if c.candidates > maxSignalCandidates || c.transceivers > maxTransceiverRequests {
+		r.drop(c, errSignalFlood)
+		return
+	}
 	if err := c.p.Signal(s); err != nil {
 		c.complain(r.log, "room: signal rejected", "err", err)
 	}
