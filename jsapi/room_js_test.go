@@ -71,3 +71,32 @@ func TestRoomRefusesBadInput(t *testing.T) {
 		})
 	}
 }
+
+// joinRoom throws Trystero's errors, and a throwing toString anywhere in its
+// arguments, before it joins anything.
+func TestJoinRoomRefusesBadInput(t *testing.T) {
+	m := &module{rooms: map[string]*jsRoom{}, leaving: map[string]chan struct{}{}, torrent: true}
+	join := wrapThrowing(funcOf(m.joinRoom))
+	evil := `{toString() { throw new Error('evil toString') }}`
+	tests := []struct {
+		cfg, ns string
+		want    string
+	}{
+		{`undefined`, `'r'`, "threw: Trystero: requires a config map as the first argument"},
+		{`({})`, `'r'`, "threw: Trystero: config map is missing appId field"},
+		{`({appId: 'a'})`, `''`, "threw: Trystero: namespace argument required"},
+		{`({appId: 'a', trackerUrls: ['x']})`, `'r'`, "threw: Trystero: trackerUrls/trackerRedundancy have been replaced by relayUrls/relayRedundancy"},
+		{`({appId: 'a'})`, "(" + evil + ")", "threw: evil toString"},
+		{`({appId: ` + evil + `})`, `'r'`, "threw: evil toString"},
+		{`({appId: 'a', password: ` + evil + `})`, `'r'`, "threw: evil toString"},
+		{`({appId: 'a', relayUrls: ['ws://127.0.0.1:1/', ` + evil + `]})`, `'r'`, "threw: evil toString"},
+	}
+	for _, tt := range tests {
+		if got := outcome(t, join, eval(tt.cfg), eval(tt.ns)); got != tt.want {
+			t.Errorf("joinRoom(%s, %s): got %q, want %q", tt.cfg, tt.ns, got, tt.want)
+		}
+	}
+	if len(m.rooms) != 0 {
+		t.Fatalf("a refused joinRoom left %d rooms behind", len(m.rooms))
+	}
+}
