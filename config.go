@@ -55,11 +55,11 @@ type Config struct {
 	// remote peer for a reason the application should know, as Trystero
 	// 0.25's onJoinError: today a session description from that peer that
 	// does not decrypt with Password (ErrWrongPassword: the peer uses
-	// another password). Each such description is reported, by the peer
-	// that receives it (the one with the wrong password learns it only if
-	// the others' descriptions reach it); anyone on the
-	// relays can send them, so do not treat one as proof of anything. It is
-	// called on the room's signalling goroutine and must not block.
+	// another password). Each such description is reported by the peer
+	// that receives it; the one with the wrong password learns it only if
+	// the others' descriptions reach it. Anyone on the relays can send
+	// them, so do not treat one as proof of anything. It is called on the
+	// room's signalling goroutine and must not block.
 	OnJoinError func(*JoinError)
 }
 
