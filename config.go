@@ -36,8 +36,9 @@ type Config struct {
 	// (docs/protocol-0.18.md §4.1).
 	RTCConfig *webrtc.Configuration
 
-	// Limits bound what one remote peer can make the room buffer while its
-	// messages arrive; the zero value means transfer's defaults.
+	// Limits bound what remote peers can make the room buffer while their
+	// messages arrive, per peer and for the room; a peer over them is
+	// disconnected. The zero value means transfer's defaults.
 	Limits transfer.Limits
 	// AnnounceInterval is how often the room announces itself to its relays
 	// again; 0 means 33 s, as Trystero. A tracker may ask for a longer one
@@ -54,6 +55,17 @@ type Config struct {
 	// Logger receives the room's diagnostics; nil means the strategy
 	// instance's logger.
 	Logger *slog.Logger
+
+	// OnJoinError, if set, is called when the room cannot connect to a
+	// remote peer for a reason the application should know, as Trystero
+	// 0.25's onJoinError: today a session description from that peer that
+	// does not decrypt with Password (ErrWrongPassword: the peer uses
+	// another password). Each such description is reported by the peer
+	// that receives it; the one with the wrong password learns it only if
+	// the others' descriptions reach it. Anyone on the relays can send
+	// them, so do not treat one as proof of anything. It is called on the
+	// room's signalling goroutine and must not block.
+	OnJoinError func(*JoinError)
 }
 
 // Options configure a strategy instance (torrent.New, nostr.New, mqtt.New):

@@ -2,48 +2,98 @@ package posthorn
 
 import (
 	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/serial"
 )
 
+// maxQueuedPongs bounds the pongs waiting on one connection's control
+// queue, 64 × 15 bytes: while the channel is stalled, a ping flood would
+// otherwise queue a pong per ping. Pings beyond it get no pong; a ping is
+// not data, and the pinger's later pings are answered once the channel
+// moves again.
+const maxQueuedPongs = 64
+
+// A connected peer's signals over the data channel (§4.3, §4.6) that cost
+// state on our side are counted per connection: remote ICE candidates (pion
+// keeps each and checks it) and transceiver requests (each adds a
+// transceiver). A peer past either bound is dropped with errSignalFlood.
+// Trystero sends a few candidates per negotiation, and only with trickle,
+// and one transceiver request per track it adds.
+const (
+	maxSignalCandidates    = 1024
+	maxTransceiverRequests = 64
+)
+
+var errSignalFlood = errors.New("posthorn: too many ICE candidates or transceiver requests over the data channel")
+
 // conn is one registered peer connection.
 type conn struct {
 	id string
 	p  *peer.Peer
-	// ctx is cancelled when the connection closes or the Room is left; it
-	// stops sends that wait on the channel's backpressure.
+	// ctx is cancelled when the connection closes, is dropped or the Room
+	// is left; it stops sends that wait on the channel's backpressure, and
+	// what the connection still delivers is ignored.
 	ctx    context.Context
 	cancel context.CancelFunc
 	// reasm holds this connection's partial transmissions; only the
-	// connection's data callback touches it (callbacks run in order).
+	// connection's data callback touches it (callbacks run in order), and a
+	// drop (Room.drop) resets it.
 	reasm *chunk.Reassembler
 	// heard is set once the peer's data arrived on this connection;
 	// probes counts our duplicate probes (pings) not yet answered on it.
 	// Both are guarded by the Room's lock (protocol-0.18 §4.5).
 	heard  bool
 	probes int
+	// candidates and transceivers count the peer's signals of those kinds;
+	// only the data callback touches them.
+	candidates, transceivers int
 
 	// control sends internal chunks (signals, pongs) in order without
-	// blocking the caller.
-	control *serial.Queue[[]byte]
+	// blocking the caller; pongs counts the pongs in it.
+	control *serial.Queue[control]
+	pongs   atomic.Int32
+
+	// complaints limits the log lines about what the peer sends (malformed
+	// chunks, unknown actions, bad signals): the first few, then one a
+	// minute, so a remote cannot make the room log a line per chunk.
+	complaints rate.Sometimes
+	dropOnce   sync.Once
+}
+
+// control is one chunk on the control queue.
+type control struct {
+	b    []byte
+	pong bool
 }
 
 func newConn(r *Room, id string, p *peer.Peer) *conn {
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &conn{
-		id:     id,
-		p:      p,
-		ctx:    ctx,
-		cancel: cancel,
-		reasm:  chunk.NewReassembler(r.prof.Framing, r.limits),
+		id:         id,
+		p:          p,
+		ctx:        ctx,
+		cancel:     cancel,
+		reasm:      chunk.NewReassembler(r.prof.Framing, r.limits),
+		complaints: rate.Sometimes{First: 3, Interval: time.Minute},
 	}
-	c.control = serial.New(func(b []byte) {
+	c.reasm.Share(r.budget)
+	c.control = serial.New(func(m control) {
+		if m.pong {
+			defer c.pongs.Add(-1)
+		}
 		if c.ctx.Err() != nil {
 			return // closed: what is left is dropped
 		}
-		if err := c.p.Send(c.ctx, b); err != nil && c.ctx.Err() == nil {
+		if err := c.p.Send(c.ctx, m.b); err != nil && c.ctx.Err() == nil {
 			r.log.Warn("room: internal send failed", "peer", c.id, "err", err)
 		}
 	})
@@ -55,6 +105,21 @@ func newConn(r *Room, id string, p *peer.Peer) *conn {
 // either on backpressure could deadlock two peers.
 func (c *conn) enqueue(chunks [][]byte) {
 	for _, b := range chunks {
-		c.control.Push(b)
+		c.control.Push(control{b: b})
 	}
+}
+
+// enqueuePong queues a pong unless maxQueuedPongs are waiting already.
+func (c *conn) enqueuePong(b []byte) {
+	if c.pongs.Add(1) > maxQueuedPongs {
+		c.pongs.Add(-1)
+		return
+	}
+	c.control.Push(control{b: b, pong: true})
+}
+
+// complain logs a problem with what the peer sent, rate-limited per
+// connection (see complaints).
+func (c *conn) complain(log *slog.Logger, msg string, args ...any) {
+	c.complaints.Do(func() { log.Warn(msg, append([]any{"peer", c.id}, args...)...) })
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
+	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/roomlink"
 	"github.com/posthorn/posthorn/internal/testutil"
@@ -41,15 +42,21 @@ func FuzzHandleData(f *testing.F) {
 	f.Add(frame("00"))
 
 	testutil.RequireNetns(f)
-	// An unconnected peer: whatever the Room answers waits in its queue.
-	p, err := peer.New(peer.Config{RTCConfig: &webrtc.Configuration{}, Logger: quietLogger()})
-	if err != nil {
-		f.Fatal(err)
-	}
 	r := newRoom(roomlink.Options{Logger: quietLogger(), Limits: transfer.Limits{MaxBytes: 1 << 20}})
 	f.Cleanup(func() { _ = r.Leave() })
-	r.addPeer("fuzz", p)
-	c := r.peers["fuzz"].active
+	// An unconnected peer: whatever the Room answers waits in its queue. A
+	// peer the Room drops (over its budget) is replaced by a fresh one.
+	var c *conn
+	fresh := func(t testing.TB) {
+		p, err := peer.New(peer.Config{RTCConfig: &webrtc.Configuration{}, Logger: quietLogger()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := ids.New(ids.SelfIDLen)
+		r.addPeer(id, p)
+		c = activeConn(r, id)
+	}
+	fresh(f)
 	chat, _ := r.MakeAction("chat")
 	chat.OnReceive(func(m transfer.Message, _ string) {
 		if m.Kind == transfer.KindJSON && !json.Valid(m.Data) {
@@ -61,6 +68,9 @@ func FuzzHandleData(f *testing.F) {
 	})
 
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if c.ctx.Err() != nil {
+			fresh(t)
+		}
 		for len(data) >= 2 {
 			n := min(int(binary.BigEndian.Uint16(data)), len(data)-2)
 			r.handleData(c, data[2:2+n])
@@ -68,6 +78,9 @@ func FuzzHandleData(f *testing.F) {
 		}
 		if got := c.reasm.Buffered(); got > 1<<20 {
 			t.Fatalf("reassembler holds %d bytes, limit 1 MiB", got)
+		}
+		if got, lim := r.budget.Used(), r.limits.MaxRoomBytes; got > lim {
+			t.Fatalf("room holds %d bytes, limit %d", got, lim)
 		}
 	})
 }

@@ -188,3 +188,13 @@ func connCount(r *Room, id string) int {
 	}
 	return 0
 }
+
+// activeConn is the connection the Room sends to id on.
+func activeConn(r *Room, id string) *conn {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if rem := r.peers[id]; rem != nil {
+		return rem.active
+	}
+	return nil
+}

@@ -9,12 +9,16 @@ import (
 )
 
 // handleData processes one data-channel message of connection c (protocol-0.18
-// §5.4). Bad chunks, unregistered types and reassembly limit errors are
-// logged and dropped; the connection carries on.
+// §5.4). Bad chunks, unregistered types and bad transmissions are dropped
+// and logged (rate-limited per connection); the connection carries on. A
+// peer over its receive budget is disconnected (drop).
 func (r *Room) handleData(c *conn, b []byte) {
+	if c.ctx.Err() != nil {
+		return // closed or dropped: what it still delivers is ignored
+	}
 	ch, err := r.prof.Framing.Parse(b)
 	if err != nil {
-		r.log.Warn("room: dropped malformed chunk", "peer", c.id, "err", err)
+		c.complain(r.log, "room: dropped malformed chunk", "err", err)
 		return
 	}
 	a, live := r.markActive(c, ch.Type)
@@ -23,15 +27,19 @@ func (r *Room) handleData(c *conn, b []byte) {
 	}
 	if a == nil {
 		// §5.4 step 2: JS throws here and the chunk is lost; so is it here.
-		r.log.Warn("room: dropped chunk of an action this room has not made", "peer", c.id, "action", ch.Type)
+		c.complain(r.log, "room: dropped chunk of an action this room has not made", "action", ch.Type)
 		return
 	}
-	msg, prog, err := c.reasm.Push(ch)
+	msg, prog, err := r.push(c, ch)
 	if err != nil {
-		if errors.Is(err, chunk.ErrDiscarded) {
-			r.log.Debug("room: dropped chunk", "peer", c.id, "err", err)
-		} else {
-			r.log.Warn("room: dropped transmission", "peer", c.id, "err", err)
+		switch {
+		case errors.Is(err, chunk.ErrDiscarded):
+			// the rest of a transmission whose drop was reported
+		case errors.Is(err, chunk.ErrTooManyPending), errors.Is(err, chunk.ErrOverBudget),
+			errors.Is(err, chunk.ErrRoomBudget):
+			r.drop(c, err)
+		default:
+			c.complain(r.log, "room: dropped transmission", "err", err)
 		}
 		return
 	}
@@ -78,23 +86,54 @@ func (r *Room) sendSignal(c *conn, s peer.Signal) {
 	r.sendInternal(c, r.signal, transfer.KindJSON, b)
 }
 
+// push feeds ch to c's reassembler. When the room's budget is full and
+// another connection holds more than c, that one is dropped to make room
+// and ch is pushed again; otherwise the error is c's.
+func (r *Room) push(c *conn, ch chunk.Chunk) (*transfer.Message, chunk.Progress, error) {
+	msg, prog, err := c.reasm.Push(ch)
+	if !errors.Is(err, chunk.ErrRoomBudget) {
+		return msg, prog, err
+	}
+	if big := r.largestHolder(); big != nil && big != c && big.reasm.Buffered() > c.reasm.Buffered() {
+		r.drop(big, err)
+		return c.reasm.Push(ch)
+	}
+	return nil, chunk.Progress{}, err
+}
+
 // gotSignal feeds a signal received over the channel to the connection it
 // arrived on (room.js feeds it to the peer's registered connection, which is
 // the only one a JS peer sends on).
 func (r *Room) gotSignal(m Message, c *conn) {
 	s, err := peer.ParseSignal(m.Data)
 	if err != nil {
-		r.log.Warn("room: bad signal from peer", "peer", c.id, "err", err)
+		c.complain(r.log, "room: bad signal from peer", "err", err)
+		return
+	}
+	if s.Candidate != nil {
+		c.candidates++
+	}
+	if s.TransceiverRequest != nil {
+		c.transceivers++
+	}
+	if c.candidates > maxSignalCandidates || c.transceivers > maxTransceiverRequests {
+		r.drop(c, errSignalFlood)
 		return
 	}
 	if err := c.p.Signal(s); err != nil {
-		r.log.Warn("room: signal rejected", "peer", c.id, "err", err)
+		c.complain(r.log, "room: signal rejected", "err", err)
 	}
 }
 
-// gotPing answers a ping with a pong, always (protocol-0.18 §6, §10 item 6).
+// gotPing answers a ping with a pong (protocol-0.18 §6, §10 item 6), unless
+// maxQueuedPongs wait on a stalled channel already.
 func (r *Room) gotPing(_ Message, c *conn) {
-	r.sendInternal(c, r.pong, transfer.KindString, nil)
+	tx, err := r.pong.nonces.Encode(r.prof.Framing, r.pong.name, transfer.KindString, nil, nil)
+	if err != nil {
+		r.log.Error("room: pong not encodable", "err", err)
+		return
+	}
+	c.enqueuePong(tx.AppendChunk(nil, 0))
 }
 
 // gotPong resolves the oldest pending ping to that peer, unless it answers

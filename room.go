@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/pion/webrtc/v4"
+	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/profile"
 	"github.com/posthorn/posthorn/internal/roomlink"
@@ -21,6 +22,7 @@ type Room struct {
 	selfID  string
 	prof    profile.Profile
 	limits  transfer.Limits
+	budget  *chunk.Budget // Limits.MaxRoomBytes, shared by every connection's reassembler
 	log     *slog.Logger
 	onLeave func()
 
@@ -66,7 +68,7 @@ func newRoom(opts roomlink.Options) *Room {
 	r := &Room{
 		selfID:      opts.SelfID,
 		prof:        profile.V018,
-		limits:      opts.Limits,
+		limits:      opts.Limits.WithDefaults(),
 		log:         opts.Logger,
 		onLeave:     opts.OnLeave,
 		done:        make(chan struct{}),
@@ -79,6 +81,7 @@ func newRoom(opts roomlink.Options) *Room {
 	if opts.Profile != nil {
 		r.prof = *opts.Profile
 	}
+	r.budget = chunk.NewBudget(r.limits.MaxRoomBytes)
 	if r.log == nil {
 		r.log = slog.Default()
 	}
@@ -326,7 +329,7 @@ type target struct {
 }
 
 // targets resolves ids (nil = every peer) to connections. Unknown ids are
-// skipped with a warning, as room.js does.
+// skipped with a warning, as room.js does (one line per call).
 func (r *Room) targets(ids []string) ([]target, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -341,6 +344,7 @@ func (r *Room) targets(ids []string) ([]target, error) {
 		return ts, nil
 	}
 	seen := map[string]bool{}
+	var unknown []string
 	for _, id := range ids {
 		if seen[id] {
 			continue
@@ -348,10 +352,14 @@ func (r *Room) targets(ids []string) ([]target, error) {
 		seen[id] = true
 		rem := r.peers[id]
 		if rem == nil {
-			r.log.Warn("room: skipping a target that is not connected", "peer", id)
+			unknown = append(unknown, id)
 			continue
 		}
 		ts = append(ts, target{id, rem.active})
+	}
+	if len(unknown) > 0 {
+		// one line per call, however long the list
+		r.log.Warn("room: skipping targets that are not connected", "count", len(unknown), "first", unknown[0])
 	}
 	return ts, nil
 }

@@ -245,7 +245,7 @@ func TestTargetedSends(t *testing.T) {
 			t.Errorf("received %q, want %q", have, tc.want)
 		}
 	}
-	if !a.log.has("skipping a target that is not connected") {
+	if !a.log.has("skipping targets that are not connected") {
 		t.Error("unknown target was not logged")
 	}
 }

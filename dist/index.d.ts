@@ -29,6 +29,20 @@ export interface BaseRoomConfig {
   password?: string
   /** RTCConfiguration for every peer connection (iceServers, iceTransportPolicy, ...). */
   rtcConfig?: RTCConfiguration
+  /**
+   * Called when a peer cannot be connected for a reason the app should know,
+   * as in Trystero 0.25: a session description from `peerId` that does not
+   * decrypt with `password` ("incorrect room password when decrypting offer"
+   * or "... answer").
+   */
+  onJoinError?: (details: JoinErrorDetails) => void
+}
+
+export interface JoinErrorDetails {
+  error: string
+  appId: string
+  roomId: string
+  peerId: string
 }
 
 export interface RelayConfig {

@@ -41,7 +41,7 @@ func newJSAction(jr *jsRoom, name string) *jsAction {
 		jr: jr, name: name, bound: make(chan struct{}),
 		onReceive: js.Undefined(), onProgress: js.Undefined(), lastMeta: js.Undefined(),
 	}
-	a.send = js.FuncOf(a.sendJS).Value
+	a.send = asyncFunc(a.sendJS).Value
 	a.setReceive = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		a.mu.Lock()
 		a.onReceive = arg(args, 0)
@@ -126,19 +126,13 @@ func (a *jsAction) progressed(pct float64, id string, meta json.RawMessage) {
 // returns a Promise that resolves when every target has been sent every
 // chunk, with one undefined per target (room.js's Promise.all). Its
 // argument checks reject the Promise, since room.js's sender is async.
-func (a *jsAction) sendJS(_ js.Value, args []js.Value) any {
+//
+// Every argument is converted before anything is sent; a conversion that
+// throws (a BigInt64Array, which Uint8Array refuses, a target whose
+// toString throws) rejects the Promise (asyncFunc) and sends nothing.
+func (a *jsAction) sendJS(_ js.Value, args []js.Value) js.Value {
 	data, targetsArg, meta, onProgress := arg(args, 0), arg(args, 1), arg(args, 2), arg(args, 3)
-	var (
-		out outgoing
-		err error
-	)
-	_, perr := protect(func() (any, error) {
-		out, err = convertSend(data, meta)
-		return nil, nil
-	})
-	if perr != nil {
-		err = perr // e.g. a BigInt64Array, which Uint8Array refuses
-	}
+	out, err := convertSend(data, meta)
 	if err != nil {
 		return rejected(err)
 	}

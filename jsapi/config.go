@@ -9,9 +9,10 @@ import (
 )
 
 // convertConfig reads joinRoom's config object (seed README, "API"):
-// appId, password, rtcConfig, relayUrls, relayRedundancy, and the
-// strategy's own options. The BitTorrent strategy rejects the pre-0.16
-// option names; firebase reads rootPath and firebaseApp (firebaseConfig).
+// appId, password, rtcConfig, relayUrls, relayRedundancy, Trystero 0.25's
+// onJoinError, and the strategy's own options. The BitTorrent strategy
+// rejects the pre-0.16 option names; firebase reads rootPath and firebaseApp
+// (firebaseConfig).
 func convertConfig(c js.Value, strategy string) (posthorn.Config, error) {
 	var cfg posthorn.Config
 	if !c.Truthy() || (c.Type() != js.TypeObject && c.Type() != js.TypeFunction) {
@@ -47,5 +48,19 @@ func convertConfig(c js.Value, strategy string) (posthorn.Config, error) {
 	if v := c.Get("relayRedundancy"); v.Type() == js.TypeNumber {
 		cfg.RelayRedundancy = v.Int()
 	}
+	if f := c.Get("onJoinError"); f.Type() == js.TypeFunction {
+		cfg.OnJoinError = func(e *posthorn.JoinError) { call(f, joinErrorValue(e)) }
+	}
 	return cfg, nil
+}
+
+// joinErrorValue is what Trystero 0.25 passes to config.onJoinError:
+// {error, appId, roomId, peerId}, error being its message text.
+func joinErrorValue(e *posthorn.JoinError) js.Value {
+	o := jsObject.New()
+	o.Set("error", joinErrorText(e))
+	o.Set("appId", e.AppID)
+	o.Set("roomId", e.RoomID)
+	o.Set("peerId", e.PeerID)
+	return o
 }

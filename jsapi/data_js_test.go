@@ -5,6 +5,7 @@ package jsapi
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"syscall/js"
 	"testing"
@@ -175,6 +176,23 @@ func TestConvertConfig(t *testing.T) {
 	}
 	if cfg, _ := convertConfig(eval(`{appId: 'a', rootPath: 'x'}`), "mqtt"); cfg.RootPath != "" {
 		t.Errorf("rootPath is firebase's only: %+v", cfg)
+	}
+}
+
+// config.onJoinError gets Trystero 0.25's object for a password mismatch;
+// a throwing callback is logged, not fatal.
+func TestConvertConfigOnJoinError(t *testing.T) {
+	seen := eval(`[]`)
+	js.Global().Set("__joinErrors", seen)
+	cfg, err := convertConfig(eval(`{appId: 'a', onJoinError: e => { globalThis.__joinErrors.push(JSON.stringify(e)); throw new Error('app bug') }}`), "torrent")
+	if err != nil || cfg.OnJoinError == nil {
+		t.Fatalf("onJoinError not taken: %v", err)
+	}
+	cfg.OnJoinError(&posthorn.JoinError{AppID: "a", RoomID: "r", PeerID: "p1",
+		Err: fmt.Errorf("%w when decrypting offer", posthorn.ErrWrongPassword)})
+	want := `{"error":"incorrect room password when decrypting offer","appId":"a","roomId":"r","peerId":"p1"}`
+	if seen.Length() != 1 || seen.Index(0).String() != want {
+		t.Fatalf("onJoinError got %v, want %s", jsJSON.Call("stringify", seen), want)
 	}
 }
 

@@ -3,6 +3,7 @@ package jsapi
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/transfer"
@@ -59,6 +60,12 @@ func errorText(err error) string {
 		return je.msg
 	}
 	return err.Error()
+}
+
+// joinErrorText is the error text Trystero 0.25's onJoinError gives for e:
+// "incorrect room password when decrypting offer" (or "answer").
+func joinErrorText(e *posthorn.JoinError) string {
+	return strings.TrimPrefix(e.Err.Error(), "posthorn: ")
 }
 
 // jsErrorText is an error of a JS-only condition, whose JS message is

@@ -18,7 +18,7 @@ import (
 // the adders return an array of Promises (one per target peer), the
 // removers an array of undefined.
 func (jr *jsRoom) installMedia(o js.Value) {
-	o.Set("addStream", js.FuncOf(func(_ js.Value, args []js.Value) any {
+	o.Set("addStream", wrapThrowing(funcOf(func(_ js.Value, args []js.Value) (any, error) {
 		stream, targets, meta := arg(args, 0), targetIDs(arg(args, 1)), arg(args, 2)
 		return jr.mediaOp(targets, func(r *posthorn.Room) error {
 			m, err := mediaMeta(meta)
@@ -26,15 +26,15 @@ func (jr *jsRoom) installMedia(o js.Value) {
 				return err
 			}
 			return r.AddStream(context.Background(), wrapStream(stream), targets, m)
-		}, true)
-	}))
-	o.Set("removeStream", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		}, true), nil
+	})))
+	o.Set("removeStream", wrapThrowing(funcOf(func(_ js.Value, args []js.Value) (any, error) {
 		stream, targets := arg(args, 0), targetIDs(arg(args, 1))
 		return jr.mediaOp(targets, func(r *posthorn.Room) error {
 			return r.RemoveStream(context.Background(), wrapStream(stream), targets)
-		}, false)
-	}))
-	o.Set("addTrack", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		}, false), nil
+	})))
+	o.Set("addTrack", wrapThrowing(funcOf(func(_ js.Value, args []js.Value) (any, error) {
 		track, stream, targets, meta := arg(args, 0), arg(args, 1), targetIDs(arg(args, 2)), arg(args, 3)
 		return jr.mediaOp(targets, func(r *posthorn.Room) error {
 			m, err := mediaMeta(meta)
@@ -42,15 +42,15 @@ func (jr *jsRoom) installMedia(o js.Value) {
 				return err
 			}
 			return r.AddTrack(context.Background(), wrapTrack(track), wrapStream(stream), targets, m)
-		}, true)
-	}))
-	o.Set("removeTrack", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		}, true), nil
+	})))
+	o.Set("removeTrack", wrapThrowing(funcOf(func(_ js.Value, args []js.Value) (any, error) {
 		track, stream, targets := arg(args, 0), arg(args, 1), targetIDs(arg(args, 2))
 		return jr.mediaOp(targets, func(r *posthorn.Room) error {
 			return r.RemoveTrack(context.Background(), wrapTrack(track), wrapStream(stream), targets)
-		}, false)
-	}))
-	o.Set("replaceTrack", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		}, false), nil
+	})))
+	o.Set("replaceTrack", wrapThrowing(funcOf(func(_ js.Value, args []js.Value) (any, error) {
 		old, repl, stream, targets, meta := arg(args, 0), arg(args, 1), arg(args, 2), targetIDs(arg(args, 3)), arg(args, 4)
 		return jr.mediaOp(targets, func(r *posthorn.Room) error {
 			m, err := mediaMeta(meta)
@@ -58,8 +58,8 @@ func (jr *jsRoom) installMedia(o js.Value) {
 				return err
 			}
 			return r.ReplaceTrack(context.Background(), wrapTrack(old), wrapTrack(repl), wrapStream(stream), targets, m)
-		}, true)
-	}))
+		}, true), nil
+	})))
 }
 
 // mediaOp runs op on a goroutine once the room is joined. For the adders

@@ -39,6 +39,20 @@ func funcOf(f func(this js.Value, args []js.Value) (any, error)) js.Func {
 	})
 }
 
+// asyncFunc wraps f as the JS function of one of the seed's async
+// functions: a throw in its synchronous part (such as a peer id whose
+// toString throws) becomes a rejected Promise, as it does in an async
+// function, instead of a Go panic that would stop the program.
+func asyncFunc(f func(this js.Value, args []js.Value) js.Value) js.Func {
+	return js.FuncOf(func(this js.Value, args []js.Value) any {
+		v, err := protect(func() (any, error) { return f(this, args), nil })
+		if err != nil {
+			return rejected(err)
+		}
+		return v
+	})
+}
+
 // throwMarker packs e so that the trampoline (wrapThrowing) rethrows it.
 func throwMarker(e js.Value) js.Value {
 	m := jsObject.New()

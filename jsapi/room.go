@@ -44,7 +44,7 @@ func newJSRoom(m *module, ns string) *jsRoom {
 	}
 	o := jsObject.New()
 	o.Set("makeAction", wrapThrowing(funcOf(jr.makeAction)))
-	o.Set("ping", js.FuncOf(jr.ping))
+	o.Set("ping", asyncFunc(jr.ping))
 	o.Set("leave", js.FuncOf(jr.leave))
 	o.Set("getPeers", js.FuncOf(jr.getPeers))
 	o.Set("onPeerJoin", jr.setter(&jr.onJoin))
@@ -162,7 +162,7 @@ func isInternal(name string) bool {
 }
 
 // ping is room.ping(id): a Promise of the round trip in milliseconds.
-func (jr *jsRoom) ping(_ js.Value, args []js.Value) any {
+func (jr *jsRoom) ping(_ js.Value, args []js.Value) js.Value {
 	idArg := arg(args, 0)
 	if !idArg.Truthy() {
 		return rejected(posthorn.ErrNoPeerID)

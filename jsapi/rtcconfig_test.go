@@ -55,3 +55,26 @@ func TestParseRTCConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseRTCConfig: any bytes give a configuration or ErrRTCConfig, never
+// a panic, and every server of an accepted configuration has a URL.
+func FuzzParseRTCConfig(f *testing.F) {
+	f.Add([]byte(`{"iceServers":[{"urls":"stun:127.0.0.1:3478"}]}`))
+	f.Add([]byte(`{"iceServers":[{"urls":["turn:127.0.0.1:3478"],"username":"u","credential":"c"}],"iceTransportPolicy":"relay"}`))
+	f.Add([]byte(`{"iceServers":[{"urls":42}]}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := ParseRTCConfig(b)
+		if err != nil {
+			if !errors.Is(err, ErrRTCConfig) {
+				t.Fatalf("error %v is not ErrRTCConfig", err)
+			}
+			return
+		}
+		for _, s := range c.ICEServers {
+			if len(s.URLs) == 0 {
+				t.Fatalf("accepted a server without URLs: %s", b)
+			}
+		}
+	})
+}

@@ -27,9 +27,14 @@ var (
 	// ErrTooManyPending: the peer already has Limits.MaxPending transmissions
 	// in flight; the new one is dropped.
 	ErrTooManyPending = errors.New("chunk: too many pending transmissions")
-	// ErrTooLarge: the transmission exceeds Limits.MaxMessage, or the peer's
-	// buffered bytes would exceed Limits.MaxBytes.
+	// ErrTooLarge: the transmission exceeds Limits.MaxMessage.
 	ErrTooLarge = errors.New("chunk: transmission too large")
+	// ErrOverBudget: the peer's buffered bytes would exceed Limits.MaxBytes.
+	ErrOverBudget = errors.New("chunk: peer's receive budget exceeded")
+	// ErrRoomBudget: the budget shared with other peers (Reassembler.Share)
+	// is full. Unlike the others, this error leaves the transmission as it
+	// was and the chunk untaken.
+	ErrRoomBudget = errors.New("chunk: room's receive budget exceeded")
 	// ErrInconsistent: a chunk's isBinary/isJson bits differ from those of
 	// earlier chunks of the same transmission.
 	ErrInconsistent = errors.New("chunk: inconsistent chunk flags")

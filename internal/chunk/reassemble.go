@@ -56,6 +56,7 @@ type Reassembler struct {
 	lim      transfer.Limits
 	pending  map[transmissionKey]*pendingTransmission
 	buffered int64
+	shared   *Budget // nil: none (Share)
 	// dropped holds transmissions dropped before their last chunk, so that
 	// their remaining chunks are discarded instead of forming a truncated
 	// message. At most lim.MaxPending entries; the oldest is forgotten first.
@@ -75,15 +76,26 @@ func NewReassembler(f Framing, l transfer.Limits) *Reassembler {
 	}
 }
 
+// Share makes r count what it buffers against b too, a budget shared with
+// other Reassemblers (a room's peers). Call it before the first Push.
+func (r *Reassembler) Share(b *Budget) {
+	r.mu.Lock()
+	r.shared = b
+	r.mu.Unlock()
+}
+
 // Push adds one chunk. If err is nil, prog is the progress to report; if the
 // chunk completed a transmission, msg is the message too (report progress
 // first, as JS does). msg owns its Data.
 //
 // On error nothing is reported and the chunk's transmission is dropped:
-// ErrTooManyPending, ErrTooLarge, ErrInconsistent, ErrBadMeta (invalid
-// metadata JSON), ErrBadJSON (an isJson message that is not JSON). Chunks
-// that arrive later for a dropped transmission give ErrDiscarded, up to and
-// including its last chunk. Other transmissions are unaffected.
+// ErrTooManyPending, ErrOverBudget, ErrTooLarge, ErrInconsistent, ErrBadMeta
+// (invalid metadata JSON), ErrBadJSON (an isJson message that is not JSON).
+// Chunks that arrive later for a dropped transmission give ErrDiscarded, up
+// to and including its last chunk. Other transmissions are unaffected. The
+// exception is ErrRoomBudget: the shared budget (Share) is full, and the
+// chunk was not taken, nothing was dropped; the caller may free budget
+// elsewhere and push the chunk again.
 func (r *Reassembler) Push(c Chunk) (msg *transfer.Message, prog Progress, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -119,18 +131,22 @@ func (r *Reassembler) Push(c Chunk) (msg *transfer.Message, prog Progress, err e
 			return nil, Progress{}, r.errorf(transfer.ErrBadMeta, k)
 		}
 		grow := int64(len(m) - len(p.meta))
-		if !r.fits(p, grow) {
-			r.drop(k, c.Last)
-			return nil, Progress{}, r.errorf(ErrTooLarge, k)
+		if err := r.fit(p, grow); err != nil {
+			if err != ErrRoomBudget {
+				r.drop(k, c.Last)
+			}
+			return nil, Progress{}, r.errorf(err, k)
 		}
 		p.meta = bytes.Clone(m)
 		p.size += grow
 		r.buffered += grow
 	} else {
 		n := int64(len(c.Payload))
-		if !r.fits(p, n) {
-			r.drop(k, c.Last)
-			return nil, Progress{}, r.errorf(ErrTooLarge, k)
+		if err := r.fit(p, n); err != nil {
+			if err != ErrRoomBudget {
+				r.drop(k, c.Last)
+			}
+			return nil, Progress{}, r.errorf(err, k)
 		}
 		p.data.append(c.Payload)
 		p.size += n
@@ -146,7 +162,7 @@ func (r *Reassembler) Push(c Chunk) (msg *transfer.Message, prog Progress, err e
 
 	// Last chunk: deliver (§5.4 step 5).
 	delete(r.pending, k)
-	r.buffered -= p.size
+	r.shrink(p.size)
 	kind := kindOf(bits)
 	data := p.data.bytes()
 	if kind == transfer.KindJSON && !json.Valid(jstext.StripBOM(data)) {
@@ -159,16 +175,36 @@ func (r *Reassembler) Push(c Chunk) (msg *transfer.Message, prog Progress, err e
 	return msg, prog, nil
 }
 
-// fits reports whether n more bytes for p stay within the limits.
-func (r *Reassembler) fits(p *pendingTransmission, n int64) bool {
-	return p.size+n <= r.lim.MaxMessage && r.buffered+n <= r.lim.MaxBytes
+// fit checks that n more bytes for p stay within the limits and takes
+// them from the shared budget: ErrOverBudget past the peer's MaxBytes,
+// ErrTooLarge past MaxMessage, ErrRoomBudget past the shared budget.
+func (r *Reassembler) fit(p *pendingTransmission, n int64) error {
+	switch {
+	case r.buffered+n > r.lim.MaxBytes:
+		return ErrOverBudget
+	case p.size+n > r.lim.MaxMessage:
+		return ErrTooLarge
+	case r.shared != nil && n > 0 && !r.shared.reserve(n):
+		return ErrRoomBudget
+	case r.shared != nil && n < 0:
+		r.shared.release(-n)
+	}
+	return nil
+}
+
+// shrink gives back n buffered bytes.
+func (r *Reassembler) shrink(n int64) {
+	r.buffered -= n
+	if r.shared != nil {
+		r.shared.release(n)
+	}
 }
 
 // drop discards transmission k; unless the chunk at hand was its last, its
 // remaining chunks are discarded too.
 func (r *Reassembler) drop(k transmissionKey, last bool) {
 	if p := r.pending[k]; p != nil {
-		r.buffered -= p.size
+		r.shrink(p.size)
 		p.data.release()
 		delete(r.pending, k)
 	}
@@ -203,7 +239,7 @@ func (r *Reassembler) Reset() {
 	}
 	clear(r.pending)
 	clear(r.dropped)
-	r.buffered = 0
+	r.shrink(r.buffered)
 }
 
 // Pending is the number of transmissions in flight.

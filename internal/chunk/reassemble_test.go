@@ -296,7 +296,7 @@ func TestReassembleMaxBytes(t *testing.T) {
 	}
 	check("1a", p(1, false, n), nil, 1000)
 	check("2a", p(2, false, n), nil, 2000)
-	check("1b over MaxBytes", p(1, false, n), ErrTooLarge, 1000) // 1 dropped, its 1000 bytes freed
+	check("1b over MaxBytes", p(1, false, n), ErrOverBudget, 1000) // 1 dropped, its 1000 bytes freed
 	check("1c discarded", p(1, true, n), ErrDiscarded, 1000)
 	check("2b", p(2, false, n), nil, 2000)
 	check("2c over MaxMessage", p(2, false, 1), ErrTooLarge, 0)
@@ -351,5 +351,49 @@ func TestReassembleLarge(t *testing.T) {
 		if !bytes.Equal(msg.Data, data) {
 			t.Fatal("data wrong after block reuse")
 		}
+	}
+}
+
+// Reassemblers that share a Budget hold at most its size together; a chunk
+// that does not fit is left untaken (ErrRoomBudget) and fits once another
+// Reassembler frees bytes.
+func TestReassembleSharedBudget(t *testing.T) {
+	b := NewBudget(3000)
+	lim := transfer.Limits{MaxBytes: 2500}
+	r1, r2 := NewReassembler(Framing018, lim), NewReassembler(Framing018, lim)
+	r1.Share(b)
+	r2.Share(b)
+	p := func(nonce uint32, last bool, size int) Chunk {
+		return Chunk{Type: "b", Nonce: nonce, Last: last, Binary: true, Payload: make([]byte, size)}
+	}
+	must := func(r *Reassembler, c Chunk, want error) *transfer.Message {
+		t.Helper()
+		m, _, err := r.Push(c)
+		if !errors.Is(err, want) {
+			t.Fatalf("err %v, want %v", err, want)
+		}
+		return m
+	}
+	must(r1, p(1, false, 2000), nil)
+	must(r2, p(1, false, 1000), nil)
+	must(r2, p(1, false, 1), ErrRoomBudget)
+	if r2.Buffered() != 1000 || r2.Pending() != 1 || b.Used() != 3000 {
+		t.Fatalf("after ErrRoomBudget: r2 holds %d in %d, budget used %d", r2.Buffered(), r2.Pending(), b.Used())
+	}
+	r1.Reset()
+	if b.Used() != 1000 {
+		t.Fatalf("budget used %d after Reset, want 1000", b.Used())
+	}
+	if m := must(r2, p(1, true, 1), nil); m == nil || len(m.Data) != 1001 {
+		t.Fatal("the retried chunk did not complete the message")
+	}
+	must(r1, Chunk{Type: "b", Nonce: 2, Meta: true, Binary: true, Payload: []byte(`"xxxx"`)}, nil)
+	must(r1, Chunk{Type: "b", Nonce: 2, Meta: true, Binary: true, Payload: []byte(`1`)}, nil) // smaller meta gives bytes back
+	if b.Used() != 1 || r1.Buffered() != 1 {
+		t.Fatalf("budget used %d, r1 holds %d; want 1, 1", b.Used(), r1.Buffered())
+	}
+	must(r1, p(2, false, 2500), ErrOverBudget) // the peer's own budget comes first
+	if b.Used() != 0 {
+		t.Fatalf("budget used %d after the drop, want 0", b.Used())
 	}
 }

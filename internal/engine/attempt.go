@@ -87,7 +87,7 @@ func (s *Session) Offer(remote string, send func(sdp string) error, onClose func
 func (s *Session) Answer(remote, sealedOffer string, send func(sdp string) error, onClose func()) *Attempt {
 	sdp, err := s.open(sealedOffer)
 	if err != nil {
-		s.log.Warn("dropping offer that does not decrypt (password mismatch?)", "peer", remote, "err", err)
+		s.wrongPassword(remote, "offer", err)
 		return nil
 	}
 	return s.answer(remote, sealedOffer, sdp, send, onClose)
@@ -169,7 +169,7 @@ func (s *Session) Accept(a *Attempt, remote, sealedAnswer string) {
 	sdp, err := s.open(sealedAnswer)
 	if err != nil {
 		// a stays open: a correctly sealed answer may still come
-		s.log.Warn("dropping answer that does not decrypt (password mismatch?)", "peer", remote, "err", err)
+		s.wrongPassword(remote, "answer", err)
 		return
 	}
 	s.accept(a, remote, sdp)

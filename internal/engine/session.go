@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/crypt"
 	"github.com/posthorn/posthorn/internal/roomlink"
@@ -53,6 +55,10 @@ type Session struct {
 	attempts map[string][]*Attempt // live attempts by remote id; anonymous offers under ""
 	relayErr string                // the latest relay failure, for JoinRoom's error
 	onStop   []func()
+
+	// complaints limits the log lines about session descriptions that do
+	// not decrypt, which anyone on a relay can send.
+	complaints rate.Sometimes
 }
 
 // NewSession checks c and returns a Session with a fresh room.
@@ -78,6 +84,8 @@ func NewSession(c SessionConfig) (*Session, error) {
 		forget:   func() {},
 		joined:   make(chan struct{}),
 		attempts: map[string][]*Attempt{},
+
+		complaints: rate.Sometimes{First: 3, Interval: time.Minute},
 	}
 	if cfg.Password != "" {
 		s.cbc = crypt.NewCBC(cfg.Password, c.RoomID) // key: password + ":" + roomId (§3)
@@ -194,6 +202,20 @@ func (s *Session) seal(sdp string) (string, error) {
 		return sdp, nil
 	}
 	return s.cbc.Encrypt(sdp)
+}
+
+// wrongPassword reports a session description of kind ("offer", "answer")
+// from remote that did not open: to Config.OnJoinError, and in the log
+// (rate-limited).
+func (s *Session) wrongPassword(remote, kind string, err error) {
+	s.complaints.Do(func() {
+		s.log.Warn("dropping a session description that does not decrypt (password mismatch?)",
+			"peer", remote, "type", kind, "err", err)
+	})
+	if s.cfg.OnJoinError != nil {
+		s.cfg.OnJoinError(&posthorn.JoinError{AppID: s.cfg.AppID, RoomID: s.roomID, PeerID: remote,
+			Err: fmt.Errorf("%w when decrypting %s", posthorn.ErrWrongPassword, kind)})
+	}
 }
 
 // open decrypts an incoming session description.

@@ -77,6 +77,7 @@ type tcfg struct {
 	NudgeDelay            time.Duration
 	Quirks                engine.Quirks
 	Codec                 engine.Codec
+	OnJoinError           func(*posthorn.JoinError)
 }
 
 // newTopics makes a session and its topic strategy from c, filling in the
@@ -98,6 +99,7 @@ func newTopics(t *testing.T, c tcfg) *engine.Topics {
 	es, err := engine.NewSession(engine.SessionConfig{RoomID: c.RoomID, SelfID: c.SelfID, Config: posthorn.Config{
 		AppID: c.AppID, Password: c.Password, RTCConfig: &webrtc.Configuration{}, Logger: c.Logger,
 		AnnounceInterval: c.AnnounceInterval, AttemptTimeout: c.AttemptTimeout, MaxPendingAttempts: c.MaxPending,
+		OnJoinError: c.OnJoinError,
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -221,14 +223,37 @@ func TestPassword(t *testing.T) {
 		}
 	})
 	t.Run("mismatch", func(t *testing.T) {
+		// Both sides learn it through OnJoinError (Trystero 0.25's
+		// onJoinError), naming the other peer; nobody connects.
 		h := newHub("mem://pw2")
-		logs := newLogSink()
-		a := join(t, tcfg{Password: "hunter2"}, h)
-		b := join(t, tcfg{Password: "letmein", Logger: slog.New(logs)}, h)
-		select {
-		case <-logs.seen("does not decrypt"):
-		case <-time.After(waitTimeout):
-			t.Fatal("mismatched offer was not reported")
+		errsA, errsB := make(chan *posthorn.JoinError, 64), make(chan *posthorn.JoinError, 64)
+		report := func(ch chan *posthorn.JoinError) func(*posthorn.JoinError) {
+			return func(e *posthorn.JoinError) {
+				select {
+				case ch <- e:
+				default:
+				}
+			}
+		}
+		a := join(t, tcfg{Password: "hunter2", OnJoinError: report(errsA)}, h)
+		b := join(t, tcfg{Password: "letmein", OnJoinError: report(errsB)}, h)
+		for _, w := range []struct {
+			ch         chan *posthorn.JoinError
+			self, peer string
+		}{{errsA, a.id, b.id}, {errsB, b.id, a.id}} {
+			select {
+			case e := <-w.ch:
+				if !errors.Is(e, posthorn.ErrWrongPassword) || e.PeerID != w.peer ||
+					e.AppID != "test-app" || e.RoomID != "room-1" {
+					t.Fatalf("%s: join error %+v", w.self, e)
+				}
+				if m := e.Err.Error(); m != "posthorn: incorrect room password when decrypting offer" &&
+					m != "posthorn: incorrect room password when decrypting answer" {
+					t.Fatalf("join error text %q", m)
+				}
+			case <-time.After(waitTimeout):
+				t.Fatalf("%s never learnt of the password mismatch", w.self)
+			}
 		}
 		if len(a.s.Session().Room().Peers()) != 0 || len(b.s.Session().Room().Peers()) != 0 {
 			t.Fatal("peers with different passwords connected")

@@ -63,17 +63,18 @@ func (a *Attempt) relayTrickled(sig peer.Signal) {
 //     whose answer came). Signals for attempts that are gone or were
 //     withdrawn in a glare find none and are dropped.
 //
-// Signals that do not open or parse are logged and dropped; nothing is
-// created for them.
+// Signals that do not open are reported like any password mismatch
+// (Config.OnJoinError); those that do not parse are logged (rate-limited).
+// Either is dropped and nothing is created for it.
 func (s *Session) Signal(remote, sealed string, send func(string) error, onClose func()) {
 	plain, err := s.open(sealed)
 	if err != nil {
-		s.log.Warn("dropping signal that does not decrypt (password mismatch?)", "peer", remote, "err", err)
+		s.wrongPassword(remote, "signal", err)
 		return
 	}
 	sig, err := peer.ParseSignal([]byte(plain))
 	if err != nil {
-		s.log.Warn("dropping malformed signal", "peer", remote, "err", err)
+		s.complaints.Do(func() { s.log.Warn("dropping malformed signal", "peer", remote, "err", err) })
 		return
 	}
 	switch {

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"errors"
 	"log/slog"
 	"sync"
 	"testing"
@@ -167,5 +168,32 @@ func TestTrickleRejects(t *testing.T) {
 		if b.Outstanding(remote) != nil || len(b.Room().Peers()) != 0 {
 			t.Fatalf("%s: created something", tt.name)
 		}
+	}
+}
+
+// TestTrickleWrongPassword: a trickled signal sealed with another password
+// reaches Config.OnJoinError, as an offer or answer does on every strategy.
+func TestTrickleWrongPassword(t *testing.T) {
+	got := make(chan *posthorn.JoinError, 1)
+	es, err := engine.NewSession(engine.SessionConfig{RoomID: "room-1", SelfID: ids.New(ids.SelfIDLen), Trickle: true,
+		Config: posthorn.Config{AppID: "db", Password: "hunter2", RTCConfig: &webrtc.Configuration{}, Logger: quiet(),
+			OnJoinError: func(e *posthorn.JoinError) { got <- e }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = es.Room().Leave() })
+	other, err := crypt.NewCBC("swordfish", "room-1").Encrypt(`{"type":"offer","sdp":"v=0\r\n"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	remote := ids.New(ids.SelfIDLen)
+	es.Signal(remote, other, func(string) error { return nil }, nil)
+	select {
+	case e := <-got:
+		if !errors.Is(e.Err, posthorn.ErrWrongPassword) || e.PeerID != remote || e.RoomID != "room-1" || e.AppID != "db" {
+			t.Fatalf("join error %+v (%v)", e, e.Err)
+		}
+	case <-time.After(waitTimeout):
+		t.Fatal("OnJoinError not called")
 	}
 }

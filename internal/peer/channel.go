@@ -36,19 +36,19 @@ func (p *Peer) createChannel() error {
 }
 
 // adopt makes dc the peer's channel and wires its events; later channels are
-// ignored (a Go peer keeps exactly one, protocol-0.18 §4.2). It runs inside pion's
+// closed (a Go peer keeps exactly one, protocol-0.18 §4.2). It runs inside pion's
 // ondatachannel callback, before pion starts reading the channel.
 func (p *Peer) adopt(dc *webrtc.DataChannel) {
 	ch := &channel{dc: dc, sctp: p.pc.SCTP()}
 	if !p.setChannel(ch) {
-		p.log.Warn("peer: ignoring an extra data channel", "label", dc.Label())
+		p.refuse(dc)
 		return
 	}
 	dc.SetBufferedAmountLowThreshold(maxBufferedAmount)
 	dc.OnBufferedAmountLow(p.notifyLow)
 	dc.OnMessage(func(m webrtc.DataChannelMessage) {
 		if m.IsString {
-			p.log.Warn("peer: dropping a text message; Trystero traffic is binary only", "len", len(m.Data))
+			p.textMessage(len(m.Data))
 			return
 		}
 		p.receive(m.Data) // pion hands over a fresh copy
@@ -58,4 +58,13 @@ func (p *Peer) adopt(dc *webrtc.DataChannel) {
 	dc.OnClose(func() { p.destroy(nil) })
 	dc.OnError(func(err error) { p.destroy(fmt.Errorf("%w: %v", ErrDataChannel, err)) })
 	go p.watchClosing(ch)
+}
+
+// refuse closes a data channel the remote opened beyond the one the peer
+// uses. Closed inside pion's ondatachannel callback, before pion opens it,
+// the channel never gets a read loop or a read buffer: its stream is reset
+// at once.
+func (p *Peer) refuse(dc *webrtc.DataChannel) {
+	_ = dc.Close()
+	p.extraChannel(dc.Label())
 }

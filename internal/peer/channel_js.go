@@ -61,15 +61,14 @@ func (p *Peer) createChannel() error {
 	return nil
 }
 
-// adopt makes v the peer's channel (later ones are ignored, protocol-0.18 §4.2)
+// adopt makes v the peer's channel (later ones are closed, protocol-0.18 §4.2)
 // and attaches handlers synchronously, inside the event that announced it, so
 // no message can slip past. Messages are copied into Go inside the message
 // event and queued in order; nothing here blocks.
 func (p *Peer) adopt(v js.Value) {
 	ch := &channel{v: v, on: handlers{target: v}}
 	if !p.setChannel(ch) {
-		label := v.Get("label").String()
-		p.ops.Push(func() { p.log.Warn("peer: ignoring an extra data channel", "label", label) })
+		p.refuse(v)
 		return
 	}
 	// simple-peer's channel settings (protocol-0.18 §4.2).
@@ -78,8 +77,7 @@ func (p *Peer) adopt(v js.Value) {
 	ch.on.set("message", func(ev js.Value) {
 		data := ev.Get("data")
 		if data.Type() == js.TypeString {
-			// Logging may block (Node writes asynchronously): do it off the callback.
-			p.ops.Push(func() { p.log.Warn("peer: dropping a text message; Trystero traffic is binary only") })
+			p.textMessage(data.Length()) // logs off the callback: logging may block
 			return
 		}
 		view := uint8Array.New(data)
@@ -101,4 +99,11 @@ func (p *Peer) adopt(v js.Value) {
 		p.ops.Push(p.onChannelOpen)
 	}
 	go p.watchClosing(ch)
+}
+
+// refuse closes a data channel the remote opened beyond the one the peer
+// uses, inside the event that announced it.
+func (p *Peer) refuse(v js.Value) {
+	_, _ = jsCall(v, "close")
+	p.extraChannel(v.Get("label").String())
 }

@@ -3,10 +3,16 @@
 package peer
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
 	"testing"
 
 	"github.com/pion/webrtc/v4"
+
+	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 func TestCloseSemantics(t *testing.T) {
@@ -104,21 +110,99 @@ func TestLocalCandidateOnlyWarns(t *testing.T) {
 	exchange(t, pr.a, pr.b, numbered(5, 10))
 }
 
-// Only the first data channel is adopted; one announced later is ignored.
-func TestExtraDataChannelIgnored(t *testing.T) {
+// Only the first data channel is adopted; those the remote opens later are
+// closed on arrival, so pion keeps no read loop or buffer for them (issue
+// 15: 2,000 extra channels once cost 1,860 goroutines and 128 MiB), and the
+// peer stays up until there are too many.
+func TestExtraDataChannelsClosed(t *testing.T) {
+	const extras = 1000
 	pr := newPair(t, pairOpts{})
+	pr.b.mu.Lock()
+	pr.b.extrasAllowed = extras // this test measures the cost of extras the peer tolerates
+	pr.b.mu.Unlock()
 	pr.waitConnected(t)
 	first := pr.b.channel()
-	extra, err := pr.a.PeerConnection().CreateDataChannel("extra", nil)
-	if err != nil {
-		t.Fatal(err)
+	exchange(t, pr.a, pr.b, numbered(5, 10))
+	baseG, baseHeap := testutil.Goroutines(), testutil.LiveHeap()
+
+	closed := make(chan struct{}, extras)
+	for i := range extras {
+		dc, err := pr.a.PeerConnection().CreateDataChannel(fmt.Sprint("extra", i), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dc.OnClose(func() { closed <- struct{}{} })
 	}
-	opened := make(chan struct{})
-	extra.OnOpen(func() { close(opened) })
-	recv(t, "extra channel open", opened)
+	for range extras {
+		recv(t, "an extra channel closed by the other side", closed)
+	}
+	waitFor(t, "goroutines of the closed channels to end", func() bool {
+		return testutil.Goroutines() < baseG+extras/10
+	})
+	if grown := int64(testutil.LiveHeap()) - int64(baseHeap); grown > 8<<20 {
+		t.Errorf("live heap grew by %d KiB for %d closed channels", grown>>10, extras)
+	}
 	if pr.b.channel() != first {
-		t.Fatal("non-initiator switched to the extra channel")
+		t.Fatal("non-initiator switched to an extra channel")
 	}
 	exchange(t, pr.a, pr.b, numbered(5, 10))
 	exchange(t, pr.b, pr.a, numbered(5, 10))
+}
+
+// A remote that keeps opening data channels is dropped, with one log line
+// for the first channel and one for the drop.
+func TestExtraDataChannelFloodDrops(t *testing.T) {
+	sink := &countingHandler{}
+	testutil.RequireNetns(t)
+	a := newPeer(t, true, false)
+	b, err := New(Config{RTCConfig: &webrtc.Configuration{}, Logger: slog.New(sink)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	down := make(chan error, 1)
+	b.OnClose(func(err error) { down <- err })
+	up := make(chan struct{})
+	b.OnConnect(func() { close(up) })
+	var la, lb signalLog
+	relay(t, a, b, &la, nil)
+	relay(t, b, a, &lb, nil)
+	recv(t, "connect", up)
+	for i := range 200 {
+		if _, err := a.PeerConnection().CreateDataChannel(fmt.Sprint("flood", i), nil); err != nil {
+			break // a is closing: b dropped it
+		}
+	}
+	if err := recv(t, "the flooded peer's close", down); !errors.Is(err, ErrExtraChannels) {
+		t.Fatalf("closed with %v, want ErrExtraChannels", err)
+	}
+	waitFor(t, "the drop to be logged", func() bool { return sink.count(slog.LevelWarn) >= 2 })
+	if n := sink.count(slog.LevelWarn); n != 2 {
+		t.Fatalf("%d warnings logged, want 2 (the first extra channel, the drop)", n)
+	}
+}
+
+// countingHandler is a slog.Handler that counts records per level.
+type countingHandler struct {
+	mu sync.Mutex
+	n  map[slog.Level]int
+}
+
+func (h *countingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *countingHandler) WithGroup(string) slog.Handler            { return h }
+func (h *countingHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	if h.n == nil {
+		h.n = map[slog.Level]int{}
+	}
+	h.n[r.Level]++
+	h.mu.Unlock()
+	return nil
+}
+
+func (h *countingHandler) count(l slog.Level) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.n[l]
 }

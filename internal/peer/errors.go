@@ -19,6 +19,9 @@ var (
 	ErrConnectionFailed = errors.New("peer: connection failed")
 	// ErrDataChannel wraps data-channel errors (protocol-0.18 §4.4).
 	ErrDataChannel = errors.New("peer: data channel error")
+	// ErrExtraChannels: the remote opened more than 16 data channels beyond
+	// the one a peer uses (protocol-0.18 §4.2); each was closed on arrival.
+	ErrExtraChannels = errors.New("peer: remote opened too many data channels")
 	// ErrNegotiation wraps a failure to create or apply an offer or answer, to
 	// add a candidate or a transceiver (protocol-0.18 §4.4).
 	ErrNegotiation = errors.New("peer: negotiation failed")

@@ -26,7 +26,7 @@ func (p *Peer) wireEvents() {
 	})
 	p.pc.OnDataChannel(func(dc *webrtc.DataChannel) {
 		if p.cfg.Initiator {
-			p.log.Warn("peer: ignoring a data channel opened by the remote side", "label", dc.Label())
+			p.refuse(dc)
 			return
 		}
 		p.adopt(dc)

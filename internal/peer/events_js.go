@@ -47,7 +47,7 @@ func (p *Peer) wireEvents() {
 	})
 	h.set("datachannel", func(ev js.Value) {
 		if p.cfg.Initiator {
-			p.ops.Push(func() { p.log.Warn("peer: ignoring a data channel opened by the remote side") })
+			p.refuse(ev.Get("channel"))
 			return
 		}
 		p.adopt(ev.Get("channel"))

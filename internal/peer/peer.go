@@ -30,10 +30,14 @@ type Peer struct {
 	connectEv oneShot[struct{}]
 	closeEv   oneShot[error]
 
-	mu        sync.Mutex
-	ch        *channel // the one data channel (protocol-0.18 §4.2)
-	destroyed bool
-	media     mediaState
+	mu     sync.Mutex
+	ch     *channel // the one data channel (protocol-0.18 §4.2)
+	extras int      // further channels the remote opened (refuse.go)
+	// extrasAllowed is maxExtraChannels (tests raise it)
+	extrasAllowed int
+	texts         int // text messages dropped (refuse.go)
+	destroyed     bool
+	media         mediaState
 
 	neg negotiation // touched only on ops
 
@@ -94,6 +98,7 @@ func newBare(cfg Config) *Peer {
 		sendSem: make(chan struct{}, 1),
 	}
 	p.data.CountBytes(func(b []byte) int { return len(b) })
+	p.extrasAllowed = maxExtraChannels
 	p.neg.first = true
 	p.neg.iceTimeout = iceCompleteTimeout
 	p.media.init()
@@ -304,7 +309,10 @@ func (p *Peer) destroy(err error) {
 	close(p.done)
 	p.data.Unblock()
 	go func() { // no logging before this point: destroy may run inside a browser callback
-		if err != nil {
+		switch {
+		case err == ErrExtraChannels:
+			p.log.Warn("peer: dropping the connection", "err", err)
+		case err != nil:
 			p.log.Debug("peer: destroying", "err", err)
 		}
 		if ch != nil {

@@ -19,7 +19,8 @@ type Options struct {
 	// Profile selects the framing and internal action names; nil means
 	// profile.V018.
 	Profile *profile.Profile
-	// Limits bound reassembly of incoming messages per remote peer.
+	// Limits bound reassembly of incoming messages, per remote peer and
+	// for the room.
 	Limits transfer.Limits
 	// Logger receives the room's diagnostics; nil means slog.Default().
 	Logger *slog.Logger
