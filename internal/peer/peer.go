@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/webrtc/v4"
@@ -62,11 +63,13 @@ func New(cfg Config) (*Peer, error) {
 	}
 	p := newBare(cfg)
 	p.pc = pc
+	live.Add(1)
 	p.wireEvents()
 	if cfg.Initiator {
 		if err := p.createChannel(); err != nil {
 			p.releaseBuild()
 			_ = pc.Close()
+			live.Add(-1)
 			return nil, fmt.Errorf("peer: create data channel: %w", err)
 		}
 	}
@@ -101,6 +104,13 @@ func newBare(cfg Config) *Peer {
 }
 
 func run(f func()) { f() }
+
+// live counts the peer connections New created and destroy has not closed.
+var live atomic.Int64
+
+// Live is the number of this process's peer connections that are open:
+// created by New and not yet closed. Leak checks compare it over time.
+func Live() int { return int(live.Load()) }
 
 // Initiator reports whether this peer creates the offers.
 func (p *Peer) Initiator() bool { return p.cfg.Initiator }
@@ -314,6 +324,7 @@ func (p *Peer) destroy(err error) {
 			if cerr := p.pc.Close(); cerr != nil {
 				p.log.Debug("peer: close peer connection", "err", cerr)
 			}
+			live.Add(-1)
 		}
 		p.releaseBuild()
 		p.ev.Push(func() { p.closeEv.fire(err) })
