@@ -47,6 +47,11 @@ type Session struct {
 	attempts map[string][]*Attempt // live attempts by remote id; anonymous offers under ""
 	relayErr string                // the latest relay failure, for JoinRoom's error
 	onStop   []func()
+
+	// recover.go: announcing again after a peer became unreachable
+	reannounce []func()
+	lost       map[string]bool // unreachable peers not back yet
+	recovering bool            // recoverLost is running
 }
 
 // NewSession checks c and returns a Session with a fresh room.
@@ -71,15 +76,17 @@ func NewSession(c SessionConfig) (*Session, error) {
 		forget:   func() {},
 		joined:   make(chan struct{}),
 		attempts: map[string][]*Attempt{},
+		lost:     map[string]bool{},
 	}
 	if cfg.Password != "" {
 		s.cbc = crypt.NewCBC(cfg.Password, c.RoomID) // key: password + ":" + roomId (§3)
 	}
 	s.room = roomlink.NewRoom(roomlink.Options{
-		SelfID:  c.SelfID,
-		Limits:  cfg.Limits,
-		Logger:  cfg.Logger,
-		OnLeave: s.stop,
+		SelfID:     c.SelfID,
+		Limits:     cfg.Limits,
+		Logger:     cfg.Logger,
+		OnLeave:    s.stop,
+		OnPeerLost: s.peerLost,
 	}).(*posthorn.Room)
 	return s, nil
 }
