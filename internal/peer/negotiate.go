@@ -243,7 +243,7 @@ func (p *Peer) onLocalCandidate(c *webrtc.ICECandidateInit) {
 	}
 	if c != nil && !p.neg.iceTimer {
 		p.neg.iceTimer = true
-		time.AfterFunc(p.neg.iceTimeout, func() {
+		p.afterFunc(p.neg.iceTimeout, func() {
 			p.ops.Push(func() {
 				if !p.neg.iceComplete && !p.isDestroyed() {
 					p.log.Debug("peer: ice gathering timed out; sending what we have")
@@ -305,7 +305,7 @@ func (p *Peer) onICEState(st webrtc.ICEConnectionState) {
 func (p *Peer) watchDisconnected() {
 	p.neg.disconnected++
 	gen := p.neg.disconnected
-	time.AfterFunc(disconnectTimeout, func() {
+	p.afterFunc(disconnectTimeout, func() {
 		p.ops.Push(func() {
 			if p.neg.disconnected == gen && !p.isDestroyed() {
 				p.destroy(ErrDisconnected)

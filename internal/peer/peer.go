@@ -34,6 +34,7 @@ type Peer struct {
 	mu        sync.Mutex
 	ch        *channel // the one data channel (protocol-0.18 §4.2)
 	destroyed bool
+	timers    []*time.Timer // afterFunc's, stopped by destroy
 	media     mediaState
 
 	neg negotiation // touched only on ops
@@ -310,7 +311,12 @@ func (p *Peer) destroy(err error) {
 	}
 	p.destroyed = true
 	ch := p.ch
+	timers := p.timers
+	p.timers = nil
 	p.mu.Unlock()
+	for _, t := range timers {
+		t.Stop() // a pending timer would keep the closed peer reachable
+	}
 	close(p.done)
 	p.data.Unblock()
 	go func() { // no logging before this point: destroy may run inside a browser callback
@@ -330,6 +336,16 @@ func (p *Peer) destroy(err error) {
 		p.ev.Push(func() { p.closeEv.fire(err) })
 		close(p.torn)
 	}()
+}
+
+// afterFunc runs f after d unless the peer is destroyed first.
+func (p *Peer) afterFunc(d time.Duration, f func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.destroyed {
+		return
+	}
+	p.timers = append(p.timers, time.AfterFunc(d, f))
 }
 
 // oneShot is an event that fires at most once. A handler set after it fired
