@@ -21,7 +21,8 @@ var (
 	ErrNoPeerID = errors.New("posthorn: Ping needs a peer id")
 	// ErrUnknownPeer matches every *UnknownPeerError.
 	ErrUnknownPeer = errors.New("posthorn: no connected peer with that id")
-	// ErrPeerLeft: the peer left before a Ping was answered.
+	// ErrPeerLeft: the peer left before a Ping was answered, or before a
+	// Send had handed it every chunk.
 	ErrPeerLeft = errors.New("posthorn: peer left")
 	// ErrLeft: the Room has been left; it sends nothing any more.
 	ErrLeft = errors.New("posthorn: room has been left")

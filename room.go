@@ -25,6 +25,7 @@ type Room struct {
 	budget  *chunk.Budget // Limits.MaxRoomBytes, shared by every connection's reassembler
 	log     *slog.Logger
 	onLeave func()
+	onLost  func(id string) // roomlink.Options.OnPeerLost
 
 	// internal actions (protocol-0.18 §6)
 	ping, pong, signal, streamMeta, trackMeta *Action
@@ -71,6 +72,7 @@ func newRoom(opts roomlink.Options) *Room {
 		limits:      opts.Limits.WithDefaults(),
 		log:         opts.Logger,
 		onLeave:     opts.OnLeave,
+		onLost:      opts.OnPeerLost,
 		done:        make(chan struct{}),
 		peers:       map[string]*remote{},
 		actions:     map[string]*Action{},
@@ -126,7 +128,7 @@ func (r *Room) addPeer(id string, p *peer.Peer) {
 	// Later signals (renegotiation, late candidates) go over the channel
 	// on the connection they belong to (§4.3).
 	p.OnSignal(func(s peer.Signal) { r.sendSignal(c, s) })
-	p.OnClose(func(error) { r.exitConn(c) })
+	p.OnClose(func(err error) { r.exitConn(c, err) })
 	r.hookMedia(c)
 
 	if first {
@@ -151,10 +153,12 @@ func (r *Room) addPeer(id string, p *peer.Peer) {
 	p.OnData(func(b []byte) { r.handleData(c, b) })
 }
 
-// exitConn forgets a closed connection. When it was the peer's last one,
-// the peer leaves: pending pings fail, metadata slots are cleared and
-// onPeerLeave fires. The connection's partial transmissions are dropped.
-func (r *Room) exitConn(c *conn) {
+// exitConn forgets a closed connection; err is why it closed (nil: closed
+// by either side). When it was the peer's last one, the peer leaves:
+// pending pings fail, metadata slots are cleared and onPeerLeave fires; if
+// the connection failed, the strategy is told to look for the peer again.
+// The connection's partial transmissions are dropped.
+func (r *Room) exitConn(c *conn, err error) {
 	c.cancel()
 	c.reasm.Reset() // §5.6: the partial transmissions are discarded
 	r.mu.Lock()
@@ -196,6 +200,10 @@ func (r *Room) exitConn(c *conn) {
 	}
 	if leave != nil {
 		leave(c.id)
+	}
+	if err != nil && r.onLost != nil {
+		r.log.Info("room: peer unreachable, left", "peer", c.id, "err", err)
+		r.onLost(c.id)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -392,8 +393,8 @@ func TestPeerVanishesMidTransfer(t *testing.T) {
 	})
 	var sent progressLog
 	err = send.Send(testCtx(t), make([]byte, size), &SendOptions{OnProgress: sent.add})
-	if err != nil {
-		t.Fatalf("Send after the target vanished = %v, want nil (room.js resolves)", err)
+	if !errors.Is(err, ErrPeerLeft) || !strings.Contains(err.Error(), b.id) {
+		t.Fatalf("Send after the target vanished = %v, want an error wrapping ErrPeerLeft naming %s", err, b.id)
 	}
 	if id := recv(t, leftA, "onPeerLeave on the sender"); id != b.id {
 		t.Errorf("sender saw %s leave", id)

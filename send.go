@@ -44,11 +44,14 @@ type SendOptions struct {
 // Every call takes the action's next nonce, shared by all targets (§5.5).
 // Targets are served in parallel, chunk by chunk, each waiting on its
 // channel's backpressure (§5.6). Send returns when every target has all
-// chunks handed to its channel. A target whose connection closes
-// mid-transfer just stops, as in room.js: that is not an error (the receiver
-// discards the partial message; onPeerLeave reports the departure). Send
-// returns ctx's error if ctx ends first and ErrLeft if the Room was left
-// before the call. With no targets it sends nothing and returns nil.
+// chunks handed to its channel. A target that leaves before that (its
+// connection closed, or it stopped answering and was dropped: see
+// docs/reliability.md) is not sent the rest; the other targets still get
+// everything, and Send returns an error wrapping ErrPeerLeft that names each
+// such target (the receiver discards the partial message; onPeerLeave
+// reports the departure). Send returns ctx's error if ctx ends first and
+// ErrLeft if the Room was left before the call. With no targets it sends
+// nothing and returns nil.
 func (a *Action) Send(ctx context.Context, data any, opts *SendOptions) error {
 	if opts == nil {
 		opts = &SendOptions{}
@@ -90,30 +93,34 @@ func (r *Room) transmit(ctx context.Context, tx *chunk.Transmission, ts []target
 	return errors.Join(errs...)
 }
 
-// sendChunks writes every chunk of tx to one target, stopping quietly when
-// the target's connection closes (room.js checks peerMap before each chunk).
+// sendChunks writes every chunk of tx to one target, stopping when the
+// target's connection closes (room.js checks peerMap before each chunk) with
+// an error wrapping ErrPeerLeft.
 func (r *Room) sendChunks(ctx context.Context, tx *chunk.Transmission, t target, onProgress func(float64, string)) error {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(t.c.ctx, cancel)()
+	left := func(i int) error {
+		return fmt.Errorf("posthorn: send %q to %s stopped after %d of %d chunks: %w", tx.Action(), t.id, i, tx.Len(), ErrPeerLeft)
+	}
 	// AppendChunk is safe for concurrent use; each target has its buffer.
 	var buf []byte
 	for i := range tx.Len() {
 		if t.c.ctx.Err() != nil {
-			return nil
+			return left(i)
 		}
 		buf = tx.AppendChunk(buf[:0], i)
 		if err := t.c.p.Send(sctx, buf); err != nil {
 			switch {
 			case t.c.ctx.Err() != nil:
-				return nil // the target left: stop, as room.js does
+				return left(i) // the target left: stop, as room.js does
 			case ctx.Err() != nil:
 				return ctx.Err()
 			case errors.Is(err, peer.ErrClosed), errors.Is(err, peer.ErrDataChannel):
 				// The channel is closing: the peer is leaving (§4.4) and
 				// its OnClose is on the way. Stop, as for a left target.
 				r.log.Debug("room: target closing, transfer stopped", "peer", t.id, "err", err)
-				return nil
+				return left(i)
 			}
 			return fmt.Errorf("room: send %q to %s: %w", tx.Action(), t.id, err)
 		}

@@ -125,7 +125,9 @@ func (a *jsAction) progressed(pct float64, id string, meta json.RawMessage) {
 // sendJS is the sender: send(data, targetPeers, metadata, onProgress). It
 // returns a Promise that resolves when every target has been sent every
 // chunk, with one undefined per target (room.js's Promise.all). Its
-// argument checks reject the Promise, since room.js's sender is async.
+// argument checks reject the Promise, since room.js's sender is async. A
+// target that leaves before it got every chunk rejects it too, naming the
+// peer (room.js resolves and the app never learns the message was cut).
 //
 // Every argument is converted before anything is sent; a conversion that
 // throws (a BigInt64Array, which Uint8Array refuses, a target whose

@@ -83,6 +83,9 @@ func runPipe(ctx context.Context, e *env, args []string) int {
 			if ctx.Err() != nil {
 				return 130
 			}
+			if errors.Is(err, posthorn.ErrPeerLeft) {
+				continue // the roster reports the leave; the others got it
+			}
 			out.errorf("sending: %v", err)
 			return 1
 		}

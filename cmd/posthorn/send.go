@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"mime"
 	"os"
@@ -108,6 +109,9 @@ func runSend(ctx context.Context, e *env, args []string) int {
 				byPeer[id].set(pct)
 			},
 		})
+		if errors.Is(err, posthorn.ErrPeerLeft) && ctx.Err() == nil {
+			err = nil // flush reports the targets that left
+		}
 		var failed []string
 		if err == nil {
 			failed = flush(ctx, s.room, targets)

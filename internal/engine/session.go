@@ -59,6 +59,10 @@ type Session struct {
 	// complaints limits the log lines about session descriptions that do
 	// not decrypt, which anyone on a relay can send.
 	complaints rate.Sometimes
+	// recover.go: announcing again after a peer became unreachable
+	reannounce []func()
+	lost       map[string]bool // unreachable peers not back yet
+	recovering bool            // recoverLost is running
 }
 
 // NewSession checks c and returns a Session with a fresh room.
@@ -86,15 +90,17 @@ func NewSession(c SessionConfig) (*Session, error) {
 		attempts: map[string][]*Attempt{},
 
 		complaints: rate.Sometimes{First: 3, Interval: time.Minute},
+		lost:       map[string]bool{},
 	}
 	if cfg.Password != "" {
 		s.cbc = crypt.NewCBC(cfg.Password, c.RoomID) // key: password + ":" + roomId (§3)
 	}
 	s.room = roomlink.NewRoom(roomlink.Options{
-		SelfID:  c.SelfID,
-		Limits:  cfg.Limits,
-		Logger:  cfg.Logger,
-		OnLeave: s.stop,
+		SelfID:     c.SelfID,
+		Limits:     cfg.Limits,
+		Logger:     cfg.Logger,
+		OnLeave:    s.stop,
+		OnPeerLost: s.peerLost,
 	}).(*posthorn.Room)
 	return s, nil
 }

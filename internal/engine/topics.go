@@ -87,6 +87,7 @@ func NewTopics(s *Session, o TopicOptions) (*Topics, error) {
 		t.relays = map[string]Relay{}
 		t.mu.Unlock()
 	})
+	s.OnReannounce(t.announceAll)
 	return t, nil
 }
 
@@ -144,15 +145,20 @@ func (t *Topics) announceLoop() {
 			return
 		case <-tick.C:
 		}
-		t.mu.Lock()
-		rs := make([]Relay, 0, len(t.relays))
-		for _, r := range t.relays {
-			rs = append(rs, r)
-		}
-		t.mu.Unlock()
-		for _, r := range rs {
-			_ = t.announce(t.s.ctx, r)
-		}
+		t.announceAll()
+	}
+}
+
+// announceAll announces on every ready relay.
+func (t *Topics) announceAll() {
+	t.mu.Lock()
+	rs := make([]Relay, 0, len(t.relays))
+	for _, r := range t.relays {
+		rs = append(rs, r)
+	}
+	t.mu.Unlock()
+	for _, r := range rs {
+		_ = t.announce(t.s.ctx, r)
 	}
 }
 

@@ -56,6 +56,10 @@ const (
 	// seen "closing" at two consecutive checks this far apart is treated as
 	// closed (protocol-0.18 §4.4).
 	channelClosingTimeout = 5 * time.Second
+	// disconnectTimeout is how long ICE may stay "disconnected" before the
+	// peer is destroyed (Trystero 0.25's 5 s, protocol-0.25 §5; simple-peer
+	// waits for "failed"). A link that comes back sooner is kept.
+	disconnectTimeout = 5 * time.Second
 	// labelBytes is how many random bytes simple-peer's channel label is made
 	// of; a bug renders them as decimals joined by commas (protocol-0.18 §4.2).
 	labelBytes = 20

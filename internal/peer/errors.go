@@ -15,6 +15,9 @@ var (
 	ErrICEFailed = errors.New("peer: ice connection failed")
 	// ErrICEClosed: iceConnectionState became "closed" (protocol-0.18 §4.4).
 	ErrICEClosed = errors.New("peer: ice connection closed")
+	// ErrDisconnected: iceConnectionState stayed "disconnected" for
+	// disconnectTimeout (5 s), as Trystero 0.25 treats it (protocol-0.25 §5).
+	ErrDisconnected = errors.New("peer: ice connection disconnected for 5 s")
 	// ErrConnectionFailed: connectionState became "failed" (protocol-0.18 §4.4).
 	ErrConnectionFailed = errors.New("peer: connection failed")
 	// ErrDataChannel wraps data-channel errors (protocol-0.18 §4.4).

@@ -24,6 +24,10 @@ type negotiation struct {
 	pendingCandidates []webrtc.ICECandidateInit // until a remote description exists
 
 	pcReady, channelReady, connected bool
+
+	// disconnected counts ICE state changes; a disconnectTimeout check
+	// acts only if none happened since it started (watchDisconnected).
+	disconnected uint64
 }
 
 // handleSignal applies a remote signal member-wise like simple-peer's signal()
@@ -239,7 +243,7 @@ func (p *Peer) onLocalCandidate(c *webrtc.ICECandidateInit) {
 	}
 	if c != nil && !p.neg.iceTimer {
 		p.neg.iceTimer = true
-		time.AfterFunc(p.neg.iceTimeout, func() {
+		p.afterFunc(p.neg.iceTimeout, func() {
 			p.ops.Push(func() {
 				if !p.neg.iceComplete && !p.isDestroyed() {
 					p.log.Debug("peer: ice gathering timed out; sending what we have")
@@ -277,15 +281,37 @@ func (p *Peer) onICEState(st webrtc.ICEConnectionState) {
 	if p.isDestroyed() {
 		return
 	}
+	if st != webrtc.ICEConnectionStateDisconnected {
+		p.neg.disconnected++ // a pending disconnectTimeout check is stale
+	}
 	switch st {
 	case webrtc.ICEConnectionStateConnected, webrtc.ICEConnectionStateCompleted:
 		p.neg.pcReady = true
 		p.maybeReady()
+	case webrtc.ICEConnectionStateDisconnected:
+		p.watchDisconnected()
 	case webrtc.ICEConnectionStateFailed:
 		p.destroy(ErrICEFailed)
 	case webrtc.ICEConnectionStateClosed:
 		p.destroy(ErrICEClosed)
 	}
+}
+
+// watchDisconnected destroys the peer (ErrDisconnected) if ICE is still
+// disconnected disconnectTimeout from now, as Trystero 0.25 does
+// (protocol-0.25 §5): an unreachable peer leaves the room in about 10 s
+// (ICE notices in about 5) instead of waiting for ICE to fail (another
+// 25 s natively, about as long in browsers). Runs on ops.
+func (p *Peer) watchDisconnected() {
+	p.neg.disconnected++
+	gen := p.neg.disconnected
+	p.afterFunc(disconnectTimeout, func() {
+		p.ops.Push(func() {
+			if p.neg.disconnected == gen && !p.isDestroyed() {
+				p.destroy(ErrDisconnected)
+			}
+		})
+	})
 }
 
 // onConnectionState applies connectionState (protocol-0.18 §4.4). Runs on ops.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/webrtc/v4"
@@ -37,6 +38,7 @@ type Peer struct {
 	extrasAllowed int
 	texts         int // text messages dropped (refuse.go)
 	destroyed     bool
+	timers        []*time.Timer // afterFunc's, stopped by destroy
 	media         mediaState
 
 	neg negotiation // touched only on ops
@@ -66,11 +68,13 @@ func New(cfg Config) (*Peer, error) {
 	}
 	p := newBare(cfg)
 	p.pc = pc
+	live.Add(1)
 	p.wireEvents()
 	if cfg.Initiator {
 		if err := p.createChannel(); err != nil {
 			p.releaseBuild()
 			_ = pc.Close()
+			live.Add(-1)
 			return nil, fmt.Errorf("peer: create data channel: %w", err)
 		}
 	}
@@ -106,6 +110,13 @@ func newBare(cfg Config) *Peer {
 }
 
 func run(f func()) { f() }
+
+// live counts the peer connections New created and destroy has not closed.
+var live atomic.Int64
+
+// Live is the number of this process's peer connections that are open:
+// created by New and not yet closed. Leak checks compare it over time.
+func Live() int { return int(live.Load()) }
 
 // Initiator reports whether this peer creates the offers.
 func (p *Peer) Initiator() bool { return p.cfg.Initiator }
@@ -305,7 +316,12 @@ func (p *Peer) destroy(err error) {
 	}
 	p.destroyed = true
 	ch := p.ch
+	timers := p.timers
+	p.timers = nil
 	p.mu.Unlock()
+	for _, t := range timers {
+		t.Stop() // a pending timer would keep the closed peer reachable
+	}
 	close(p.done)
 	p.data.Unblock()
 	go func() { // no logging before this point: destroy may run inside a browser callback
@@ -322,11 +338,22 @@ func (p *Peer) destroy(err error) {
 			if cerr := p.pc.Close(); cerr != nil {
 				p.log.Debug("peer: close peer connection", "err", cerr)
 			}
+			live.Add(-1)
 		}
 		p.releaseBuild()
 		p.ev.Push(func() { p.closeEv.fire(err) })
 		close(p.torn)
 	}()
+}
+
+// afterFunc runs f after d unless the peer is destroyed first.
+func (p *Peer) afterFunc(d time.Duration, f func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.destroyed {
+		return
+	}
+	p.timers = append(p.timers, time.AfterFunc(d, f))
 }
 
 // oneShot is an event that fires at most once. A handler set after it fired

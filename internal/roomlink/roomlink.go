@@ -27,6 +27,10 @@ type Options struct {
 	// OnLeave is called once, by the first Leave, after every peer
 	// connection was closed: the strategy's cleanup.
 	OnLeave func()
+	// OnPeerLost, if set, is called after onPeerLeave for a peer whose
+	// last connection failed (it became unreachable) rather than being
+	// closed by either side: the strategy looks for it again.
+	OnPeerLost func(id string)
 }
 
 // The room operations, set by package posthorn's init. The room values are

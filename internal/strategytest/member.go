@@ -76,6 +76,28 @@ func StartJoin(t testing.TB, h Harness, roomID string, cfg posthorn.Config) func
 	t.Helper()
 	testutil.RequireNetns(t)
 	h = h.withDefaults()
+	cfg = h.memberConfig(cfg)
+	m := &Member{ID: ids.New(ids.SelfIDLen), Log: NewLog(), h: h, cfg: cfg, roomID: roomID}
+	m.Strategy = h.New(t, m.ID, slog.New(m.Log))
+	if got := m.Strategy.SelfID(); got != m.ID {
+		t.Fatalf("strategy SelfID %q, want %q", got, m.ID)
+	}
+	return m.startJoin(t)
+}
+
+// JoinOn is Join through an existing strategy instance s, which logs to
+// log: several members, one per room, share the instance and its id.
+func JoinOn(t testing.TB, h Harness, s posthorn.Strategy, log *Log, roomID string, cfg posthorn.Config) *Member {
+	t.Helper()
+	testutil.RequireNetns(t)
+	h = h.withDefaults()
+	cfg = h.memberConfig(cfg)
+	m := &Member{ID: s.SelfID(), Strategy: s, Log: log, h: h, cfg: cfg, roomID: roomID}
+	return m.startJoin(t)()
+}
+
+// memberConfig fills cfg's zero fields from h.
+func (h Harness) memberConfig(cfg posthorn.Config) posthorn.Config {
 	if cfg.AppID == "" {
 		cfg.AppID = h.AppID
 	}
@@ -88,11 +110,11 @@ func StartJoin(t testing.TB, h Harness, roomID string, cfg posthorn.Config) func
 	if cfg.AttemptTimeout == 0 {
 		cfg.AttemptTimeout = h.Config.AttemptTimeout
 	}
-	m := &Member{ID: ids.New(ids.SelfIDLen), Log: NewLog(), h: h, cfg: cfg, roomID: roomID}
-	m.Strategy = h.New(t, m.ID, slog.New(m.Log))
-	if got := m.Strategy.SelfID(); got != m.ID {
-		t.Fatalf("strategy SelfID %q, want %q", got, m.ID)
-	}
+	return cfg
+}
+
+// startJoin runs JoinRoom in the background; see StartJoin.
+func (m *Member) startJoin(t testing.TB) func() *Member {
 	type result struct {
 		r   *posthorn.Room
 		err error

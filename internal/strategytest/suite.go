@@ -28,6 +28,16 @@ import (
 //     and the old connections survive;
 //   - dead-relay: one of three relays is down at join; peers meet through
 //     the others, and RelaySockets reports each by URL.
+//   - black-holed-relay: next to a live relay, one that accepts TCP and
+//     never answers, and one that completes the WebSocket handshake and
+//     then says nothing: peers meet and talk through the live one.
+//   - peer-killed: a member in another process (the test binary run again)
+//     is killed (SIGKILL) while a file goes each way: the sender's Send
+//     returns ErrPeerLeft, the receiver delivers nothing and frees the
+//     partial message, and onPeerLeave fires (docs/reliability.md, Faults).
+//   - network-loss: two connected members lose every UDP packet (nft, in
+//     a network namespace of the test's own): each reports the other as
+//     left; once packets flow again they meet again by themselves.
 //
 // Through each of h.ThirdParty: room (with SmallFileSize), passwords and,
 // when the relay can restart, relay-restart.
@@ -38,6 +48,10 @@ func Run(t *testing.T, h Harness) {
 	h = h.withDefaults()
 	if h.New == nil || h.Relay.Start == nil {
 		t.Fatal("strategytest: Harness.New and Harness.Relay are required")
+	}
+	if spec, ok := childSpecFromEnv(); ok {
+		runChild(t, h, spec) // this process is a peer-killed case's victim
+		return
 	}
 	t.Run(h.Relay.Name, func(t *testing.T) { runCases(t, h, h.Relay, true) })
 	for _, k := range h.ThirdParty {
@@ -58,6 +72,9 @@ func runCases(t *testing.T, h Harness, k RelayKind, full bool) {
 	t.Run("relay-restart", func(t *testing.T) { testRelayRestart(t, h, k) })
 	if full {
 		t.Run("dead-relay", func(t *testing.T) { testDeadRelay(t, h, k) })
+		t.Run("black-holed-relay", func(t *testing.T) { testBlackHoledRelay(t, h, k) })
+		t.Run("peer-killed", func(t *testing.T) { testPeerKilled(t, h, k) })
+		t.Run("network-loss", func(t *testing.T) { testNetworkLoss(t, h, k) })
 	}
 }
 

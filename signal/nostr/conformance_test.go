@@ -63,3 +63,6 @@ func TestUnfilteringRelayKeepsRoomsApart(t *testing.T) {
 		}
 	}
 }
+
+// TestChurn: joining and leaving rooms leaks nothing (strategytest.RunChurn).
+func TestChurn(t *testing.T) { strategytest.RunChurn(t, harness) }

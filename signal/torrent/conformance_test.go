@@ -37,3 +37,10 @@ func startTracker(t testing.TB) *strategytest.Relay {
 }
 
 func TestConformance(t *testing.T) { strategytest.Run(t, harness) }
+
+// TestChurn: joining and leaving rooms leaks nothing (strategytest.RunChurn).
+func TestChurn(t *testing.T) { strategytest.RunChurn(t, harness) }
+
+// TestMesh16: 16 native members reach a full mesh and every pair exchanges
+// a message (strategytest.RunMesh).
+func TestMesh16(t *testing.T) { strategytest.RunMesh(t, harness, 16) }

@@ -54,6 +54,7 @@ func (s *Strategy) open(es *engine.Session) *session {
 		sock.OnError(ss.infoHash, func(err error) { es.RelayFailed(url, err) })
 	}
 	es.OnStop(ss.stop)
+	es.OnReannounce(ss.announceAll)
 	ss.mu.Lock()
 	ss.timer = time.AfterFunc(ss.every, ss.tick)
 	ss.mu.Unlock()
