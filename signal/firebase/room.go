@@ -34,6 +34,7 @@ func newDBRoom(es *engine.Session, c *rtdb.Client, path string, ids *rtdb.PushID
 	r := &dbRoom{es: es, c: c, path: path, pushIDs: ids, known: map[string]bool{}, done: map[string]bool{}}
 	c.OnConnect(r.connected)
 	c.OnError(func(err error) { es.RelayFailed(c.URL(), err) })
+	es.OnReannounce(r.reoffer)
 	return r
 }
 
@@ -185,6 +186,26 @@ func (r *dbRoom) offerIfPresent(id string) {
 	r.es.Log().Debug("a peer from our first read of the room may not offer; offering unless it did", "peer", id, "present", present)
 	if present && !r.es.Stopped() {
 		r.offer(id)
+	}
+}
+
+// reoffer offers to every peer present in the room: the engine calls it
+// while a peer that became unreachable (network lost) has not come back.
+// Presence nodes outlive such a loss, so no new node announces anyone; the
+// engine's Offer skips peers we are connected to or already trying, and
+// the glare rule settles offers that cross.
+func (r *dbRoom) reoffer() {
+	r.mu.Lock()
+	ids := make([]string, 0, len(r.known))
+	for id := range r.known {
+		ids = append(ids, id)
+	}
+	r.mu.Unlock()
+	slices.Sort(ids)
+	for _, id := range ids {
+		if engine.ValidID(id) && !r.es.Stopped() {
+			r.offer(id)
+		}
 	}
 }
 
