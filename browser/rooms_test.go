@@ -20,8 +20,10 @@ import (
 
 // TestTargets: three pages; sends to one id, to a list, to everyone and to
 // an empty list reach exactly those peers.
-func TestTargets(t *testing.T) {
-	e := newEnv(t)
+func TestTargets(t *testing.T) { browsertest.ForEach(t, testTargets) }
+
+func testTargets(t *testing.T, k browsertest.Kind) {
+	e := newEnvIn(t, k, "torrent")
 	p1, p2, p3 := e.page("p1"), e.page("p2"), e.page("p3")
 	id1, id2, id3 := selfID(t, p1), selfID(t, p2), selfID(t, p3)
 	for _, p := range []*browsertest.Page{p1, p2, p3} {
@@ -73,8 +75,10 @@ func TestTargets(t *testing.T) {
 
 // TestPassword: pages with the same password connect; a page with another
 // one is refused (its offers fail to decrypt) and never joins.
-func TestPassword(t *testing.T) {
-	e := newEnv(t)
+func TestPassword(t *testing.T) { browsertest.ForEach(t, testPassword) }
+
+func testPassword(t *testing.T, k browsertest.Kind) {
+	e := newEnvIn(t, k, "torrent")
 	p1, p2, p3 := e.page("p1"), e.page("p2"), e.page("p3")
 	id1, id2, id3 := selfID(t, p1), selfID(t, p2), selfID(t, p3)
 	e.join(p1, "w_a_s_t_e__v_i_p", ", password: 'MuchoMaa$'")
@@ -96,8 +100,10 @@ func TestPassword(t *testing.T) {
 
 // TestNativePeer: a wasm page and a native Go peer (torrent.New in this
 // process) meet in one room and exchange data both ways.
-func TestNativePeer(t *testing.T) {
-	e := newEnv(t)
+func TestNativePeer(t *testing.T) { browsertest.ForEach(t, testNativePeer) }
+
+func testNativePeer(t *testing.T, k browsertest.Kind) {
+	e := newEnvIn(t, k, "torrent")
 	p := e.page("p1")
 	pageID := selfID(t, p)
 

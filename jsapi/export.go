@@ -45,6 +45,7 @@ func Export(s posthorn.Strategy, name string) {
 	obj.Set("getRelaySockets", js.FuncOf(func(js.Value, []js.Value) any {
 		return relaySockets(s.RelaySockets())
 	}))
+	m.closeOnPageHide()
 
 	reg := js.Global().Get(RegistryName)
 	if reg.Type() != js.TypeObject {
