@@ -18,7 +18,8 @@
 // three (JS, wasm, native). Trystero pages run in both browsers against
 // native peers, and every case with a wasm page runs for each pairing of
 // browsers (browserPairs: each alone, then Trystero in one and posthorn in
-// the other); JS↔JS stays in Chromium, it only proves the harness. Members join one after another: each joins once
+// the other; passwords and the trio leave out both-in-Firefox); JS↔JS
+// stays in Chromium, it only proves the harness. Members join one after another: each joins once
 // the relay has passed on the previous one's announcement (joinAnnounced).
 // TestGlare does the opposite on purpose: a gate holds the announcements
 // until both members are subscribed, so that both offer (protocol-0.18 §4.5).

@@ -12,9 +12,8 @@ import "syscall/js"
 // page only when ICE fails, about 30 s later (0.18 has no leave message:
 // closing is leaving, protocol-0.18 §4.4).
 func (m *module) closeOnPageHide() {
-	add := js.Global().Get("addEventListener")
-	if add.Type() != js.TypeFunction { // Node and other hosts without pages
-		return
+	if js.Global().Get("addEventListener").Type() != js.TypeFunction {
+		return // Node and other hosts without pages
 	}
 	js.Global().Call("addEventListener", "pagehide", js.FuncOf(func(js.Value, []js.Value) any {
 		m.mu.Lock()
