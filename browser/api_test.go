@@ -14,8 +14,10 @@ import (
 
 // TestAPITwoPages drives Trystero's API between two wasm pages, with the
 // seed README's snippets where it has one.
-func TestAPITwoPages(t *testing.T) {
-	e := newEnv(t)
+func TestAPITwoPages(t *testing.T) { browsertest.ForEach(t, testAPITwoPages) }
+
+func testAPITwoPages(t *testing.T, k browsertest.Kind) {
+	e := newEnvIn(t, k, "torrent")
 	p1, p2, id1, id2 := e.twoPages("yoyodyne")
 
 	t.Run("idempotent", func(t *testing.T) {

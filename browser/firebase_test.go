@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/posthorn/posthorn"
@@ -24,12 +23,12 @@ import (
 // newFirebaseEnv is newEnvFor the firebase strategy: there is no Go
 // database, so the relay is npm firebase-server (scripts/npm-firebase-server)
 // and e.tracker its database URL, which the pages use as their appId.
-func newFirebaseEnv(t testing.TB) *env {
-	dist := buildDist(t)
+func newFirebaseEnv(t testing.TB, k browsertest.Kind) *env {
+	dist := buildDist(t, k)
 	db := strategytest.NodeFixture{Dir: "npm-firebase-server", Script: "server.js", Module: "firebase-server"}.Start(t)
 	url := "http://" + strings.TrimSuffix(strings.TrimPrefix(db.URL, "ws://"), "/") + "?ns=posthorn"
-	e := &env{t: t, strategy: "firebase", tracker: url, restart: func() { db.Stop(); db.Start() }}
-	e.b = browsertest.Launch(t)
+	e := &env{t: t, kind: k, strategy: "firebase", tracker: url, restart: func() { db.Stop(); db.Start() }}
+	e.b = browsertest.LaunchKind(t, k)
 	e.srv = browsertest.Serve(t, dist)
 	e.srv.AddFile("/test.html", []byte(strings.ReplaceAll(testPage, "STRATEGY", "firebase")))
 	return e
@@ -74,8 +73,10 @@ func (e *env) occupants(p *browsertest.Page, ns, ok string) []string {
 // getOccupants lists the room before anyone joined, after the joins and
 // after a page left; a page that is navigated away (the tab dies) is
 // removed from the room by the server's onDisconnect; equal passwords meet.
-func TestFirebase(t *testing.T) {
-	e := newFirebaseEnv(t)
+func TestFirebase(t *testing.T) { browsertest.ForEach(t, testFirebase) }
+
+func testFirebase(t *testing.T, k browsertest.Kind) {
+	e := newFirebaseEnv(t, k)
 	p1, p2 := e.page("p1"), e.page("p2")
 	id1, id2 := selfID(t, p1), selfID(t, p2)
 	if o := e.occupants(p1, "mixed", "true"); len(o) != 0 {
@@ -133,11 +134,7 @@ func TestFirebase(t *testing.T) {
 	}
 
 	// p1's tab goes away without leaving: the server removes its node
-	navCtx, navCancel := context.WithTimeout(p1.Context(), browsertest.DefaultTimeout)
-	defer navCancel()
-	if err := chromedp.Do(navCtx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatal(err)
-	}
+	p1.Close()
 	deadline := time.Now().Add(browsertest.DefaultTimeout)
 	for {
 		o, err := s.GetOccupants(ctx, posthorn.Config{AppID: e.tracker}, "mixed")

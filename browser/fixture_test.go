@@ -3,11 +3,14 @@
 package browser
 
 import (
+	"cmp"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -18,12 +21,20 @@ import (
 	"github.com/posthorn/posthorn/relay/tracker"
 )
 
-// buildDist returns dist/ with every bundle built (browsertest.Dist).
-func buildDist(t testing.TB) string {
+// browserFlag picks the browser of newEnv, which the benchmarks use:
+// go test ./browser -bench . -args -browser firefox, or
+// POSTHORN_BROWSER=firefox. The tests run in every browser
+// (browsertest.ForEach).
+var browserFlag = flag.String("browser", cmp.Or(os.Getenv(browsertest.BrowserEnv), string(browsertest.Chromium)),
+	"browser of the benchmarks: chromium or firefox (default $"+browsertest.BrowserEnv+", else chromium)")
+
+// buildDist returns dist/ with every bundle built (browsertest.Dist); it
+// skips t before building when browser k is missing.
+func buildDist(t testing.TB, k browsertest.Kind) string {
 	t.Helper()
 	testutil.RequireNetns(t)
-	if browsertest.ChromiumPath() == "" {
-		t.Skip("no Chromium installed")
+	if k.Path() == "" {
+		t.Skipf("no %s installed", k)
 	}
 	return browsertest.Dist(t)
 }
@@ -89,6 +100,7 @@ func (r *goRelay) restart() {
 // env is one browser, the package server and a relay.
 type env struct {
 	t        testing.TB
+	kind     browsertest.Kind
 	b        *browsertest.Browser
 	srv      *browsertest.Server
 	strategy string
@@ -97,15 +109,22 @@ type env struct {
 	dead     []string // relay URLs where nothing listens, listed first in relayUrls
 }
 
-// newEnv is newEnvFor the default strategy, BitTorrent.
-func newEnv(t testing.TB) *env { return newEnvFor(t, "torrent") }
+// newEnv is newEnvIn the browser of -browser with BitTorrent.
+func newEnv(t testing.TB) *env {
+	k, err := browsertest.ParseKind(*browserFlag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newEnvIn(t, k, "torrent")
+}
 
-// newEnvFor starts a browser, the package server and a relay of strategy.
-func newEnvFor(t testing.TB, strategy string) *env {
-	dist := buildDist(t)
+// newEnvIn starts a browser of kind k, the package server and a relay of
+// strategy.
+func newEnvIn(t testing.TB, k browsertest.Kind, strategy string) *env {
+	dist := buildDist(t, k)
 	r := startGoRelay(t, strategy)
-	e := &env{t: t, strategy: strategy, tracker: r.url, restart: r.restart}
-	e.b = browsertest.Launch(t)
+	e := &env{t: t, kind: k, strategy: strategy, tracker: r.url, restart: r.restart}
+	e.b = browsertest.LaunchKind(t, k)
 	e.srv = browsertest.Serve(t, dist)
 	e.srv.AddFile("/test.html", []byte(strings.ReplaceAll(testPage, "STRATEGY", strategy)))
 	return e
@@ -133,7 +152,13 @@ window.loaded = true
 // page opens a test page and waits until the module has loaded.
 func (e *env) page(name string) *browsertest.Page {
 	e.t.Helper()
-	p := e.b.NewNamedPage(e.t, name, e.srv.URL+"/test.html")
+	return e.pageIn(e.b, name)
+}
+
+// pageIn is page in browser b.
+func (e *env) pageIn(b *browsertest.Browser, name string) *browsertest.Page {
+	e.t.Helper()
+	p := b.NewNamedPage(e.t, name, e.srv.URL+"/test.html")
 	p.WaitFor(e.t, "window.loaded === true", 0)
 	return p
 }

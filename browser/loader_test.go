@@ -14,8 +14,10 @@ import (
 // TestLoaderWithoutWasmType: a server that sends the .wasm as
 // application/octet-stream (no streaming compile possible) still gets a
 // working module, compiled from the whole body.
-func TestLoaderWithoutWasmType(t *testing.T) {
-	dist := buildDist(t)
+func TestLoaderWithoutWasmType(t *testing.T) { browsertest.ForEach(t, testLoaderWithoutWasmType) }
+
+func testLoaderWithoutWasmType(t *testing.T, k browsertest.Kind) {
+	dist := buildDist(t, k)
 	files := http.FileServer(http.Dir(dist))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
@@ -31,7 +33,7 @@ func TestLoaderWithoutWasmType(t *testing.T) {
 		files.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	b := browsertest.Launch(t)
+	b := browsertest.LaunchKind(t, k)
 	p := b.NewNamedPage(t, "octet", srv.URL+"/test.html")
 	p.WaitFor(t, "window.loaded === true", 0)
 	if id := selfID(t, p); len(id) != 20 {

@@ -11,8 +11,10 @@ import (
 
 // TestMedia: a fake-camera stream with metadata, then a track added with
 // metadata, replaced and removed, between two wasm pages.
-func TestMedia(t *testing.T) {
-	e := newEnv(t)
+func TestMedia(t *testing.T) { browsertest.ForEach(t, testMedia) }
+
+func testMedia(t *testing.T, k browsertest.Kind) {
+	e := newEnvIn(t, k, "torrent")
 	p1, p2, id1, id2 := e.twoPages("media")
 
 	p2.Eval(t, `(() => {

@@ -12,13 +12,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/posthorn/posthorn/internal/browsertest"
 )
 
 // TestNpmPackage packs the built package with `npm pack`, installs the
 // tarball's contents as node_modules/posthorn of a scratch project and
 // imports it by name under Node, through the exports map.
 func TestNpmPackage(t *testing.T) {
-	dist := buildDist(t)
+	dist := buildDist(t, browsertest.Chromium)
 	for _, tool := range []string{"npm", "node"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Skipf("%s not installed", tool)

@@ -20,8 +20,10 @@ import (
 
 // TestTargets: three pages; sends to one id, to a list, to everyone and to
 // an empty list reach exactly those peers.
-func TestTargets(t *testing.T) {
-	e := newEnv(t)
+func TestTargets(t *testing.T) { browsertest.ForEach(t, testTargets) }
+
+func testTargets(t *testing.T, k browsertest.Kind) {
+	e := newEnvIn(t, k, "torrent")
 	p1, p2, p3 := e.page("p1"), e.page("p2"), e.page("p3")
 	id1, id2, id3 := selfID(t, p1), selfID(t, p2), selfID(t, p3)
 	for _, p := range []*browsertest.Page{p1, p2, p3} {
@@ -75,8 +77,10 @@ func TestTargets(t *testing.T) {
 // one is refused (its offers fail to decrypt) and never joins, and the page
 // that refused them learns it through config.onJoinError (Trystero 0.25's
 // callback).
-func TestPassword(t *testing.T) {
-	e := newEnv(t)
+func TestPassword(t *testing.T) { browsertest.ForEach(t, testPassword) }
+
+func testPassword(t *testing.T, k browsertest.Kind) {
+	e := newEnvIn(t, k, "torrent")
 	p1, p2, p3 := e.page("p1"), e.page("p2"), e.page("p3")
 	id1, id2, id3 := selfID(t, p1), selfID(t, p2), selfID(t, p3)
 	const onJoinError = ", onJoinError: e => (window.joinErrors ||= []).push(e)"
@@ -105,8 +109,10 @@ func TestPassword(t *testing.T) {
 
 // TestNativePeer: a wasm page and a native Go peer (torrent.New in this
 // process) meet in one room and exchange data both ways.
-func TestNativePeer(t *testing.T) {
-	e := newEnv(t)
+func TestNativePeer(t *testing.T) { browsertest.ForEach(t, testNativePeer) }
+
+func testNativePeer(t *testing.T, k browsertest.Kind) {
+	e := newEnvIn(t, k, "torrent")
 	p := e.page("p1")
 	pageID := selfID(t, p)
 

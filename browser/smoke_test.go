@@ -2,10 +2,16 @@
 
 package browser
 
-import "testing"
+import (
+	"testing"
 
-func TestSmoke(t *testing.T) {
-	e := newEnv(t)
+	"github.com/posthorn/posthorn/internal/browsertest"
+)
+
+func TestSmoke(t *testing.T) { browsertest.ForEach(t, testSmoke) }
+
+func testSmoke(t *testing.T, k browsertest.Kind) {
+	e := newEnvIn(t, k, "torrent")
 	p1, p2 := e.page("p1"), e.page("p2")
 	id1, id2 := selfID(t, p1), selfID(t, p2)
 	if len(id1) != 20 || id1 == id2 {

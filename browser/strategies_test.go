@@ -11,10 +11,12 @@ import (
 // TestStrategies: two pages meet through posthorn-nostr.wasm and
 // posthorn-mqtt.wasm ('posthorn/nostr', 'posthorn/mqtt') on the Go relays
 // and exchange a message and a ping.
-func TestStrategies(t *testing.T) {
+func TestStrategies(t *testing.T) { browsertest.ForEach(t, testStrategies) }
+
+func testStrategies(t *testing.T, k browsertest.Kind) {
 	for _, s := range []string{"nostr", "mqtt"} {
 		t.Run(s, func(t *testing.T) {
-			e := newEnvFor(t, s)
+			e := newEnvIn(t, k, s)
 			p1, p2, id1, id2 := e.twoPages("strategies")
 			p1.Eval(t, `(() => { window.got = []; room.makeAction('hi')[1]((d, id) => got.push([d, id])); return true })()`, nil)
 			p2.Eval(t, `room.makeAction('hi')[0]({from: 'p2'}, null).then(() => true)`, nil)

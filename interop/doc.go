@@ -1,6 +1,6 @@
 // Package interop holds posthorn's interoperability tests against the real
-// trystero@0.18.0 JS library, run in headless Chromium (internal/browsertest)
-// inside the loopback-only test namespace:
+// trystero@0.18.0 JS library, run in headless Chromium and Firefox
+// (internal/browsertest) inside the loopback-only test namespace:
 //
 //	scripts/in-netns go test -count=1 ./interop/
 //
@@ -15,7 +15,11 @@
 // Every strategy (kit_*_test.go) runs the same scenarios (suite_test.go):
 // JS↔JS, JS↔native Go peer and JS↔wasm page in both join orders, passwords
 // (same and different) for every pairing, media both ways, and a room of
-// three (JS, wasm, native). Members join one after another: each joins once
+// three (JS, wasm, native). Trystero pages run in both browsers against
+// native peers, and every case with a wasm page runs for each pairing of
+// browsers (browserPairs: each alone, then Trystero in one and posthorn in
+// the other; passwords and the trio leave out both-in-Firefox); JS↔JS
+// stays in Chromium, it only proves the harness. Members join one after another: each joins once
 // the relay has passed on the previous one's announcement (joinAnnounced).
 // TestGlare does the opposite on purpose: a gate holds the announcements
 // until both members are subscribed, so that both offer (protocol-0.18 §4.5).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/posthorn/posthorn/internal/browsertest"
 	"github.com/posthorn/posthorn/internal/engine"
 )
 
@@ -34,8 +35,10 @@ func TestGlare(t *testing.T) {
 			return joinNative(t, "native-"+name, cfg, func(_ string, log *slog.Logger) joiner { return k.native(id, log) })
 		}
 	}
-	wasm := func(t *testing.T, name string, cfg joinConfig) member {
-		return joinPage(t, e.b, e.s, "wasm-"+name, posthornLib(t, k.wasmName()), cfg)
+	wasm := func(b browsertest.Kind) joinFunc {
+		return func(t *testing.T, name string, cfg joinConfig) member {
+			return joinPage(t, e.b[b], e.s, pageName("wasm", b, name), posthornLib(t, k.wasmName()), cfg)
+		}
 	}
 	for _, tc := range []struct {
 		name  string
@@ -43,12 +46,13 @@ func TestGlare(t *testing.T) {
 	}{
 		{"native-lower-id", nativeAs(low)},   // posthorn's offer wins
 		{"native-higher-id", nativeAs(high)}, // Trystero's offer wins
-		{"wasm", wasm},
+		{"wasm", wasm(browsertest.Chromium)},
+		{"wasm-firefox", wasm(browsertest.Firefox)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := joinConfig{AppID: appID, Room: "glare-" + tc.name}
 			cfg.Relays = []string{newAnnounceGate(t, relay, engine.RootTopic(appID, cfg.Room), 2)}
-			js := joinPage(t, e.b, e.s, "js-1", k.jsLib, cfg)
+			js := joinPage(t, e.b[browsertest.Chromium], e.s, "js-1", k.jsLib, cfg)
 			ph := tc.other(t, "2", cfg)
 			// posthorn sends first: before any data from JS could show it
 			// which connection JS registered.

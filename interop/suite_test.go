@@ -10,34 +10,79 @@ import (
 	"github.com/posthorn/posthorn/internal/browsertest"
 )
 
-// env is what every test of the suite shares: one browser, the site with
-// the bundles and harness.
+// env is what every test of the suite shares: one browser of each kind,
+// the site with the bundles and harness.
 type env struct {
-	b *browsertest.Browser
+	b map[browsertest.Kind]*browsertest.Browser
 	s *browsertest.Server
 }
 
 func newEnv(t *testing.T) env {
-	b := browsertest.Launch(t)
-	return env{b: b, s: site(t)}
+	e := env{b: map[browsertest.Kind]*browsertest.Browser{}}
+	for _, k := range browsertest.Kinds {
+		e.b[k] = browsertest.LaunchKind(t, k)
+	}
+	e.s = site(t)
+	return e
 }
 
-// js joins with a fresh page of real Trystero's k strategy.
-func (e env) js(k kit) joinFunc {
-	return func(t *testing.T, name string, cfg joinConfig) member {
-		cfg = k.adapt(cfg)
-		return k.joinAnnounced(t, cfg, func() member { return joinPage(t, e.b, e.s, "js-"+name, k.jsLib, cfg) })
+// browserPair says which browser runs the Trystero page and which the
+// posthorn one.
+type browserPair struct{ js, wasm browsertest.Kind }
+
+// browserPairs are every pairing: each browser alone, then mixed.
+var browserPairs = []browserPair{
+	{browsertest.Chromium, browsertest.Chromium},
+	{browsertest.Firefox, browsertest.Firefox},
+	{browsertest.Chromium, browsertest.Firefox},
+	{browsertest.Firefox, browsertest.Chromium},
+}
+
+// name is the pair's subtest name, e.g. "js-firefox-wasm-chromium"; it is
+// also part of room names, so it has no MQTT wildcard (+, #).
+func (p browserPair) name() string { return "js-" + string(p.js) + "-wasm-" + string(p.wasm) }
+
+// spanningPairs leave out both-in-Firefox: each browser still runs each
+// library, against the other browser, for a quarter less of the slowest
+// scenarios (passwords, trio).
+var spanningPairs = []browserPair{browserPairs[0], browserPairs[2], browserPairs[3]}
+
+// forBrowserPairs runs f as one subtest per browser pair of pairs.
+func forBrowserPairs(t *testing.T, pairs []browserPair, f func(t *testing.T, bp browserPair)) {
+	for _, bp := range pairs {
+		t.Run(bp.name(), func(t *testing.T) { f(t, bp) })
 	}
 }
 
-// wasm joins with a fresh page of posthorn's wasm build of k.
-func (e env) wasm(k kit) joinFunc {
+// js joins with a fresh Chromium page of real Trystero's k strategy.
+func (e env) js(k kit) joinFunc { return e.jsIn(browsertest.Chromium, k) }
+
+// jsIn joins with a fresh page of real Trystero's k strategy in browser b.
+func (e env) jsIn(b browsertest.Kind, k kit) joinFunc {
+	return func(t *testing.T, name string, cfg joinConfig) member {
+		cfg = k.adapt(cfg)
+		return k.joinAnnounced(t, cfg, func() member { return joinPage(t, e.b[b], e.s, pageName("js", b, name), k.jsLib, cfg) })
+	}
+}
+
+// wasmIn joins with a fresh page of posthorn's wasm build of k in
+// browser b.
+func (e env) wasmIn(b browsertest.Kind, k kit) joinFunc {
 	return func(t *testing.T, name string, cfg joinConfig) member {
 		cfg = k.adapt(cfg)
 		return k.joinAnnounced(t, cfg, func() member {
-			return joinPage(t, e.b, e.s, "wasm-"+name, posthornLib(t, k.wasmName()), cfg)
+			return joinPage(t, e.b[b], e.s, pageName("wasm", b, name), posthornLib(t, k.wasmName()), cfg)
 		})
 	}
+}
+
+// pageName names a page after its library and, when not Chromium, its
+// browser: "wasm-2", "js-firefox-1".
+func pageName(lib string, b browsertest.Kind, name string) string {
+	if b == browsertest.Chromium {
+		return lib + "-" + name
+	}
+	return lib + "-" + string(b) + "-" + name
 }
 
 // native joins with a fresh native instance of k.
@@ -77,22 +122,30 @@ func TestJSJS(t *testing.T) {
 	})
 }
 
-// TestJSNative: real Trystero and a native posthorn peer, in both join
-// orders (so both take the offering and the answering role).
+// TestJSNative: real Trystero in each browser and a native posthorn peer,
+// in both join orders (so both take the offering and the answering role).
 func TestJSNative(t *testing.T) {
 	e := newEnv(t)
-	forKits(t, func(t *testing.T, k kit) { pairBoth(t, k, e.js(k), native(k), "js", "native") })
+	forKits(t, func(t *testing.T, k kit) {
+		browsertest.ForEach(t, func(t *testing.T, b browsertest.Kind) {
+			pairBoth(t, k, e.jsIn(b, k), native(k), "js", "native")
+		})
+	})
 }
 
 // TestJSWasm: real Trystero and posthorn's wasm build, each in its own
-// page, in both join orders.
+// page, in both join orders, for every pairing of the browsers.
 func TestJSWasm(t *testing.T) {
 	e := newEnv(t)
-	forKits(t, func(t *testing.T, k kit) { pairBoth(t, k, e.js(k), e.wasm(k), "js", "wasm") })
+	forKits(t, func(t *testing.T, k kit) {
+		forBrowserPairs(t, browserPairs, func(t *testing.T, bp browserPair) {
+			pairBoth(t, k, e.jsIn(bp.js, k), e.wasmIn(bp.wasm, k), "js", "wasm")
+		})
+	})
 }
 
 // TestPasswords: same and different passwords between every pairing and
-// in both join orders.
+// in both join orders; the wasm pairings for the spanning browser pairs.
 func TestPasswords(t *testing.T) {
 	e := newEnv(t)
 	forKits(t, func(t *testing.T, k kit) {
@@ -100,8 +153,10 @@ func TestPasswords(t *testing.T) {
 		t.Run("js-js", func(t *testing.T) { passwords(t, relays, e.js(k), e.js(k), !k.jsPasswordBroken) })
 		t.Run("js-native", func(t *testing.T) { passwords(t, relays, e.js(k), native(k), true) })
 		t.Run("native-js", func(t *testing.T) { passwords(t, relays, native(k), e.js(k), true) })
-		t.Run("js-wasm", func(t *testing.T) { passwords(t, relays, e.js(k), e.wasm(k), true) })
-		t.Run("wasm-js", func(t *testing.T) { passwords(t, relays, e.wasm(k), e.js(k), true) })
+		forBrowserPairs(t, spanningPairs, func(t *testing.T, bp browserPair) {
+			t.Run("js-wasm", func(t *testing.T) { passwords(t, relays, e.jsIn(bp.js, k), e.wasmIn(bp.wasm, k), true) })
+			t.Run("wasm-js", func(t *testing.T) { passwords(t, relays, e.wasmIn(bp.wasm, k), e.jsIn(bp.js, k), true) })
+		})
 	})
 }
 
@@ -123,10 +178,10 @@ func TestMedia(t *testing.T) {
 			mediaTo(t, b, a)
 			playsVideo(t, a)
 		})
-		t.Run("js-wasm", func(t *testing.T) {
-			cfg := joinConfig{AppID: appID, Relays: relays, Room: "media-js-wasm"}
-			a := e.js(k)(t, "1", cfg).(*pageMember)
-			b := e.wasm(k)(t, "2", cfg).(*pageMember)
+		forBrowserPairs(t, browserPairs, func(t *testing.T, bp browserPair) {
+			cfg := joinConfig{AppID: appID, Relays: relays, Room: "media-" + bp.name()}
+			a := e.jsIn(bp.js, k)(t, "1", cfg).(*pageMember)
+			b := e.wasmIn(bp.wasm, k)(t, "2", cfg).(*pageMember)
 			waitJoined(t, a, b.ID())
 			waitJoined(t, b, a.ID())
 			t.Run("js→wasm", func(t *testing.T) {
@@ -138,9 +193,9 @@ func TestMedia(t *testing.T) {
 				playsVideo(t, a)
 			})
 		})
-		t.Run("js-native", func(t *testing.T) {
-			cfg := joinConfig{AppID: appID, Relays: relays, Room: "media-js-native"}
-			a := e.js(k)(t, "1", cfg).(*pageMember)
+		browsertest.ForEach(t, func(t *testing.T, br browsertest.Kind) {
+			cfg := joinConfig{AppID: appID, Relays: relays, Room: "media-js-native-" + string(br)}
+			a := e.jsIn(br, k)(t, "1", cfg).(*pageMember)
 			b := native(k)(t, "2", cfg).(*nativeMember)
 			waitJoined(t, a, b.ID())
 			waitJoined(t, b, a.ID())
@@ -152,7 +207,7 @@ func TestMedia(t *testing.T) {
 			t.Run("js→native→js", func(t *testing.T) {
 				// The native peer relays a's camera to a newcomer as its
 				// own stream, RTP as it comes: real frames that must play.
-				c := e.js(k)(t, "3", cfg).(*pageMember)
+				c := e.jsIn(br, k)(t, "3", cfg).(*pageMember)
 				waitJoined(t, c, b.ID())
 				waitJoined(t, b, c.ID())
 				meta := map[string]any{"kind": "forwarded", "from": a.Name()}
@@ -180,14 +235,16 @@ func TestMedia(t *testing.T) {
 }
 
 // TestTrio: real Trystero, posthorn's wasm build and a native peer in one
-// room.
+// room, for the spanning pairings of the browsers.
 func TestTrio(t *testing.T) {
 	e := newEnv(t)
 	forKits(t, func(t *testing.T, k kit) {
-		cfg := joinConfig{AppID: appID, Relays: []string{k.relay(t)}, Room: "trio"}
-		a := e.js(k)(t, "1", cfg)
-		b := e.wasm(k)(t, "2", cfg)
-		c := native(k)(t, "3", cfg)
-		trio(t, [3]member{a, b, c})
+		forBrowserPairs(t, spanningPairs, func(t *testing.T, bp browserPair) {
+			cfg := joinConfig{AppID: appID, Relays: []string{k.relay(t)}, Room: "trio-" + bp.name()}
+			a := e.jsIn(bp.js, k)(t, "1", cfg)
+			b := e.wasmIn(bp.wasm, k)(t, "2", cfg)
+			c := native(k)(t, "3", cfg)
+			trio(t, [3]member{a, b, c})
+		})
 	})
 }

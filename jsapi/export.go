@@ -47,6 +47,7 @@ func Export(s posthorn.Strategy, name string) {
 	if _, ok := s.(occupier); ok {
 		obj.Set("getOccupants", js.FuncOf(m.getOccupants))
 	}
+	m.closeOnPageHide()
 
 	reg := js.Global().Get(RegistryName)
 	if reg.Type() != js.TypeObject {

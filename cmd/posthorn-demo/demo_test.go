@@ -17,8 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/posthorn/posthorn/internal/browsertest"
 )
 
@@ -31,19 +29,24 @@ const DemoPNGEnv = "POSTHORN_DEMO_PNG"
 // 16 KiB chunks, so progress is reported many times.
 const fileSize = 3 << 20
 
-// TestDemo drives the demo page in headless Chromium with two, then three
-// peers, through the embedded relay, using only what the page shows.
-func TestDemo(t *testing.T) {
+// TestDemo drives the demo page with two, then three peers, through the
+// embedded relay, using only what the page shows. It runs once per
+// browser: p1 and p3 in that browser, p2 in the other one, so each
+// browser plays each part and meets the other.
+func TestDemo(t *testing.T) { browsertest.ForEach(t, testDemo) }
+
+func testDemo(t *testing.T, k browsertest.Kind) {
 	strategies := builtStrategies(t)
 	base := startDemo(t)
-	b := browsertest.Launch(t)
+	b := browsertest.LaunchKind(t, k)
+	o := browsertest.LaunchKind(t, k.Other())
 
 	p1 := openDemo(t, b, base, "demo-test", "torrent")
 	offered := browsertest.EvalAs[[]string](t, p1.Page, `[...document.querySelectorAll('#strategy option')].map(o => o.value)`)
 	if !slices.Equal(offered, strategies) {
 		t.Errorf("strategy picker offers %v; built wasm: %v", offered, strategies)
 	}
-	p2 := openDemo(t, b, base, "demo-test", "torrent")
+	p2 := openDemo(t, o, base, "demo-test", "torrent")
 	p1.waitPeers(p2)
 	p2.waitPeers(p1)
 
@@ -85,7 +88,9 @@ func TestDemo(t *testing.T) {
 	p1.moveMouse(0.62, 0.4)
 	p2.WaitFor(t, `Math.abs(parseFloat(document.querySelector('.cursor[data-peer=`+jsString(p1.id)+`]').style.left) - 62) < 5`, peerTimeout)
 	waitVideosPlaying(t, p2, p1.id, "self")
-	writeDemoPNG(t, p2.fullScreenshot("desktop"))
+	if png := p2.fullScreenshot("desktop"); o.Kind() == browsertest.Chromium {
+		writeDemoPNG(t, png)
+	}
 
 	// Phone width: nothing may stick out sideways.
 	p2.viewport(390, 844, true)
@@ -125,9 +130,7 @@ func TestDemo(t *testing.T) {
 	// p2 reloads: the others see it leave and come back under a new id,
 	// and chat still works in every direction.
 	oldID := p2.id
-	if err := chromedp.Do(p2.Context(), chromedp.Reload()); err != nil {
-		t.Fatal(err)
-	}
+	p2.Reload(t)
 	p2.join("torrent", "")
 	if p2.id == oldID {
 		t.Fatalf("reloaded page kept its id %s", oldID)
@@ -162,7 +165,7 @@ func TestDemo(t *testing.T) {
 	for _, s := range strategies[1:] {
 		t.Run(s, func(t *testing.T) {
 			a := openDemo(t, b, base, "demo-"+s, s)
-			c := openDemo(t, b, base, "demo-"+s, s)
+			c := openDemo(t, o, base, "demo-"+s, s)
 			a.waitPeers(c)
 			c.waitPeers(a)
 			a.say("over " + s)
@@ -174,14 +177,18 @@ func TestDemo(t *testing.T) {
 // TestDemoPassword joins one room with a wrong password and two with the
 // right one: the right ones connect and chat, the wrong one is never
 // listed. The wrong one joins first, so the others' announcements reach it
-// before theirs reach each other.
-func TestDemoPassword(t *testing.T) {
+// before theirs reach each other. It runs once per browser, with c in the
+// other one.
+func TestDemoPassword(t *testing.T) { browsertest.ForEach(t, testDemoPassword) }
+
+func testDemoPassword(t *testing.T, k browsertest.Kind) {
 	builtStrategies(t)
 	base := startDemo(t)
-	b := browsertest.Launch(t)
+	b := browsertest.LaunchKind(t, k)
+	o := browsertest.LaunchKind(t, k.Other())
 	wrong := openDemoPassword(t, b, base, "demo-secret", "torrent", "not the password")
 	a := openDemoPassword(t, b, base, "demo-secret", "torrent", "correct horse")
-	c := openDemoPassword(t, b, base, "demo-secret", "torrent", "correct horse")
+	c := openDemoPassword(t, o, base, "demo-secret", "torrent", "correct horse")
 	a.waitPeers(c)
 	c.waitPeers(a)
 	a.say("for your eyes only")
@@ -354,7 +361,7 @@ func waitVideosPlaying(t *testing.T, p *demoPage, keys ...string) {
 func checkNoErrors(t *testing.T, p *demoPage) {
 	t.Helper()
 	for _, l := range p.Logs() {
-		if strings.HasPrefix(l, "error:") || strings.HasPrefix(l, string(chromedp.ConsoleException)+":") {
+		if strings.HasPrefix(l, "error:") || strings.HasPrefix(l, "exception:") {
 			t.Errorf("%s logged: %s", p.Name, l)
 		}
 	}

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -11,19 +10,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/chromedp"
 
 	"github.com/posthorn/posthorn/internal/browsertest"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/relay"
 )
 
-// Helpers that drive the demo page in headless Chromium the way a person
+// Helpers that drive the demo page in a headless browser the way a person
 // would: through its form fields and buttons, reading back what it shows.
 
 // distDir is the built npm package the demo serves under /posthorn/.
@@ -74,6 +70,10 @@ func startDemoFirebase(t *testing.T, firebaseDB string) string {
 	return srv.URL
 }
 
+// pageNo numbers the pages, whose names also say their browser:
+// "firefox-2".
+var pageNo atomic.Int32
+
 // demoPage is one tab of the demo.
 type demoPage struct {
 	*browsertest.Page
@@ -90,7 +90,8 @@ func openDemo(t *testing.T, b *browsertest.Browser, base, room, strategy string)
 // openDemoPassword is openDemo with a password typed in the form.
 func openDemoPassword(t *testing.T, b *browsertest.Browser, base, room, strategy, password string) *demoPage {
 	t.Helper()
-	p := &demoPage{Page: b.NewPage(t, base+"/?room="+room+"&strategy="+strategy), t: t}
+	name := fmt.Sprintf("%s-%d", b.Kind(), pageNo.Add(1))
+	p := &demoPage{Page: b.NewNamedPage(t, name, base+"/?room="+room+"&strategy="+strategy), t: t}
 	p.join(strategy, password)
 	return p
 }
@@ -160,7 +161,7 @@ func (p *demoPage) click(id string) {
 	p.Eval(p.t, `document.getElementById(`+jsString(id)+`).click()`, nil)
 }
 
-// moveMouse moves the real (CDP) mouse to the fraction (fx, fy) of the
+// moveMouse moves the browser's real mouse to the fraction (fx, fy) of the
 // shared cursor area.
 func (p *demoPage) moveMouse(fx, fy float64) {
 	p.t.Helper()
@@ -171,45 +172,29 @@ func (p *demoPage) moveMouse(fx, fy float64) {
 		const r = el.getBoundingClientRect()
 		return {X: r.left, Y: r.top, W: r.width, H: r.height}
 	})()`, &r)
-	if err := chromedp.Do(p.Context(), chromedp.MouseEvent("mouseMoved", r.X+fx*r.W, r.Y+fy*r.H)); err != nil {
-		p.t.Fatalf("%s: mouse move: %v", p.Name, err)
-	}
+	p.MouseMove(p.t, r.X+fx*r.W, r.Y+fy*r.H)
 }
 
 // setFiles puts paths on the file input, as picking them in the dialog
-// would (DOM.setFileInputFiles fires the input's change event).
+// would (the input fires its change event).
 func (p *demoPage) setFiles(paths ...string) {
 	p.t.Helper()
-	if err := chromedp.Do(p.Context(), chromedp.SetUploadFiles(chromedp.ID("file-input"), paths)); err != nil {
-		p.t.Fatalf("%s: set file: %v", p.Name, err)
-	}
+	p.SetFiles(p.t, "#file-input", paths...)
 }
 
-// viewport resizes the page, without scrollbars, so full-page screenshots
-// are as wide as the viewport; mobile emulates a phone.
+// viewport resizes the page, with scrollbars that take no room, so
+// full-page screenshots are as wide as the viewport; mobile emulates a
+// phone where the browser can (browsertest.Page.SetViewport).
 func (p *demoPage) viewport(w, h int64, mobile bool) {
 	p.t.Helper()
-	var opts []chromedp.EmulateViewportOption
-	if mobile {
-		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
-	}
-	hide := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := cdp.Call(ctx, t, emulation.SetScrollbarsHidden, emulation.SetScrollbarsHiddenParams{Hidden: true})
-		return err
-	})
-	if err := chromedp.Do(p.Context(), hide, chromedp.EmulateViewport(w, h, opts...)); err != nil {
-		p.t.Fatalf("%s: viewport: %v", p.Name, err)
-	}
+	p.SetViewport(p.t, w, h, mobile)
 }
 
 // fullScreenshot saves a PNG of the whole page (beyond the viewport) in the
 // artefacts folder and returns its bytes.
 func (p *demoPage) fullScreenshot(label string) []byte {
 	p.t.Helper()
-	png, err := chromedp.Run(p.Context(), chromedp.FullScreenshot(100))
-	if err != nil {
-		p.t.Fatalf("%s: screenshot: %v", p.Name, err)
-	}
+	png := p.FullScreenshot(p.t)
 	dir, err := browsertest.ArtefactsDir()
 	if err != nil {
 		p.t.Fatal(err)

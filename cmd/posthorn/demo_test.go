@@ -15,8 +15,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/posthorn/posthorn/internal/browsertest"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/relay"
@@ -60,10 +58,12 @@ func startDemo(t *testing.T) string {
 // TestDemoPage: the commands with default --app in a room with a tab of
 // the demo page: chat lines appear on both sides, the page lists the
 // terminal peer, and a file picked in the page lands on disk through
-// receive.
-func TestDemoPage(t *testing.T) {
+// receive. It runs once per browser.
+func TestDemoPage(t *testing.T) { browsertest.ForEach(t, testDemoPage) }
+
+func testDemoPage(t *testing.T, k browsertest.Kind) {
 	base := startDemo(t)
-	b := browsertest.Launch(t)
+	b := browsertest.LaunchKind(t, k)
 	const room = "room-demo"
 	relayURL := "ws" + strings.TrimPrefix(base, "http") + "/"
 	args := []string{"--relay", relayURL, "--ice", "none"} // default --app: the demo's
@@ -96,9 +96,7 @@ func TestDemoPage(t *testing.T) {
 	data := make([]byte, 1<<20+3)
 	rand.Read(data)
 	must(t, os.WriteFile(src, data, 0o644))
-	if err := chromedp.Do(page.Context(), chromedp.SetUploadFiles(chromedp.ID("file-input"), []string{src})); err != nil {
-		t.Fatalf("picking the file: %v", err)
-	}
+	page.SetFiles(t, "#file-input", src)
 	if code := recv.wait(t); code != 0 {
 		t.Fatalf("receive exited with %d; stderr:\n%s", code, recv.stderr)
 	}

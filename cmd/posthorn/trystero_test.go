@@ -65,17 +65,18 @@ func jsLit(v any) string {
 // TestTrystero: the commands and a page of real trystero@0.18.0 in one
 // room, without and with a password: chat both ways, a file from send
 // reaches the page whole with its name, a file from the page lands on
-// disk through receive.
+// disk through receive. The page runs in Chromium without the password and
+// in Firefox with it.
 func TestTrystero(t *testing.T) {
 	testutil.RequireNetns(t)
-	b := browsertest.Launch(t)
 	site := trysteroSite(t)
 	for _, password := range []string{"", "hunter2"} {
-		name := "no-password"
+		name, kind := "no-password", browsertest.Chromium
 		if password != "" {
-			name = "password"
+			name, kind = "password", browsertest.Firefox
 		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(name+"-"+string(kind), func(t *testing.T) {
+			b := browsertest.LaunchKind(t, kind)
 			base := startRelay(t)
 			room := "room-trystero-" + name
 			args := netArgs(base, "torrent")

@@ -5,134 +5,138 @@ package browsertest
 import (
 	"bytes"
 	"context"
-	"os"
-	"os/exec"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/posthorn/posthorn/internal/testutil"
 )
 
-// ChromiumEnv names the environment variable that overrides the Chromium
-// binary; by default Debian's /usr/bin/chromium, then chromium or
-// chromium-browser on PATH.
-const ChromiumEnv = "POSTHORN_CHROMIUM"
+// Kind is a browser the tests can run in.
+type Kind string
+
+// The browsers: Debian's chromium and firefox-esr packages.
+const (
+	Chromium Kind = "chromium"
+	Firefox  Kind = "firefox"
+)
+
+// BrowserEnv names the environment variable with which a run that uses one
+// browser (the benchmarks) picks it: "chromium" or "firefox".
+const BrowserEnv = "POSTHORN_BROWSER"
+
+// Kinds lists every browser, Chromium first.
+var Kinds = []Kind{Chromium, Firefox}
+
+// ParseKind returns the browser named s ("chromium" or "firefox"), for a
+// command-line flag such as -browser.
+func ParseKind(s string) (Kind, error) {
+	for _, k := range Kinds {
+		if string(k) == s {
+			return k, nil
+		}
+	}
+	return "", fmt.Errorf("browsertest: unknown browser %q (want chromium or firefox)", s)
+}
+
+// Other returns the other browser: Firefox for Chromium and the reverse.
+func (k Kind) Other() Kind {
+	if k == Chromium {
+		return Firefox
+	}
+	return Chromium
+}
+
+// Path returns the browser's binary, or "" when it is not installed.
+func (k Kind) Path() string {
+	switch k {
+	case Chromium:
+		return ChromiumPath()
+	case Firefox:
+		return FirefoxPath()
+	}
+	return ""
+}
 
 // startTimeout bounds how long Launch waits for the browser to start.
 const startTimeout = 60 * time.Second
 
-// Browser is one headless Chromium process with a fresh profile.
+// Browser is one headless browser process with a fresh profile.
 type Browser struct {
-	ctx    context.Context // chromedp browser context; parent of every page
-	cancel context.CancelFunc
-	out    *lockedBuffer // the browser's stdout and stderr
+	kind Kind
+	impl browserImpl
+	ctx  context.Context // ends when the browser is stopped
+	out  *lockedBuffer   // the browser's stdout and stderr
 
 	mu    sync.Mutex
 	pages int // pages opened so far, to name them p1, p2, ...
 }
 
-// Flags returns the command-line switches Launch gives Chromium, as
-// name → value (true for a bare switch).
-func Flags() map[string]any {
-	return map[string]any{
-		"headless":                      "new",
-		"no-sandbox":                    true, // tests run as root in a container
-		"disable-gpu":                   true,
-		"disable-quic":                  true,
-		"no-first-run":                  true,
-		"no-default-browser-check":      true,
-		"disable-background-networking": true,
-		"disable-component-update":      true,
-		"disable-sync":                  true,
-		"disable-dev-shm-usage":         true, // small /dev/shm in containers
-		"disable-extensions":            true,
-		"mute-audio":                    true,
-		// Without it Chromium gathers no ICE candidates on lo, the only
-		// interface of the test namespace.
-		"allow-loopback-in-peer-connection": true,
-		// Host candidates as plain addresses, not mDNS .local names that
-		// nothing resolves in the namespace (and pion cannot either).
-		"disable-features":                 "WebRtcHideLocalIpsWithMdns,Translate",
-		"use-fake-ui-for-media-stream":     true,
-		"use-fake-device-for-media-stream": true,
-		"autoplay-policy":                  "no-user-gesture-required",
-		// Pages in background tabs must keep their timers running: the
-		// tests drive several pages at once.
-		"disable-background-timer-throttling":    true,
-		"disable-backgrounding-occluded-windows": true,
-		"disable-renderer-backgrounding":         true,
-		"disable-ipc-flooding-protection":        true,
-	}
-}
-
-// ChromiumPath returns the Chromium binary to run, or "" when none is
-// installed.
-func ChromiumPath() string {
-	if p := os.Getenv(ChromiumEnv); p != "" {
-		return p
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
+// browserImpl is what a browser kind implements.
+type browserImpl interface {
+	// openPage opens a blank page whose console goes to log; its context
+	// ends when the page is closed.
+	openPage(log *consoleLog) (pageDriver, context.Context, error)
+	stop()
 }
 
 // Launch starts a headless Chromium for t and stops it when t ends. It skips
 // t outside the loopback-only namespace and when Chromium is missing.
 func Launch(t testing.TB) *Browser {
 	t.Helper()
+	return LaunchKind(t, Chromium)
+}
+
+// LaunchKind starts a headless browser of kind k for t and stops it when t
+// ends. It skips t outside the loopback-only namespace and when the browser
+// is missing.
+func LaunchKind(t testing.TB, k Kind) *Browser {
+	t.Helper()
 	testutil.RequireNetns(t)
-	path := ChromiumPath()
+	path := k.Path()
 	if path == "" {
-		t.Skip("browsertest: no Chromium found (install Debian's chromium package or set " + ChromiumEnv + ")")
+		t.Skipf("browsertest: no %s found (install Debian's %s package or set %s)", k, k.pkg(), k.env())
 	}
 	out := &lockedBuffer{}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.CombinedOutput(out),
-		chromedp.WSURLReadTimeout(startTimeout),
+	b := &Browser{kind: k, out: out}
+	var err error
+	switch k {
+	case Chromium:
+		b.impl, b.ctx, err = startChromium(path, t.TempDir(), out)
+	case Firefox:
+		b.impl, b.ctx, err = startFirefox(path, t.TempDir(), out)
+	default:
+		t.Fatalf("browsertest: unknown browser %q", k)
 	}
-	for name, v := range Flags() {
-		opts = append(opts, chromedp.Flag(name, v))
-	}
-	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	b := &Browser{ctx: ctx, out: out, cancel: func() { cancel(); allocCancel() }}
-	// The first Run starts the browser; it must not carry a timeout, which
-	// would stop the browser when it fires.
-	started := make(chan error, 1)
-	go func() { started <- chromedp.Do(ctx) }()
-	select {
-	case err := <-started:
-		if err != nil {
-			b.cancel()
-			t.Fatalf("browsertest: starting %s: %v\n%s", path, err, out.tail(4096))
-		}
-	case <-time.After(startTimeout):
-		b.cancel()
-		t.Fatalf("browsertest: %s did not start within %v\n%s", path, startTimeout, out.tail(4096))
+	if err != nil {
+		t.Fatalf("browsertest: starting %s: %v\n%s", path, err, out.tail(4096))
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
-			t.Logf("browsertest: browser output (tail):\n%s", out.tail(4096))
+			t.Logf("browsertest: %s output (tail):\n%s", k, out.tail(4096))
 		}
-		b.cancel()
+		b.impl.stop()
 	})
 	return b
 }
 
-// Context returns the browser's chromedp context, for raw chromedp calls.
+// ForEach runs f as one subtest per browser, named after it ("chromium",
+// "firefox"), so that a failure names the browser.
+func ForEach(t *testing.T, f func(t *testing.T, k Kind)) {
+	t.Helper()
+	for _, k := range Kinds {
+		t.Run(string(k), func(t *testing.T) { f(t, k) })
+	}
+}
+
+// Kind returns the browser's kind.
+func (b *Browser) Kind() Kind { return b.kind }
+
+// Context returns a context that ends when the browser stops. For
+// Chromium it is the chromedp browser context, for raw chromedp calls.
 func (b *Browser) Context() context.Context { return b.ctx }
 
 func (b *Browser) nextName() string {
@@ -140,6 +144,20 @@ func (b *Browser) nextName() string {
 	defer b.mu.Unlock()
 	b.pages++
 	return "p" + strconv.Itoa(b.pages)
+}
+
+func (k Kind) pkg() string {
+	if k == Firefox {
+		return "firefox-esr"
+	}
+	return string(k)
+}
+
+func (k Kind) env() string {
+	if k == Firefox {
+		return FirefoxEnv
+	}
+	return ChromiumEnv
 }
 
 // lockedBuffer collects the browser's output from its reader goroutine.

@@ -70,7 +70,11 @@ func TestArtefactsDirFromEnv(t *testing.T) {
 }
 
 func TestBrowser(t *testing.T) {
-	b := browsertest.Launch(t)
+	browsertest.ForEach(t, testBrowser)
+}
+
+func testBrowser(t *testing.T, kind browsertest.Kind) {
+	b := browsertest.LaunchKind(t, kind)
 	t.Setenv(browsertest.ArtefactsEnv, t.TempDir())
 	s := browsertest.Serve(t, "")
 	s.AddFile("/index.html", []byte(blank))
@@ -153,8 +157,8 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("PeerConnection", func(t *testing.T) {
-		// Two tabs, signalled by the test: proves Chromium gathers loopback
-		// candidates and connects inside the namespace.
+		// Two tabs, signalled by the test: proves the browser gathers
+		// loopback candidates and connects inside the namespace.
 		a := b.NewPage(t, s.URL+"/index.html")
 		c := b.NewPage(t, s.URL+"/index.html")
 		const setup = `

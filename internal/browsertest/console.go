@@ -27,16 +27,16 @@ func newConsoleLog(t testing.TB, name string) *consoleLog {
 	return &consoleLog{t: t, name: name}
 }
 
-func (c *consoleLog) pump(msgs iter.Seq2[chromedp.ConsoleMessage, error]) {
-	for m, err := range msgs {
-		if err != nil {
-			return
-		}
-		c.add(format(m))
+// pump adds every line of lines until it ends.
+func (c *consoleLog) pump(lines iter.Seq[string]) {
+	for l := range lines {
+		c.add(l)
 	}
 }
 
-func format(m chromedp.ConsoleMessage) string {
+// formatCDP renders a Chromium console message as "type: text", with the
+// first frames of an exception's stack.
+func formatCDP(m chromedp.ConsoleMessage) string {
 	var b strings.Builder
 	b.WriteString(string(m.Type))
 	b.WriteString(": ")

@@ -10,8 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 )
 
 // DefaultTimeout bounds one Eval or WaitFor call when the caller gives none.
@@ -24,10 +22,24 @@ const pollInterval = 50 * time.Millisecond
 type Page struct {
 	Name string // prefix of its log lines and screenshot files
 
-	ctx    context.Context
-	cancel context.CancelFunc
+	ctx    context.Context // ends when the page is closed
+	drv    pageDriver
 	log    *consoleLog
 	shots  sync.Mutex // one screenshot at a time
+	closed sync.Once
+}
+
+// pageDriver is what a browser kind implements for a page.
+type pageDriver interface {
+	navigate(ctx context.Context, url string) error
+	reload(ctx context.Context) error
+	// evaluate returns the JSON of expr's (awaited) value, nil for undefined.
+	evaluate(ctx context.Context, expr string) ([]byte, error)
+	screenshot(ctx context.Context, full bool) ([]byte, error)
+	setFiles(ctx context.Context, selector string, paths []string) error
+	mouseMove(ctx context.Context, x, y float64) error
+	setViewport(ctx context.Context, width, height int64, mobile bool) error
+	close()
 }
 
 // NewPage opens url in a new tab named p1, p2, ... and closes it when t ends.
@@ -40,11 +52,13 @@ func (b *Browser) NewPage(t testing.TB, url string) *Page {
 // NewNamedPage is NewPage with a chosen name for log lines and screenshots.
 func (b *Browser) NewNamedPage(t testing.TB, name, url string) *Page {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(b.ctx)
-	p := &Page{Name: name, ctx: ctx, cancel: cancel, log: newConsoleLog(t, name)}
-	// Subscribe before navigating, so no message is lost.
-	msgs := chromedp.Console(ctx)
-	go p.log.pump(msgs)
+	p := &Page{Name: name, log: newConsoleLog(t, name)}
+	// The page's console is collected from before the navigation on.
+	drv, ctx, err := b.impl.openPage(p.log)
+	if err != nil {
+		t.Fatalf("browsertest: %s: opening a %s page: %v", name, b.kind, err)
+	}
+	p.drv, p.ctx = drv, ctx
 	t.Cleanup(func() {
 		if t.Failed() {
 			if path, err := p.screenshot(t.Name()); err == nil {
@@ -52,17 +66,25 @@ func (b *Browser) NewNamedPage(t testing.TB, name, url string) *Page {
 			}
 		}
 		p.log.close()
-		cancel()
+		p.Close()
 	})
 	navCtx, navCancel := context.WithTimeout(ctx, DefaultTimeout)
 	defer navCancel()
-	if err := chromedp.Do(navCtx, chromedp.Navigate(url)); err != nil {
+	if err := drv.navigate(navCtx, url); err != nil {
 		t.Fatalf("browsertest: %s: navigate to %s: %v", name, url, err)
 	}
 	return p
 }
 
-// Context returns the page's chromedp context, for raw chromedp calls.
+// Close closes the page now, as a user closing its tab would; t's end
+// closes it otherwise.
+func (p *Page) Close() {
+	p.closed.Do(p.drv.close)
+}
+
+// Context returns the page's context, which ends when the page closes. In
+// Chromium it is the page's chromedp context, for raw chromedp calls; in
+// Firefox raw calls have no protocol to go to (use the Page methods).
 func (p *Page) Context() context.Context { return p.ctx }
 
 // Logs returns the console lines the page has written so far.
@@ -74,7 +96,7 @@ func (p *Page) Logs() []string { return p.log.lines() }
 func (p *Page) Evaluate(ctx context.Context, expr string, out any) error {
 	ctx, cancel := mergeCtx(ctx, p.ctx)
 	defer cancel()
-	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](expr, chromedp.EvalAwaitPromise))
+	raw, err := p.drv.evaluate(ctx, expr)
 	if err != nil {
 		return fmt.Errorf("browsertest: %s: evaluating %s: %w", p.Name, short(expr), err)
 	}
@@ -170,7 +192,7 @@ func (p *Page) screenshot(label string) (string, error) {
 	defer p.shots.Unlock()
 	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	png, err := p.drv.screenshot(ctx, false)
 	if err != nil {
 		return "", err
 	}
