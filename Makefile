@@ -4,7 +4,7 @@
 # before entering it.
 
 GO        ?= go
-TESTFLAGS ?= -race -count=1 -timeout 20m
+TESTFLAGS ?= -race -count=1 -timeout 30m
 DEMO_ADDR ?= 127.0.0.1:8080
 
 .PHONY: test deps vet unit wasm dist demo bench bench-browser bench-relay fuzz
@@ -40,9 +40,11 @@ bench:
 
 # posthorn's wasm build against real trystero@0.18.0 in headless Chromium:
 # start, join, ping, 32 MiB transfers, CPU and memory; see docs/benchmarks.md.
-# Arguments through BENCH_ARGS, e.g. make bench-browser BENCH_ARGS='-rounds 3'.
+# Arguments through BENCH_ARGS, e.g. make bench-browser BENCH_ARGS='-rounds 3';
+# BROWSER=firefox runs the table in Firefox ESR.
+BROWSER ?= chromium
 bench-browser: wasm
-	scripts/bench-browser $(BENCH_ARGS)
+	POSTHORN_BROWSER=$(BROWSER) scripts/bench-browser $(BENCH_ARGS)
 
 # posthorn-relay under 2,000 peers in 500 rooms per service plus attacks;
 # see docs/benchmarks.md. Not a test: it reports, it does not assert.

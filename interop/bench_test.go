@@ -3,6 +3,7 @@
 package interop
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -24,14 +25,14 @@ import (
 // alternating which goes first. It reports and asserts nothing about time.
 //
 //	-rounds N         rounds (default 5)
-//	-bench-browser B  the browser (launchers; default chromium)
+//	-bench-browser B  the browser, chromium or firefox (default $POSTHORN_BROWSER, else chromium)
 //	-size-mib N       the transfer size (default 32)
 func BenchmarkVsTrystero(b *testing.B) {
-	launch, ok := launchers[*benchBrowser]
-	if !ok {
-		b.Fatalf("unknown -bench-browser %q", *benchBrowser)
+	kind, err := browsertest.ParseKind(*benchBrowser)
+	if err != nil {
+		b.Fatal(err)
 	}
-	br := launch(b)
+	br := browsertest.LaunchKind(b, kind)
 	s := site(b)
 	script, err := os.ReadFile(filepath.Join("js", "bench.js"))
 	if err != nil {
@@ -127,17 +128,13 @@ func BenchmarkVsTrystero(b *testing.B) {
 
 var (
 	benchRounds  = flag.Int("rounds", 5, "BenchmarkVsTrystero: rounds")
-	benchBrowser = flag.String("bench-browser", "chromium", "BenchmarkVsTrystero: browser to run (chromium)")
+	benchBrowser = flag.String("bench-browser", cmp.Or(os.Getenv(browsertest.BrowserEnv), string(browsertest.Chromium)),
+		"BenchmarkVsTrystero: browser to run, chromium or firefox (default $"+browsertest.BrowserEnv+", else chromium)")
 	benchSizeMiB = flag.Int("size-mib", 32, "BenchmarkVsTrystero: transfer size in MiB")
 )
 
 // benchStrategies are the strategies of the start and join rows.
 var benchStrategies = []string{"torrent", "nostr", "mqtt"}
-
-// launchers start the browser a BenchmarkVsTrystero run uses, by name.
-var launchers = map[string]func(testing.TB) *browsertest.Browser{
-	"chromium": browsertest.Launch,
-}
 
 // The two libraries, as indexes into kit-independent pairs.
 const (
