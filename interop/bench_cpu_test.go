@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/posthorn/posthorn/internal/browsertest"
 )
 
@@ -20,13 +18,12 @@ const clockTick = 10 * time.Millisecond
 
 // cpuMeter returns a function that reads the CPU time used so far by b's
 // browser process and all its descendants, or false when the browser's
-// process is unknown (a browser not driven by chromedp).
+// process is unknown.
 func cpuMeter(b *browsertest.Browser) func() (time.Duration, bool) {
-	c := chromedp.FromContext(b.Context())
-	if c == nil || c.Browser == nil || c.Browser.Process() == nil {
+	root := b.Pid()
+	if root == 0 {
 		return func() (time.Duration, bool) { return 0, false }
 	}
-	root := c.Browser.Process().Pid
 	return func() (time.Duration, bool) { return treeCPU(root) }
 }
 

@@ -81,7 +81,13 @@ type browserImpl interface {
 	// ends when the page is closed.
 	openPage(log *consoleLog) (pageDriver, context.Context, error)
 	stop()
+	// pid is the browser's main process, 0 if unknown.
+	pid() int
 }
+
+// Pid returns the browser's main process id (0 if unknown), for measuring
+// the CPU time of it and its children.
+func (b *Browser) Pid() int { return b.impl.pid() }
 
 // Launch starts a headless Chromium for t and stops it when t ends. It skips
 // t outside the loopback-only namespace and when Chromium is missing.

@@ -4,6 +4,7 @@ package browsertest_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -79,6 +80,14 @@ func testBrowser(t *testing.T, kind browsertest.Kind) {
 	s := browsertest.Serve(t, "")
 	s.AddFile("/index.html", []byte(blank))
 	s.AddFile("/m.wasm", []byte("\x00asm\x01\x00\x00\x00")) // the empty module
+
+	t.Run("Pid", func(t *testing.T) {
+		pid := b.Pid()
+		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if pid == 0 || err != nil || !strings.Contains(string(cmdline), string(kind)) {
+			t.Fatalf("Pid() = %d: %q %v", pid, cmdline, err)
+		}
+	})
 
 	t.Run("Eval", func(t *testing.T) {
 		p := b.NewPage(t, s.URL+"/index.html")

@@ -110,6 +110,13 @@ func startChromium(path, dir string, out *lockedBuffer) (browserImpl, context.Co
 
 func (c *chromium) stop() { c.cancel() }
 
+func (c *chromium) pid() int {
+	if cc := chromedp.FromContext(c.ctx); cc != nil && cc.Browser != nil && cc.Browser.Process() != nil {
+		return cc.Browser.Process().Pid
+	}
+	return 0
+}
+
 func (c *chromium) openPage(log *consoleLog) (pageDriver, context.Context, error) {
 	ctx, cancel := chromedp.NewContext(c.ctx)
 	// Subscribe before navigating, so no message is lost.

@@ -122,6 +122,8 @@ func (f *firefox) readOutput(r io.Reader, out *lockedBuffer, urls chan<- string)
 
 // stop ends the session, closes the browser and, if it is still there after
 // a grace period, kills its process group.
+func (f *firefox) pid() int { return f.cmd.Process.Pid }
+
 func (f *firefox) stop() {
 	f.cancel()
 	if f.conn != nil {
