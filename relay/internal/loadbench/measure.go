@@ -56,6 +56,6 @@ type peer struct {
 	errs     *counter
 	// events are a nostr peer's presigned EVENT messages; next counts
 	// those sent, across reconnects.
-	events [][]byte
+	events []signedEvent
 	next   *atomic.Int64
 }

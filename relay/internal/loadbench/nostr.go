@@ -43,8 +43,8 @@ func runNostrPeer(ctx context.Context, p peer) {
 func nostrRoot(room int) string { return fmt.Sprintf("trystero/bench/room%d", room) }
 
 // presignNostr signs n events for each of peers peers, spread over cores.
-func presignNostr(peers, rooms, n int) [][][]byte {
-	out := make([][][]byte, peers)
+func presignNostr(peers, rooms, n int) [][]signedEvent {
+	out := make([][]signedEvent, peers)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range runtime.NumCPU() {
@@ -59,7 +59,7 @@ func presignNostr(peers, rooms, n int) [][][]byte {
 						panic("loadbench: signing failed")
 					}
 					b, _ := e.Marshal()
-					out[i] = append(out[i], append(append([]byte(`["EVENT",`), b...), ']'))
+					out[i] = append(out[i], signedEvent{id: e.ID, msg: append(append([]byte(`["EVENT",`), b...), ']')})
 				}
 			}
 		})
@@ -70,6 +70,12 @@ func presignNostr(peers, rooms, n int) [][][]byte {
 	close(next)
 	wg.Wait()
 	return out
+}
+
+// signedEvent is a presigned EVENT message and its event's id.
+type signedEvent struct {
+	id  string
+	msg []byte
 }
 
 // sentAt maps a published event's id to its send time (UnixNano).
@@ -95,13 +101,9 @@ func nostrSession(ctx context.Context, ws *websocket.Conn, p peer) {
 			if i >= len(p.events) {
 				return
 			}
-			b := p.events[i]
-			var msg []json.RawMessage
-			var e nip01.Event
-			json.Unmarshal(b, &msg)
-			json.Unmarshal(msg[1], &e)
-			sentAt.Store(e.ID, time.Now().UnixNano())
-			if send(b) != nil {
+			ev := p.events[i]
+			sentAt.Store(ev.id, time.Now().UnixNano())
+			if send(ev.msg) != nil {
 				return
 			}
 			select {
