@@ -138,16 +138,30 @@ func TestLongFilterListsRefused(t *testing.T) {
 	}
 }
 
-// Every connection is rate-limited; over the limit, messages get a NOTICE.
+// Every connection is rate-limited. Over the limit an EVENT is refused
+// with an OK naming its id, a REQ with a CLOSED naming its subscription
+// (NIP-01's "rate-limited:" prefix, so the client can send them again), and
+// anything else with a NOTICE.
 func TestRateLimited(t *testing.T) {
 	_, url := startRelay(t, Config{MessagesPerSecond: 1e-3, MessageBurst: 3})
 	c := dial(t, url)
 	for range 3 {
 		c.send(`["CLOSE","x"]`)
 	}
+	j, ev := signed(t, 29333, gonostr.Tags{{"x", "trystero/a/r"}}, `"over"`, time.Now().Unix())
+	c.send(`["EVENT",` + j + `]`)
+	if m := c.expect("OK"); str(m[1]) != ev.ID || string(m[2]) != "false" || !strings.HasPrefix(str(m[3]), "rate-limited:") {
+		t.Fatalf("EVENT over the limit answered %s", m)
+	}
 	c.send(`["REQ","s",{}]`)
-	if m := c.expect("NOTICE"); !strings.HasPrefix(str(m[1]), "rate-limited:") {
-		t.Fatalf("got %s", m)
+	if m := c.expect("CLOSED"); str(m[1]) != "s" || !strings.HasPrefix(str(m[2]), "rate-limited:") {
+		t.Fatalf("REQ over the limit answered %s", m)
+	}
+	for _, msg := range []string{`["CLOSE","x"]`, `["REQ"]`, `not json`} {
+		c.send(msg)
+		if m := c.expect("NOTICE"); !strings.HasPrefix(str(m[1]), "rate-limited:") {
+			t.Fatalf("%s over the limit answered %s", msg, m)
+		}
 	}
 }
 

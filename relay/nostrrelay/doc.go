@@ -14,8 +14,11 @@
 //     an existing subId replaces that subscription.
 //   - ["CLOSE", subId] ends a subscription.
 //
-// Malformed messages and messages over the per-connection rate limit get a
-// ["NOTICE", msg] and the connection survives; oversized messages, clients
+// Malformed messages get a ["NOTICE", msg] and the connection survives.
+// Over the per-connection rate limit, an EVENT gets ["OK", id, false,
+// "rate-limited: …"], a REQ ["CLOSED", subId, "rate-limited: …"] and
+// anything else a NOTICE, so that a client can tell what to send again.
+// Oversized messages, clients
 // whose send queue exceeds its byte cap and sockets silent past their
 // deadlines lose their connection. Subscriptions per connection, filters per
 // REQ and values per filter list are bounded (see Config).

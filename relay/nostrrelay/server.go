@@ -16,7 +16,8 @@ import (
 // ErrClosed is returned by operations on a closed Server.
 var ErrClosed = errors.New("nostrrelay: server closed")
 
-// ErrRateLimited is the NOTICE sent for messages over the rate limit.
+// ErrRateLimited is the reason sent for messages over the rate limit (in
+// an OK for an EVENT, a CLOSED for a REQ, a NOTICE otherwise).
 var ErrRateLimited = errors.New("rate-limited: too many messages, slow down")
 
 // Server is a NIP-01 relay. Create it with New, stop it with Close.
@@ -109,7 +110,7 @@ func (s *Server) readLoop(c *conn) {
 		default:
 		}
 		if !c.Allow() {
-			c.send(notice(ErrRateLimited.Error()))
+			c.send(refuseRateLimited(data))
 			continue
 		}
 		m, err := parseClientMessage(data, s.cfg.MaxFilters, s.cfg.MaxFilterValues)

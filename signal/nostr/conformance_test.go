@@ -63,3 +63,5 @@ func TestUnfilteringRelayKeepsRoomsApart(t *testing.T) {
 		}
 	}
 }
+
+func TestChurn(t *testing.T) { strategytest.RunChurn(t, harness) }
