@@ -52,7 +52,7 @@ func (m *mailbox) signals() []string {
 	return append([]string(nil), m.sent...)
 }
 
-func trickleSession(t *testing.T, password string, log *logSink) *engine.Session {
+func trickleSession(t *testing.T, password string, log *testutil.LogRecorder) *engine.Session {
 	t.Helper()
 	lg := quiet()
 	if log != nil {
@@ -99,34 +99,44 @@ func TestTrickleSignals(t *testing.T) {
 				name, first string
 				box         *mailbox
 			}{{"a", peer.TypeOffer, toB}, {"b", peer.TypeAnswer, toA}} {
-				sent := side.box.signals()
-				var candidates int
-				for i, s := range sent {
-					plain := s
-					if password != "" {
-						if _, err := peer.ParseSignal([]byte(s)); err == nil {
-							t.Fatalf("%s: signal %d is not sealed: %.60q", side.name, i, s)
+				// A side may connect on the other's candidates before its
+				// own have been sent: wait for its first candidate signal.
+				count := func() (candidates, signals int) {
+					sent := side.box.signals()
+					for i, s := range sent {
+						plain := s
+						if password != "" {
+							if _, err := peer.ParseSignal([]byte(s)); err == nil {
+								t.Fatalf("%s: signal %d is not sealed: %.60q", side.name, i, s)
+							}
+							var err error
+							if plain, err = cbc.Decrypt(s); err != nil {
+								t.Fatalf("%s: signal %d does not open: %v", side.name, i, err)
+							}
 						}
-						var err error
-						if plain, err = cbc.Decrypt(s); err != nil {
-							t.Fatalf("%s: signal %d does not open: %v", side.name, i, err)
+						sig, err := peer.ParseSignal([]byte(plain))
+						if err != nil {
+							t.Fatalf("%s: signal %d: %v", side.name, i, err)
+						}
+						switch {
+						case i == 0 && (sig.Type != side.first || sig.SDP == ""):
+							t.Fatalf("%s: first signal %q, want an %s", side.name, sig.Type, side.first)
+						case i > 0 && sig.Type == peer.TypeCandidate && sig.Candidate != nil:
+							candidates++
+						case i > 0:
+							t.Fatalf("%s: signal %d is a %q", side.name, i, sig.Type)
 						}
 					}
-					sig, err := peer.ParseSignal([]byte(plain))
-					if err != nil {
-						t.Fatalf("%s: signal %d: %v", side.name, i, err)
-					}
-					switch {
-					case i == 0 && (sig.Type != side.first || sig.SDP == ""):
-						t.Fatalf("%s: first signal %q, want an %s", side.name, sig.Type, side.first)
-					case i > 0 && sig.Type == peer.TypeCandidate && sig.Candidate != nil:
-						candidates++
-					case i > 0:
-						t.Fatalf("%s: signal %d is a %q", side.name, i, sig.Type)
-					}
+					return candidates, len(sent)
 				}
-				if candidates == 0 {
-					t.Fatalf("%s sent no candidate signals: %d signals", side.name, len(sent))
+				for deadline := time.Now().Add(waitTimeout); ; time.Sleep(10 * time.Millisecond) {
+					candidates, signals := count()
+					if candidates > 0 {
+						break
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("%s sent no candidate signals: %d signals", side.name, signals)
+					}
 				}
 			}
 		})
@@ -137,7 +147,7 @@ func TestTrickleSignals(t *testing.T) {
 // parse are logged and create nothing; a candidate without an attempt is
 // dropped.
 func TestTrickleRejects(t *testing.T) {
-	log := newLogSink()
+	log := &testutil.LogRecorder{}
 	b := trickleSession(t, "hunter2", log)
 	remote := ids.New(ids.SelfIDLen)
 	nop := func(string) error { return nil }
@@ -161,7 +171,7 @@ func TestTrickleRejects(t *testing.T) {
 	} {
 		b.Signal(remote, tt.sealed, nop, nil)
 		select {
-		case <-log.seen(tt.log):
+		case <-log.Seen(tt.log):
 		case <-time.After(waitTimeout):
 			t.Fatalf("%s: no log line with %q", tt.name, tt.log)
 		}
