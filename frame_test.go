@@ -182,7 +182,7 @@ func TestFrameVectorsBothWays(t *testing.T) {
 		}
 	}
 	for _, logged := range []string{"malformed chunk", "dropped chunk of an action this room has not made"} {
-		if !recvM.log.has(logged) {
+		if !recvM.log.Has(logged) {
 			t.Errorf("%q not logged", logged)
 		}
 	}

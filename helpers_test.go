@@ -3,8 +3,6 @@ package posthorn
 import (
 	"context"
 	"log/slog"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,35 +17,6 @@ import (
 
 // waitTimeout bounds every wait in these tests; it only guards against hangs.
 const waitTimeout = 5 * time.Minute
-
-// logSink is a slog.Handler that records messages, so tests can check what a
-// Room logged.
-type logSink struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (s *logSink) Enabled(context.Context, slog.Level) bool { return true }
-func (s *logSink) WithAttrs([]slog.Attr) slog.Handler       { return s }
-func (s *logSink) WithGroup(string) slog.Handler            { return s }
-func (s *logSink) Handle(_ context.Context, r slog.Record) error {
-	s.mu.Lock()
-	s.msgs = append(s.msgs, r.Message)
-	s.mu.Unlock()
-	return nil
-}
-
-// has reports whether a logged message contains sub.
-func (s *logSink) has(sub string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, m := range s.msgs {
-		if strings.Contains(m, sub) {
-			return true
-		}
-	}
-	return false
-}
 
 // connectPeers connects two real pion peers in-process, passing signals
 // directly (non-trickle, like torrent/nostr/mqtt), and waits for both to
@@ -88,12 +57,12 @@ func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 type member struct {
 	id   string
 	room *Room
-	log  *logSink
+	log  *testutil.LogRecorder
 }
 
 // newMember creates a Room with a recording logger.
 func newMember(t testing.TB) *member {
-	m := &member{id: ids.New(ids.SelfIDLen), log: &logSink{}}
+	m := &member{id: ids.New(ids.SelfIDLen), log: &testutil.LogRecorder{}}
 	m.room = newRoom(roomlink.Options{SelfID: m.id, Logger: slog.New(m.log)})
 	t.Cleanup(func() { _ = m.room.Leave() })
 	return m

@@ -5,7 +5,6 @@ package posthorn
 import (
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"testing"
 
@@ -143,7 +142,7 @@ func (rp *rawPeer) count() int {
 
 // newLimitedMember is newMember with receive limits.
 func newLimitedMember(t testing.TB, lim transfer.Limits) *member {
-	m := &member{id: ids.New(ids.SelfIDLen), log: &logSink{}}
+	m := &member{id: ids.New(ids.SelfIDLen), log: &testutil.LogRecorder{}}
 	m.room = newRoom(roomlink.Options{SelfID: m.id, Logger: slog.New(m.log), Limits: lim})
 	t.Cleanup(func() { _ = m.room.Leave() })
 	return m
@@ -156,19 +155,6 @@ func (rp *rawPeer) marker(t testing.TB, done <-chan got) {
 	t.Helper()
 	rp.send(t, wire("done", 0, tagLast, 0xff, []byte("x")))
 	recv(t, done, "the marker message")
-}
-
-// count counts the logged messages that contain sub.
-func (s *logSink) count(sub string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, m := range s.msgs {
-		if strings.Contains(m, sub) {
-			n++
-		}
-	}
-	return n
 }
 
 // A ping flood while the channel back is stalled queues at most
@@ -289,7 +275,7 @@ func TestHostileOverBudget(t *testing.T) {
 			if id := recv(t, left, "the hostile peer's leave"); id != "hostile" {
 				t.Fatalf("%s left, want the hostile peer", id)
 			}
-			if n := m.log.count("receive budget"); n != 1 {
+			if n := m.log.Count("receive budget"); n != 1 {
 				t.Fatalf("%d log lines about the drop, want 1", n)
 			}
 			if b := c.reasm.Buffered(); b != 0 {
@@ -325,7 +311,7 @@ func TestHostileRoomBudget(t *testing.T) {
 	if g.peerID != "second" || len(g.data) != (chunks-2)*payloadLen+3 {
 		t.Fatalf("got %d bytes from %s", len(g.data), g.peerID)
 	}
-	if n := m.log.count("receive budget"); n != 1 {
+	if n := m.log.Count("receive budget"); n != 1 {
 		t.Fatalf("%d log lines about the drop, want 1", n)
 	}
 	if u := m.room.budget.Used(); u != 0 {
@@ -361,7 +347,7 @@ func TestHostileJunkLogsLittle(t *testing.T) {
 	}
 	// rate.Sometimes{First: 3, Interval: time.Minute}: three lines, and one
 	// more for each minute this test ran on a very slow machine.
-	if n := m.log.count(""); n > 5 {
+	if n := m.log.Count(""); n > 5 {
 		t.Fatalf("%d log lines for %d junk chunks", n, each*len(junk))
 	}
 }
@@ -402,7 +388,7 @@ func TestHostileCandidateFlood(t *testing.T) {
 	if id := recv(t, left, "the hostile peer's leave"); id != "hostile" {
 		t.Fatalf("%s left, want the hostile peer", id)
 	}
-	if !m.log.has("receive budget") {
+	if !m.log.Has("receive budget") {
 		t.Fatal("the drop was not logged")
 	}
 	stillTalks(t, m, o)

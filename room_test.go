@@ -246,7 +246,7 @@ func TestTargetedSends(t *testing.T) {
 			t.Errorf("received %q, want %q", have, tc.want)
 		}
 	}
-	if !a.log.has("skipping targets that are not connected") {
+	if !a.log.Has("skipping targets that are not connected") {
 		t.Error("unknown target was not logged")
 	}
 }
@@ -273,7 +273,7 @@ func TestUnregisteredActionDropped(t *testing.T) {
 	if g := recv(t, in, "message"); string(g.data) != "after" {
 		t.Fatalf("got %q", g.data)
 	}
-	if !b.log.has("dropped chunk of an action this room has not made") {
+	if !b.log.Has("dropped chunk of an action this room has not made") {
 		t.Error("unregistered type not logged")
 	}
 }
@@ -312,7 +312,7 @@ func TestLeave(t *testing.T) {
 	ms := make([]*member, 3)
 	onLeave := 0
 	for i := range ms {
-		ms[i] = &member{id: ids.New(ids.SelfIDLen), log: &logSink{}}
+		ms[i] = &member{id: ids.New(ids.SelfIDLen), log: &testutil.LogRecorder{}}
 	}
 	for i, m := range ms {
 		opts := roomlink.Options{SelfID: m.id, Logger: quietLogger()}
@@ -445,7 +445,7 @@ func TestReceiveCallbacksLatestWins(t *testing.T) {
 
 func TestReceiveLimits(t *testing.T) {
 	a := newMember(t)
-	b := &member{id: ids.New(ids.SelfIDLen), log: &logSink{}}
+	b := &member{id: ids.New(ids.SelfIDLen), log: &testutil.LogRecorder{}}
 	b.room = newRoom(roomlink.Options{SelfID: b.id, Logger: slog.New(b.log), Limits: transfer.Limits{MaxMessage: 100_000}})
 	t.Cleanup(func() { _ = b.room.Leave() })
 	link(t, a, b)
@@ -461,7 +461,7 @@ func TestReceiveLimits(t *testing.T) {
 	if g := recv(t, in, "message"); string(g.data) != "small" {
 		t.Fatalf("got %d bytes, want the small message only", len(g.data))
 	}
-	if !b.log.has("dropped transmission") {
+	if !b.log.Has("dropped transmission") {
 		t.Error("oversized transmission not logged")
 	}
 }

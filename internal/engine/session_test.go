@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,47 +20,6 @@ import (
 
 // waitTimeout only guards against hangs.
 const waitTimeout = 60 * time.Second
-
-// logSink records log messages and signals when one containing a watched
-// substring arrives.
-type logSink struct {
-	mu    sync.Mutex
-	msgs  []string
-	watch map[string]chan struct{}
-}
-
-func newLogSink() *logSink { return &logSink{watch: map[string]chan struct{}{}} }
-
-func (s *logSink) Enabled(context.Context, slog.Level) bool { return true }
-func (s *logSink) WithAttrs([]slog.Attr) slog.Handler       { return s }
-func (s *logSink) WithGroup(string) slog.Handler            { return s }
-func (s *logSink) Handle(_ context.Context, r slog.Record) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.msgs = append(s.msgs, r.Message)
-	for sub, ch := range s.watch {
-		if strings.Contains(r.Message, sub) {
-			close(ch)
-			delete(s.watch, sub)
-		}
-	}
-	return nil
-}
-
-// seen returns a channel closed once a message containing sub is logged.
-func (s *logSink) seen(sub string) <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch := make(chan struct{})
-	for _, m := range s.msgs {
-		if strings.Contains(m, sub) {
-			close(ch)
-			return ch
-		}
-	}
-	s.watch[sub] = ch
-	return ch
-}
 
 func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
@@ -264,7 +222,7 @@ func TestPassword(t *testing.T) {
 func TestMalformedPayloadsAreDropped(t *testing.T) {
 	testutil.RequireNetns(t)
 	h := newHub("mem://bad")
-	logs := newLogSink()
+	logs := &testutil.LogRecorder{}
 	a := join(t, tcfg{Logger: slog.New(logs)}, h)
 	for _, p := range []struct{ topic, payload string }{
 		{a.s.RootTopic(), ""},
@@ -278,7 +236,7 @@ func TestMalformedPayloadsAreDropped(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	<-logs.seen("dropping")
+	<-logs.Seen("dropping")
 	// The session still works.
 	b := join(t, tcfg{}, h)
 	a.waitJoins(t, b.id)
@@ -377,13 +335,13 @@ func TestPeriodicAnnounceRecoversFromRelayGlitch(t *testing.T) {
 func TestMaxPending(t *testing.T) {
 	testutil.RequireNetns(t)
 	h := newHub("mem://max")
-	logs := newLogSink()
+	logs := &testutil.LogRecorder{}
 	a := join(t, tcfg{MaxPending: 2, AnnounceInterval: -1, Logger: slog.New(logs)}, h)
 	for i := range 4 {
 		_ = h.Publish(context.Background(), a.s.RootTopic(), fmt.Appendf(nil, "STRANGER%012d", i))
 	}
 	select {
-	case <-logs.seen("too many pending"):
+	case <-logs.Seen("too many pending"):
 	case <-time.After(waitTimeout):
 		t.Fatal("limit not reported")
 	}

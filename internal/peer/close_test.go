@@ -3,11 +3,9 @@
 package peer
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
@@ -161,7 +159,7 @@ func TestExtraDataChannelsClosed(t *testing.T) {
 // A remote that keeps opening data channels is dropped, with one log line
 // for the first channel and one for the drop.
 func TestExtraDataChannelFloodDrops(t *testing.T) {
-	sink := &countingHandler{}
+	sink := &testutil.LogRecorder{}
 	testutil.RequireNetns(t)
 	a := newPeer(t, true, false)
 	b, err := New(Config{RTCConfig: &webrtc.Configuration{}, Logger: slog.New(sink)})
@@ -185,33 +183,8 @@ func TestExtraDataChannelFloodDrops(t *testing.T) {
 	if err := recv(t, "the flooded peer's close", down); !errors.Is(err, ErrExtraChannels) {
 		t.Fatalf("closed with %v, want ErrExtraChannels", err)
 	}
-	waitFor(t, "the drop to be logged", func() bool { return sink.count(slog.LevelWarn) >= 2 })
-	if n := sink.count(slog.LevelWarn); n != 2 {
+	waitFor(t, "the drop to be logged", func() bool { return sink.AtLeast(slog.LevelWarn) >= 2 })
+	if n := sink.AtLeast(slog.LevelWarn); n != 2 {
 		t.Fatalf("%d warnings logged, want 2 (the first extra channel, the drop)", n)
 	}
-}
-
-// countingHandler is a slog.Handler that counts records per level.
-type countingHandler struct {
-	mu sync.Mutex
-	n  map[slog.Level]int
-}
-
-func (h *countingHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
-func (h *countingHandler) WithGroup(string) slog.Handler            { return h }
-func (h *countingHandler) Handle(_ context.Context, r slog.Record) error {
-	h.mu.Lock()
-	if h.n == nil {
-		h.n = map[slog.Level]int{}
-	}
-	h.n[r.Level]++
-	h.mu.Unlock()
-	return nil
-}
-
-func (h *countingHandler) count(l slog.Level) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.n[l]
 }

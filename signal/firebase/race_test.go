@@ -1,9 +1,7 @@
 package firebase
 
 import (
-	"context"
 	"log/slog"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,58 +12,6 @@ import (
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
 )
-
-// logCount counts log records by message substring and signals a watched one.
-type logCount struct {
-	mu    sync.Mutex
-	msgs  []string
-	watch map[string]chan struct{}
-}
-
-func (l *logCount) Enabled(context.Context, slog.Level) bool { return true }
-func (l *logCount) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l *logCount) WithGroup(string) slog.Handler            { return l }
-func (l *logCount) Handle(_ context.Context, r slog.Record) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.msgs = append(l.msgs, r.Message)
-	for sub, ch := range l.watch {
-		if strings.Contains(r.Message, sub) {
-			close(ch)
-			delete(l.watch, sub)
-		}
-	}
-	return nil
-}
-
-func (l *logCount) count(sub string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, m := range l.msgs {
-		if strings.Contains(m, sub) {
-			n++
-		}
-	}
-	return n
-}
-
-func (l *logCount) seen(sub string) <-chan struct{} {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ch := make(chan struct{})
-	for _, m := range l.msgs {
-		if strings.Contains(m, sub) {
-			close(ch)
-			return ch
-		}
-	}
-	if l.watch == nil {
-		l.watch = map[string]chan struct{}{}
-	}
-	l.watch[sub] = ch
-	return ch
-}
 
 // TestSimultaneousJoin forces the 0.18 race of two peers that join at the
 // same instant: each finds the other's node in its first read of the room
@@ -81,7 +27,7 @@ func TestSimultaneousJoin(t *testing.T) {
 	w.put("__trystero__/race/"+low, map[string]any{"_": true})
 	w.put("__trystero__/race/"+high, map[string]any{"_": true})
 
-	logs := map[string]*logCount{low: {}, high: {}}
+	logs := map[string]*testutil.LogRecorder{low: {}, high: {}}
 	joined := make(chan string, 4)
 	var wg sync.WaitGroup
 	for _, id := range []string{low, high} {
@@ -115,13 +61,13 @@ func TestSimultaneousJoin(t *testing.T) {
 	// nothing can start a second connection after that
 	for id, l := range logs {
 		select {
-		case <-l.seen("may not offer"):
+		case <-l.Seen("may not offer"):
 		case <-time.After(strategytest.WaitTimeout):
 			t.Fatalf("%s never checked on the other", id)
 		}
 	}
 	for id, l := range logs {
-		if n := l.count("peer connected"); n != 1 {
+		if n := l.Count("peer connected"); n != 1 {
 			t.Fatalf("%s connected %d times", id, n)
 		}
 	}

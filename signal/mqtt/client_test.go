@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -176,19 +175,6 @@ func TestClientDeadBroker(t *testing.T) {
 	}
 }
 
-// warnCounter is a slog handler that counts records of level Warn and up.
-type warnCounter struct{ n atomic.Int32 }
-
-func (w *warnCounter) Enabled(context.Context, slog.Level) bool { return true }
-func (w *warnCounter) Handle(_ context.Context, r slog.Record) error {
-	if r.Level >= slog.LevelWarn {
-		w.n.Add(1)
-	}
-	return nil
-}
-func (w *warnCounter) WithAttrs([]slog.Attr) slog.Handler { return w }
-func (w *warnCounter) WithGroup(string) slog.Handler      { return w }
-
 // TestClientRefused: a broker that refuses our CONNECT (bad protocol level,
 // bad credentials, not authorized) never shows the client open; each
 // attempt's error names the CONNACK return code and reaches OnError; the
@@ -198,7 +184,7 @@ func TestClientRefused(t *testing.T) {
 	for _, bk := range refusingKinds {
 		t.Run(bk.Name, func(t *testing.T) {
 			b := bk.Start(t)
-			warns := &warnCounter{}
+			warns := &testutil.LogRecorder{}
 			errs := make(chan error, 1000)
 			c := mqttclient.New(b.URL, mqttclient.Options{Reconnect: testReconnect, Logger: slog.New(warns)})
 			c.OnError(func(err error) { errs <- err })
@@ -224,7 +210,7 @@ func TestClientRefused(t *testing.T) {
 			if n := len(errs); n > 40 {
 				t.Fatalf("%d attempts in 2 s: the client spins", n)
 			}
-			if n := warns.n.Load(); n != 1 {
+			if n := warns.AtLeast(slog.LevelWarn); n != 1 {
 				t.Fatalf("%d warnings logged for one repeated refusal, want 1", n)
 			}
 			select {
