@@ -2,6 +2,7 @@ package codec025
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"math/rand/v2"
 	"os"
@@ -12,11 +13,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/internal/crypt"
 	"github.com/posthorn/posthorn/internal/v025/frame"
 	"github.com/posthorn/posthorn/internal/v025/handshake"
 	"github.com/posthorn/posthorn/internal/v025/relays"
 	"github.com/posthorn/posthorn/internal/v025/topic"
+	"github.com/posthorn/posthorn/transfer"
 )
 
 // fixtureDir is interop/js025.
@@ -74,6 +77,81 @@ type cryptoCase struct {
 	wrong      bool
 }
 
+// chunkCase is one send: data of a kind (text for string and JSON, hex for
+// binary) and metadata as JSON text (nil: none).
+type chunkCase struct {
+	Action string  `json:"action"`
+	Kind   string  `json:"kind"`
+	Text   string  `json:"text"`
+	Hex    string  `json:"hex"`
+	Meta   *string `json:"meta"`
+}
+
+// chunkCases returns sends of every kind, sizes around the chunk boundary,
+// with and without metadata of every JSON type, on a few action names
+// (multi-byte ones included) so that nonces advance.
+func chunkCases(r *rand.Rand) []chunkCase {
+	actions := []string{"chat", "12345678901234567890123456789012", "чат-ファイル", "@x"}
+	metas := []string{`7`, `null`, `false`, `"s"`, `{"name":"x"}`, `[1,{"a":"<&>"}]`, `0.5`}
+	jsons := []string{`{"a":1}`, `[1,2,3]`, `null`, `true`, `-12`, `3.5`, `{"nested":{"x":["é",null]}}`, `[]`}
+	sizes := []int{0, 1, 100, 16347, 16348, 16349, 32696, 40000}
+	var cs []chunkCase
+	for range 60 {
+		c := chunkCase{Action: actions[r.IntN(len(actions))]}
+		switch r.IntN(3) {
+		case 0:
+			c.Kind = "string"
+			c.Text = randText(r, 50)
+			if r.IntN(4) == 0 {
+				c.Text = strings.Repeat("é", sizes[r.IntN(len(sizes))]/2)
+			}
+		case 1:
+			c.Kind = "json"
+			c.Text = jsons[r.IntN(len(jsons))]
+		default:
+			c.Kind = "binary"
+			b := make([]byte, sizes[r.IntN(len(sizes))])
+			for i := range b {
+				b[i] = byte(r.IntN(256))
+			}
+			c.Hex = hex.EncodeToString(b)
+		}
+		if r.IntN(2) == 0 {
+			m := metas[r.IntN(len(metas))]
+			c.Meta = &m
+		}
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+// encode is posthorn's side of a chunk case: Framing025 with the action's
+// nonce counter.
+func encode(t *testing.T, n *chunk.NonceCounter, c chunkCase) []string {
+	t.Helper()
+	kind, data := transfer.KindString, []byte(c.Text)
+	switch c.Kind {
+	case "json":
+		kind = transfer.KindJSON
+	case "binary":
+		kind = transfer.KindBinary
+		data, _ = hex.DecodeString(c.Hex)
+	}
+	var meta []byte
+	if c.Meta != nil {
+		meta = []byte(*c.Meta)
+	}
+	tx, err := n.Encode(chunk.Framing025, c.Action, kind, data, meta)
+	if err != nil {
+		t.Fatalf("encoding %+v: %v", c, err)
+	}
+	var out []string
+	for b, ok := tx.Next(); ok; b, ok = tx.Next() {
+		out = append(out, hex.EncodeToString(b))
+	}
+	return out
+}
+
 type hsCase struct {
 	Password  string `json:"password"`
 	App       string `json:"app"`
@@ -93,6 +171,8 @@ func TestAgainstRealCore(t *testing.T) {
 		Handshake []hsCase     `json:"handshake"`
 		Apps      []string     `json:"apps"`
 		List      []int        `json:"list"`
+		Chunks    []chunkCase  `json:"chunks"`
+		GoChunks  [][]string   `json:"goChunks"`
 	}
 	for range 200 {
 		app, room := randText(r, 30), randText(r, 30)
@@ -123,6 +203,17 @@ func TestAgainstRealCore(t *testing.T) {
 		in.Handshake = append(in.Handshake, hsCase{Password: "pw" + randText(r, 12), App: c.App, Room: c.Room, Challenge: randText(r, 36)})
 	}
 
+	in.Chunks = chunkCases(r)
+	nonces := map[string]*chunk.NonceCounter{}
+	for _, c := range in.Chunks {
+		n := nonces[c.Action]
+		if n == nil {
+			n = &chunk.NonceCounter{}
+			nonces[c.Action] = n
+		}
+		in.GoChunks = append(in.GoChunks, encode(t, n, c))
+	}
+
 	var out struct {
 		Relays struct {
 			Nostr, MQTT, Torrent []string
@@ -137,6 +228,16 @@ func TestAgainstRealCore(t *testing.T) {
 			Kind string `json:"__trystero_pw"`
 			H    string `json:"h"`
 		} `json:"handshake"`
+		Chunks   [][]string `json:"chunks"`
+		Received []struct {
+			Action  string `json:"action"`
+			Payload struct {
+				Hex  *string `json:"hex"`
+				Text *string `json:"text"`
+				JSON *string `json:"json"`
+			} `json:"payload"`
+			Meta *string `json:"meta"`
+		} `json:"received"`
 		StrToNum   []int      `json:"strToNum"`
 		Shuffles   [][]int    `json:"shuffles"`
 		NostrPicks [][]string `json:"nostrPicks"`
@@ -180,6 +281,36 @@ func TestAgainstRealCore(t *testing.T) {
 		}
 		if got := relays.Nostr.Pick(a, 0); !slices.Equal(got, out.NostrPicks[i]) {
 			t.Errorf("Nostr.Pick(%.20q) = %v, core %v", a, got, out.NostrPicks[i])
+		}
+	}
+	// Chunks: the real sender's bytes equal posthorn's, and the real
+	// receiver rebuilds every message posthorn encoded, metadata included.
+	if len(out.Chunks) != len(in.Chunks) || len(out.Received) != len(in.Chunks) {
+		t.Fatalf("core sent %d and received %d messages of %d", len(out.Chunks), len(out.Received), len(in.Chunks))
+	}
+	for i, c := range in.Chunks {
+		if !slices.Equal(out.Chunks[i], in.GoChunks[i]) {
+			t.Errorf("chunks of case %d (%s %s, %d bytes, meta %v) differ:\ncore     %.200v\nposthorn %.200v", i, c.Action, c.Kind, len(c.Text)+len(c.Hex)/2, c.Meta, out.Chunks[i], in.GoChunks[i])
+		}
+		got := out.Received[i]
+		var payload *string
+		switch c.Kind {
+		case "binary":
+			payload = got.Payload.Hex
+		case "json":
+			payload = got.Payload.JSON
+		default:
+			payload = got.Payload.Text
+		}
+		want := c.Text
+		if c.Kind == "binary" {
+			want = c.Hex
+		}
+		if got.Action != c.Action || payload == nil || *payload != want {
+			t.Errorf("case %d: core received %+v", i, got)
+		}
+		if (got.Meta == nil) != (c.Meta == nil) || (c.Meta != nil && *got.Meta != *c.Meta) {
+			t.Errorf("case %d: core received metadata %v, sent %v", i, got.Meta, c.Meta)
 		}
 	}
 	for name, c := range map[string][2][]string{
