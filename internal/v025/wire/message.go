@@ -1,6 +1,8 @@
 // Package wire encodes and parses the signalling messages of Trystero 0.25:
-// the JSON messages of the topic strategies (protocol-0.25 §6.1) and the
-// tracker messages of the torrent strategy (§11.1). Encoders write the bytes
+// the JSON messages of the topic strategies (protocol-0.25 §6.1), the
+// tracker messages of the torrent strategy (§11.1), the signals and
+// candidates passed to a peer (§5, @_signal) and the @_stream/@_track
+// metadata (§10, §14.8). Encoders write the bytes
 // JSON.stringify writes, members in Trystero's order; the SDP and candidate
 // values are already crypt.GCM envelopes.
 package wire
