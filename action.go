@@ -41,6 +41,11 @@ func (r *Room) MakeAction(name string) (*Action, error) {
 	if err := r.prof.Framing.CheckAction(name); err != nil {
 		return nil, err
 	}
+	// Internal names the room does not handle itself (0.25's @_leave, say)
+	// are refused all the same.
+	if r.prof.Internal(name) {
+		return nil, ErrReservedAction
+	}
 	a := &Action{r: r, name: name}
 	r.actions[name] = a
 	return a, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/posthorn/posthorn/internal/profile"
 	"github.com/posthorn/posthorn/internal/roomlink"
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -55,6 +56,27 @@ func TestMakeActionErrors(t *testing.T) {
 	}
 	// twelve bytes exactly is fine, also in multi-byte characters
 	for _, ok := range []string{"123456789012", "éééééé"} {
+		if _, err := r.MakeAction(ok); err != nil {
+			t.Errorf("MakeAction(%q) = %v", ok, err)
+		}
+	}
+}
+
+// A 0.25 room takes names of up to 32 bytes and refuses every internal name
+// of its profile, including those it has no handler for yet.
+func TestMakeActionErrors025(t *testing.T) {
+	r := newRoom(roomlink.Options{Logger: quietLogger(), Profile: &profile.V025})
+	for name, want := range map[string]error{
+		"@_ping": ErrReservedAction, "@_pong": ErrReservedAction, "@_signal": ErrReservedAction,
+		"@_stream": ErrReservedAction, "@_track": ErrReservedAction, "@_leave": ErrReservedAction,
+		"@_hsdata": ErrReservedAction, "@_hsready": ErrReservedAction, "@_response": ErrReservedAction,
+		"123456789012345678901234567890123": transfer.ErrActionTooLong,
+	} {
+		if a, err := r.MakeAction(name); !errors.Is(err, want) || a != nil {
+			t.Errorf("MakeAction(%q) = %v, %v; want %v", name, a, err, want)
+		}
+	}
+	for _, ok := range []string{"12345678901234567890123456789012", "__91n6__", "thirteen-byte"} {
 		if _, err := r.MakeAction(ok); err != nil {
 			t.Errorf("MakeAction(%q) = %v", ok, err)
 		}

@@ -18,6 +18,13 @@ type Config struct {
 	// room id meet. Required. On the firebase strategy it is the database
 	// URL, as in Trystero.
 	AppID string
+	// Protocol is the Trystero version the room speaks, chosen per room:
+	// Protocol018 (the default; "" means it too) meets trystero@0.18.0
+	// peers, Protocol025 meets peers of the @trystero-p2p/* 0.25 packages.
+	// The two never meet, so pick what the peers you want to meet run.
+	// JoinRoom fails with an error wrapping ErrProtocol for a version the
+	// strategy does not speak; today every strategy speaks 0.18 only.
+	Protocol Protocol
 	// Password, when set, encrypts the session descriptions as they pass
 	// the relays (docs/protocol-0.18.md §3). Peers with another password
 	// never connect.

@@ -10,6 +10,9 @@ import (
 var (
 	// ErrNoAppID: Config.AppID is empty.
 	ErrNoAppID = errors.New("posthorn: Config.AppID is empty")
+	// ErrProtocol: Config.Protocol names a version that is unknown or that
+	// the strategy does not speak.
+	ErrProtocol = errors.New("posthorn: protocol version not spoken")
 	// ErrNoRoomID: the room id is empty.
 	ErrNoRoomID = errors.New("posthorn: room id is empty")
 	// ErrReservedAction: the name is one of the room's internal actions

@@ -1,6 +1,9 @@
-// Package crypt implements the optional SDP encryption of Trystero 0.18
-// (protocol-0.18 §3): AES-256-CBC with PKCS#7 padding, a random 16-byte IV per
-// message, and a JSON envelope {"c":"<base64>","iv":[16 ints]}.
+// Package crypt implements the signalling encryption of both Trystero
+// profiles: for 0.18 (CBC) the optional SDP encryption of protocol-0.18 §3,
+// AES-256-CBC with PKCS#7 padding, a random 16-byte IV per message, and a
+// JSON envelope {"c":"<base64>","iv":[16 ints]}; for 0.25 (GCM) the
+// always-on AES-256-GCM of protocol-0.25 §3.1, with a 16-byte IV and the
+// envelope "i,…,i$<base64>".
 package crypt
 
 import (

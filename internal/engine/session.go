@@ -75,6 +75,9 @@ func NewSession(c SessionConfig) (*Session, error) {
 	case c.SelfID == "":
 		return nil, fmt.Errorf("engine: no self id")
 	}
+	if err := checkProtocol(c.Protocol); err != nil {
+		return nil, err
+	}
 	cfg := withDefaults(c.Config)
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Session{
@@ -103,6 +106,18 @@ func NewSession(c SessionConfig) (*Session, error) {
 		OnPeerLost: s.peerLost,
 	}).(*posthorn.Room)
 	return s, nil
+}
+
+// checkProtocol accepts the protocol versions the engine speaks: 0.18.
+// The 0.25 codecs are in internal/v025; no strategy runs them yet.
+func checkProtocol(p posthorn.Protocol) error {
+	switch p {
+	case "", posthorn.Protocol018:
+		return nil
+	case posthorn.Protocol025:
+		return fmt.Errorf("%w: no strategy speaks 0.25 yet", posthorn.ErrProtocol)
+	}
+	return fmt.Errorf("%w: unknown version %q", posthorn.ErrProtocol, string(p))
 }
 
 // Room is the session's room.

@@ -378,10 +378,19 @@ func TestNewValidates(t *testing.T) {
 	}{
 		{engine.SessionConfig{RoomID: "r", SelfID: "x"}, posthorn.ErrNoAppID},
 		{engine.SessionConfig{Config: posthorn.Config{AppID: "a"}, SelfID: "x"}, posthorn.ErrNoRoomID},
+		{engine.SessionConfig{Config: posthorn.Config{AppID: "a", Protocol: posthorn.Protocol025}, RoomID: "r", SelfID: "x"}, posthorn.ErrProtocol},
+		{engine.SessionConfig{Config: posthorn.Config{AppID: "a", Protocol: "0.19"}, RoomID: "r", SelfID: "x"}, posthorn.ErrProtocol},
 	} {
 		if _, err := engine.NewSession(tc.c); !errors.Is(err, tc.want) {
 			t.Errorf("NewSession(%+v) = %v, want %v", tc.c, err, tc.want)
 		}
+	}
+	for _, p := range []posthorn.Protocol{"", posthorn.Protocol018} {
+		es, err := engine.NewSession(engine.SessionConfig{Config: posthorn.Config{AppID: "a", Protocol: p}, RoomID: "r", SelfID: "x"})
+		if err != nil {
+			t.Fatalf("Protocol %q: %v", p, err)
+		}
+		es.Room().Leave()
 	}
 	es, err := engine.NewSession(engine.SessionConfig{Config: posthorn.Config{AppID: "a/b"}, RoomID: "r", SelfID: "x"})
 	if err != nil {

@@ -1,0 +1,82 @@
+package wire
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pion/webrtc/v4"
+)
+
+// Signal types (protocol-0.25 §5).
+const (
+	SignalOffer     = "offer"
+	SignalAnswer    = "answer"
+	SignalCandidate = "candidate"
+)
+
+// maxCandidate bounds a candidate's JSON text; real ones are a few hundred
+// bytes.
+const maxCandidate = 4096
+
+// Signal is a WebRTC signal as Trystero 0.25 passes it to a peer: over
+// @_signal once connected, unencrypted, as {"type","sdp"} (protocol-0.25 §5,
+// §10). For a candidate, SDP is the JSON text of the RTCIceCandidateInit
+// (EncodeCandidate); the relays carry the same texts sealed (§3.1, §6.1).
+type Signal struct {
+	Type string `json:"type"`
+	SDP  string `json:"sdp"`
+}
+
+// Marshal encodes the signal as JSON.stringify does.
+func (s Signal) Marshal() []byte { return mustMarshal(s) }
+
+// ParseSignal reads an @_signal payload. type must be offer, answer or
+// candidate and sdp a string; a candidate's sdp must parse with
+// ParseCandidate. Errors wrap ErrMessage.
+func ParseSignal(b []byte) (Signal, error) {
+	if len(b) > MaxMessage {
+		return Signal{}, fmt.Errorf("%w: signal of %d bytes", ErrMessage, len(b))
+	}
+	var raw struct {
+		Type *string `json:"type"`
+		SDP  *string `json:"sdp"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil || raw.Type == nil || raw.SDP == nil {
+		return Signal{}, fmt.Errorf("%w: a signal is {\"type\":string,\"sdp\":string}", ErrMessage)
+	}
+	s := Signal{Type: *raw.Type, SDP: *raw.SDP}
+	switch s.Type {
+	case SignalOffer, SignalAnswer:
+	case SignalCandidate:
+		if _, err := ParseCandidate(s.SDP); err != nil {
+			return Signal{}, err
+		}
+	default:
+		return Signal{}, fmt.Errorf("%w: signal type %q", ErrMessage, s.Type)
+	}
+	return s, nil
+}
+
+// EncodeCandidate is the JSON text of a candidate, as JS's
+// JSON.stringify(candidate.toJSON()): candidate, sdpMid, sdpMLineIndex,
+// usernameFragment, absent values as null.
+func EncodeCandidate(c webrtc.ICECandidateInit) string { return string(mustMarshal(c)) }
+
+// ParseCandidate reads a candidate's JSON text. candidate must be a
+// string; the other members may be null or absent. Errors wrap ErrMessage.
+func ParseCandidate(text string) (webrtc.ICECandidateInit, error) {
+	if len(text) > maxCandidate {
+		return webrtc.ICECandidateInit{}, fmt.Errorf("%w: candidate of %d bytes", ErrMessage, len(text))
+	}
+	// The outer Candidate shadows the embedded one, telling a missing or
+	// null candidate from an empty string.
+	var c struct {
+		Candidate *string `json:"candidate"`
+		webrtc.ICECandidateInit
+	}
+	if err := json.Unmarshal([]byte(text), &c); err != nil || c.Candidate == nil {
+		return webrtc.ICECandidateInit{}, fmt.Errorf("%w: not an RTCIceCandidateInit", ErrMessage)
+	}
+	c.ICECandidateInit.Candidate = *c.Candidate
+	return c.ICECandidateInit, nil
+}
