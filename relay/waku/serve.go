@@ -40,8 +40,7 @@ func (n *Node) serve(h handler) network.StreamHandler {
 			n.stats.Timeouts.Add(1)
 			_ = s.Reset()
 			return
-		case err != nil:
-			n.stats.Refused.Add(1)
+		case err != nil: // answered, and counted, by h
 			n.log.Debug("bad request frame", "peer", c.id, "protocol", s.Protocol(), "err", err)
 		}
 		resp := h(c, frame, err)
