@@ -24,6 +24,9 @@ func (n *Node) filterSubscribe(c *client, frame []byte, readErr error) []byte {
 		req, readErr = wakupb.DecodeFilterRequest(frame)
 	}
 	answer := func(code uint32, desc string) []byte {
+		if code != statusOK {
+			n.log.Debug("filter request refused", "peer", c.id, "type", req.Type, "status", code, "reason", desc)
+		}
 		return wakupb.AppendFilterResponse(nil, wakupb.FilterResponse{RequestID: req.RequestID, StatusCode: code, StatusDesc: desc})
 	}
 	if readErr != nil {

@@ -14,6 +14,7 @@ func (n *Node) lightPush(c *client, frame []byte, readErr error) []byte {
 		rpc, readErr = wakupb.DecodePushRPC(frame)
 	}
 	fail := func(info string) []byte {
+		n.log.Debug("lightpush refused", "peer", c.id, "reason", info)
 		return wakupb.AppendPushResponse(nil, rpc.RequestID, false, info)
 	}
 	if readErr != nil {

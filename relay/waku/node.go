@@ -16,6 +16,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	"github.com/libp2p/go-libp2p/p2p/transport/websocket"
@@ -118,14 +119,16 @@ func identity(k []byte) (crypto.PrivKey, error) {
 
 // resourceManager caps connections in total and per address, loopback
 // included (libp2p exempts loopback by default; the caps must hold for a
-// node behind a local proxy and be testable).
+// node behind a local proxy and be testable), and request streams per peer.
 func resourceManager(o Options) (network.ResourceManager, error) {
 	scaling := rcmgr.DefaultLimits
 	libp2p.SetDefaultServiceLimits(&scaling)
 	conns := rcmgr.LimitVal(o.MaxConns)
+	streams := rcmgr.ResourceLimits{Streams: rcmgr.LimitVal(o.MaxStreamsPerPeer), StreamsInbound: rcmgr.LimitVal(o.MaxStreamsPerPeer)}
 	partial := rcmgr.PartialLimitConfig{
-		System:    rcmgr.ResourceLimits{Conns: conns, ConnsInbound: conns},
-		Transient: rcmgr.ResourceLimits{Conns: conns, ConnsInbound: conns},
+		System:       rcmgr.ResourceLimits{Conns: conns, ConnsInbound: conns},
+		Transient:    rcmgr.ResourceLimits{Conns: conns, ConnsInbound: conns},
+		ProtocolPeer: map[protocol.ID]rcmgr.ResourceLimits{LightPushProtocol: streams, FilterSubscribeProtocol: streams},
 	}
 	limiter := rcmgr.NewFixedLimiter(partial.Build(scaling.AutoScale()))
 	perIP := o.MaxConnsPerIP

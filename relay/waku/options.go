@@ -52,9 +52,17 @@ const (
 	DefaultRequestsPerSecond = 20
 	DefaultRequestBurst      = 200
 
-	// DefaultRequestTimeout bounds reading one request and writing its
-	// answer, and opening and writing one push stream.
+	// DefaultRequestTimeout bounds reading one request, from its first byte,
+	// and writing its answer, and opening and writing one push stream.
 	DefaultRequestTimeout = 10 * time.Second
+
+	// DefaultMaxStreamsPerPeer bounds a peer's open LightPush streams, and
+	// its filter-subscribe streams. @waku/core opens one stream of each in
+	// advance and may leave it idle for as long as the page lives (§7.5.1),
+	// so the node waits for a request's first byte without a deadline and
+	// bounds the streams instead; beyond that, a page sends one request per
+	// room at a time.
+	DefaultMaxStreamsPerPeer = 64
 )
 
 // Options configures a Node. A nil *Options, or a zero field, means the
@@ -79,6 +87,7 @@ type Options struct {
 	RequestsPerSecond   float64
 	RequestBurst        int
 	RequestTimeout      time.Duration
+	MaxStreamsPerPeer   int
 
 	// Logger receives the node's logs; nil means slog.Default().
 	Logger *slog.Logger
@@ -105,6 +114,7 @@ func (o *Options) withDefaults() Options {
 	set(&c.MaxMessageBytes, DefaultMaxMessageBytes)
 	set(&c.PushQueueBytes, DefaultPushQueueBytes)
 	set(&c.RequestBurst, DefaultRequestBurst)
+	set(&c.MaxStreamsPerPeer, DefaultMaxStreamsPerPeer)
 	if c.RequestsPerSecond <= 0 {
 		c.RequestsPerSecond = DefaultRequestsPerSecond
 	}
