@@ -101,6 +101,27 @@ func (p *jsPeer) expect(prefix string) string {
 	}
 }
 
+// expectAll waits for every one of lines, in any order, skipping others.
+func (p *jsPeer) expectAll(lines ...string) {
+	p.t.Helper()
+	want := map[string]bool{}
+	for _, l := range lines {
+		want[l] = true
+	}
+	timeout := time.After(2 * wait)
+	for len(want) > 0 {
+		select {
+		case l, ok := <-p.lines:
+			if !ok {
+				p.t.Fatalf("%s exited before %v", p.name, want)
+			}
+			delete(want, l)
+		case <-timeout:
+			p.t.Fatalf("%s: no %v", p.name, want)
+		}
+	}
+}
+
 // leave closes the peer's stdin: it leaves the room and exits.
 func (p *jsPeer) leave() { _ = p.stdin.Close() }
 
