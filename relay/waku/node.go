@@ -10,16 +10,12 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/libp2p/go-libp2p"
-	mplex "github.com/libp2p/go-libp2p-mplex"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
-	"github.com/libp2p/go-libp2p/p2p/security/noise"
-	"github.com/libp2p/go-libp2p/p2p/transport/websocket"
 	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/posthorn/posthorn/relay/internal/wsconn"
@@ -72,21 +68,8 @@ func New(ctx context.Context, opts *Options) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := libp2p.New(
-		libp2p.Identity(key),
-		libp2p.ListenAddrs(addr),
-		libp2p.Transport(websocket.New),
-		libp2p.Security(noise.ID, noise.New),
-		libp2p.Muxer(mplex.ID, mplex.DefaultTransport),
-		libp2p.ResourceManager(rm),
-		libp2p.UserAgent("posthorn-relay"),
-		libp2p.DisableRelay(),
-		libp2p.DisableMetrics(),
-		libp2p.DisableIdentifyAddressDiscovery(),
-		libp2p.Ping(true),
-	)
+	h, err := newHost(key, addr, rm)
 	if err != nil {
-		rm.Close()
 		return nil, fmt.Errorf("waku: %w", err)
 	}
 	n := &Node{
@@ -122,7 +105,6 @@ func identity(k []byte) (crypto.PrivKey, error) {
 // node behind a local proxy and be testable), and request streams per peer.
 func resourceManager(o Options) (network.ResourceManager, error) {
 	scaling := rcmgr.DefaultLimits
-	libp2p.SetDefaultServiceLimits(&scaling)
 	conns := rcmgr.LimitVal(o.MaxConns)
 	streams := rcmgr.ResourceLimits{Streams: rcmgr.LimitVal(o.MaxStreamsPerPeer), StreamsInbound: rcmgr.LimitVal(o.MaxStreamsPerPeer)}
 	partial := rcmgr.PartialLimitConfig{
