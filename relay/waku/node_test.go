@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/libp2p/go-libp2p/p2p/protocol/identify"
+	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
+
 	"github.com/posthorn/posthorn/relay/waku/internal/wakupb"
 )
 
@@ -50,5 +53,24 @@ func TestLightPushReachesSubscribers(t *testing.T) {
 	}
 	if got := n.Totals().MessagesIn; got != 2 {
 		t.Errorf("%d messages in, want 2", got)
+	}
+}
+
+// A light client that answers neither identify nor ping (a minimal dialer:
+// multistream-select, noise, mplex and the filter-push handler) is served
+// all the same.
+func TestClientWithoutIdentifyOrPing(t *testing.T) {
+	n := startNode(t, nil)
+	c, err := dialClient(t, n, identify.ID, identify.IDPush, ping.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.h.Close()
+	if r := c.filter(t, wakupb.Subscribe, "t"); r.StatusCode != statusOK {
+		t.Fatalf("subscribe: %+v", r)
+	}
+	c.publish(t, "t", "pushed")
+	if m := c.next(t); string(m.Payload) != "pushed" {
+		t.Errorf("pushed %q", m.Payload)
 	}
 }
