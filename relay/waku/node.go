@@ -17,6 +17,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/protocol"
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
 	ma "github.com/multiformats/go-multiaddr"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/posthorn/posthorn/relay/internal/wsconn"
 )
@@ -39,6 +40,8 @@ type Node struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	stats  wsconn.Counters
+	// pending holds the bytes of request frames being read (MaxPendingBytes).
+	pending *semaphore.Weighted
 
 	mu      sync.Mutex
 	clients map[peer.ID]*client
@@ -74,6 +77,7 @@ func New(ctx context.Context, opts *Options) (*Node, error) {
 	}
 	n := &Node{
 		h: h, opts: o, log: o.Logger.With("service", "waku"),
+		pending: semaphore.NewWeighted(int64(o.MaxPendingBytes)),
 		clients: map[peer.ID]*client{},
 		topics:  map[string]map[*client]struct{}{},
 	}
@@ -177,4 +181,8 @@ func (n *Node) Subscriptions() int {
 // in are LightPush requests, messages out are filter pushes.
 func (n *Node) Totals() wsconn.Totals { return n.stats.Totals() }
 
-var errClosed = errors.New("waku: node closed")
+var (
+	errClosed = errors.New("waku: node closed")
+	// errBusy is the read error of a request over MaxPendingBytes.
+	errBusy = errors.New("service busy")
+)

@@ -42,6 +42,12 @@ const (
 	// clients up to about 90 KiB. Same cap as the Nostr relay's messages.
 	DefaultMaxMessageBytes = 128 << 10
 
+	// DefaultMaxPendingBytes bounds the request frames being read, over all
+	// peers: each is reserved at its length prefix, so peers that announce
+	// large frames and send them slowly hold no more than this together.
+	// A request over it is answered 503 / "service busy".
+	DefaultMaxPendingBytes = 32 << 20
+
 	// DefaultPushQueueBytes bounds the pushes waiting for one subscriber;
 	// further messages to it are dropped and counted.
 	DefaultPushQueueBytes = 1 << 20
@@ -83,6 +89,7 @@ type Options struct {
 	MaxTopicsPerRequest int
 	MaxTopicBytes       int
 	MaxMessageBytes     int
+	MaxPendingBytes     int
 	PushQueueBytes      int
 	RequestsPerSecond   float64
 	RequestBurst        int
@@ -112,6 +119,7 @@ func (o *Options) withDefaults() Options {
 	set(&c.MaxTopicsPerRequest, DefaultMaxTopicsPerRequest)
 	set(&c.MaxTopicBytes, DefaultMaxTopicBytes)
 	set(&c.MaxMessageBytes, DefaultMaxMessageBytes)
+	set(&c.MaxPendingBytes, DefaultMaxPendingBytes)
 	set(&c.PushQueueBytes, DefaultPushQueueBytes)
 	set(&c.RequestBurst, DefaultRequestBurst)
 	set(&c.MaxStreamsPerPeer, DefaultMaxStreamsPerPeer)

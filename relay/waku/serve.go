@@ -38,7 +38,7 @@ func (n *Node) serve(h handler) network.StreamHandler {
 			return
 		}
 		_ = s.SetDeadline(time.Now().Add(n.opts.RequestTimeout))
-		frame, err := wakupb.ReadFrame(r, n.opts.MaxMessageBytes)
+		frame, err := n.readFrame(r)
 		switch {
 		case isTimeout(err):
 			n.stats.Timeouts.Add(1)
@@ -54,6 +54,20 @@ func (n *Node) serve(h handler) network.StreamHandler {
 		}
 		_ = s.Close()
 	}
+}
+
+// readFrame reads a request frame within MaxMessageBytes, reserving its
+// size in the node's MaxPendingBytes while it arrives.
+func (n *Node) readFrame(r *bufio.Reader) ([]byte, error) {
+	size, err := wakupb.ReadLength(r, n.opts.MaxMessageBytes)
+	if err != nil {
+		return nil, err
+	}
+	if !n.pending.TryAcquire(int64(size)) {
+		return nil, errBusy
+	}
+	defer n.pending.Release(int64(size))
+	return wakupb.ReadBody(r, size)
 }
 
 // isTimeout reports a deadline error (mplex's is not os.ErrDeadlineExceeded).

@@ -98,3 +98,33 @@ func TestStreamsPerPeer(t *testing.T) {
 		}
 	}
 }
+
+// Request frames being read are bounded in bytes over all peers: a request
+// that would go over is answered 503, and the bytes come back when the
+// frame that held them ends.
+func TestPendingBytes(t *testing.T) {
+	n := startNode(t, &Options{MaxPendingBytes: 100})
+	c := newClient(t, n)
+	slow := c.openStream(t)
+	if _, err := slow.Write([]byte{80, 0x0a}); err != nil { // 80 bytes announced, 1 sent
+		t.Fatal(err)
+	}
+	reserved := func() bool {
+		if n.pending.TryAcquire(100) {
+			n.pending.Release(100)
+			return false
+		}
+		return true
+	}
+	eventually(t, "the slow frame's bytes reserved", reserved)
+	// Its body unread, the answer cannot carry the request id.
+	req := wakupb.FilterRequest{RequestID: "r", Type: wakupb.Subscribe, PubsubTopic: PubsubTopic, ContentTopics: []string{"t"}}
+	if r := c.filterRaw(t, wakupb.AppendFrame(nil, wakupb.AppendFilterRequest(nil, req))); r.StatusCode != statusUnavailable || r.StatusDesc != "service busy" {
+		t.Errorf("request over the budget: %+v", r)
+	}
+	_ = slow.Reset()
+	eventually(t, "the bytes released", func() bool { return !reserved() })
+	if r := c.filter(t, wakupb.Subscribe, "t"); r.StatusCode != statusOK {
+		t.Errorf("request after the slow one ended: %+v", r)
+	}
+}
