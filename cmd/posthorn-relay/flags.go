@@ -56,10 +56,13 @@ Built-in limits (change them through relay.Config when embedding the relay):
            within %v; idle %v whatever the keepalive; write %v; sessions
            never persist, no retained messages
   turn     ports %d-%d for relayed UDP; %d allocations, %d per address
-  waku     request %d KiB; %d content topics per peer (2 per room), %d per
-           request, %d bytes each; %g requests/s, burst %d; push queue %d
-           KiB per subscriber; request %v; only the pubsub topic
-           /waku/2/default-waku/proto; subscriptions end with the connection
+  waku     request %d KiB, %d MiB being read over all peers; %d request
+           streams per peer and protocol, no deadline before a request's
+           first byte (@waku/core opens them in advance), %v after it; %d
+           content topics per peer (2 per room), %d per request, %d bytes
+           each; %g requests/s, burst %d; push queue %d KiB per subscriber;
+           only the pubsub topic /waku/2/default-waku/proto; subscriptions
+           end with the connection
 `
 
 func parseFlags(args []string) options {
@@ -103,9 +106,10 @@ func parseFlags(args []string) options {
 			float64(mqttbroker.DefaultPublishesPerSecond), mqttbroker.DefaultPublishBurst, mqttbroker.DefaultConnectTimeout,
 			mqttbroker.DefaultIdleTimeout, mqttbroker.DefaultWriteTimeout,
 			turn.DefaultMinPort, turn.DefaultMaxPort, turn.DefaultMaxAllocations, turn.DefaultMaxAllocationsPerIP,
-			waku.DefaultMaxMessageBytes>>10, waku.DefaultMaxTopicsPerPeer, waku.DefaultMaxTopicsPerRequest,
+			waku.DefaultMaxMessageBytes>>10, waku.DefaultMaxPendingBytes>>20, waku.DefaultMaxStreamsPerPeer,
+			waku.DefaultRequestTimeout, waku.DefaultMaxTopicsPerPeer, waku.DefaultMaxTopicsPerRequest,
 			waku.DefaultMaxTopicBytes, float64(waku.DefaultRequestsPerSecond), waku.DefaultRequestBurst,
-			waku.DefaultPushQueueBytes>>10, waku.DefaultRequestTimeout)
+			waku.DefaultPushQueueBytes>>10)
 	}
 	fs.Parse(args)
 	o.turn.MinPort, o.turn.MaxPort = uint16(*minPort), uint16(*maxPort)
