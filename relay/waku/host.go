@@ -27,8 +27,9 @@ import (
 // posthorn-relay's size, for none of which Waku light clients ask. It has
 // what @waku/sdk 0.0.22 needs (§7.5.1): WebSocket, noise, mplex, identify
 // and ping; no relay, hole punching, AutoNAT or address discovery. rm is
-// closed with the host, or here if the host cannot be made.
-func newHost(key crypto.PrivKey, listen ma.Multiaddr, rm network.ResourceManager) (*basichost.BasicHost, error) {
+// closed with the host, or here if the host cannot be made. The host does
+// not listen until start.
+func newHost(key crypto.PrivKey, rm network.ResourceManager) (*basichost.BasicHost, error) {
 	id, err := peer.IDFromPrivateKey(key)
 	if err != nil {
 		rm.Close()
@@ -76,10 +77,17 @@ func newHost(key crypto.PrivKey, listen ma.Multiaddr, rm network.ResourceManager
 		sw.Close()
 		return fail(err)
 	}
-	if err := sw.Listen(listen); err != nil {
-		h.Close() // closes the swarm, the peerstore and rm
-		return nil, fmt.Errorf("listen on %s: %w", listen, err)
+	return h, nil
+}
+
+// start listens on addr and starts h's services (identify). It runs after
+// the stream handlers are set, so that no client is identified without
+// them; on failure it closes h.
+func start(h *basichost.BasicHost, addr ma.Multiaddr) error {
+	if err := h.Network().Listen(addr); err != nil {
+		h.Close() // closes the swarm, the peerstore and the resource manager
+		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	h.Start()
-	return h, nil
+	return nil
 }

@@ -11,10 +11,10 @@ import (
 	"sync"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
-	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
+	basichost "github.com/libp2p/go-libp2p/p2p/host/basic"
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
 	ma "github.com/multiformats/go-multiaddr"
 	"golang.org/x/sync/semaphore"
@@ -32,7 +32,7 @@ const (
 
 // Node is a Waku service node. Create it with New, stop it with Close.
 type Node struct {
-	h    host.Host
+	h    *basichost.BasicHost
 	opts Options
 	log  *slog.Logger
 
@@ -71,7 +71,7 @@ func New(ctx context.Context, opts *Options) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := newHost(key, addr, rm)
+	h, err := newHost(key, rm)
 	if err != nil {
 		return nil, fmt.Errorf("waku: %w", err)
 	}
@@ -87,6 +87,10 @@ func New(ctx context.Context, opts *Options) (*Node, error) {
 	}})
 	h.SetStreamHandler(LightPushProtocol, n.serve(n.lightPush))
 	h.SetStreamHandler(FilterSubscribeProtocol, n.serve(n.filterSubscribe))
+	if err := start(h, addr); err != nil {
+		n.cancel()
+		return nil, fmt.Errorf("waku: %w", err)
+	}
 	n.log.Info("waku service node listening", "addrs", n.Multiaddrs())
 	return n, nil
 }

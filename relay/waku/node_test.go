@@ -3,6 +3,7 @@
 package waku
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -72,5 +73,31 @@ func TestClientWithoutIdentifyOrPing(t *testing.T) {
 	c.publish(t, "t", "pushed")
 	if m := c.next(t); string(m.Payload) != "pushed" {
 		t.Errorf("pushed %q", m.Payload)
+	}
+}
+
+// New refuses what it cannot serve, and leaves nothing running (TestMain
+// checks the goroutines).
+func TestNewErrors(t *testing.T) {
+	taken := startNode(t, nil)
+	busy := strings.Split(taken.Multiaddrs()[0], "/p2p/")[0]
+	for _, tc := range []struct {
+		name string
+		o    Options
+	}{
+		{"not a multiaddr", Options{ListenAddr: "127.0.0.1:8001"}},
+		{"not WebSocket", Options{ListenAddr: "/ip4/127.0.0.1/tcp/0"}},
+		{"port taken", Options{ListenAddr: busy}},
+		{"bad key", Options{Key: []byte{1, 2, 3}}},
+	} {
+		if n, err := New(context.Background(), &tc.o); err == nil {
+			n.Close()
+			t.Errorf("%s: no error", tc.name)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := New(ctx, nil); err == nil {
+		t.Error("cancelled context: no error")
 	}
 }
