@@ -7,10 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 // A kept key gives the node the same peer id on the next start.
 func TestLoadKeyKeepsPeerID(t *testing.T) {
+	testutil.RequireNetns(t)
 	path := filepath.Join(t.TempDir(), "waku.key")
 	ids := make([]string, 2)
 	for i := range ids {
