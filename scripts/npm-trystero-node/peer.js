@@ -53,8 +53,11 @@ room.onPeerLeave(id => out(`LEAVE ${id}`))
 get((data, id) => out(`RECV ${id} ${data}`))
 out(`SELF ${selfId}`)
 
+// Leave, then give the closing connections a moment to tell the other side
+// before the process goes (an exiting process leaves the other side to find
+// out through ICE timeouts, which is slow under load).
 process.stdin.on('end', () => {
   room.leave()
-  process.exit(0)
+  setTimeout(() => process.exit(0), 1000)
 })
 process.stdin.resume()
