@@ -26,3 +26,10 @@ func TestConformance(t *testing.T) { strategytest.Run(t, harness) }
 
 // TestChurn: joining and leaving rooms leaks nothing (strategytest.RunChurn).
 func TestChurn(t *testing.T) { strategytest.RunChurn(t, harness) }
+
+// TestConformance025 runs the suite Go ↔ Go on the 0.25 protocol.
+func TestConformance025(t *testing.T) {
+	h := harness
+	h.Config.Protocol = posthorn.Protocol025
+	strategytest.Run(t, h)
+}
