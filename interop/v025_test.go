@@ -73,7 +73,8 @@ type page025 struct {
 }
 
 type record025 struct {
-	ID   string `json:"id"`
+	Action string `json:"action"`
+	ID     string `json:"id"`
 	Data any    `json:"data"`
 	Meta any    `json:"meta"`
 }
@@ -128,11 +129,12 @@ func (m *page025) joinErrors(t *testing.T) []joinError025 {
 // native025 is a native posthorn peer on Protocol025.
 type native025 struct {
 	id   string
-	room *posthorn.Room
-	msg  *posthorn.Action
+	room     *posthorn.Room
+	msg, bin *posthorn.Action
 
 	mu       sync.Mutex
 	joined   []string
+	left     []string
 	recv     []record025
 	joinErrs []*posthorn.JoinError
 }
@@ -153,14 +155,18 @@ func joinNative025(t *testing.T, name, selfID string, cfg joinConfig) *native025
 	}
 	m.room = r
 	r.OnPeerJoin(func(id string) { m.mu.Lock(); m.joined = append(m.joined, id); m.mu.Unlock() })
+	r.OnPeerLeave(func(id string) { m.mu.Lock(); m.left = append(m.left, id); m.mu.Unlock() })
 	if m.msg, err = r.MakeAction("msg"); err != nil {
 		t.Fatal(err)
 	}
 	m.msg.OnReceive(func(msg transfer.Message, from string) {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		m.recv = append(m.recv, record025{ID: from, Data: string(msg.Data), Meta: string(msg.Meta)})
+		m.recv = append(m.recv, record025{Action: "msg", ID: from, Data: string(msg.Data), Meta: string(msg.Meta)})
 	})
+	if m.bin, err = r.MakeAction("bin"); err != nil {
+		t.Fatal(err)
+	}
 	t.Logf("%s joined %q as %s", name, cfg.Room, m.id)
 	return m
 }
@@ -198,7 +204,7 @@ func TestMQTT025(t *testing.T) {
 						n = joinNative025(t, "native", nativeID(t, js.id, goLeads), cfg)
 						js.join(t, cfg)
 					}
-					talk025(t, js, n)
+					talk025(t, js, n, jsFirst)
 				})
 			}
 		}
@@ -232,9 +238,11 @@ func TestMQTT025(t *testing.T) {
 	}
 }
 
-// talk025 waits until js and n see each other join, then sends a string
-// with metadata each way.
-func talk025(t *testing.T, js *page025, n *native025) {
+// talk025 waits until js and n see each other join, sends a string with
+// metadata each way and a binary of several chunks with metadata from n,
+// pings each way, and makes one side leave (n if nLeaves): the other sees
+// it leave (@_leave, protocol-0.25 §10).
+func talk025(t *testing.T, js *page025, n *native025, nLeaves bool) {
 	t.Helper()
 	eventually(t, "the page to see the native peer join", func() bool { return slices.Contains(js.joined(t), n.id) })
 	eventually(t, "the native peer to see the page join", func() bool {
@@ -259,6 +267,50 @@ func talk025(t *testing.T, js *page025, n *native025) {
 	}
 	if e := js.joinErrors(t); len(e) != 0 {
 		t.Errorf("page join errors %v", e)
+	}
+
+	big := make([]byte, 100_000) // seven 0.25 chunks
+	sum := 0
+	for i := range big {
+		big[i] = byte(i * 31)
+		sum = (sum + int(big[i])) % 65521
+	}
+	if err := n.bin.Send(t.Context(), big, &posthorn.SendOptions{Meta: map[string]string{"name": "big"}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the page to receive the binary", func() bool {
+		got = browsertest.EvalAs[[]record025](t, js.page, "H.recv")
+		return len(got) > 1
+	})
+	if b := got[1]; b.Action != "bin" || fmt.Sprint(b.Data) != fmt.Sprintf("map[size:%d sum:%d]", len(big), sum) || fmt.Sprint(b.Meta) != "map[name:big]" {
+		t.Errorf("page received %+v", b)
+	}
+
+	if _, err := n.room.Ping(t.Context(), js.id); err != nil {
+		t.Errorf("native ping: %v", err)
+	}
+	// The page's ping resolves once our pong came back (a lost pong would
+	// leave it pending until Eval times out); on loopback it may take 0 ms.
+	var ms float64
+	js.page.Eval(t, "H.ping("+string(mustJSON(n.id))+")", &ms)
+	if ms < 0 {
+		t.Errorf("page ping gave %v", ms)
+	}
+
+	if nLeaves {
+		if err := n.room.Leave(); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "the page to see the native peer leave", func() bool {
+			return slices.Contains(browsertest.EvalAs[[]string](t, js.page, "H.left"), n.id)
+		})
+	} else {
+		js.page.Eval(t, "H.leave()", nil)
+		eventually(t, "the native peer to see the page leave", func() bool {
+			n.mu.Lock()
+			defer n.mu.Unlock()
+			return slices.Contains(n.left, js.id)
+		})
 	}
 	if e := browsertest.EvalAs[[]string](t, js.page, "H.errors"); len(e) != 0 {
 		t.Errorf("page errors %v", e)

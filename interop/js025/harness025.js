@@ -30,15 +30,25 @@ H.join = ({appId, password, relayUrls, roomId}) => {
   }))
   room.onPeerJoin = id => H.joined.push(id)
   room.onPeerLeave = id => H.left.push(id)
-  const msg = room.makeAction('msg')
-  msg.onMessage = (data, {peerId, metadata}) =>
-    H.recv.push({action: 'msg', id: peerId, data, meta: metadata ?? null})
-  H.actions.msg = msg
+  for (const name of ['msg', 'bin']) {
+    const action = room.makeAction(name)
+    action.onMessage = async (data, {peerId, metadata}) => {
+      const rec = {action: name, id: peerId, data, meta: metadata ?? null}
+      if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+        const bytes = new Uint8Array(data.buffer ?? data, data.byteOffset ?? 0, data.byteLength)
+        rec.data = {size: bytes.length, sum: bytes.reduce((a, b) => (a + b) % 65521, 0)}
+      }
+      H.recv.push(rec)
+    }
+    H.actions[name] = action
+  }
   return selfId
 }
 
 // send sends value on msg to every peer, with metadata when given.
 H.send = (value, metadata) =>
   H.actions.msg.send(value, metadata === undefined ? {} : {metadata})
+
+H.ping = id => H.room.ping(id)
 
 H.leave = () => H.room.leave()
