@@ -75,8 +75,8 @@ type page025 struct {
 type record025 struct {
 	Action string `json:"action"`
 	ID     string `json:"id"`
-	Data any    `json:"data"`
-	Meta any    `json:"meta"`
+	Data   any    `json:"data"`
+	Meta   any    `json:"meta"`
 }
 
 type joinError025 struct {
@@ -128,7 +128,7 @@ func (m *page025) joinErrors(t *testing.T) []joinError025 {
 
 // native025 is a native posthorn peer on Protocol025.
 type native025 struct {
-	id   string
+	id       string
 	room     *posthorn.Room
 	msg, bin *posthorn.Action
 
