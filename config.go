@@ -23,7 +23,8 @@ type Config struct {
 	// peers, Protocol025 meets peers of the @trystero-p2p/* 0.25 packages.
 	// The two never meet, so pick what the peers you want to meet run.
 	// JoinRoom fails with an error wrapping ErrProtocol for a version the
-	// strategy does not speak; today every strategy speaks 0.18 only.
+	// strategy does not speak; today signal/mqtt speaks both and the other
+	// strategies 0.18 only.
 	Protocol Protocol
 	// Password, when set, encrypts the session descriptions as they pass
 	// the relays (docs/protocol-0.18.md §3). Peers with another password
@@ -65,9 +66,11 @@ type Config struct {
 
 	// OnJoinError, if set, is called when the room cannot connect to a
 	// remote peer for a reason the application should know, as Trystero
-	// 0.25's onJoinError: today a session description from that peer that
-	// does not decrypt with Password (ErrWrongPassword: the peer uses
-	// another password). Each such description is reported by the peer
+	// 0.25's onJoinError: a session description from that peer that does
+	// not decrypt with Password (ErrWrongPassword: the peer uses another
+	// password) and, under Protocol025, a session handshake that failed
+	// the password challenge (ErrWrongPassword) or did not complete
+	// (ErrHandshake). Each such description is reported by the peer
 	// that receives it; the one with the wrong password learns it only if
 	// the others' descriptions reach it. Anyone on the relays can send
 	// them, so do not treat one as proof of anything. It is called on the

@@ -13,6 +13,7 @@ import (
 	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/serial"
+	"github.com/posthorn/posthorn/internal/v025/handshake"
 )
 
 // maxQueuedPongs bounds the pongs waiting on one connection's control
@@ -67,6 +68,11 @@ type conn struct {
 	// minute, so a remote cannot make the room log a line per chunk.
 	complaints rate.Sometimes
 	dropOnce   sync.Once
+
+	// 0.25 only (room025.go): the session handshake, and the timer that
+	// refuses the peer if it does not complete; nil under 0.18.
+	hs      *handshake.Handshake
+	hsTimer *time.Timer
 }
 
 // control is one chunk on the control queue.

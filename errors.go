@@ -27,6 +27,11 @@ var (
 	// ErrPeerLeft: the peer left before a Ping was answered, or before a
 	// Send had handed it every chunk.
 	ErrPeerLeft = errors.New("posthorn: peer left")
+	// ErrHandshake: a 0.25 peer connected but did not complete the session
+	// handshake (docs/protocol-0.25.md §9): it closed the connection or
+	// left first, or did not finish within 10 s. Config.OnJoinError
+	// reports it; the peer never joins.
+	ErrHandshake = errors.New("posthorn: peer did not complete the session handshake")
 	// ErrLeft: the Room has been left; it sends nothing any more.
 	ErrLeft = errors.New("posthorn: room has been left")
 )

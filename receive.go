@@ -16,12 +16,29 @@ func (r *Room) handleData(c *conn, b []byte) {
 	if c.ctx.Err() != nil {
 		return // closed or dropped: what it still delivers is ignored
 	}
+	if r.v025 != nil {
+		var ok bool
+		if b, ok = r.unframe(c, b); !ok {
+			return
+		}
+	}
 	ch, err := r.prof.Framing.Parse(b)
 	if err != nil {
 		c.complain(r.log, "room: dropped malformed chunk", "err", err)
 		return
 	}
-	a, live := r.markActive(c, ch.Type)
+	var a *Action
+	var live bool
+	if c.hs != nil && !c.hs.Active() {
+		// 0.25: before the handshake completed only its own actions and
+		// @_leave get through (protocol-0.25 §8, §9).
+		if a, live = r.preActive(c, ch.Type); live && a == nil {
+			r.log.Debug("room: dropped a chunk from a peer that has not completed the handshake", "peer", c.id, "action", ch.Type)
+			return
+		}
+	} else {
+		a, live = r.markActive(c, ch.Type)
+	}
 	if !live {
 		return // the connection was closed or the Room left meanwhile
 	}
@@ -70,7 +87,7 @@ func (r *Room) sendInternal(c *conn, a *Action, kind transfer.Kind, data []byte)
 	}
 	chunks := make([][]byte, tx.Len())
 	for i := range chunks {
-		chunks[i] = tx.AppendChunk(nil, i)
+		chunks[i] = r.appendChunk(nil, tx, i)
 	}
 	c.enqueue(chunks)
 }
@@ -78,6 +95,15 @@ func (r *Room) sendInternal(c *conn, a *Action, kind transfer.Kind, data []byte)
 // sendSignal forwards a signal the peer emitted after connecting over the
 // data channel (protocol-0.18 §4.3, §6).
 func (r *Room) sendSignal(c *conn, s peer.Signal) {
+	if r.v025 != nil {
+		b, ok := marshalSignal025(s)
+		if !ok {
+			r.log.Debug("room: dropped a signal that 0.25 has no counterpart for", "peer", c.id, "type", s.Type)
+			return
+		}
+		r.sendInternal(c, r.signal, transfer.KindJSON, b)
+		return
+	}
 	b, err := s.MarshalJSON()
 	if err != nil {
 		r.log.Error("room: signal not encodable", "peer", c.id, "err", err)
@@ -105,7 +131,11 @@ func (r *Room) push(c *conn, ch chunk.Chunk) (*transfer.Message, chunk.Progress,
 // arrived on (room.js feeds it to the peer's registered connection, which is
 // the only one a JS peer sends on).
 func (r *Room) gotSignal(m Message, c *conn) {
-	s, err := peer.ParseSignal(m.Data)
+	parse := peer.ParseSignal
+	if r.v025 != nil {
+		parse = signal025
+	}
+	s, err := parse(m.Data)
 	if err != nil {
 		c.complain(r.log, "room: bad signal from peer", "err", err)
 		return
@@ -133,7 +163,7 @@ func (r *Room) gotPing(_ Message, c *conn) {
 		r.log.Error("room: pong not encodable", "err", err)
 		return
 	}
-	c.enqueuePong(tx.AppendChunk(nil, 0))
+	c.enqueuePong(r.appendChunk(nil, tx, 0))
 }
 
 // gotPong resolves the oldest pending ping to that peer, unless it answers

@@ -29,6 +29,8 @@ type Room struct {
 
 	// internal actions (protocol-0.18 §6)
 	ping, pong, signal, streamMeta, trackMeta *Action
+	// and 0.25's (protocol-0.25 §10); nil under 0.18
+	hsData, hsReady, leaveMsg *Action
 
 	done chan struct{} // closed at the end of the first Leave
 
@@ -43,6 +45,9 @@ type Room struct {
 	onPeerJoin, onPeerLeave func(id string)
 	onPeerStream            func(s *media.Stream, id string, meta json.RawMessage)
 	onPeerTrack             func(t *media.Track, s *media.Stream, id string, meta json.RawMessage)
+
+	// v025 is the 0.25 profile's state (room025.go); nil under 0.18.
+	v025 *room025
 }
 
 // remote is one remote peer id with its live connections (protocol-0.18 §4.5).
@@ -83,6 +88,9 @@ func newRoom(opts roomlink.Options) *Room {
 	if opts.Profile != nil {
 		r.prof = *opts.Profile
 	}
+	if r.prof.HandshakeReady != "" {
+		r.v025 = newRoom025(opts)
+	}
 	r.budget = chunk.NewBudget(r.limits.MaxRoomBytes)
 	if r.log == nil {
 		r.log = slog.Default()
@@ -97,6 +105,12 @@ func newRoom(opts roomlink.Options) *Room {
 	r.trackMeta = r.internalAction(r.prof.Track, func(m transfer.Message, c *conn) {
 		r.setMetaSlot(r.trackMetas, c.id, m)
 	})
+	if r.v025 != nil {
+		r.internalAction(r.prof.HandshakeData, r.gotHandshakeData)
+		r.hsReady = r.internalAction(r.prof.HandshakeReady, r.gotHandshakeReady)
+		r.hsData = r.actions[r.prof.HandshakeData]
+		r.leaveMsg = r.internalAction(r.prof.Leave, r.gotLeave)
+	}
 	return r
 }
 
@@ -105,15 +119,36 @@ func newRoom(opts roomlink.Options) *Room {
 // id fires onPeerJoin; a further connection of the same id is kept as a
 // duplicate (see the package documentation and §4.5). The Room takes over
 // p's OnSignal, OnData, OnClose and media callbacks. Adding a peer to a Room
-// that has been left closes p.
+// that has been left closes p. Under the 0.25 profile the connection is
+// registered only once the session handshake completed (admit, room025.go).
 func (r *Room) addPeer(id string, p *peer.Peer) {
 	c := newConn(r, id, p)
+	if r.v025 != nil {
+		r.admit(c)
+		return
+	}
+	if !r.register(c) {
+		return
+	}
+	// Set last: this replays the peer's early data (§4.4), after onPeerJoin
+	// like room.js does.
+	p.OnData(func(b []byte) { r.handleData(c, b) })
+}
+
+// register adds c to its peer's connections, fires onPeerJoin for a first
+// one and hooks c's signals, closing and media. It reports false, having
+// closed c, when the Room was left or (0.25) c is no longer pending.
+func (r *Room) register(c *conn) bool {
+	id, p := c.id, c.p
 	r.mu.Lock()
-	if r.left {
+	if r.left || (c.hs != nil && !r.v025.pending[c]) {
 		r.mu.Unlock()
 		c.cancel()
 		_ = p.Close()
-		return
+		return false
+	}
+	if c.hs != nil {
+		delete(r.v025.pending, c)
 	}
 	rem := r.peers[id]
 	first := rem == nil
@@ -128,7 +163,9 @@ func (r *Room) addPeer(id string, p *peer.Peer) {
 	// Later signals (renegotiation, late candidates) go over the channel
 	// on the connection they belong to (§4.3).
 	p.OnSignal(func(s peer.Signal) { r.sendSignal(c, s) })
-	p.OnClose(func(err error) { r.exitConn(c, err) })
+	if c.hs == nil {
+		p.OnClose(func(err error) { r.exitConn(c, err) })
+	}
 	r.hookMedia(c)
 
 	if first {
@@ -148,9 +185,7 @@ func (r *Room) addPeer(id string, p *peer.Peer) {
 		r.log.Debug("room: duplicate connection kept; probing which one the peer uses", "peer", id)
 		r.probe(id)
 	}
-	// Set last: this replays the peer's early data (§4.4), after onPeerJoin
-	// like room.js does.
-	p.OnData(func(b []byte) { r.handleData(c, b) })
+	return true
 }
 
 // exitConn forgets a closed connection; err is why it closed (nil: closed
@@ -301,10 +336,21 @@ func (r *Room) Leave() error {
 	for _, rem := range r.peers {
 		conns = append(conns, rem.conns...)
 	}
+	if r.v025 != nil {
+		for c := range r.v025.pending {
+			c.hsTimer.Stop()
+			conns = append(conns, c)
+		}
+		clear(r.v025.pending)
+	}
 	pongs := r.pongs
 	r.peers = map[string]*remote{}
 	r.pongs = map[string][]chan error{}
 	r.mu.Unlock()
+
+	if r.v025 != nil {
+		r.sayLeave(conns) // protocol-0.25 §10
+	}
 
 	for _, ws := range pongs {
 		for _, w := range ws {

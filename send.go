@@ -109,7 +109,7 @@ func (r *Room) sendChunks(ctx context.Context, tx *chunk.Transmission, t target,
 		if t.c.ctx.Err() != nil {
 			return left(i)
 		}
-		buf = tx.AppendChunk(buf[:0], i)
+		buf = r.appendChunk(buf[:0], tx, i)
 		if err := t.c.p.Send(sctx, buf); err != nil {
 			switch {
 			case t.c.ctx.Err() != nil:

@@ -16,6 +16,7 @@ type Attempt struct {
 	s         *Session
 	initiator bool
 	offerKey  string // answerers: the offer as received, to spot copies
+	offerID   string // 0.25: the offer's offerId, "" if none (protocol-0.25 §6.1)
 	p         *peer.Peer
 	send      func(sdp string) error // carries our sealed offer or answer
 	onClose   func()                 // the strategy's bookkeeping; may be nil
@@ -57,6 +58,11 @@ func (a *Attempt) Done() <-chan struct{} { return a.p.Done() }
 // already has an attempt, the cap is reached or the peer cannot be created;
 // each is logged.
 func (s *Session) Offer(remote string, send func(sdp string) error, onClose func()) *Attempt {
+	return s.offer(remote, "", send, onClose)
+}
+
+// offer is Offer with the offerId a 0.25 offer carries.
+func (s *Session) offer(remote, offerID string, send func(sdp string) error, onClose func()) *Attempt {
 	s.mu.Lock()
 	switch {
 	case s.stopped:
@@ -71,6 +77,9 @@ func (s *Session) Offer(remote string, send func(sdp string) error, onClose func
 		return nil
 	}
 	a, err := s.newAttemptLocked(remote, true, "", send, onClose)
+	if err == nil {
+		a.offerID = offerID
+	}
 	s.mu.Unlock()
 	if err != nil {
 		s.log.Warn("cannot create peer", "peer", remote, "err", err)
@@ -90,11 +99,12 @@ func (s *Session) Answer(remote, sealedOffer string, send func(sdp string) error
 		s.wrongPassword(remote, "offer", err)
 		return nil
 	}
-	return s.answer(remote, sealedOffer, sdp, send, onClose)
+	return s.answer(remote, sealedOffer, "", sdp, send, onClose)
 }
 
-// answer is Answer once the offer is open; key spots copies of the offer.
-func (s *Session) answer(remote, key, sdp string, send func(string) error, onClose func()) *Attempt {
+// answer is Answer once the offer is open; key spots copies of the offer,
+// offerID is a 0.25 offer's offerId ("" if none).
+func (s *Session) answer(remote, key, offerID, sdp string, send func(string) error, onClose func()) *Attempt {
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()
@@ -136,6 +146,9 @@ func (s *Session) answer(remote, key, sdp string, send func(string) error, onClo
 		s.removeLocked(a)
 	}
 	a, err := s.newAttemptLocked(remote, false, key, send, onClose)
+	if err == nil {
+		a.offerID = offerID
+	}
 	s.mu.Unlock()
 	for _, old := range replaced {
 		old.Close()
@@ -226,6 +239,7 @@ func (s *Session) newAttemptLocked(remote string, initiator bool, offerKey strin
 	p, err := peer.New(peer.Config{
 		Initiator: initiator,
 		Trickle:   s.trickle, // else one SDP with every candidate (§4.1, §4.3)
+		Perfect:   s.is025(), // protocol-0.25 §5
 		RTCConfig: s.cfg.RTCConfig,
 		Logger:    s.cfg.Logger,
 	})

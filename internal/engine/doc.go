@@ -61,6 +61,15 @@
 // received one to Session.Signal, which answers offers, accepts answers and
 // feeds candidates with the same rules as above (trickle.go).
 //
+// # Protocol025
+//
+// A session whose Config.Protocol is posthorn.Protocol025 (offered by
+// strategies whose Shell has With025) runs Trystero 0.25 instead: AES-GCM
+// sealing always on, trickled candidates, Trystero 0.25's glare rule and
+// perfect negotiation (session025.go), and Topics speaks 0.25's messages:
+// hashed topics, the smaller id offering and the larger one nudging, and
+// offerIds echoed (topics025.go). Its room is on the 0.25 profile.
+//
 // # Differences from Trystero 0.18 (all invisible to JS peers)
 //
 //   - Re-announcement. 0.18 nostr announces once per socket open; a relay

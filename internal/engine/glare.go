@@ -36,6 +36,8 @@ const (
 // outcome gives one connection; two posthorn peers with stale offers may
 // make two, which the Room keeps as duplicates. The torrent strategy's
 // offers are anonymous until answered, so only the first rule applies there.
+// A Protocol025 room skips the second rule: Trystero 0.25's smaller id
+// ignores every offer while its own is out (protocol-0.25 §6.2).
 func (s *Session) glareLocked(id string) glare {
 	for _, a := range s.attempts[id] {
 		if !a.initiator || a.connected {
@@ -44,6 +46,8 @@ func (s *Session) glareLocked(id string) glare {
 		switch {
 		case a.exchanged:
 			return glareKeepOurs
+		case s.is025():
+			// protocol-0.25 §6.2: the smaller id's offer stands, always
 		case !a.offeredAt.IsZero() && time.Since(a.offeredAt) >= s.nudgeDelay():
 			return glareAnswer
 		case s.selfID < id:

@@ -60,11 +60,18 @@ func TestJoinRoomChecksArguments(t *testing.T) {
 	}{
 		{posthorn.Config{}, "lobby", posthorn.ErrNoAppID},
 		{posthorn.Config{AppID: "app"}, "", posthorn.ErrNoRoomID},
+		// a strategy without With025 refuses 0.25
+		{posthorn.Config{AppID: "app", Protocol: posthorn.Protocol025}, "lobby", posthorn.ErrProtocol},
 	} {
 		if _, err := joinQuiet(t, sh, tc.cfg, tc.room); !errors.Is(err, tc.want) {
 			t.Errorf("JoinRoom(%+v, %q) = %v, want %v", tc.cfg, tc.room, err, tc.want)
 		}
 	}
+	r, err := joinQuiet(t, NewShell(nil, posthorn.ReconnectPolicy{}).With025(), posthorn.Config{AppID: "app", Protocol: posthorn.Protocol025}, "lobby")
+	if err != nil {
+		t.Fatalf("With025: %v", err)
+	}
+	_ = r.Leave()
 	boom := errors.New("boom")
 	if _, err := sh.JoinRoom(t.Context(), posthorn.Config{AppID: "a"}, "x", func(*Session) error { return boom }); !errors.Is(err, boom) {
 		t.Fatalf("start error not returned: %v", err)

@@ -26,6 +26,9 @@ type SessionConfig struct {
 	// sealed signal until the peer connects; see Session.Signal. Only the
 	// firebase strategy does this (docs/protocol-0.18.md §7.4).
 	Trickle bool
+	// Speaks025 says that the strategy runs Protocol025 rooms; without it
+	// NewSession refuses them with ErrProtocol.
+	Speaks025 bool
 }
 
 // Session is one joined room's matchmaking, whatever the strategy: the room
@@ -35,12 +38,15 @@ type SessionConfig struct {
 // session descriptions, applies the attempt cap, timeout and glare rule, and
 // hands connected peers to the room.
 type Session struct {
-	cfg     posthorn.Config // defaults applied
-	roomID  string
-	selfID  string
-	log     *slog.Logger
-	room    *posthorn.Room
-	cbc     *crypt.CBC // nil without a password
+	cfg    posthorn.Config // defaults applied
+	roomID string
+	selfID string
+	log    *slog.Logger
+	room   *posthorn.Room
+	cbc    *crypt.CBC // nil without a password
+	// gcm is set on Protocol025 rooms, whose signals are always sealed
+	// (protocol-0.25 §3.1); see session025.go.
+	gcm     *crypt.GCM
 	trickle bool
 	ctx     context.Context // cancelled when the room is left
 	cancel  context.CancelFunc
@@ -75,7 +81,7 @@ func NewSession(c SessionConfig) (*Session, error) {
 	case c.SelfID == "":
 		return nil, fmt.Errorf("engine: no self id")
 	}
-	if err := checkProtocol(c.Protocol); err != nil {
+	if err := checkProtocol(c.Protocol, c.Speaks025); err != nil {
 		return nil, err
 	}
 	cfg := withDefaults(c.Config)
@@ -95,27 +101,34 @@ func NewSession(c SessionConfig) (*Session, error) {
 		complaints: rate.Sometimes{First: 3, Interval: time.Minute},
 		lost:       map[string]bool{},
 	}
-	if cfg.Password != "" {
-		s.cbc = crypt.NewCBC(cfg.Password, c.RoomID) // key: password + ":" + roomId (§3)
-	}
-	s.room = roomlink.NewRoom(roomlink.Options{
+	ro := roomlink.Options{
 		SelfID:     c.SelfID,
 		Limits:     cfg.Limits,
 		Logger:     cfg.Logger,
 		OnLeave:    s.stop,
 		OnPeerLost: s.peerLost,
-	}).(*posthorn.Room)
+	}
+	switch {
+	case cfg.Protocol == posthorn.Protocol025:
+		s.setup025(&ro)
+	case cfg.Password != "":
+		s.cbc = crypt.NewCBC(cfg.Password, c.RoomID) // key: password + ":" + roomId (§3)
+	}
+	s.room = roomlink.NewRoom(ro).(*posthorn.Room)
 	return s, nil
 }
 
-// checkProtocol accepts the protocol versions the engine speaks: 0.18.
-// The 0.25 codecs are in internal/v025; no strategy runs them yet.
-func checkProtocol(p posthorn.Protocol) error {
+// checkProtocol accepts the protocol versions the engine speaks: 0.18
+// always, 0.25 when the strategy runs it (speaks025).
+func checkProtocol(p posthorn.Protocol, speaks025 bool) error {
 	switch p {
 	case "", posthorn.Protocol018:
 		return nil
 	case posthorn.Protocol025:
-		return fmt.Errorf("%w: no strategy speaks 0.25 yet", posthorn.ErrProtocol)
+		if speaks025 {
+			return nil
+		}
+		return fmt.Errorf("%w: this strategy speaks 0.18 only", posthorn.ErrProtocol)
 	}
 	return fmt.Errorf("%w: unknown version %q", posthorn.ErrProtocol, string(p))
 }
@@ -219,6 +232,9 @@ func (s *Session) stop() {
 // seal encrypts an outgoing session description when the room has a
 // password (docs/protocol-0.18.md §3: only the sdp is replaced).
 func (s *Session) seal(sdp string) (string, error) {
+	if s.gcm != nil {
+		return s.gcm.Encrypt(sdp)
+	}
 	if s.cbc == nil {
 		return sdp, nil
 	}
@@ -233,18 +249,21 @@ func (s *Session) wrongPassword(remote, kind string, err error) {
 		s.log.Warn("dropping a session description that does not decrypt (password mismatch?)",
 			"peer", remote, "type", kind, "err", err)
 	})
-	if s.cfg.OnJoinError != nil {
-		s.cfg.OnJoinError(&posthorn.JoinError{AppID: s.cfg.AppID, RoomID: s.roomID, PeerID: remote,
-			Err: fmt.Errorf("%w when decrypting %s", posthorn.ErrWrongPassword, kind)})
-	}
+	s.joinError(remote, fmt.Errorf("%w when decrypting %s", posthorn.ErrWrongPassword, kind))
 }
 
 // open decrypts an incoming session description.
 func (s *Session) open(sdp string) (string, error) {
-	if s.cbc == nil {
+	var out string
+	var err error
+	switch {
+	case s.gcm != nil:
+		out, err = s.gcm.Decrypt(sdp)
+	case s.cbc == nil:
 		return sdp, nil
+	default:
+		out, err = s.cbc.Decrypt(sdp)
 	}
-	out, err := s.cbc.Decrypt(sdp)
 	if err == nil && out == "" {
 		err = fmt.Errorf("%w: empty session description", crypt.ErrEnvelope)
 	}

@@ -385,12 +385,21 @@ func TestNewValidates(t *testing.T) {
 			t.Errorf("NewSession(%+v) = %v, want %v", tc.c, err, tc.want)
 		}
 	}
-	for _, p := range []posthorn.Protocol{"", posthorn.Protocol018} {
-		es, err := engine.NewSession(engine.SessionConfig{Config: posthorn.Config{AppID: "a", Protocol: p}, RoomID: "r", SelfID: "x"})
+	for _, p := range []posthorn.Protocol{"", posthorn.Protocol018, posthorn.Protocol025} {
+		es, err := engine.NewSession(engine.SessionConfig{Config: posthorn.Config{AppID: "a", Protocol: p}, RoomID: "r", SelfID: "x", Speaks025: true})
 		if err != nil {
 			t.Fatalf("Protocol %q: %v", p, err)
 		}
 		es.Room().Leave()
+	}
+	// 0.25's topics are hashes: a '/' in the app id is fine.
+	es025, err := engine.NewSession(engine.SessionConfig{Config: posthorn.Config{AppID: "a/b", Protocol: posthorn.Protocol025}, RoomID: "r", SelfID: "x", Speaks025: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer es025.Room().Leave()
+	if _, err := engine.NewTopics(es025, engine.TopicOptions{}); err != nil {
+		t.Fatalf("NewTopics on 0.25: %v", err)
 	}
 	es, err := engine.NewSession(engine.SessionConfig{Config: posthorn.Config{AppID: "a/b"}, RoomID: "r", SelfID: "x"})
 	if err != nil {

@@ -23,6 +23,7 @@ type Shell struct {
 	log       *slog.Logger
 	reconnect posthorn.ReconnectPolicy
 	trickle   bool
+	speaks025 bool
 	rooms     rooms
 }
 
@@ -61,6 +62,13 @@ func (sh *Shell) WithTrickle() *Shell {
 	return sh
 }
 
+// With025 lets the instance's rooms speak Protocol025
+// (SessionConfig.Speaks025) and returns sh.
+func (sh *Shell) With025() *Shell {
+	sh.speaks025 = true
+	return sh
+}
+
 // SelfID is the id the instance's rooms announce.
 func (sh *Shell) SelfID() string { return sh.selfID }
 
@@ -83,7 +91,8 @@ func (sh *Shell) JoinRoom(ctx context.Context, cfg posthorn.Config, roomID strin
 		cfg.Logger = sh.log
 	}
 	s, created, err := sh.rooms.join(roomID, func() (*Session, error) {
-		return NewSession(SessionConfig{Config: cfg, RoomID: roomID, SelfID: sh.selfID, Trickle: sh.trickle})
+		return NewSession(SessionConfig{Config: cfg, RoomID: roomID, SelfID: sh.selfID, Trickle: sh.trickle,
+			Speaks025: sh.speaks025})
 	})
 	if err != nil {
 		return nil, err

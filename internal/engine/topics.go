@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/posthorn/posthorn/internal/v025/topic"
 )
 
 // Relay is one signalling relay (a Nostr relay socket, an MQTT broker
@@ -65,11 +67,16 @@ type Topics struct {
 // strategy calls Ready.
 func NewTopics(s *Session, o TopicOptions) (*Topics, error) {
 	app := s.cfg.AppID
-	if strings.Contains(app, "/") || strings.Contains(s.roomID, "/") {
+	if !s.is025() && (strings.Contains(app, "/") || strings.Contains(s.roomID, "/")) {
 		return nil, ErrSlash
 	}
 	if o.Codec == nil {
 		o.Codec = RawID
+	}
+	root, self := RootTopic(app, s.roomID), PeerTopic(app, s.roomID, s.selfID)
+	if s.is025() {
+		o.Codec = announce025{}
+		root, self = topic.ForRoom(app, s.roomID).Root, topic.ForRoom(app, s.roomID).Peer(s.selfID)
 	}
 	s.mu.Lock()
 	s.nudge = o.NudgeDelay
@@ -78,8 +85,8 @@ func NewTopics(s *Session, o TopicOptions) (*Topics, error) {
 		s:      s,
 		codec:  o.Codec,
 		quirk:  o.Quirks,
-		root:   RootTopic(app, s.roomID),
-		self:   PeerTopic(app, s.roomID, s.selfID),
+		root:   root,
+		self:   self,
 		relays: map[string]Relay{},
 	}
 	s.OnStop(func() {
@@ -94,10 +101,13 @@ func NewTopics(s *Session, o TopicOptions) (*Topics, error) {
 // Session is the room's session.
 func (t *Topics) Session() *Session { return t.s }
 
-// RootTopic returns trystero/<appId>/<roomId>, to subscribe to.
+// RootTopic returns the room's root topic, to subscribe to:
+// trystero/<appId>/<roomId> (0.18), the hashed topic of protocol-0.25 §4
+// (0.25).
 func (t *Topics) RootTopic() string { return t.root }
 
-// SelfTopic returns trystero/<appId>/<roomId>/<selfId>, to subscribe to.
+// SelfTopic returns our own topic in the room, to subscribe to:
+// trystero/<appId>/<roomId>/<selfId> (0.18), hashed (0.25).
 func (t *Topics) SelfTopic() string { return t.self }
 
 // Ready tells the session that r is connected and subscribed to both topics
@@ -167,6 +177,10 @@ func (t *Topics) announceAll() {
 // dropped.
 func (t *Topics) Deliver(r Relay, topic string, payload []byte) {
 	if t.s.ctx.Err() != nil {
+		return
+	}
+	if t.s.is025() {
+		t.deliver025(r, topic, payload)
 		return
 	}
 	switch topic {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"github.com/posthorn/posthorn/internal/peer"
+	v025wire "github.com/posthorn/posthorn/internal/v025/wire"
 )
 
 // Trickle ICE (SessionConfig.Trickle), the firebase strategy's way
@@ -14,6 +15,13 @@ import (
 // seal returns the relay payload for sig: the sealed sdp, or with trickle
 // the sealed JSON of the whole signal.
 func (a *Attempt) seal(sig peer.Signal) (string, error) {
+	if a.s.is025() {
+		var cand string
+		if sig.Candidate != nil {
+			cand = v025wire.EncodeCandidate(*sig.Candidate)
+		}
+		return a.s.seal025(sig.Type, sig.SDP, cand)
+	}
 	if !a.s.trickle {
 		return a.s.seal(sig.SDP)
 	}
@@ -79,7 +87,7 @@ func (s *Session) Signal(remote, sealed string, send func(string) error, onClose
 	}
 	switch {
 	case sig.Type == peer.TypeOffer && sig.SDP != "":
-		s.answer(remote, sealed, sig.SDP, send, onClose)
+		s.answer(remote, sealed, "", sig.SDP, send, onClose)
 	case sig.Type == peer.TypeAnswer && sig.SDP != "":
 		if a := s.Outstanding(remote); a != nil {
 			s.accept(a, remote, sig.SDP)

@@ -19,6 +19,16 @@ type Config struct {
 	// signal (firebase). false (torrent, nostr, mqtt) waits for ICE gathering
 	// and emits one SDP with all candidates (protocol-0.18 §4.3).
 	Trickle bool
+	// Perfect selects Trystero 0.25's negotiation instead of simple-peer's
+	// (protocol-0.25 §5): either side offers when it has to renegotiate
+	// (no renegotiate or transceiverRequest signals), an offer that
+	// collides with one of ours is ignored by the initiator (impolite) and
+	// taken by the other side after rolling its own back (polite), and
+	// once the data channel is open a remote description without an
+	// a=rtpmap line is ignored, as Trystero 0.25 ignores it. Natively the
+	// polite side cannot roll back (pion refuses it), so a collision leaves
+	// that renegotiation incomplete; in the browser it completes.
+	Perfect bool
 	// RTCConfig is the RTCPeerConnection configuration. nil = simple-peer's
 	// default ICE servers (DefaultICEServers). A non-nil value is used as is;
 	// tests pass &webrtc.Configuration{} (no ICE servers, loopback only).

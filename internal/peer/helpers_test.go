@@ -75,6 +75,8 @@ type pairOpts struct {
 	apiA, apiB *webrtc.API
 	// filter may drop or inspect a signal on its way; return false to drop.
 	filter func(from *Peer, s Signal) bool
+	// perfect makes both peers use perfect negotiation (Config.Perfect).
+	perfect bool
 }
 
 func newPeer(t testing.TB, initiator, trickle bool) *Peer {
@@ -84,7 +86,13 @@ func newPeer(t testing.TB, initiator, trickle bool) *Peer {
 
 func newPeerAPI(t testing.TB, initiator, trickle bool, api *webrtc.API) *Peer {
 	t.Helper()
-	p, err := New(Config{Initiator: initiator, Trickle: trickle, RTCConfig: &webrtc.Configuration{}, API: api})
+	return newPeerConfig(t, Config{Initiator: initiator, Trickle: trickle, API: api})
+}
+
+func newPeerConfig(t testing.TB, cfg Config) *Peer {
+	t.Helper()
+	cfg.RTCConfig = &webrtc.Configuration{}
+	p, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +132,8 @@ func newPair(t testing.TB, o pairOpts) *pair {
 	t.Helper()
 	testutil.RequireNetns(t)
 	pr := &pair{
-		a: newPeerAPI(t, true, o.trickle, o.apiA), b: newPeerAPI(t, false, o.trickle, o.apiB),
+		a:   newPeerConfig(t, Config{Initiator: true, Trickle: o.trickle, API: o.apiA, Perfect: o.perfect}),
+		b:   newPeerConfig(t, Config{Trickle: o.trickle, API: o.apiB, Perfect: o.perfect}),
 		aUp: make(chan struct{}), bUp: make(chan struct{}),
 		aDown: make(chan error, 1), bDown: make(chan error, 1),
 	}

@@ -57,9 +57,41 @@ func (p *Peer) handleSignal(s Signal) {
 			p.neg.pendingCandidates = append(p.neg.pendingCandidates, *s.Candidate)
 		}
 	}
-	if s.SDP != "" {
+	if s.SDP != "" && (!p.cfg.Perfect || p.perfectAccepts(s)) {
 		p.setRemote(s)
 	}
+}
+
+// perfectAccepts applies perfect negotiation's rules to a remote
+// description (Config.Perfect, protocol-0.25 §5), rolling our own offer
+// back when the polite side takes a colliding one. Runs on ops.
+func (p *Peer) perfectAccepts(s Signal) bool {
+	if p.neg.channelReady && !strings.Contains(s.SDP, "a=rtpmap") {
+		p.log.Debug("peer: ignoring a description without media after connecting", "type", s.Type)
+		return false
+	}
+	if s.Type != TypeOffer || p.pc.SignalingState() == webrtc.SignalingStateStable {
+		return true
+	}
+	if p.cfg.Initiator {
+		p.log.Debug("peer: ignoring a colliding offer (impolite side)")
+		return false
+	}
+	// Browsers roll back; pion v4.2 refuses have-local-offer → stable
+	// (checkNextSignalingState), so natively the colliding offer is left
+	// unanswered: the data channel carries on, this renegotiation does
+	// not complete.
+	rollback := webrtc.SessionDescription{Type: webrtc.SDPTypeRollback}
+	if ld := p.pc.PendingLocalDescription(); ld != nil {
+		rollback.SDP = ld.SDP // pion wants one; browsers ignore it
+	}
+	if err := p.pc.SetLocalDescription(rollback); err != nil {
+		p.log.Warn("peer: cannot roll back our offer for a colliding one; ignoring it", "err", err)
+		return false
+	}
+	// Our negotiation was dropped: run it again once stable.
+	p.neg.queued = true
+	return true
 }
 
 func (p *Peer) setRemote(s Signal) {
@@ -128,7 +160,7 @@ func (p *Peer) negotiate() {
 	switch {
 	case p.neg.isNegotiating:
 		p.neg.queued = true
-	case p.cfg.Initiator:
+	case p.cfg.Initiator || p.cfg.Perfect:
 		p.ops.Push(p.createOffer)
 	default:
 		p.emit(Signal{Type: TypeRenegotiate, Renegotiate: true})
@@ -218,7 +250,7 @@ func (p *Peer) setLocal(desc webrtc.SessionDescription, answer bool) {
 			ld = &desc
 		}
 		p.emit(Signal{Type: ld.Type.String(), SDP: ld.SDP})
-		if answer && !p.cfg.Initiator {
+		if answer && !p.cfg.Initiator && !p.cfg.Perfect {
 			p.requestMissingTransceivers()
 		}
 	}

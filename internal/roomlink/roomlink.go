@@ -6,6 +6,7 @@ package roomlink
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/profile"
@@ -19,6 +20,16 @@ type Options struct {
 	// Profile selects the framing and internal action names; nil means
 	// profile.V018.
 	Profile *profile.Profile
+	// AppID, RoomID and Password identify the room to the 0.25 profile:
+	// the token of its frames and the password step of its handshake
+	// (protocol-0.25 §3.2, §9). The 0.18 profile ignores them.
+	AppID, RoomID, Password string
+	// OnJoinError, if set, is told about a remote peer a 0.25 room did not
+	// admit: its handshake failed or did not complete (protocol-0.25 §9).
+	// err wraps posthorn.ErrWrongPassword or posthorn.ErrHandshake.
+	OnJoinError func(peerID string, err error)
+	// HandshakeTimeout bounds a 0.25 handshake; 0 means Trystero's 10 s.
+	HandshakeTimeout time.Duration
 	// Limits bound reassembly of incoming messages, per remote peer and
 	// for the room.
 	Limits transfer.Limits

@@ -43,8 +43,8 @@ type Harness struct {
 	AppID string
 
 	// Config holds the tuning every member's rooms start from (announce
-	// interval, attempt timeout, ...): a zero field of the Config a test
-	// joins with takes its value from here.
+	// interval, attempt timeout, the protocol version, ...): a zero field
+	// of the Config a test joins with takes its value from here.
 	Config posthorn.Config
 
 	// URLPath is the path of a relay URL, used to build a URL where nothing

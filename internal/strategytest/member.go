@@ -104,6 +104,9 @@ func (h Harness) memberConfig(cfg posthorn.Config) posthorn.Config {
 	if cfg.RTCConfig == nil {
 		cfg.RTCConfig = &webrtc.Configuration{}
 	}
+	if cfg.Protocol == "" {
+		cfg.Protocol = h.Config.Protocol
+	}
 	if cfg.AnnounceInterval == 0 {
 		cfg.AnnounceInterval = h.Config.AnnounceInterval
 	}

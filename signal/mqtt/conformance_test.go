@@ -26,3 +26,16 @@ func TestConformance(t *testing.T) { strategytest.Run(t, harness) }
 
 // TestChurn: joining and leaving rooms leaks nothing (strategytest.RunChurn).
 func TestChurn(t *testing.T) { strategytest.RunChurn(t, harness) }
+
+// harness025 is harness on the 0.25 protocol.
+var harness025 = func() strategytest.Harness {
+	h := harness
+	h.Config.Protocol = posthorn.Protocol025
+	return h
+}()
+
+// TestConformance025 runs the suite Go ↔ Go on the 0.25 protocol.
+func TestConformance025(t *testing.T) { strategytest.Run(t, harness025) }
+
+// TestChurn025 is TestChurn on the 0.25 protocol.
+func TestChurn025(t *testing.T) { strategytest.RunChurn(t, harness025) }

@@ -3,6 +3,12 @@
 // WebSocket, the existing members offer to newcomers on their self topic,
 // and answers come back the same way.
 //
+// With Config.Protocol set to posthorn.Protocol025 a room speaks the MQTT
+// strategy of @trystero-p2p/mqtt 0.25 instead (protocol-0.25 §6, §11.3):
+// hashed topics, {"peerId":…} announcements, the smaller id offering and
+// the larger one nudging, trickled candidates, everything sealed with
+// AES-GCM, and that version's default brokers.
+//
 // The transport is an MQTT 3.1.1 client, like Trystero's MQTT.js: protocol
 // level 4, clean session, keepalive 60 s, QoS 0, no credentials. Its packets
 // are encoded and decoded by mochi-mqtt's packets package and carried by

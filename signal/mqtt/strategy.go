@@ -9,6 +9,7 @@ import (
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/mqttclient"
+	"github.com/posthorn/posthorn/internal/v025/relays"
 )
 
 // DefaultRelayURLs are Trystero 0.18's default MQTT brokers, in its order
@@ -53,7 +54,7 @@ var _ posthorn.Strategy = (*Strategy)(nil)
 // New returns a Strategy; it connects to brokers only when a room is
 // joined. nil opts means the defaults.
 func New(opts *posthorn.Options) *Strategy {
-	return &Strategy{sh: engine.NewShell(opts, DefaultReconnect), sockets: map[string]*mqttclient.Client{}}
+	return &Strategy{sh: engine.NewShell(opts, DefaultReconnect).With025(), sockets: map[string]*mqttclient.Client{}}
 }
 
 // SelfID is the peer id the instance's rooms announce.
@@ -83,23 +84,35 @@ func (s *Strategy) JoinRoom(ctx context.Context, cfg posthorn.Config, roomID str
 // start is the Shell's start function: one broker connection per relay
 // URL, subscribing to the room's topics and announcing on every connect.
 func (s *Strategy) start(es *engine.Session) error {
-	if strings.ContainsAny(es.Config().AppID, "/+#") || strings.ContainsAny(es.RoomID(), "/+#") {
+	v025 := es.Config().Protocol == posthorn.Protocol025
+	// 0.25's topics are hashes (protocol-0.25 §4): any app and room id do.
+	if !v025 && (strings.ContainsAny(es.Config().AppID, "/+#") || strings.ContainsAny(es.RoomID(), "/+#")) {
 		return ErrTopicChars
 	}
-	topics, err := engine.NewTopics(es, engine.TopicOptions{Codec: engine.RawID}) // the raw selfId bytes (§7.3)
+	// 0.18 announces the raw selfId bytes (§7.3); 0.25 Topics ignores the
+	// codec and sends {"peerId":…}.
+	topics, err := engine.NewTopics(es, engine.TopicOptions{Codec: engine.RawID})
 	if err != nil {
 		return err
 	}
 	root, self := topics.RootTopic(), topics.SelfTopic()
+	// On every connect: subscribe root, subscribe self, then announce
+	// (protocol-0.18 §7.3); 0.25 subscribes self first (the 0.25 capture,
+	// protocol-0.25 §11.3). Topics publishes the announcement in Ready.
+	order := []string{root, self}
+	urls := engine.Relays(es.Config(), DefaultRelayURLs, DefaultRedundancy)
+	if v025 {
+		order = []string{self, root}
+		urls = engine.Relays(es.Config(), relays.MQTT.URLs, relays.MQTT.Redundancy)
+	}
 	log := es.Log()
 	opts := mqttclient.Options{Reconnect: s.sh.Reconnect(), Logger: log}
 	var clients []*mqttclient.Client
-	for _, url := range engine.Relays(es.Config(), DefaultRelayURLs, DefaultRedundancy) {
+	for _, url := range urls {
 		c := mqttclient.New(url, opts)
-		// On every connect: subscribe root, subscribe self, then announce
-		// (§7.3); Topics publishes the announcement in Ready.
-		c.Subscribe(context.Background(), root, func(p []byte) { topics.Deliver(c, root, p) })
-		c.Subscribe(context.Background(), self, func(p []byte) { topics.Deliver(c, self, p) })
+		for _, tp := range order {
+			c.Subscribe(context.Background(), tp, func(p []byte) { topics.Deliver(c, tp, p) })
+		}
 		c.OnConnect(func(ctx context.Context) {
 			if err := topics.Ready(ctx, c); err != nil {
 				log.Debug("mqtt announce failed", "broker", url, "err", err)

@@ -1,0 +1,54 @@
+// harness025.js drives one room of the real @trystero-p2p/mqtt@0.25.4 in a
+// test page of interop/v025_test.go. Everything the room reports is
+// recorded in window.H so the Go test can poll it.
+
+import {joinRoom, selfId} from '/trystero025-mqtt.js'
+
+const H = (window.H = {
+  selfId,
+  room: null,
+  actions: {},
+  joined: [],
+  left: [],
+  recv: [],
+  joinErrors: [],
+  errors: []
+})
+
+window.addEventListener('error', e => H.errors.push(String(e.message)))
+window.addEventListener('unhandledrejection', e =>
+  H.errors.push(String(e.reason && (e.reason.stack || e.reason)))
+)
+
+// join joins roomId through the given brokers; it returns this page's
+// selfId.
+H.join = ({appId, password, relayUrls, roomId}) => {
+  const config = {appId, relayConfig: {urls: relayUrls}, rtcConfig: {iceServers: []}}
+  if (password) config.password = password
+  const room = (H.room = joinRoom(config, roomId, {
+    onJoinError: e => H.joinErrors.push({peerId: e.peerId, error: e.error})
+  }))
+  room.onPeerJoin = id => H.joined.push(id)
+  room.onPeerLeave = id => H.left.push(id)
+  for (const name of ['msg', 'bin']) {
+    const action = room.makeAction(name)
+    action.onMessage = async (data, {peerId, metadata}) => {
+      const rec = {action: name, id: peerId, data, meta: metadata ?? null}
+      if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+        const bytes = new Uint8Array(data.buffer ?? data, data.byteOffset ?? 0, data.byteLength)
+        rec.data = {size: bytes.length, sum: bytes.reduce((a, b) => (a + b) % 65521, 0)}
+      }
+      H.recv.push(rec)
+    }
+    H.actions[name] = action
+  }
+  return selfId
+}
+
+// send sends value on msg to every peer, with metadata when given.
+H.send = (value, metadata) =>
+  H.actions.msg.send(value, metadata === undefined ? {} : {metadata})
+
+H.ping = id => H.room.ping(id)
+
+H.leave = () => H.room.leave()
