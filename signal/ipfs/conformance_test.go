@@ -24,3 +24,6 @@ var harness = strategytest.Harness{
 }
 
 func TestConformance(t *testing.T) { strategytest.Run(t, harness) }
+
+// TestChurn: joining and leaving rooms leaks nothing (strategytest.RunChurn).
+func TestChurn(t *testing.T) { strategytest.RunChurn(t, harness) }

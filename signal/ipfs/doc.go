@@ -16,9 +16,12 @@
 // internal/p2p (WebSocket, noise, mplex), the same Go code natively and in
 // the browser build.
 //
-// Each room holds one connection per service node; a lost connection is
-// dialled again after the instance's reconnect policy's waits, subscribed
-// again and announced on again. The subscription is pinged every minute,
-// so a node that forgot it (a restart behind a proxy that kept the
-// connection) is noticed and the connection renewed.
+// An instance holds one connection per service node, shared by its rooms
+// as @waku/sdk's one light node per page is (the node pushes by peer id);
+// it subscribes each room's two topics there and hands each push to the
+// room of its content topic. A lost connection is dialled again after the
+// instance's reconnect policy's waits, and every room subscribes and
+// announces again. The subscriptions are pinged every minute, so a node
+// that forgot them (a restart behind a proxy that kept the connection) is
+// noticed and the connection renewed.
 package ipfs

@@ -10,6 +10,7 @@ import (
 	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/p2p"
 	"github.com/posthorn/posthorn/internal/socket"
+	"github.com/posthorn/posthorn/internal/waku"
 )
 
 // DefaultRelayURLs are the service nodes @waku/sdk 0.0.22 bootstraps from
@@ -31,14 +32,14 @@ const DefaultRedundancy = 1
 var DefaultReconnect = socket.DefaultReconnect
 
 // Strategy is one ipfs strategy instance: one peer id, one libp2p identity
-// (an ed25519 key, like @waku/sdk's one light node per page), one room per
-// room id, one connection per room and service node.
+// (an ed25519 key), one room per room id, and one connection per service
+// node shared by its rooms, like @waku/sdk's one light node per page.
 type Strategy struct {
 	sh  *engine.Shell
 	key crypto.PrivKey
 
 	mu    sync.Mutex
-	links map[string]*link // the latest room's link per node multiaddr
+	conns map[string]*nodeConn // by node multiaddr, while a room uses it
 }
 
 var _ posthorn.Strategy = (*Strategy)(nil)
@@ -50,20 +51,20 @@ func New(opts *posthorn.Options) *Strategy {
 	if err != nil {
 		panic(fmt.Sprintf("ipfs: identity key: %v", err)) // crypto/rand failed
 	}
-	return &Strategy{sh: engine.NewShell(opts, DefaultReconnect), key: key, links: map[string]*link{}}
+	return &Strategy{sh: engine.NewShell(opts, DefaultReconnect), key: key, conns: map[string]*nodeConn{}}
 }
 
 // SelfID is the peer id the instance's rooms announce.
 func (s *Strategy) SelfID() string { return s.sh.SelfID() }
 
-// RelaySockets reports, per service-node multiaddr, the state of the
-// connection of the room that most recently joined through it.
+// RelaySockets reports the state of the connection to each service node
+// that a joined room uses, by multiaddr.
 func (s *Strategy) RelaySockets() map[string]posthorn.RelayState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]posthorn.RelayState, len(s.links))
-	for a, l := range s.links {
-		out[a] = l.State()
+	out := make(map[string]posthorn.RelayState, len(s.conns))
+	for a, nc := range s.conns {
+		out[a] = nc.State()
 	}
 	return out
 }
@@ -76,7 +77,8 @@ func (s *Strategy) JoinRoom(ctx context.Context, cfg posthorn.Config, roomID str
 	return s.sh.JoinRoom(ctx, cfg, roomID, s.start)
 }
 
-// start is the Shell's start function: one link per service node.
+// start is the Shell's start function: the room joins the instance's
+// connection to each of its service nodes.
 func (s *Strategy) start(es *engine.Session) error {
 	addrs := engine.Relays(es.Config(), DefaultRelayURLs, DefaultRedundancy)
 	for _, a := range addrs {
@@ -88,24 +90,47 @@ func (s *Strategy) start(es *engine.Session) error {
 	if err != nil {
 		return err
 	}
-	links := make([]*link, len(addrs))
-	for i, a := range addrs {
-		links[i] = newLink(a, s.key, topics, s.sh.Reconnect(), es.Log())
-	}
-	es.OnStop(func() {
-		for _, l := range links {
-			l.close()
-		}
-	})
+	ctx, cancel := context.WithCancel(context.Background())
+	links := make([]*link, 0, len(addrs))
 	s.mu.Lock()
-	for _, l := range links {
-		s.links[l.addr] = l
+	for _, a := range addrs {
+		nc := s.conns[a]
+		if nc == nil {
+			nc = newNodeConn(a, s.key, s.sh.Reconnect(), s.sh.Log())
+			s.conns[a] = nc
+		}
+		l := &link{nc: nc, topics: topics, ctx: ctx}
+		nc.add(l)
+		links = append(links, l)
 	}
 	s.mu.Unlock()
-	for _, l := range links {
-		go l.run()
-	}
+	es.OnStop(func() {
+		cancel()
+		for _, l := range links {
+			s.detach(l)
+		}
+	})
 	return nil
+}
+
+// detach takes l's room off its connection: the node is told to drop the
+// room's subscriptions (@waku/sdk's unsubscribe on leave, briefly), or the
+// connection closes if no room uses it any more, which ends them.
+func (s *Strategy) detach(l *link) {
+	s.mu.Lock()
+	empty, c := l.nc.remove(l)
+	if empty && s.conns[l.nc.addr] == l.nc {
+		delete(s.conns, l.nc.addr)
+	}
+	s.mu.Unlock()
+	switch {
+	case empty:
+		l.nc.close()
+	case c != nil:
+		ctx, cancel := context.WithTimeout(context.Background(), unsubscribeTimeout)
+		_ = c.Unsubscribe(ctx, waku.DefaultPubsubTopic, l.contentTopics())
+		cancel()
+	}
 }
 
 // Close leaves every room joined through the instance: their peer
