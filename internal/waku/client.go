@@ -13,9 +13,11 @@ import (
 )
 
 // MaxFrame bounds one protobuf frame from the service node: a pushed
-// message or a response. Waku's own limit on a message is 150 KiB;
-// signalling messages are a few KiB.
-const MaxFrame = 1 << 20
+// message or a response. relay/waku takes requests of up to 128 KiB, and
+// Waku's own limit on a message is 150 KiB; signalling messages are a few
+// KiB. With internal/p2p's 64 inbound streams at once, pushes being read
+// hold at most 16 MiB.
+const MaxFrame = 256 << 10
 
 // ErrRejected reports a request the service node refused.
 var ErrRejected = errors.New("waku: service node refused")
