@@ -222,3 +222,20 @@ func TestTrystero(t *testing.T) {
 		}
 	}
 }
+
+// TestTrysteroNodeRestart: the service node restarts while a posthorn
+// member is in the room; the member reconnects, subscribes and announces
+// again, and a real trystero@0.18.0 ipfs peer that joins afterwards meets
+// it.
+func TestTrysteroNodeRestart(t *testing.T) {
+	testutil.RequireNetns(t)
+	node := startNode(t)
+	n := joinNative(t, node.URL, "restart", "")
+	node.Stop()
+	node.Start()
+	js := startJSPeer(t, node.URL, "restart", "")
+	if got := next(t, n.joins, "join"); got != js.self {
+		t.Fatalf("native met %q, want %q", got, js.self)
+	}
+	js.expect("RECV " + n.s.SelfID() + " hello from " + n.s.SelfID())
+}
