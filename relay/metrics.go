@@ -23,6 +23,65 @@ type service interface {
 	Totals() wsconn.Totals
 }
 
+// Service is a service that runs beside the relay on a listener of its own,
+// such as the Waku node (relay/waku), whose metrics the relay serves.
+type Service interface {
+	service
+	// Conns returns its open connections.
+	Conns() int
+	// Subscriptions returns its live subscriptions.
+	Subscriptions() int
+}
+
+// counter is one counter of a service's Totals, per service label.
+type counter struct {
+	name, help string
+	labels     prometheus.Labels
+	read       func(wsconn.Totals) int64
+}
+
+var counters = []counter{
+	{"posthorn_relay_messages_total", "Messages received (MQTT: PUBLISH packets; Waku: LightPush requests, out: filter pushes).", prometheus.Labels{"direction": "in"}, func(t wsconn.Totals) int64 { return t.MessagesIn }},
+	{"posthorn_relay_messages_total", "Messages received (MQTT: PUBLISH packets; Waku: LightPush requests, out: filter pushes).", prometheus.Labels{"direction": "out"}, func(t wsconn.Totals) int64 { return t.MessagesOut }},
+	{"posthorn_relay_bytes_total", "Bytes received and sent.", prometheus.Labels{"direction": "in"}, func(t wsconn.Totals) int64 { return t.BytesIn }},
+	{"posthorn_relay_bytes_total", "Bytes received and sent.", prometheus.Labels{"direction": "out"}, func(t wsconn.Totals) int64 { return t.BytesOut }},
+	{"posthorn_relay_drops_total", "Connections or messages dropped: send queue full (MQTT: publishes to a full queue), write or ping failed.", prometheus.Labels{"reason": "queue_full"}, func(t wsconn.Totals) int64 { return t.QueueDrops }},
+	{"posthorn_relay_drops_total", "Connections or messages dropped: send queue full (MQTT: publishes to a full queue), write or ping failed.", prometheus.Labels{"reason": "write_failed"}, func(t wsconn.Totals) int64 { return t.WriteFailures }},
+	{"posthorn_relay_limit_hits_total", "Requests refused or connections closed by a limit.", prometheus.Labels{"limit": "rate"}, func(t wsconn.Totals) int64 { return t.RateLimited }},
+	{"posthorn_relay_limit_hits_total", "Requests refused or connections closed by a limit.", prometheus.Labels{"limit": "deadline"}, func(t wsconn.Totals) int64 { return t.Timeouts }},
+	{"posthorn_relay_limit_hits_total", "Requests refused or connections closed by a limit.", prometheus.Labels{"limit": "request"}, func(t wsconn.Totals) int64 { return t.Refused }},
+}
+
+// registerCounters registers svc's counters under the service label name.
+func registerCounters(reg prometheus.Registerer, name string, svc service) {
+	for _, c := range counters {
+		labels := prometheus.Labels{"service": name}
+		for k, v := range c.labels {
+			labels[k] = v
+		}
+		read := c.read
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help, ConstLabels: labels},
+			func() float64 { return float64(read(svc.Totals())) }))
+	}
+}
+
+// AddService serves svc's metrics under the service label name, in the same
+// series as the mounted services, and calls closeFn, if not nil, from Close.
+func (r *Relay) AddService(name string, svc Service, closeFn func() error) {
+	labels := prometheus.Labels{"service": name}
+	r.registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "posthorn_relay_connections", Help: "Open connections per service.", ConstLabels: labels},
+			func() float64 { return float64(svc.Conns()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "posthorn_relay_subscriptions", Help: "Live subscriptions (Trystero holds two per room).", ConstLabels: labels},
+			func() float64 { return float64(svc.Subscriptions()) }))
+	registerCounters(r.registry, name, svc)
+	if closeFn != nil {
+		r.mu.Lock()
+		r.closers = append(r.closers, closeFn)
+		r.mu.Unlock()
+	}
+}
+
 // newMetrics registers the relay's metrics: the Go runtime's, connections
 // and refusals of the admission caps, and per service its connections,
 // rooms or subscriptions, messages, bytes, drops and limit hits.
@@ -56,31 +115,8 @@ func (r *Relay) newMetrics() {
 	gauge("posthorn_relay_nostr_stored_bytes", "Bytes of stored Nostr events, against their budget.", nil,
 		func() float64 { _, b := r.Nostr.Stored(); return float64(b) })
 
-	counters := []struct {
-		name, help string
-		labels     prometheus.Labels
-		read       func(wsconn.Totals) int64
-	}{
-		{"posthorn_relay_messages_total", "Messages received (MQTT: PUBLISH packets).", prometheus.Labels{"direction": "in"}, func(t wsconn.Totals) int64 { return t.MessagesIn }},
-		{"posthorn_relay_messages_total", "Messages received (MQTT: PUBLISH packets).", prometheus.Labels{"direction": "out"}, func(t wsconn.Totals) int64 { return t.MessagesOut }},
-		{"posthorn_relay_bytes_total", "Bytes received and sent.", prometheus.Labels{"direction": "in"}, func(t wsconn.Totals) int64 { return t.BytesIn }},
-		{"posthorn_relay_bytes_total", "Bytes received and sent.", prometheus.Labels{"direction": "out"}, func(t wsconn.Totals) int64 { return t.BytesOut }},
-		{"posthorn_relay_drops_total", "Connections or messages dropped: send queue full (MQTT: publishes to a full queue), write or ping failed.", prometheus.Labels{"reason": "queue_full"}, func(t wsconn.Totals) int64 { return t.QueueDrops }},
-		{"posthorn_relay_drops_total", "Connections or messages dropped: send queue full (MQTT: publishes to a full queue), write or ping failed.", prometheus.Labels{"reason": "write_failed"}, func(t wsconn.Totals) int64 { return t.WriteFailures }},
-		{"posthorn_relay_limit_hits_total", "Requests refused or connections closed by a limit.", prometheus.Labels{"limit": "rate"}, func(t wsconn.Totals) int64 { return t.RateLimited }},
-		{"posthorn_relay_limit_hits_total", "Requests refused or connections closed by a limit.", prometheus.Labels{"limit": "deadline"}, func(t wsconn.Totals) int64 { return t.Timeouts }},
-		{"posthorn_relay_limit_hits_total", "Requests refused or connections closed by a limit.", prometheus.Labels{"limit": "request"}, func(t wsconn.Totals) int64 { return t.Refused }},
-	}
 	for name, svc := range map[string]service{"tracker": r.Tracker, "nostr": r.Nostr, "mqtt": r.MQTT} {
-		for _, c := range counters {
-			labels := prometheus.Labels{"service": name}
-			for k, v := range c.labels {
-				labels[k] = v
-			}
-			read := c.read
-			reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help, ConstLabels: labels},
-				func() float64 { return float64(read(svc.Totals())) }))
-		}
+		registerCounters(reg, name, svc)
 	}
 	r.registry = reg
 	r.mux.Handle(MetricsPath, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

@@ -30,7 +30,7 @@ func TestFirebaseConfig(t *testing.T) {
 		{"", []string{"torrent"}},
 		{"https://demo-db.firebaseio.com", []string{"torrent", "firebase"}},
 	} {
-		srv := httptest.NewServer(newHandler(http.NotFoundHandler(), "../../web", dist, nil, tc.db))
+		srv := httptest.NewServer(newHandler(http.NotFoundHandler(), "../../web", dist, nil, tc.db, nil))
 		res, err := http.Get(srv.URL + "/demo-config.json")
 		if err != nil {
 			t.Fatal(err)

@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 import (
@@ -28,13 +30,14 @@ type iceServer struct {
 
 // newHandler routes WebSocket upgrades to the relay and everything else to
 // the files of the page and of the package; demo-config.json lists ice (the
-// embedded TURN server) as iceServers, and firebaseDB, if not "", as the
-// Firebase strategy's database.
-func newHandler(relayHandler http.Handler, web, dist string, ice []iceServer, firebaseDB string) http.Handler {
+// embedded TURN server) as iceServers, firebaseDB, if not "", as the
+// Firebase strategy's database, and wakuAddrs as the ipfs strategy's
+// bootstrap multiaddrs.
+func newHandler(relayHandler http.Handler, web, dist string, ice []iceServer, firebaseDB string, wakuAddrs []string) http.Handler {
 	files := http.NewServeMux()
 	files.Handle("/", http.FileServer(http.Dir(web)))
 	files.Handle("/posthorn/", http.StripPrefix("/posthorn/", http.FileServer(http.Dir(dist))))
-	files.HandleFunc("/demo-config.json", func(w http.ResponseWriter, r *http.Request) { demoConfig(w, r, dist, ice, firebaseDB) })
+	files.HandleFunc("/demo-config.json", func(w http.ResponseWriter, r *http.Request) { demoConfig(w, r, dist, ice, firebaseDB, wakuAddrs) })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isWebSocket(r) {
 			relayHandler.ServeHTTP(w, r)
@@ -51,14 +54,17 @@ func isWebSocket(r *http.Request) bool {
 
 // strategies are the strategy names the page knows, in the order it offers
 // them; a strategy is offered when dist has its posthorn-<name>.wasm (and
-// firebase only with a database: the relay cannot serve one).
-var strategies = []string{"torrent", "nostr", "mqtt", "firebase"}
+// firebase only with a database: the relay cannot serve one; ipfs only with
+// the embedded Waku node).
+var strategies = []string{"torrent", "nostr", "mqtt", "firebase", "ipfs"}
 
 // demoConfig tells the page which strategies are built (so it offers no
 // other), to use this process's relay for each, at the host the browser
 // reached us by, or firebaseDB for firebase, and the rtcConfig.iceServers
-// entry of its TURN server.
-func demoConfig(w http.ResponseWriter, r *http.Request, dist string, ice []iceServer, firebaseDB string) {
+// entry of its TURN server. For ipfs, whose peers bootstrap to a Waku
+// service node rather than a WebSocket URL, relayUrls lists the node's
+// multiaddrs (wakuAddrs; none: ipfs is not offered).
+func demoConfig(w http.ResponseWriter, r *http.Request, dist string, ice []iceServer, firebaseDB string, wakuAddrs []string) {
 	base := "ws://" + r.Host
 	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 		// Behind TLS (or a TLS-terminating proxy) a page may only open wss://.
@@ -68,12 +74,18 @@ func demoConfig(w http.ResponseWriter, r *http.Request, dist string, ice []iceSe
 	built := []string{}
 	relays := map[string][]string{}
 	for _, s := range strategies {
-		if s == "firebase" {
+		switch s {
+		case "firebase":
 			if firebaseDB == "" {
 				continue
 			}
 			relays[s] = []string{firebaseDB}
-		} else {
+		case "ipfs":
+			if len(wakuAddrs) == 0 {
+				continue
+			}
+			relays[s] = wakuAddrs
+		default:
 			relays[s] = []string{base + paths[s]}
 		}
 		if st, err := os.Stat(filepath.Join(dist, "posthorn-"+s+".wasm")); err == nil && st.Mode().IsRegular() {

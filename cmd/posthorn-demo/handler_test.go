@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 import (
@@ -28,7 +30,8 @@ func TestHandlerRoutes(t *testing.T) {
 		c.Close(websocket.StatusNormalClosure, "")
 	})
 	ice := []iceServer{{URLs: []string{"turn:127.0.0.1:3478?transport=udp"}, Username: "1:demo", Credential: "c"}}
-	srv := httptest.NewServer(newHandler(relayStub, "../../web", dist, ice, ""))
+	wakuAddrs := []string{"/ip4/127.0.0.1/tcp/8001/ws/p2p/12D3KooWDemo"}
+	srv := httptest.NewServer(newHandler(relayStub, "../../web", dist, ice, "", wakuAddrs))
 	defer srv.Close()
 
 	for _, tc := range []struct{ path, wantType, wantBody string }{
@@ -64,6 +67,9 @@ func TestHandlerRoutes(t *testing.T) {
 	host := strings.TrimPrefix(srv.URL, "http://")
 	if got := cfg.RelayURLs["nostr"]; len(got) != 1 || got[0] != "ws://"+host+"/nostr" {
 		t.Fatalf("demo-config nostr relays = %v", got)
+	}
+	if got := cfg.RelayURLs["ipfs"]; len(got) != 1 || got[0] != wakuAddrs[0] {
+		t.Fatalf("demo-config ipfs bootstrap = %v, want the Waku node's multiaddrs", got)
 	}
 	if len(cfg.Strategies) != 1 || cfg.Strategies[0] != "torrent" {
 		t.Fatalf("demo-config strategies = %v, want [torrent] (the only wasm in dist)", cfg.Strategies)

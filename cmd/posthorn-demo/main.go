@@ -1,6 +1,9 @@
+//go:build !js
+
 // Command posthorn-demo serves the demo page, the wasm builds and an embedded
-// signalling relay (tracker, Nostr relay and MQTT broker) from one process, so
-// the demo works offline on localhost. `make demo` builds the wasm and runs it.
+// signalling relay (tracker, Nostr relay and MQTT broker, and a Waku service
+// node for the ipfs strategy on a port of its own) from one process, so the
+// demo works offline on localhost. `make demo` builds the wasm and runs it.
 //
 //	posthorn-demo -addr 127.0.0.1:8080 -web web -dist dist
 //
@@ -27,6 +30,7 @@ import (
 	"syscall"
 
 	"github.com/posthorn/posthorn/relay"
+	"github.com/posthorn/posthorn/relay/waku"
 )
 
 func main() {
@@ -35,15 +39,16 @@ func main() {
 	dist := flag.String("dist", "dist", "folder of the built npm package (wasm and loaders)")
 	turnAddr := flag.String("turn-addr", "127.0.0.1:3478", `embedded TURN server (UDP and TCP), "" for none`)
 	firebaseDB := flag.String("firebase", "", "a Firebase Realtime Database URL: offer the Firebase strategy with it (the embedded relay cannot serve one)")
+	wakuAddr := flag.String("waku-addr", waku.DefaultListenAddr, `embedded Waku service node for the ipfs strategy (a multiaddr ending in /ws), "" for none`)
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(*addr, *web, *dist, *turnAddr, *firebaseDB, log); err != nil {
+	if err := run(*addr, *web, *dist, *turnAddr, *firebaseDB, *wakuAddr, log); err != nil {
 		fmt.Fprintln(os.Stderr, "posthorn-demo:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, web, dist, turnAddr, firebaseDB string, log *slog.Logger) error {
+func run(addr, web, dist, turnAddr, firebaseDB, wakuAddr string, log *slog.Logger) error {
 	if _, err := os.Stat(dist + "/posthorn-torrent.wasm"); err != nil {
 		return fmt.Errorf("no wasm build in %s (run make wasm): %w", dist, err)
 	}
@@ -67,6 +72,17 @@ func run(addr, web, dist, turnAddr, firebaseDB string, log *slog.Logger) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	var wakuAddrs []string
+	if wakuAddr != "" {
+		n, err := waku.New(ctx, &waku.Options{ListenAddr: wakuAddr, Logger: log})
+		if err != nil {
+			log.Warn("no Waku service node for the demo", "err", err)
+		} else {
+			r.AddService("waku", n, n.Close)
+			wakuAddrs = n.Multiaddrs()
+			fmt.Printf("Waku service node for the ipfs strategy: %s (also in demo-config.json)\n", wakuAddrs[0])
+		}
+	}
 	fmt.Printf("posthorn demo: open http://%s/ in two tabs (Ctrl-C to stop)\n", ln.Addr())
-	return r.Serve(ctx, ln, newHandler(r, web, dist, ice, firebaseDB))
+	return r.Serve(ctx, ln, newHandler(r, web, dist, ice, firebaseDB, wakuAddrs))
 }

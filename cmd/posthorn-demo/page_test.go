@@ -61,7 +61,7 @@ func startDemoFirebase(t *testing.T, firebaseDB string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newHandler(r, "../../web", distDir, []iceServer{ice}, firebaseDB))
+	srv := httptest.NewServer(newHandler(r, "../../web", distDir, []iceServer{ice}, firebaseDB, nil))
 	t.Cleanup(func() {
 		r.Close() // hijacked WebSockets first: srv.Close waits for them
 		srv.Close()

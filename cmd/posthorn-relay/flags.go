@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 import (
@@ -12,6 +14,7 @@ import (
 	"github.com/posthorn/posthorn/relay/nostrrelay"
 	"github.com/posthorn/posthorn/relay/tracker"
 	"github.com/posthorn/posthorn/relay/turn"
+	"github.com/posthorn/posthorn/relay/waku"
 )
 
 // defaultGCPercent is -gc-percent's default. Measured with make
@@ -28,6 +31,8 @@ type options struct {
 	jsonLogs    bool
 	relay       relay.Config
 	turn        turn.Config
+	waku        waku.Options
+	wakuKey     string
 }
 
 // limitsHelp lists the limits that have no flag, with their defaults and
@@ -51,6 +56,13 @@ Built-in limits (change them through relay.Config when embedding the relay):
            within %v; idle %v whatever the keepalive; write %v; sessions
            never persist, no retained messages
   turn     ports %d-%d for relayed UDP; %d allocations, %d per address
+  waku     request %d KiB, %d MiB being read over all peers; %d request
+           streams per peer and protocol, no deadline before a request's
+           first byte (@waku/core opens them in advance), %v after it; %d
+           content topics per peer (2 per room), %d per request, %d bytes
+           each; %g requests/s, burst %d; push queue %d KiB per subscriber;
+           only the pubsub topic /waku/2/default-waku/proto; subscriptions
+           end with the connection
 `
 
 func parseFlags(args []string) options {
@@ -73,6 +85,10 @@ func parseFlags(args []string) options {
 	minPort := fs.Uint("turn-min-port", turn.DefaultMinPort, "lowest relayed UDP port (open the range in the firewall)")
 	maxPort := fs.Uint("turn-max-port", turn.DefaultMaxPort, "highest relayed UDP port")
 	fs.IntVar(&o.turn.MaxAllocationsPerIP, "turn-max-allocations-per-ip", turn.DefaultMaxAllocationsPerIP, "TURN allocations per client address (a browser takes one per peer connection and TURN URL)")
+	fs.StringVar(&o.waku.ListenAddr, "waku-addr", "", `Waku service node for the ipfs strategy (Trystero 0.18's is Waku): a multiaddr ending in /ws, e.g. /ip4/0.0.0.0/tcp/8001/ws; off when empty. It needs a port of its own (libp2p's WebSocket listener) and logs the multiaddrs clients bootstrap to`)
+	fs.StringVar(&o.wakuKey, "waku-key", "", "file keeping the Waku node's ed25519 key (PKCS #8 PEM), created if missing: its peer id is part of the address clients bootstrap to, so keep it; empty means a new peer id on every start")
+	fs.IntVar(&o.waku.MaxConns, "waku-max-conns", waku.DefaultMaxConns, "libp2p connections to the Waku node (a Trystero page holds one whatever its rooms)")
+	fs.IntVar(&o.waku.MaxConnsPerIP, "waku-max-conns-per-ip", waku.DefaultMaxConnsPerIP, "libp2p connections to the Waku node per IPv4 address or IPv6 /56, loopback included (behind a TLS proxy every peer has the proxy's address: raise it)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: posthorn-relay [flags]\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -89,7 +105,11 @@ func parseFlags(args []string) options {
 			mqttbroker.DefaultMaxTopicBytes, mqttbroker.DefaultMaxTopicLevels, mqttbroker.DefaultMaxSubscriptions,
 			float64(mqttbroker.DefaultPublishesPerSecond), mqttbroker.DefaultPublishBurst, mqttbroker.DefaultConnectTimeout,
 			mqttbroker.DefaultIdleTimeout, mqttbroker.DefaultWriteTimeout,
-			turn.DefaultMinPort, turn.DefaultMaxPort, turn.DefaultMaxAllocations, turn.DefaultMaxAllocationsPerIP)
+			turn.DefaultMinPort, turn.DefaultMaxPort, turn.DefaultMaxAllocations, turn.DefaultMaxAllocationsPerIP,
+			waku.DefaultMaxMessageBytes>>10, waku.DefaultMaxPendingBytes>>20, waku.DefaultMaxStreamsPerPeer,
+			waku.DefaultRequestTimeout, waku.DefaultMaxTopicsPerPeer, waku.DefaultMaxTopicsPerRequest,
+			waku.DefaultMaxTopicBytes, float64(waku.DefaultRequestsPerSecond), waku.DefaultRequestBurst,
+			waku.DefaultPushQueueBytes>>10)
 	}
 	fs.Parse(args)
 	o.turn.MinPort, o.turn.MaxPort = uint16(*minPort), uint16(*maxPort)

@@ -1,9 +1,13 @@
+//go:build !js
+
 // Command posthorn-relay is a self-hostable signalling relay for posthorn and
 // Trystero peers: one process, one port, every service on its own path (see
 // package relay): the WebTorrent tracker at "/" (and "/announce"), the Nostr
 // relay at "/nostr" and the MQTT-over-WebSocket broker at "/mqtt", plus
 // "/healthz" and Prometheus "/metrics". With -turn-secret it also runs a TURN
-// server (package relay/turn) for peers behind symmetric NATs.
+// server (package relay/turn) for peers behind symmetric NATs. With
+// -waku-addr it also runs a Waku service node (package relay/waku) for the
+// ipfs strategy, on a port of its own.
 //
 //	posthorn-relay -addr 127.0.0.1:8000
 //	POSTHORN_TURN_SECRET=... posthorn-relay -addr 127.0.0.1:8000 -turn-public-ip 203.0.113.7
@@ -12,6 +16,14 @@
 // nostr ["ws://127.0.0.1:8000/nostr"], mqtt ["ws://127.0.0.1:8000/mqtt"].
 // Serve it behind a TLS-terminating proxy for wss:// in production. Every
 // limit and its default is listed by -h.
+//
+//	posthorn-relay -waku-addr /ip4/0.0.0.0/tcp/8001/ws -waku-key /var/lib/posthorn/waku.key
+//
+// Clients of the ipfs strategy bootstrap to the multiaddr it logs,
+// /ip4/<ip>/tcp/8001/ws/p2p/<peer id>; wss needs a TLS proxy that forwards
+// WebSockets to it (then /dns4/<host>/tcp/443/wss/p2p/<peer id>).
+//
+// The command builds for servers only: go-libp2p does not compile to wasm.
 package main
 
 import (
@@ -28,6 +40,7 @@ import (
 
 	"github.com/posthorn/posthorn/relay"
 	"github.com/posthorn/posthorn/relay/turn"
+	"github.com/posthorn/posthorn/relay/waku"
 )
 
 func main() {
@@ -76,6 +89,11 @@ func run(o options, log *slog.Logger) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.waku.ListenAddr != "" {
+		if err := startWaku(ctx, r, o, log); err != nil {
+			return err
+		}
+	}
 	base := "ws://" + ln.Addr().String()
 	log.Info("posthorn-relay listening", "tracker", base+relay.TrackerPath,
 		"nostr", base+relay.NostrPath, "mqtt", base+relay.MQTTPath,
@@ -83,4 +101,25 @@ func run(o options, log *slog.Logger) error {
 	err = r.Serve(ctx, ln, nil)
 	log.Info("posthorn-relay shut down; clients were told to reconnect")
 	return err
+}
+
+// startWaku starts the Waku service node beside r, which serves its metrics
+// and closes it.
+func startWaku(ctx context.Context, r *relay.Relay, o options, log *slog.Logger) error {
+	if o.wakuKey != "" {
+		k, err := waku.LoadKey(o.wakuKey)
+		if err != nil {
+			return err
+		}
+		o.waku.Key = k
+	} else {
+		log.Warn("waku: no -waku-key: the node's peer id, part of its address, changes on every start")
+	}
+	o.waku.Logger = log
+	n, err := waku.New(ctx, &o.waku)
+	if err != nil {
+		return err
+	}
+	r.AddService("waku", n, n.Close)
+	return nil
 }

@@ -55,12 +55,14 @@ func (n *Node) client(id peer.ID) (*client, error) {
 
 // forget drops a peer's state once it has no connection left: the RFC lets a
 // service node end the subscriptions of a client it cannot reach.
+// Connectedness is read under n.mu, as in client, so that a peer that
+// reconnects at once keeps the state its new connection made.
 func (n *Node) forget(id peer.ID) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
 	if n.h.Network().Connectedness(id) == network.Connected {
 		return
 	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
 	if c := n.clients[id]; c != nil {
 		n.dropLocked(c)
 		n.log.Debug("peer gone, subscriptions dropped", "peer", id)

@@ -52,7 +52,9 @@ type testClient struct {
 	reqs   atomic.Int64
 }
 
-func dialClient(t *testing.T, n *Node) (*testClient, error) {
+// dialClient connects a test client to n; without, it first stops serving
+// those protocols (e.g. identify).
+func dialClient(t *testing.T, n *Node, without ...protocol.ID) (*testClient, error) {
 	t.Helper()
 	h, err := libp2p.New(
 		libp2p.NoListenAddrs,
@@ -80,6 +82,9 @@ func dialClient(t *testing.T, n *Node) (*testClient, error) {
 		}
 		c.pushes <- p
 	})
+	for _, p := range without {
+		h.RemoveStreamHandler(p)
+	}
 	info, err := peer.AddrInfoFromString(n.Multiaddrs()[0])
 	if err != nil {
 		t.Fatal(err)

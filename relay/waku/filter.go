@@ -3,6 +3,8 @@
 package waku
 
 import (
+	"errors"
+
 	"github.com/posthorn/posthorn/relay/waku/internal/wakupb"
 )
 
@@ -24,7 +26,14 @@ func (n *Node) filterSubscribe(c *client, frame []byte, readErr error) []byte {
 		req, readErr = wakupb.DecodeFilterRequest(frame)
 	}
 	answer := func(code uint32, desc string) []byte {
+		if code != statusOK {
+			n.log.Debug("filter request refused", "peer", c.id, "type", req.Type, "status", code, "reason", desc)
+		}
 		return wakupb.AppendFilterResponse(nil, wakupb.FilterResponse{RequestID: req.RequestID, StatusCode: code, StatusDesc: desc})
+	}
+	if errors.Is(readErr, errBusy) {
+		n.stats.Refused.Add(1)
+		return answer(statusUnavailable, readErr.Error())
 	}
 	if readErr != nil {
 		n.stats.Refused.Add(1)

@@ -3,6 +3,8 @@
 package waku
 
 import (
+	"errors"
+
 	"github.com/posthorn/posthorn/relay/waku/internal/wakupb"
 )
 
@@ -14,7 +16,12 @@ func (n *Node) lightPush(c *client, frame []byte, readErr error) []byte {
 		rpc, readErr = wakupb.DecodePushRPC(frame)
 	}
 	fail := func(info string) []byte {
+		n.log.Debug("lightpush refused", "peer", c.id, "reason", info)
 		return wakupb.AppendPushResponse(nil, rpc.RequestID, false, info)
+	}
+	if errors.Is(readErr, errBusy) {
+		n.stats.Refused.Add(1)
+		return fail(readErr.Error())
 	}
 	if readErr != nil {
 		n.stats.Refused.Add(1)

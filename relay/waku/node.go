@@ -10,16 +10,14 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/libp2p/go-libp2p"
-	mplex "github.com/libp2p/go-libp2p-mplex"
 	"github.com/libp2p/go-libp2p/core/crypto"
-	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+	basichost "github.com/libp2p/go-libp2p/p2p/host/basic"
 	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
-	"github.com/libp2p/go-libp2p/p2p/security/noise"
-	"github.com/libp2p/go-libp2p/p2p/transport/websocket"
 	ma "github.com/multiformats/go-multiaddr"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/posthorn/posthorn/relay/internal/wsconn"
 )
@@ -34,7 +32,7 @@ const (
 
 // Node is a Waku service node. Create it with New, stop it with Close.
 type Node struct {
-	h    host.Host
+	h    *basichost.BasicHost
 	opts Options
 	log  *slog.Logger
 
@@ -42,6 +40,8 @@ type Node struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	stats  wsconn.Counters
+	// pending holds the bytes of request frames being read (MaxPendingBytes).
+	pending *semaphore.Weighted
 
 	mu      sync.Mutex
 	clients map[peer.ID]*client
@@ -71,25 +71,13 @@ func New(ctx context.Context, opts *Options) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := libp2p.New(
-		libp2p.Identity(key),
-		libp2p.ListenAddrs(addr),
-		libp2p.Transport(websocket.New),
-		libp2p.Security(noise.ID, noise.New),
-		libp2p.Muxer(mplex.ID, mplex.DefaultTransport),
-		libp2p.ResourceManager(rm),
-		libp2p.UserAgent("posthorn-relay"),
-		libp2p.DisableRelay(),
-		libp2p.DisableMetrics(),
-		libp2p.DisableIdentifyAddressDiscovery(),
-		libp2p.Ping(true),
-	)
+	h, err := newHost(key, rm)
 	if err != nil {
-		rm.Close()
 		return nil, fmt.Errorf("waku: %w", err)
 	}
 	n := &Node{
 		h: h, opts: o, log: o.Logger.With("service", "waku"),
+		pending: semaphore.NewWeighted(int64(o.MaxPendingBytes)),
 		clients: map[peer.ID]*client{},
 		topics:  map[string]map[*client]struct{}{},
 	}
@@ -99,6 +87,10 @@ func New(ctx context.Context, opts *Options) (*Node, error) {
 	}})
 	h.SetStreamHandler(LightPushProtocol, n.serve(n.lightPush))
 	h.SetStreamHandler(FilterSubscribeProtocol, n.serve(n.filterSubscribe))
+	if err := start(h, addr); err != nil {
+		n.cancel()
+		return nil, fmt.Errorf("waku: %w", err)
+	}
 	n.log.Info("waku service node listening", "addrs", n.Multiaddrs())
 	return n, nil
 }
@@ -118,14 +110,15 @@ func identity(k []byte) (crypto.PrivKey, error) {
 
 // resourceManager caps connections in total and per address, loopback
 // included (libp2p exempts loopback by default; the caps must hold for a
-// node behind a local proxy and be testable).
+// node behind a local proxy and be testable), and request streams per peer.
 func resourceManager(o Options) (network.ResourceManager, error) {
 	scaling := rcmgr.DefaultLimits
-	libp2p.SetDefaultServiceLimits(&scaling)
 	conns := rcmgr.LimitVal(o.MaxConns)
+	streams := rcmgr.ResourceLimits{Streams: rcmgr.LimitVal(o.MaxStreamsPerPeer), StreamsInbound: rcmgr.LimitVal(o.MaxStreamsPerPeer)}
 	partial := rcmgr.PartialLimitConfig{
-		System:    rcmgr.ResourceLimits{Conns: conns, ConnsInbound: conns},
-		Transient: rcmgr.ResourceLimits{Conns: conns, ConnsInbound: conns},
+		System:       rcmgr.ResourceLimits{Conns: conns, ConnsInbound: conns},
+		Transient:    rcmgr.ResourceLimits{Conns: conns, ConnsInbound: conns},
+		ProtocolPeer: map[protocol.ID]rcmgr.ResourceLimits{LightPushProtocol: streams, FilterSubscribeProtocol: streams},
 	}
 	limiter := rcmgr.NewFixedLimiter(partial.Build(scaling.AutoScale()))
 	perIP := o.MaxConnsPerIP
@@ -192,4 +185,8 @@ func (n *Node) Subscriptions() int {
 // in are LightPush requests, messages out are filter pushes.
 func (n *Node) Totals() wsconn.Totals { return n.stats.Totals() }
 
-var errClosed = errors.New("waku: node closed")
+var (
+	errClosed = errors.New("waku: node closed")
+	// errBusy is the read error of a request over MaxPendingBytes.
+	errBusy = errors.New("service busy")
+)

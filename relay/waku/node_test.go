@@ -3,8 +3,12 @@
 package waku
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"github.com/libp2p/go-libp2p/p2p/protocol/identify"
+	"github.com/libp2p/go-libp2p/p2p/protocol/ping"
 
 	"github.com/posthorn/posthorn/relay/waku/internal/wakupb"
 )
@@ -50,5 +54,50 @@ func TestLightPushReachesSubscribers(t *testing.T) {
 	}
 	if got := n.Totals().MessagesIn; got != 2 {
 		t.Errorf("%d messages in, want 2", got)
+	}
+}
+
+// A light client that answers neither identify nor ping (a minimal dialer:
+// multistream-select, noise, mplex and the filter-push handler) is served
+// all the same.
+func TestClientWithoutIdentifyOrPing(t *testing.T) {
+	n := startNode(t, nil)
+	c, err := dialClient(t, n, identify.ID, identify.IDPush, ping.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.h.Close()
+	if r := c.filter(t, wakupb.Subscribe, "t"); r.StatusCode != statusOK {
+		t.Fatalf("subscribe: %+v", r)
+	}
+	c.publish(t, "t", "pushed")
+	if m := c.next(t); string(m.Payload) != "pushed" {
+		t.Errorf("pushed %q", m.Payload)
+	}
+}
+
+// New refuses what it cannot serve, and leaves nothing running (TestMain
+// checks the goroutines).
+func TestNewErrors(t *testing.T) {
+	taken := startNode(t, nil)
+	busy := strings.Split(taken.Multiaddrs()[0], "/p2p/")[0]
+	for _, tc := range []struct {
+		name string
+		o    Options
+	}{
+		{"not a multiaddr", Options{ListenAddr: "127.0.0.1:8001"}},
+		{"not WebSocket", Options{ListenAddr: "/ip4/127.0.0.1/tcp/0"}},
+		{"port taken", Options{ListenAddr: busy}},
+		{"bad key", Options{Key: []byte{1, 2, 3}}},
+	} {
+		if n, err := New(context.Background(), &tc.o); err == nil {
+			n.Close()
+			t.Errorf("%s: no error", tc.name)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := New(ctx, nil); err == nil {
+		t.Error("cancelled context: no error")
 	}
 }

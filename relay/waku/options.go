@@ -42,6 +42,12 @@ const (
 	// clients up to about 90 KiB. Same cap as the Nostr relay's messages.
 	DefaultMaxMessageBytes = 128 << 10
 
+	// DefaultMaxPendingBytes bounds the request frames being read, over all
+	// peers: each is reserved at its length prefix, so peers that announce
+	// large frames and send them slowly hold no more than this together.
+	// A request over it is answered 503 / "service busy".
+	DefaultMaxPendingBytes = 32 << 20
+
 	// DefaultPushQueueBytes bounds the pushes waiting for one subscriber;
 	// further messages to it are dropped and counted.
 	DefaultPushQueueBytes = 1 << 20
@@ -52,9 +58,17 @@ const (
 	DefaultRequestsPerSecond = 20
 	DefaultRequestBurst      = 200
 
-	// DefaultRequestTimeout bounds reading one request and writing its
-	// answer, and opening and writing one push stream.
+	// DefaultRequestTimeout bounds reading one request, from its first byte,
+	// and writing its answer, and opening and writing one push stream.
 	DefaultRequestTimeout = 10 * time.Second
+
+	// DefaultMaxStreamsPerPeer bounds a peer's open LightPush streams, and
+	// its filter-subscribe streams. @waku/core opens one stream of each in
+	// advance and may leave it idle for as long as the page lives (§7.5.1),
+	// so the node waits for a request's first byte without a deadline and
+	// bounds the streams instead; beyond that, a page sends one request per
+	// room at a time.
+	DefaultMaxStreamsPerPeer = 64
 )
 
 // Options configures a Node. A nil *Options, or a zero field, means the
@@ -75,10 +89,12 @@ type Options struct {
 	MaxTopicsPerRequest int
 	MaxTopicBytes       int
 	MaxMessageBytes     int
+	MaxPendingBytes     int
 	PushQueueBytes      int
 	RequestsPerSecond   float64
 	RequestBurst        int
 	RequestTimeout      time.Duration
+	MaxStreamsPerPeer   int
 
 	// Logger receives the node's logs; nil means slog.Default().
 	Logger *slog.Logger
@@ -103,8 +119,10 @@ func (o *Options) withDefaults() Options {
 	set(&c.MaxTopicsPerRequest, DefaultMaxTopicsPerRequest)
 	set(&c.MaxTopicBytes, DefaultMaxTopicBytes)
 	set(&c.MaxMessageBytes, DefaultMaxMessageBytes)
+	set(&c.MaxPendingBytes, DefaultMaxPendingBytes)
 	set(&c.PushQueueBytes, DefaultPushQueueBytes)
 	set(&c.RequestBurst, DefaultRequestBurst)
+	set(&c.MaxStreamsPerPeer, DefaultMaxStreamsPerPeer)
 	if c.RequestsPerSecond <= 0 {
 		c.RequestsPerSecond = DefaultRequestsPerSecond
 	}

@@ -5,8 +5,6 @@ package waku
 import (
 	"bufio"
 	"errors"
-	"io"
-	"os"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/network"
@@ -22,26 +20,31 @@ type handler func(c *client, frame []byte, readErr error) (response []byte)
 // serve runs h on each stream of a request/response protocol: one
 // length-prefixed request, one length-prefixed response, then the node
 // closes the stream (@waku/core reads the response to the end, §7.5.1).
-// Reading and answering share RequestTimeout.
+// @waku/core opens its next stream in advance and may leave it idle for
+// long, and it would reuse one the node had reset: so the node waits for
+// the first byte without a deadline (Close or the peer's disconnect end the
+// wait; MaxStreamsPerPeer bounds such streams), then gives reading the rest
+// and answering RequestTimeout.
 func (n *Node) serve(h handler) network.StreamHandler {
 	return func(s network.Stream) {
-		_ = s.SetDeadline(time.Now().Add(n.opts.RequestTimeout))
 		c, err := n.client(s.Conn().RemotePeer())
 		if err != nil {
 			_ = s.Reset()
 			return
 		}
-		frame, err := wakupb.ReadFrame(bufio.NewReader(s), n.opts.MaxMessageBytes)
-		switch {
-		case errors.Is(err, io.EOF):
+		r := bufio.NewReader(s)
+		if _, err := r.Peek(1); err != nil {
 			_ = s.Reset() // closed without a request: nothing to answer
 			return
-		case errors.Is(err, os.ErrDeadlineExceeded):
+		}
+		_ = s.SetDeadline(time.Now().Add(n.opts.RequestTimeout))
+		frame, err := n.readFrame(r)
+		switch {
+		case isTimeout(err):
 			n.stats.Timeouts.Add(1)
 			_ = s.Reset()
 			return
-		case err != nil:
-			n.stats.Refused.Add(1)
+		case err != nil: // answered, and counted, by h
 			n.log.Debug("bad request frame", "peer", c.id, "protocol", s.Protocol(), "err", err)
 		}
 		resp := h(c, frame, err)
@@ -51,6 +54,26 @@ func (n *Node) serve(h handler) network.StreamHandler {
 		}
 		_ = s.Close()
 	}
+}
+
+// readFrame reads a request frame within MaxMessageBytes, reserving its
+// size in the node's MaxPendingBytes while it arrives.
+func (n *Node) readFrame(r *bufio.Reader) ([]byte, error) {
+	size, err := wakupb.ReadLength(r, n.opts.MaxMessageBytes)
+	if err != nil {
+		return nil, err
+	}
+	if !n.pending.TryAcquire(int64(size)) {
+		return nil, errBusy
+	}
+	defer n.pending.Release(int64(size))
+	return wakupb.ReadBody(r, size)
+}
+
+// isTimeout reports a deadline error (mplex's is not os.ErrDeadlineExceeded).
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
 }
 
 // allow takes one token of c's request rate.
