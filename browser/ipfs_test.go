@@ -5,6 +5,10 @@ package browser
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +127,86 @@ func testIpfs(t *testing.T, k browsertest.Kind) {
 		}
 	case <-ctx.Done():
 		t.Fatal("native peer never met the page")
+	}
+}
+
+// bundleTrysteroPage bundles scripts/npm-trystero-node/page.js: real
+// trystero@0.18.0's ipfs strategy with @libp2p/bootstrap, recording joins,
+// leaves and "msg" messages in window.T.
+func bundleTrysteroPage(t *testing.T) []byte {
+	t.Helper()
+	fixture := filepath.Join("..", "scripts", "npm-trystero-node")
+	platform := map[string]string{"amd64": "x64", "arm64": "arm64"}[runtime.GOARCH]
+	esbuild := filepath.Join(fixture, "node_modules", "@esbuild", runtime.GOOS+"-"+platform, "bin", "esbuild")
+	if _, err := os.Stat(esbuild); err != nil {
+		t.Skip("npm fixture not installed: run scripts/deps")
+	}
+	esbuild, err := filepath.Abs(esbuild)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "page.js")
+	cmd := exec.Command(esbuild, "page.js", "--bundle", "--format=esm", "--platform=browser",
+		"--external:url", "--log-level=warning", "--outfile="+out)
+	cmd.Dir = fixture
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("esbuild: %v\n%s", err, msg)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestIpfsTrystero: a posthorn/ipfs page and a real trystero@0.18.0 ipfs
+// page in Chromium meet through the Waku node and greet each other, in
+// both join orders, with and without a password; the Trystero page sees
+// the posthorn page leave.
+func TestIpfsTrystero(t *testing.T) {
+	e := newIpfsEnv(t, browsertest.Chromium)
+	e.srv.AddFile("/trystero.js", bundleTrysteroPage(t))
+	e.srv.AddFile("/trystero.html", []byte(`<!doctype html><meta charset="utf-8"><script type="module" src="/trystero.js"></script>`))
+	for _, c := range []struct {
+		name, password string
+		posthornFirst  bool
+	}{{"posthorn-first", "", true}, {"trystero-first", "", false}, {"password", "s3cret", true}} {
+		t.Run(c.name, func(t *testing.T) {
+			ph := e.page("posthorn-" + c.name)
+			tr := e.b.NewNamedPage(t, "trystero-"+c.name, e.srv.URL+"/trystero.html")
+			tr.WaitFor(t, "!!window.T", 0)
+			phID := selfID(t, ph)
+			joinPH := func() {
+				pw := ""
+				if c.password != "" {
+					pw = ", password: " + jsString(c.password)
+				}
+				ph.Eval(t, fmt.Sprintf(`(() => {
+  window.room = joinRoom({appId: 'posthorn-ipfs-interop', relayUrls: [%s], rtcConfig: {iceServers: []}%s}, %q)
+  window.peers = new Set()
+  window.got = []
+  const [send, get] = room.makeAction('msg')
+  get((data, id) => got.push(id + ' ' + data))
+  room.onPeerJoin(id => { peers.add(id); send('hello from ' + selfId, id) })
+  return true
+})()`, jsString(e.tracker), pw, c.name), nil)
+			}
+			var trID string
+			joinTR := func() {
+				tr.Eval(t, fmt.Sprintf("T.join(%s, 'posthorn-ipfs-interop', %q, %s)", jsString(e.tracker), c.name, jsString(c.password)), &trID)
+			}
+			if c.posthornFirst {
+				joinPH()
+				joinTR()
+			} else {
+				joinTR()
+				joinPH()
+			}
+			waitPeers(t, ph, trID)
+			ph.WaitFor(t, fmt.Sprintf("got.includes(%s)", jsString(trID+" hello from "+trID)), 0)
+			tr.WaitFor(t, fmt.Sprintf("T.recv.includes(%s)", jsString(phID+" hello from "+phID)), 0)
+			ph.Eval(t, `Promise.resolve(room.leave()).then(() => true)`, nil)
+			tr.WaitFor(t, "T.left.includes("+jsString(phID)+")", 0)
+		})
 	}
 }

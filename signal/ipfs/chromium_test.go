@@ -26,6 +26,10 @@ func bundleTrysteroPage(t *testing.T) []byte {
 	if _, err := os.Stat(esbuild); err != nil {
 		t.Skip("npm fixture not installed: run scripts/deps")
 	}
+	esbuild, err := filepath.Abs(esbuild)
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(t.TempDir(), "page.js")
 	// dns-query (under @waku/sdk's DNS discovery) needs require('url') only
 	// where globalThis.URL is missing, never in a browser.
