@@ -42,7 +42,8 @@ func TestNpmPackage(t *testing.T) {
 	files := untar(t, tgz[0], filepath.Join(proj, "node_modules", "posthorn"))
 	for _, want := range []string{"package.json", "README.md", "index.d.ts", "index.mjs", "loader.mjs",
 		"posthorn-torrent.mjs", "posthorn-torrent.wasm", "posthorn-nostr.wasm", "posthorn-mqtt.wasm", "wasm_exec.js", "nostr.mjs", "mqtt.mjs", "torrent.mjs",
-		"posthorn-firebase.mjs", "posthorn-firebase.wasm", "firebase.mjs"} {
+		"posthorn-firebase.mjs", "posthorn-firebase.wasm", "firebase.mjs",
+		"posthorn-ipfs.mjs", "posthorn-ipfs.wasm", "ipfs.mjs"} {
 		if !slices.Contains(files, want) {
 			t.Errorf("package lacks %s; has %v", want, files)
 		}
@@ -54,13 +55,15 @@ import * as torrent from 'posthorn/torrent'
 import * as nostr from 'posthorn/nostr'
 import * as mqtt from 'posthorn/mqtt'
 import * as firebase from 'posthorn/firebase'
+import * as ipfs from 'posthorn/ipfs'
 let thrown = ''
 try { joinRoom({}, 'x') } catch (e) { thrown = e.message }
 console.log(JSON.stringify({
   selfId, same: torrent.selfId === selfId && torrent.joinRoom === joinRoom,
   // one selfId per realm, as in Trystero, though each strategy is its own wasm
   shared: nostr.selfId === selfId && mqtt.selfId === selfId && nostr.joinRoom !== joinRoom &&
-    firebase.selfId === selfId && typeof firebase.getOccupants === 'function',
+    firebase.selfId === selfId && typeof firebase.getOccupants === 'function' &&
+    ipfs.selfId === selfId && ipfs.joinRoom !== joinRoom,
   joinRoom: typeof joinRoom, sockets: getRelaySockets(), thrown,
 }))
 process.exit(0) // the Go runtime keeps the event loop alive

@@ -46,7 +46,7 @@ export interface JoinErrorDetails {
 }
 
 export interface RelayConfig {
-  /** Relays to use (trackers, Nostr relays or MQTT brokers); all are used. */
+  /** Relays to use (trackers, Nostr relays, MQTT brokers or, for ipfs, Waku service-node multiaddrs); all are used. */
   relayUrls?: string[]
   /** How many default relays to use when relayUrls is not given. */
   relayRedundancy?: number
@@ -63,7 +63,16 @@ export interface FirebaseConfig {
   firebaseApp?: {options: {databaseURL?: string}}
 }
 
-export type RoomConfig = BaseRoomConfig & RelayConfig & FirebaseConfig
+export interface IpfsConfig {
+  /**
+   * ipfs: js-libp2p options in Trystero; posthorn reads only the service
+   * nodes of its bootstrap discovery, peerDiscovery: [bootstrap({list})]
+   * (@libp2p/bootstrap), and dials them itself.
+   */
+  libp2pConfig?: {peerDiscovery?: unknown[]; [option: string]: unknown}
+}
+
+export type RoomConfig = BaseRoomConfig & RelayConfig & FirebaseConfig & IpfsConfig
 
 export interface ActionSender<T> {
   (

@@ -12,7 +12,7 @@ import (
 // appId, password, rtcConfig, relayUrls, relayRedundancy, Trystero 0.25's
 // onJoinError, and the strategy's own options. The BitTorrent strategy
 // rejects the pre-0.16 option names; firebase reads rootPath and firebaseApp
-// (firebaseConfig).
+// (firebaseConfig), ipfs the bootstrap peers of libp2pConfig (ipfsConfig).
 func convertConfig(c js.Value, strategy string) (posthorn.Config, error) {
 	var cfg posthorn.Config
 	if !c.Truthy() || (c.Type() != js.TypeObject && c.Type() != js.TypeFunction) {
@@ -26,6 +26,9 @@ func convertConfig(c js.Value, strategy string) (posthorn.Config, error) {
 	}
 	if strategy == "firebase" {
 		firebaseConfig(c, &cfg)
+	}
+	if strategy == "ipfs" {
+		ipfsConfig(c, &cfg)
 	}
 	if cfg.AppID == "" {
 		return cfg, posthorn.ErrNoAppID

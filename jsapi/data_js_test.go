@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"syscall/js"
 	"testing"
 
@@ -176,6 +177,19 @@ func TestConvertConfig(t *testing.T) {
 	}
 	if cfg, _ := convertConfig(eval(`{appId: 'a', rootPath: 'x'}`), "mqtt"); cfg.RootPath != "" {
 		t.Errorf("rootPath is firebase's only: %+v", cfg)
+	}
+	// ipfs: the bootstrap peers of libp2pConfig.peerDiscovery (a factory
+	// shaped as @libp2p/bootstrap's: its result's list of {id, multiaddrs}),
+	// then relayUrls; other discovery entries are skipped.
+	cfg, err = convertConfig(eval(`{appId: 'a', relayUrls: ['/ip4/127.0.0.1/tcp/1/ws/p2p/A'], libp2pConfig: {
+		connectionGater: {denyDialMultiaddr: async () => false},
+		peerDiscovery: [
+			components => ({list: [{id: 'B', multiaddrs: [{toString: () => '/ip4/127.0.0.1/tcp/2/ws/p2p/B'}]}]}),
+			() => { throw new Error('not a bootstrap') },
+			'junk',
+		]}}`), "ipfs")
+	if err != nil || !slices.Equal(cfg.RelayURLs, []string{"/ip4/127.0.0.1/tcp/2/ws/p2p/B", "/ip4/127.0.0.1/tcp/1/ws/p2p/A"}) {
+		t.Fatalf("ipfs config %+v %v", cfg.RelayURLs, err)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/signal/firebase"
+	"github.com/posthorn/posthorn/signal/ipfs"
 	"github.com/posthorn/posthorn/signal/mqtt"
 	"github.com/posthorn/posthorn/signal/nostr"
 	"github.com/posthorn/posthorn/signal/torrent"
@@ -26,12 +27,13 @@ import (
 // strategies are the ways of finding peers, by --strategy name, as
 // Trystero's modules: trystero/torrent, trystero/nostr, trystero/mqtt,
 // trystero/firebase (whose relay is a database URL, given as --app or
-// --relay).
+// --relay), trystero/ipfs (Waku; --relay is a service node's multiaddr).
 var strategies = map[string]func(*posthorn.Options) posthorn.Strategy{
 	"torrent":  func(o *posthorn.Options) posthorn.Strategy { return torrent.New(o) },
 	"nostr":    func(o *posthorn.Options) posthorn.Strategy { return nostr.New(o) },
 	"mqtt":     func(o *posthorn.Options) posthorn.Strategy { return mqtt.New(o) },
 	"firebase": func(o *posthorn.Options) posthorn.Strategy { return firebase.New(o) },
+	"ipfs":     func(o *posthorn.Options) posthorn.Strategy { return ipfs.New(o) },
 }
 
 // defaultApp is the demo page's appId, so that a terminal meets the

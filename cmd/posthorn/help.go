@@ -45,9 +45,10 @@ See who is there:
 
 Flags shared by every command (see posthorn help COMMAND):
 
-  --strategy torrent|mqtt|nostr|firebase
+  --strategy torrent|mqtt|nostr|firebase|ipfs
                                   how peers find each other (default torrent;
-                                  firebase: --relay is the database URL)
+                                  firebase: --relay is the database URL;
+                                  ipfs: --relay is a Waku node's multiaddr)
   --app ID                        application id (Trystero's appId)
   --password PW                   encrypt the signalling (Trystero's password)
   --relay URL                     relay to use, repeatable (Trystero's relayUrls)

@@ -144,7 +144,7 @@ func blackHoleTCP(t *testing.T, h Harness) (string, func() int) {
 		defer mu.Unlock()
 		return len(conns)
 	}
-	return "ws://" + ln.Addr().String() + h.URLPath, count
+	return h.urlOf(ln.Addr().String()), count
 }
 
 // blackHoleWS returns a relay URL whose server completes the WebSocket
@@ -209,7 +209,7 @@ func blackHoleWS(t *testing.T, h Harness) (string, func() int) {
 		defer mu.Unlock()
 		return len(conns)
 	}
-	return "ws://" + ln.Addr().String() + h.URLPath, count
+	return h.urlOf(ln.Addr().String()), count
 }
 
 // testNetworkLoss: two connected members lose every UDP packet (the

@@ -50,6 +50,11 @@ type Harness struct {
 	// URLPath is the path of a relay URL, used to build a URL where nothing
 	// listens ("ws://127.0.0.1:<free port>" + URLPath); "" means "/".
 	URLPath string
+	// URLOf builds the relay URL of a server at host:port where nothing or
+	// a black hole listens, for strategies whose relay URLs are not
+	// WebSocket URLs (ipfs: a multiaddr); nil means "ws://" + hostPort +
+	// URLPath.
+	URLOf func(hostPort string) string
 
 	// FileSize is the size of the binary sent each way through the Go
 	// relay; 0 means 16 MiB, or 2 MiB under the race detector.
@@ -110,5 +115,13 @@ func (h Harness) DeadURL(t testing.TB) string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	return "ws://" + addr + h.withDefaults().URLPath
+	return h.withDefaults().urlOf(addr)
+}
+
+// urlOf is the relay URL of a server at hostPort (Harness.URLOf).
+func (h Harness) urlOf(hostPort string) string {
+	if h.URLOf != nil {
+		return h.URLOf(hostPort)
+	}
+	return "ws://" + hostPort + h.URLPath
 }

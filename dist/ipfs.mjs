@@ -1,0 +1,1 @@
+export {joinRoom, selfId, getRelaySockets} from './posthorn-ipfs.mjs'

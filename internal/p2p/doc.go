@@ -1,0 +1,13 @@
+// Package p2p is the dialer side of libp2p that a Waku light client needs,
+// in one implementation for the native and the browser (GOOS=js) builds:
+// a WebSocket (coder/websocket: net/http natively, the browser's WebSocket
+// under js/wasm), multistream-select 1.0 (go-multistream), noise XX with
+// the libp2p handshake payload (go-libp2p's noise; the identity is an
+// ed25519 key) and mplex (go-mplex). There is no listener, transport
+// upgrader, peerstore or swarm: a Conn is one connection to one peer whose
+// multiaddr ends in /p2p/<id>. The peer may open streams back on it (a Waku
+// service node pushes each filtered message on a new stream); a Conn
+// answers those for the protocols it was given handlers for, and always for
+// identify and ping, which go-libp2p and js-libp2p nodes run on every
+// connection.
+package p2p
