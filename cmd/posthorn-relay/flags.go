@@ -44,12 +44,12 @@ Built-in limits (change them through relay.Config when embedding the relay):
            burst %d; send queue %d KiB (events shared, not copied); first
            message %v; no idle timeout (Trystero's nostr sockets announce
            once and never reconnect), ping every %v
-  mqtt     packet %d KiB; %d pending writes per client (mochi copies each
-           payload per subscriber: <= %d MiB per client); %d clients;
+  mqtt     packet %d KiB; send queue %d KiB per client (payloads shared,
+           not copied; publishes over it dropped); %d clients;
            topics <= %d bytes and %d levels (trystero/<app>/<room>/<peer>);
            %d subscriptions per client; %g publishes/s, burst %d; CONNECT
            within %v; idle %v whatever the keepalive; write %v; sessions
-           never persist, no retained messages
+           never persist; QoS 0 only; no retained or will messages, no $SYS
   turn     ports %d-%d for relayed UDP; %d allocations, %d per address
 `
 
@@ -84,8 +84,7 @@ func parseFlags(args []string) options {
 			nostrrelay.DefaultMaxFilterValues, nostrrelay.DefaultMaxStored, nostrrelay.DefaultMaxStoredBytes>>20,
 			nostrrelay.DefaultMaxLimit, float64(nostrrelay.DefaultMessagesPerSecond), nostrrelay.DefaultMessageBurst,
 			nostrrelay.DefaultSendQueueBytes>>10, nostrrelay.DefaultFirstMessageTimeout, nostrrelay.DefaultPingInterval,
-			mqttbroker.DefaultMaxPacketBytes>>10, mqttbroker.DefaultMaxPendingWrites,
-			mqttbroker.DefaultMaxPendingWrites*mqttbroker.DefaultMaxPacketBytes>>20, mqttbroker.DefaultMaxClients,
+			mqttbroker.DefaultMaxPacketBytes>>10, mqttbroker.DefaultMaxPendingBytes>>10, mqttbroker.DefaultMaxClients,
 			mqttbroker.DefaultMaxTopicBytes, mqttbroker.DefaultMaxTopicLevels, mqttbroker.DefaultMaxSubscriptions,
 			float64(mqttbroker.DefaultPublishesPerSecond), mqttbroker.DefaultPublishBurst, mqttbroker.DefaultConnectTimeout,
 			mqttbroker.DefaultIdleTimeout, mqttbroker.DefaultWriteTimeout,

@@ -50,9 +50,12 @@ func New(cfg Config) *Server {
 	caps := mqtt.NewDefaultServerCapabilities()
 	caps.MaximumClients = int64(cfg.MaxClients)
 	caps.MaximumPacketSize = uint32(min(cfg.MaxPacketBytes, math.MaxUint32))
-	caps.MaximumClientWritesPending = int32(min(cfg.MaxPendingWrites, math.MaxInt32))
-	caps.MaximumInflight = uint16(min(cfg.MaxInflight, math.MaxUint16))
-	caps.ReceiveMaximum = caps.MaximumInflight
+	// Publishes are queued by limitHook (fanOut), bounded in bytes; mochi's
+	// own queue, bounded in packets, is left with nothing to carry.
+	caps.MaximumClientWritesPending = 1
+	// Trystero publishes and subscribes at QoS 0 (protocol-0.18 §7.3); QoS 1
+	// and 2 would hold messages until acknowledged, outside the byte bound.
+	caps.MaximumQos = 0
 	// No persistent sessions (see Config); limitHook makes clients clean.
 	caps.MaximumSessionExpiryInterval = 0
 	// Retained messages would be stored without bound by topic; Trystero
@@ -71,7 +74,7 @@ func New(cfg Config) *Server {
 
 func (s *Server) start() error {
 	// Anonymous clients may do anything, as on the public brokers of §7.3.
-	if err := s.mochi.AddHook(newLimitHook(s.cfg, &s.counters), nil); err != nil {
+	if err := s.mochi.AddHook(newLimitHook(s.cfg, s.mochi, &s.counters), nil); err != nil {
 		return fmt.Errorf("mqttbroker: auth hook: %w", err)
 	}
 	if err := s.mochi.AddListener(s.l); err != nil {
@@ -126,7 +129,8 @@ func (s *Server) Clients() int {
 }
 
 // Totals returns the broker's traffic (PUBLISH messages, all bytes, as
-// mochi counts them) and limit counters, for package relay's metrics.
+// mochi counts them) and limit counters (QueueDrops: publishes dropped for
+// a full queue), for package relay's metrics.
 func (s *Server) Totals() wsconn.Totals {
 	t := s.counters.Totals()
 	i := s.mochi.Info
@@ -134,7 +138,6 @@ func (s *Server) Totals() wsconn.Totals {
 	t.MessagesOut = atomic.LoadInt64(&i.MessagesSent)
 	t.BytesIn = atomic.LoadInt64(&i.BytesReceived)
 	t.BytesOut = atomic.LoadInt64(&i.BytesSent)
-	t.QueueDrops = atomic.LoadInt64(&i.MessagesDropped)
 	return t
 }
 
