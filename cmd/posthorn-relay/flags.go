@@ -22,6 +22,7 @@ const defaultGCPercent = 50
 // options is what the command line configures.
 type options struct {
 	addr        string
+	debugAddr   string
 	memoryLimit int64
 	gcPercent   int
 	verbose     bool
@@ -57,6 +58,7 @@ func parseFlags(args []string) options {
 	var o options
 	fs := flag.NewFlagSet("posthorn-relay", flag.ExitOnError)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8000", "listen address (host:port) for every WebSocket service, /healthz and /metrics")
+	fs.StringVar(&o.debugAddr, "debug-addr", "", "listen address for Go's profiles (/debug/pprof/, e.g. 127.0.0.1:6060); off when empty; never expose it")
 	fs.Int64Var(&o.memoryLimit, "memory-limit-mb", 0, "soft memory limit of the process in MiB (Go's GOMEMLIMIT): the GC works harder near it; 0 leaves Go's default (none)")
 	fs.IntVar(&o.gcPercent, "gc-percent", defaultGCPercent, "garbage collection target (Go's GOGC; replaces it): heap growth over the live set before a collection; a relay's live set is mostly per-socket state, and 50 keeps peak memory about a quarter lower than Go's 100 for about the same CPU; -1 disables the GC")
 	fs.BoolVar(&o.verbose, "v", false, "log client errors and refusals (debug level)")
