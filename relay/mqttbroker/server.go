@@ -24,6 +24,10 @@ var ErrClosed = errors.New("mqttbroker: server closed")
 // "mqttv3.1" is MQTT.js's choice for the older MQTT 3.1.
 var Subprotocols = []string{"mqtt", "mqttv3.1"}
 
+// mochiReadBufferBytes sizes mochi's per-client read buffer (2 KiB by
+// default): a fixed header and a Trystero announcement fit in it.
+const mochiReadBufferBytes = 256
+
 // Server is an MQTT-over-WebSocket broker. It implements http.Handler: every
 // request it serves must be a WebSocket upgrade. Create it with New; stop it
 // with Close.
@@ -64,6 +68,11 @@ func New(cfg Config) *Server {
 	s.mochi = mqtt.New(&mqtt.Options{
 		Capabilities: caps,
 		Logger:       mochiLogger(s.log),
+		// mochi reads through a buffer of its own on top of the WebSocket's
+		// (relay's detach: 1 KiB), held for the client's life; it reads
+		// packets larger than the buffer straight through, so a small one
+		// costs a few more calls for mid-sized packets only.
+		ClientNetReadBufferSize: mochiReadBufferBytes,
 	})
 	if err := s.start(); err != nil {
 		s.log.Error("broker failed to start", "err", err)
