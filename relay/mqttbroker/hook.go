@@ -57,7 +57,7 @@ func (h *limitHook) OnConnect(cl *mqtt.Client, _ packets.Packet) error {
 	cl.Properties.Will = mqtt.Will{}
 	st := &clientState{
 		limiter: rate.NewLimiter(rate.Limit(h.cfg.PublishesPerSecond), h.cfg.PublishBurst),
-		out:     newOutQueue(cl, h.cfg.MaxPendingBytes),
+		out:     newOutQueue(cl, h.mochi.Info, h.cfg.MaxPendingBytes),
 	}
 	h.mu.Lock()
 	h.clients[cl.ID] = st // a client taking over an ID replaces the old one
