@@ -234,3 +234,23 @@ func TestNoDeliveryOutsideTheQueue(t *testing.T) {
 		t.Fatalf("got %q before the marker", p)
 	}
 }
+
+// A connection that has not started its CONNECT costs one goroutine (the
+// handler's, waiting for it), not mochi's two and its client state.
+func TestSilentConnectionsCostOneGoroutine(t *testing.T) {
+	const conns = 50
+	b, url := start(t, mqttbroker.Config{})
+	base := relaytest.Goroutines()
+	for range conns {
+		dialWS(t, url)
+	}
+	// Each upgrade's handler is running once its dial has returned; mochi,
+	// had it been handed the connections, starts its goroutines at once.
+	time.Sleep(200 * time.Millisecond)
+	if n := relaytest.Goroutines() - base; n > conns {
+		t.Fatalf("%d silent connections run %d goroutines", conns, n)
+	}
+	if n := b.Sessions(); n != 0 {
+		t.Fatalf("mochi holds %d sessions for connections that sent nothing", n)
+	}
+}

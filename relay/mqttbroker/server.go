@@ -3,6 +3,7 @@ package mqttbroker
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net/http"
@@ -117,10 +118,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// MaxPacketBytes on every packet instead. Binary messages only (§6.0).
 	nc := websocket.NetConn(s.gate.Context(), ws, websocket.MessageBinary)
 	defer nc.Close()
-	conn := &deadlineConn{Conn: nc, idle: s.cfg.IdleTimeout, write: s.cfg.WriteTimeout}
-	// The first read, of CONNECT, gets ConnectTimeout; mochi replaces the
-	// deadline after CONNECT (capped at IdleTimeout by deadlineConn).
+	// CONNECT must arrive within ConnectTimeout; mochi replaces the deadline
+	// after CONNECT (capped at IdleTimeout by deadlineConn).
 	nc.SetReadDeadline(time.Now().Add(s.cfg.ConnectTimeout))
+	// mochi starts two goroutines and a client's state for every connection
+	// it is given: it is given this one once CONNECT starts to arrive, so a
+	// connection that never speaks costs only this goroutine.
+	first := make([]byte, 1)
+	if _, err := io.ReadFull(nc, first); err != nil {
+		s.log.Debug("no CONNECT", "remote", remote, "err", err)
+		return
+	}
+	conn := &deadlineConn{Conn: nc, unread: first, idle: s.cfg.IdleTimeout, write: s.cfg.WriteTimeout}
 	if err := s.l.serve(conn); err != nil {
 		s.log.Debug("mqtt session ended", "remote", remote, "err", err)
 	}
