@@ -13,6 +13,7 @@
 package wsconn
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"sync"
@@ -219,7 +220,7 @@ func (c *Conn) Read() ([]byte, error) {
 		ctx, cancel = context.WithTimeout(ctx, wait)
 		defer cancel()
 	}
-	_, b, err := c.ws.Read(ctx)
+	b, err := c.readMessage(ctx)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			c.lim.Counters.Timeouts.Add(1)
@@ -230,6 +231,35 @@ func (c *Conn) Read() ([]byte, error) {
 	c.lim.Counters.MessagesIn.Add(1)
 	c.lim.Counters.BytesIn.Add(int64(len(b)))
 	return b, nil
+}
+
+// readBufs holds buffers for reading messages of unknown length. Read
+// returns an exact copy, the message's only allocation: websocket.Conn.Read
+// (io.ReadAll) grows its result from 512 bytes, allocating about twice the
+// message and keeping up to twice its size in the result's capacity.
+var readBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledRead bounds the buffers readBufs keeps: larger messages are rare
+// (abuse, mostly) and should not pin their size in the pool.
+const maxPooledRead = 32 << 10
+
+// readMessage reads the next data message whole.
+func (c *Conn) readMessage(ctx context.Context) ([]byte, error) {
+	_, r, err := c.ws.Reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	buf := readBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledRead {
+			buf.Reset()
+			readBufs.Put(buf)
+		}
+	}()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 // pingOnce runs from the ping timer: it pings, drops the connection if no
