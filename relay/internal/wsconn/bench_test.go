@@ -3,6 +3,7 @@ package wsconn
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,11 +12,18 @@ import (
 	"github.com/coder/websocket"
 )
 
-// BenchmarkRead: one op is one 2.4 KB message (a tracker announce with 3
-// offers) read by Conn.Read; B/op and allocs/op are the whole process's,
-// the client's writes included.
+// BenchmarkRead: one op is one message read by Conn.Read: 2.4 KB (a
+// tracker announce with 3 offers) or 100 KB (the size of the bench's
+// hostile Nostr events). B/op and allocs/op are the whole process's, the
+// client's writes included.
 func BenchmarkRead(b *testing.B) {
-	msg := bytes.Repeat([]byte{'x'}, 2400)
+	for _, size := range []int{2400, 100_000} {
+		b.Run(fmt.Sprintf("%dB", size), func(b *testing.B) { benchmarkRead(b, size) })
+	}
+}
+
+func benchmarkRead(b *testing.B, size int) {
+	msg := bytes.Repeat([]byte{'x'}, size)
 	read := make(chan int)
 	ctx, cancel := context.WithCancel(context.Background())
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -239,9 +239,12 @@ func (c *Conn) Read() ([]byte, error) {
 // message and keeping up to twice its size in the result's capacity.
 var readBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// maxPooledRead bounds the buffers readBufs keeps: larger messages are rare
-// (abuse, mostly) and should not pin their size in the pool.
-const maxPooledRead = 32 << 10
+// maxPooledRead bounds the buffers readBufs keeps. It covers the services'
+// message caps (256 KiB at most by default), so that large messages, sent
+// mostly by abusive clients, do not regrow a buffer each time; the pool
+// holds about one buffer per concurrent reader and empties itself over two
+// collections when they are not used.
+const maxPooledRead = 256 << 10
 
 // readMessage reads the next data message whole.
 func (c *Conn) readMessage(ctx context.Context) ([]byte, error) {
