@@ -97,9 +97,10 @@ type Conn struct {
 	ping    *time.Timer
 	unwatch func() bool // stops the shutdown watch
 
-	once   sync.Once
-	dead   chan struct{}
-	gotMsg bool // read goroutine only
+	once    sync.Once
+	dead    chan struct{}
+	gotMsg  bool          // read goroutine only
+	handled chan struct{} // Handle's signal, read goroutine only
 }
 
 // New wraps ws with lim. When ctx (the server's lifetime) ends, the
@@ -109,11 +110,12 @@ func New(ctx context.Context, ws *websocket.Conn, lim Limits) *Conn {
 		lim.Counters = new(Counters)
 	}
 	c := &Conn{
-		ws:   ws,
-		ctx:  ctx,
-		lim:  lim,
-		rl:   rate.NewLimiter(lim.Rate, lim.Burst),
-		dead: make(chan struct{}),
+		ws:      ws,
+		ctx:     ctx,
+		lim:     lim,
+		rl:      rate.NewLimiter(lim.Rate, lim.Burst),
+		dead:    make(chan struct{}),
+		handled: make(chan struct{}),
 	}
 	c.mu.Lock()
 	c.ping = time.AfterFunc(lim.PingInterval, c.pingOnce)
@@ -263,6 +265,21 @@ func (c *Conn) readMessage(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.Clone(buf.Bytes()), nil
+}
+
+// Handle runs f, the handling of a message, on a goroutine of its own and
+// waits for it to return. The read goroutine parks in Read for the
+// connection's whole life, and Go never shrinks a parked stack to less than
+// four times what it uses: decoding JSON or checking a signature on it would
+// leave every socket that ever did so with a 16 KB stack instead of 8 KB.
+// f's goroutine takes that depth and gives its stack back when f returns.
+// Call Handle from the read goroutine only.
+func (c *Conn) Handle(f func()) {
+	go func() {
+		f()
+		c.handled <- struct{}{}
+	}()
+	<-c.handled
 }
 
 // pingOnce runs from the ping timer: it pings, drops the connection if no
