@@ -270,7 +270,7 @@ func (c *Conn) readMessage(ctx context.Context) ([]byte, error) {
 // Handle runs f, the handling of a message, on a goroutine of its own and
 // waits for it to return. The read goroutine parks in Read for the
 // connection's whole life, and Go never shrinks a parked stack to less than
-// four times what it uses: decoding JSON or checking a signature on it would
+// four times what it uses: checking a Nostr event's signature on it would
 // leave every socket that ever did so with a 16 KB stack instead of 8 KB.
 // f's goroutine takes that depth and gives its stack back when f returns.
 // Call Handle from the read goroutine only.
