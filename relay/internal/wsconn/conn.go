@@ -16,6 +16,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -273,13 +275,24 @@ func (c *Conn) readMessage(ctx context.Context) ([]byte, error) {
 // four times what it uses: checking a Nostr event's signature on it would
 // leave every socket that ever did so with a 16 KB stack instead of 8 KB.
 // f's goroutine takes that depth and gives its stack back when f returns.
-// Call Handle from the read goroutine only.
+// A panic in f is raised again in the caller, with f's stack in its value,
+// where the relay's handler recovers it as it did when f ran there. Call
+// Handle from the read goroutine only.
 func (c *Conn) Handle(f func()) {
+	var p any
 	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				p = fmt.Sprintf("%v\n\nhandler goroutine: %s", r, debug.Stack())
+			}
+			c.handled <- struct{}{}
+		}()
 		f()
-		c.handled <- struct{}{}
 	}()
 	<-c.handled
+	if p != nil {
+		panic(p)
+	}
 }
 
 // pingOnce runs from the ping timer: it pings, drops the connection if no
