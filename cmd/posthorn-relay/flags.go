@@ -25,6 +25,7 @@ const defaultGCPercent = 50
 // options is what the command line configures.
 type options struct {
 	addr        string
+	debugAddr   string
 	memoryLimit int64
 	gcPercent   int
 	verbose     bool
@@ -49,12 +50,12 @@ Built-in limits (change them through relay.Config when embedding the relay):
            burst %d; send queue %d KiB (events shared, not copied); first
            message %v; no idle timeout (Trystero's nostr sockets announce
            once and never reconnect), ping every %v
-  mqtt     packet %d KiB; %d pending writes per client (mochi copies each
-           payload per subscriber: <= %d MiB per client); %d clients;
+  mqtt     packet %d KiB; send queue %d KiB per client (payloads shared,
+           not copied; publishes over it dropped); %d clients;
            topics <= %d bytes and %d levels (trystero/<app>/<room>/<peer>);
            %d subscriptions per client; %g publishes/s, burst %d; CONNECT
            within %v; idle %v whatever the keepalive; write %v; sessions
-           never persist, no retained messages
+           never persist; QoS 0 only; no retained or will messages, no $SYS
   turn     ports %d-%d for relayed UDP; %d allocations, %d per address
   waku     request %d KiB, %d MiB being read over all peers; %d request
            streams per peer and protocol, no deadline before a request's
@@ -69,6 +70,7 @@ func parseFlags(args []string) options {
 	var o options
 	fs := flag.NewFlagSet("posthorn-relay", flag.ExitOnError)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8000", "listen address (host:port) for every WebSocket service, /healthz and /metrics")
+	fs.StringVar(&o.debugAddr, "debug-addr", "", "listen address for Go's profiles (/debug/pprof/, e.g. 127.0.0.1:6060); off when empty; never expose it")
 	fs.Int64Var(&o.memoryLimit, "memory-limit-mb", 0, "soft memory limit of the process in MiB (Go's GOMEMLIMIT): the GC works harder near it; 0 leaves Go's default (none)")
 	fs.IntVar(&o.gcPercent, "gc-percent", defaultGCPercent, "garbage collection target (Go's GOGC; replaces it): heap growth over the live set before a collection; a relay's live set is mostly per-socket state, and 50 keeps peak memory about a quarter lower than Go's 100 for about the same CPU; -1 disables the GC")
 	fs.BoolVar(&o.verbose, "v", false, "log client errors and refusals (debug level)")
@@ -100,8 +102,7 @@ func parseFlags(args []string) options {
 			nostrrelay.DefaultMaxFilterValues, nostrrelay.DefaultMaxStored, nostrrelay.DefaultMaxStoredBytes>>20,
 			nostrrelay.DefaultMaxLimit, float64(nostrrelay.DefaultMessagesPerSecond), nostrrelay.DefaultMessageBurst,
 			nostrrelay.DefaultSendQueueBytes>>10, nostrrelay.DefaultFirstMessageTimeout, nostrrelay.DefaultPingInterval,
-			mqttbroker.DefaultMaxPacketBytes>>10, mqttbroker.DefaultMaxPendingWrites,
-			mqttbroker.DefaultMaxPendingWrites*mqttbroker.DefaultMaxPacketBytes>>20, mqttbroker.DefaultMaxClients,
+			mqttbroker.DefaultMaxPacketBytes>>10, mqttbroker.DefaultMaxPendingBytes>>10, mqttbroker.DefaultMaxClients,
 			mqttbroker.DefaultMaxTopicBytes, mqttbroker.DefaultMaxTopicLevels, mqttbroker.DefaultMaxSubscriptions,
 			float64(mqttbroker.DefaultPublishesPerSecond), mqttbroker.DefaultPublishBurst, mqttbroker.DefaultConnectTimeout,
 			mqttbroker.DefaultIdleTimeout, mqttbroker.DefaultWriteTimeout,

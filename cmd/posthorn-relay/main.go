@@ -70,6 +70,11 @@ func run(o options, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if o.debugAddr != "" {
+		if err := serveDebug(o.debugAddr, log); err != nil {
+			return err
+		}
+	}
 	r := relay.New(o.relay)
 	defer r.Close()
 	if o.turn.Secret != "" {

@@ -6,44 +6,96 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mochi-mqtt/server/v2/packets"
+
 	"github.com/posthorn/posthorn/relay/internal/relaytest"
 	"github.com/posthorn/posthorn/relay/mqttbroker"
 )
 
-// Subscribers that never read, with keepalive 0, hold at most
-// MaxPendingWrites packets each, and are dropped by the write deadline.
-func TestNonReadingSubscribersBounded(t *testing.T) {
-	b, url := start(t, mqttbroker.Config{WriteTimeout: 2 * time.Second, PublishBurst: 1000})
-	pub := connect(t, url, 60)
-	for range 20 {
+// nonReaders connects n clients subscribed to topic that never read again,
+// with keepalive 0 (mochi sets no deadline then).
+func nonReaders(t *testing.T, b *mqttbroker.Server, url, topic string, n int) {
+	t.Helper()
+	want := b.Clients() + n
+	for range n {
 		r := dialRaw(t, url)
 		r.connect("", true, 0)
 		r.read() // CONNACK
-		r.subscribe("trystero/a/r")
+		r.subscribe(topic)
 		r.suback()
 	}
-	relaytest.WaitFor(t, "21 clients", func() bool { return b.Clients() == 21 })
+	relaytest.WaitFor(t, "subscribers connected", func() bool { return b.Clients() == want })
+}
+
+// writesStalled waits until the broker has written nothing for a while.
+func writesStalled(t *testing.T, b *mqttbroker.Server) {
+	t.Helper()
+	last, since := int64(-1), time.Now()
+	relaytest.WaitFor(t, "writes stalled", func() bool {
+		if n := b.Totals().BytesOut; n != last {
+			last, since = n, time.Now()
+		}
+		return time.Since(since) > 200*time.Millisecond
+	})
+}
+
+// Subscribers that never read hold at most MaxPendingBytes each, counted in
+// bytes whatever the number of packets; publishes over it are dropped and
+// counted, and the write deadline drops the non-readers.
+func TestNonReadingSubscribersBounded(t *testing.T) {
+	b, url := start(t, mqttbroker.Config{WriteTimeout: 2 * time.Second, PublishBurst: 1000})
+	pub := connect(t, url, 60)
+	const subs, size = 20, 100_000
+	nonReaders(t, b, url, "trystero/a/r", subs)
 	base := relaytest.LiveHeap()
-	payload := bytes.Repeat([]byte{'x'}, 100_000)
+	payload := bytes.Repeat([]byte{'x'}, size)
 	var peak uint64
 	for i := range 200 { // 400 MB if every copy were held
 		pub.publish("trystero/a/r", payload)
 		if i%40 == 39 {
+			pub.ping() // the publishes so far are queued
 			peak = max(peak, relaytest.HeapGrowth(base))
 		}
 	}
 	t.Logf("heap growth: peak %d MB while publishing", peak>>20)
-	// Per subscriber: its pending packets, plus the one mochi is encoding and
-	// writing (packet, encode buffer, WebSocket frame), twice over for
-	// garbage not yet collected between measurements.
-	if limit := uint64(20 * 2 * (mqttbroker.DefaultMaxPendingWrites + 6) * 100_000); peak > limit {
+	// Per subscriber: its queue, plus the packet being written (mochi's
+	// encode buffer and the WebSocket frame) and the one being read.
+	if limit := uint64(subs * (mqttbroker.DefaultMaxPendingBytes + 3*size)); peak > limit {
 		t.Fatalf("heap grew by %d bytes, over %d", peak, limit)
+	}
+	if d := b.Totals().QueueDrops; d == 0 {
+		t.Fatal("no publish counted as dropped for a full queue")
 	}
 	relaytest.WaitFor(t, "non-readers dropped", func() bool { return b.Clients() == 1 })
 	after := relaytest.HeapGrowth(base)
 	t.Logf("heap growth after the drop: %d KB", after>>10)
 	if after > 8<<20 {
 		t.Fatalf("%d bytes still held after the non-readers were dropped", after)
+	}
+}
+
+// A payload queued for many subscribers is held once, not copied for each.
+func TestPublishSharedAcrossSubscribers(t *testing.T) {
+	b, url := start(t, mqttbroker.Config{MaxPendingBytes: 8 << 20, PublishBurst: 1000})
+	pub := connect(t, url, 60)
+	const subs, size, n = 20, 100_000, 60
+	nonReaders(t, b, url, "trystero/a/r", subs)
+	base := relaytest.LiveHeap()
+	payload := bytes.Repeat([]byte{'x'}, size)
+	for range n { // 6 MB, within every subscriber's queue
+		pub.publish("trystero/a/r", payload)
+	}
+	pub.ping() // the publishes are queued
+	// Writes to the subscribers go on until their sockets are full, each
+	// allocating its encoded packet: measured while they did, the heap
+	// would count garbage made after the collection.
+	writesStalled(t, b)
+	growth := relaytest.HeapGrowth(base)
+	t.Logf("heap growth: %d MB for %d MB published to %d subscribers", growth>>20, n*size>>20, subs)
+	// The payloads once, and per subscriber the packet being written and
+	// the one being read; a copy per subscriber would be 120 MB.
+	if limit := uint64(n*size + subs*3*size); growth > limit {
+		t.Fatalf("heap grew by %d bytes, over %d", growth, limit)
 	}
 }
 
@@ -143,5 +195,62 @@ func TestPublishRateLimited(t *testing.T) {
 	}
 	if got != 2 {
 		t.Fatalf("%d of 5 publishes delivered, want 2", got)
+	}
+}
+
+// Nothing reaches a client outside its byte-bounded queue: $SYS topics
+// cannot be subscribed to, will messages are not published, and a QoS 1
+// subscription is granted QoS 0.
+func TestNoDeliveryOutsideTheQueue(t *testing.T) {
+	b, url := start(t, mqttbroker.Config{})
+	sub := connect(t, url, 60)
+	sub.subscribe("$SYS/#", "trystero/a/r")
+	if codes := sub.suback(); len(codes) != 2 || codes[0] < 0x80 || codes[1] != 0 {
+		t.Fatalf("reason codes %x, want a refusal for $SYS and QoS 0 for Trystero's topic", codes)
+	}
+	pk := packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Subscribe, Qos: 1}, PacketID: 2,
+		Filters: packets.Subscriptions{{Filter: "trystero/a/q", Qos: 1}}}
+	sub.write(pk, (*packets.Packet).SubscribeEncode)
+	if codes := sub.suback(); len(codes) != 1 || codes[0] != 0 {
+		t.Fatalf("reason codes %x, want QoS 0 granted", codes)
+	}
+
+	willer := dialRaw(t, url)
+	willer.write(packets.Packet{
+		FixedHeader: packets.FixedHeader{Type: packets.Connect},
+		Connect: packets.ConnectParams{ProtocolName: []byte("MQTT"), Clean: true, Keepalive: 60,
+			WillFlag: true, WillTopic: "trystero/a/r", WillPayload: []byte("will")},
+	}, (*packets.Packet).ConnectEncode)
+	if ack := willer.read(); len(ack) != 4 || ack[3] != 0 {
+		t.Fatalf("CONNACK %x", ack)
+	}
+	relaytest.WaitFor(t, "two clients", func() bool { return b.Clients() == 2 })
+	willer.ws.CloseNow() // without DISCONNECT: mochi would publish the will
+	relaytest.WaitFor(t, "willer gone", func() bool { return b.Clients() == 1 })
+
+	pub := connect(t, url, 60)
+	pub.publish("trystero/a/r", []byte("marker"))
+	if p := sub.payload(); string(p) != "marker" {
+		t.Fatalf("got %q before the marker", p)
+	}
+}
+
+// A connection that has not started its CONNECT costs one goroutine (the
+// handler's, waiting for it), not mochi's two and its client state.
+func TestSilentConnectionsCostOneGoroutine(t *testing.T) {
+	const conns = 50
+	b, url := start(t, mqttbroker.Config{})
+	base := relaytest.Goroutines()
+	for range conns {
+		dialWS(t, url)
+	}
+	// Each upgrade's handler is running once its dial has returned; mochi,
+	// had it been handed the connections, starts its goroutines at once.
+	time.Sleep(200 * time.Millisecond)
+	if n := relaytest.Goroutines() - base; n > conns {
+		t.Fatalf("%d silent connections run %d goroutines", conns, n)
+	}
+	if n := b.Sessions(); n != 0 {
+		t.Fatalf("mochi holds %d sessions for connections that sent nothing", n)
 	}
 }

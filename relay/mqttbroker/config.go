@@ -19,16 +19,16 @@ const (
 	// relay's message cap.
 	DefaultMaxPacketBytes = 128 << 10
 
-	// DefaultMaxPendingWrites is how many outgoing packets may queue for one
-	// slow client; further messages to it are dropped (mochi's behaviour).
-	// mochi copies each payload per subscriber and counts packets, not
-	// bytes, so one client's queue holds at most MaxPendingWrites ×
-	// MaxPacketBytes (2 MiB by default), plus the packet being written.
-	DefaultMaxPendingWrites = 16
-
-	// DefaultMaxInflight bounds stored QoS 1/2 messages per client. Trystero
-	// only uses QoS 0 (§7.3), so few are expected.
-	DefaultMaxInflight = 16
+	// DefaultMaxPendingBytes caps the bytes waiting to be written to one
+	// client (payloads, topics and bookkeeping, counted whatever the number
+	// of packets); publishes to a client over it are dropped and counted
+	// (QoS 0 allows it), and the write deadline ends a client that does not
+	// read. A payload queued for many clients is held once, shared. 256 KiB,
+	// as for the Nostr relay, holds two packets of the largest size or a
+	// few hundred of Trystero's announcements, offers and answers (a few
+	// hundred bytes to a few KiB, §7.3). It is raised to MaxPacketBytes
+	// plus bookkeeping if lower, so that every packet can be delivered.
+	DefaultMaxPendingBytes = 256 << 10
 
 	// DefaultMaxTopicBytes and DefaultMaxTopicLevels bound a topic name or
 	// filter. Trystero's topics are trystero/<app>/<room>[/<peer>] (§7.3):
@@ -67,12 +67,15 @@ const (
 // Sessions are never persistent: every client is treated as clean (MQTT 3
 // clean=false and MQTT 5 session expiry are ignored), since a kept session
 // holds subscriptions and messages for a client that is gone. Retained
-// messages are not available either.
+// messages, will messages and $SYS topics are not available either, and
+// every message is delivered at QoS 0, as Trystero sends them (§7.3): each
+// would hold memory outside a client's queue (retained and will messages
+// until a deadline of the client's choosing, QoS 1 and 2 until
+// acknowledged).
 type Config struct {
 	MaxClients         int
 	MaxPacketBytes     int
-	MaxPendingWrites   int
-	MaxInflight        int
+	MaxPendingBytes    int
 	MaxTopicBytes      int
 	MaxTopicLevels     int
 	MaxSubscriptions   int
@@ -102,8 +105,8 @@ func (c Config) withDefaults() Config {
 	}
 	def(&c.MaxClients, DefaultMaxClients)
 	def(&c.MaxPacketBytes, DefaultMaxPacketBytes)
-	def(&c.MaxPendingWrites, DefaultMaxPendingWrites)
-	def(&c.MaxInflight, DefaultMaxInflight)
+	def(&c.MaxPendingBytes, DefaultMaxPendingBytes)
+	c.MaxPendingBytes = max(c.MaxPendingBytes, c.MaxPacketBytes+entryBytes)
 	def(&c.MaxTopicBytes, DefaultMaxTopicBytes)
 	def(&c.MaxTopicLevels, DefaultMaxTopicLevels)
 	def(&c.MaxSubscriptions, DefaultMaxSubscriptions)

@@ -15,7 +15,7 @@ import (
 
 func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
-func start(t *testing.T, cfg mqttbroker.Config) (*mqttbroker.Server, string) {
+func start(t testing.TB, cfg mqttbroker.Config) (*mqttbroker.Server, string) {
 	t.Helper()
 	cfg.Logger = quiet()
 	b := mqttbroker.New(cfg)
@@ -25,7 +25,7 @@ func start(t *testing.T, cfg mqttbroker.Config) (*mqttbroker.Server, string) {
 }
 
 // dialWS opens an MQTT WebSocket without speaking MQTT yet.
-func dialWS(t *testing.T, url string) *websocket.Conn {
+func dialWS(t testing.TB, url string) *websocket.Conn {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), relaytest.Patience)
 	defer cancel()

@@ -11,7 +11,18 @@ import (
 // every write one of write.
 type deadlineConn struct {
 	net.Conn
+	unread      []byte // read before mochi was given the connection
 	idle, write time.Duration
+}
+
+// Read returns the unread bytes first, then reads from the connection.
+func (c *deadlineConn) Read(b []byte) (int, error) {
+	if len(c.unread) > 0 {
+		n := copy(b, c.unread)
+		c.unread = c.unread[n:]
+		return n, nil
+	}
+	return c.Conn.Read(b)
 }
 
 // SetDeadline is what mochi calls after each packet (keepalive × 1.5, or the

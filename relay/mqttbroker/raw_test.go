@@ -14,16 +14,17 @@ import (
 // raw is an MQTT 3.1.1 client that writes packets (encoded by mochi's
 // packets package) and reads only when told to, as a hostile client would.
 type raw struct {
-	t   *testing.T
-	ws  *websocket.Conn
-	buf []byte // received bytes not yet returned by read
+	t       testing.TB
+	ws      *websocket.Conn
+	buf     []byte // received bytes not yet returned by read
+	version byte   // MQTT protocol level; 0 means 4 (MQTT 3.1.1)
 }
 
-func dialRaw(t *testing.T, url string) *raw { return &raw{t: t, ws: dialWS(t, url)} }
+func dialRaw(t testing.TB, url string) *raw { return &raw{t: t, ws: dialWS(t, url)} }
 
 func (r *raw) write(pk packets.Packet, encode func(*packets.Packet, *bytes.Buffer) error) {
 	r.t.Helper()
-	pk.ProtocolVersion = 4
+	pk.ProtocolVersion = max(r.version, 4)
 	var b bytes.Buffer
 	if err := encode(&pk, &b); err != nil {
 		r.t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/coder/websocket"
+	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/posthorn/posthorn/relay/internal/relaytest"
 	"github.com/posthorn/posthorn/relay/mqttbroker"
@@ -130,5 +131,57 @@ func TestClose(t *testing.T) {
 	}
 	if err := b.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
+	}
+}
+
+// MQTT 3.1.1 and MQTT 5 subscribers of one topic get the same message, each
+// in its own encoding: one encoded packet shared by the 3.1.1 clients, and
+// for the MQTT 5 one its subscription identifier.
+func TestDeliveryToEveryProtocolVersion(t *testing.T) {
+	_, url := start(t, mqttbroker.Config{})
+	v4a, v4b := connect(t, url, 60), connect(t, url, 60)
+	for _, r := range []*raw{v4a, v4b} {
+		r.subscribe("trystero/a/r")
+		r.suback()
+	}
+	v5 := dialRaw(t, url)
+	v5.version = 5
+	v5.connect("", true, 60)
+	if ack := v5.read(); ack[0] != 0x20 {
+		t.Fatalf("not a CONNACK: %x", ack)
+	}
+	v5.write(packets.Packet{
+		FixedHeader: packets.FixedHeader{Type: packets.Subscribe, Qos: 1}, PacketID: 1,
+		Filters:    packets.Subscriptions{{Filter: "trystero/a/r", Identifier: 7}},
+		Properties: packets.Properties{SubscriptionIdentifier: []int{7}},
+	}, (*packets.Packet).SubscribeEncode)
+	if ack := v5.read(); ack[0] != 0x90 {
+		t.Fatalf("not a SUBACK: %x", ack)
+	}
+
+	pub := connect(t, url, 60)
+	want := []byte(`{"peerId":"X","offer":"<sdp>"}`)
+	pub.publish("trystero/a/r", want)
+	for _, r := range []*raw{v4a, v4b} {
+		if p := r.payload(); !bytes.Equal(p, want) {
+			t.Fatalf("MQTT 3.1.1 subscriber got %q", p)
+		}
+	}
+	b := v5.read()
+	got := packets.Packet{ProtocolVersion: 5}
+	if err := got.FixedHeader.Decode(b[0]); err != nil || got.FixedHeader.Type != packets.Publish {
+		t.Fatalf("not a PUBLISH: %x", b[:min(len(b), 8)])
+	}
+	i := 1
+	for b[i]&0x80 != 0 {
+		i++
+	}
+	if err := got.PublishDecode(b[i+1:]); err != nil {
+		t.Fatal(err)
+	}
+	if got.TopicName != "trystero/a/r" || !bytes.Equal(got.Payload, want) ||
+		len(got.Properties.SubscriptionIdentifier) != 1 || got.Properties.SubscriptionIdentifier[0] != 7 {
+		t.Fatalf("MQTT 5 subscriber got topic %q, payload %q, subscription ids %v",
+			got.TopicName, got.Payload, got.Properties.SubscriptionIdentifier)
 	}
 }

@@ -113,25 +113,31 @@ func (s *Server) readLoop(c *conn) {
 			c.send(refuseRateLimited(data))
 			continue
 		}
-		m, err := parseClientMessage(data, s.cfg.MaxFilters, s.cfg.MaxFilterValues)
-		if err != nil {
-			s.counters.Refused.Add(1)
-			c.send(notice(err.Error()))
-			continue
+		c.Handle(func() { s.handle(c, data) })
+	}
+}
+
+// handle processes one message of c (on a goroutine of its own, see
+// wsconn.Conn.Handle).
+func (s *Server) handle(c *conn, data []byte) {
+	m, err := parseClientMessage(data, s.cfg.MaxFilters, s.cfg.MaxFilterValues)
+	if err != nil {
+		s.counters.Refused.Add(1)
+		c.send(notice(err.Error()))
+		return
+	}
+	switch m.Type {
+	case "EVENT":
+		s.onEvent(c, m.Event)
+	case "REQ":
+		s.onReq(c, m.SubID, m.Filters)
+	case "CLOSE":
+		s.mu.Lock()
+		if sub := c.subs[m.SubID]; sub != nil {
+			s.subs.remove(sub)
+			delete(c.subs, m.SubID)
 		}
-		switch m.Type {
-		case "EVENT":
-			s.onEvent(c, m.Event)
-		case "REQ":
-			s.onReq(c, m.SubID, m.Filters)
-		case "CLOSE":
-			s.mu.Lock()
-			if sub := c.subs[m.SubID]; sub != nil {
-				s.subs.remove(sub)
-				delete(c.subs, m.SubID)
-			}
-			s.mu.Unlock()
-		}
+		s.mu.Unlock()
 	}
 }
 

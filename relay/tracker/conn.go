@@ -10,6 +10,8 @@ type conn struct {
 	// joined maps info_hash → peer_ids this socket owns there. Guarded by
 	// Server.mu.
 	joined map[string]map[string]struct{}
+	// out is the read goroutine's buffer of messages to send (Server.handle).
+	out []outgoing
 }
 
 func newConn(c *wsconn.Conn) *conn {

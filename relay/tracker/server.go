@@ -83,22 +83,37 @@ func (s *Server) readLoop(c *conn) {
 			c.send(encode(parseFailure{FailureReason(err)}))
 			continue
 		}
-		s.handle(c, req)
+		c.out = s.handle(c, req, c.out)
+		for i, o := range c.out {
+			o.to.send(encode(o.msg))
+			c.out[i] = outgoing{}
+		}
+		c.out = c.out[:0]
 	}
 }
 
-// handle processes one valid request. Every send is non-blocking, so it may
-// run under s.mu.
-func (s *Server) handle(c *conn, req *Request) {
+// outgoing is a message handle decided to send: it is encoded and queued
+// after s.mu is released, so that no other request waits for the JSON
+// encoding of offers and answers (SDPs of a few KB each).
+type outgoing struct {
+	to  *conn
+	msg any
+}
+
+// handle processes one valid request under s.mu and appends what it sends
+// to out. A recipient that has gone by the time it is sent to is skipped
+// by its closed queue.
+func (s *Server) handle(c *conn, req *Request, out []outgoing) []outgoing {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	send := func(to *conn, msg any) { out = append(out, outgoing{to, msg}) }
 	if req.Action == actionScrape {
-		s.scrape(c, req)
-		return
+		send(c, s.scrape(req))
+		return out
 	}
 	if !validEvents[req.Event] {
-		c.send(encode(requestFailure{actionAnnounce, FailureReason(ErrInvalidEvent), req.InfoHash}))
-		return
+		send(c, requestFailure{actionAnnounce, FailureReason(ErrInvalidEvent), req.InfoHash})
+		return out
 	}
 	sw := s.swarms[req.InfoHash]
 	var m *member
@@ -109,8 +124,8 @@ func (s *Server) handle(c *conn, req *Request) {
 	// socket may update it, stop it or receive what is sent to it.
 	if m != nil && m.conn != c {
 		s.counters.Refused.Add(1)
-		c.send(encode(requestFailure{actionAnnounce, FailureReason(ErrPeerIDTaken), req.InfoHash}))
-		return
+		send(c, requestFailure{actionAnnounce, FailureReason(ErrPeerIDTaken), req.InfoHash})
+		return out
 	}
 	if req.Event == "stopped" {
 		if m != nil {
@@ -120,19 +135,19 @@ func (s *Server) handle(c *conn, req *Request) {
 		if sw != nil {
 			complete, incomplete = sw.counts()
 		}
-		c.send(encode(announceResponse{complete, incomplete, actionAnnounce, s.cfg.intervalSecs(), req.InfoHash}))
-		return
+		send(c, announceResponse{complete, incomplete, actionAnnounce, s.cfg.intervalSecs(), req.InfoHash})
+		return out
 	}
 	ids, already := c.joined[req.InfoHash]
 	if !already && len(c.joined) >= s.cfg.MaxSwarmsPerConn {
 		s.counters.Refused.Add(1)
-		c.send(encode(requestFailure{actionAnnounce, FailureReason(ErrTooManySwarms), req.InfoHash}))
-		return
+		send(c, requestFailure{actionAnnounce, FailureReason(ErrTooManySwarms), req.InfoHash})
+		return out
 	}
 	if m == nil && len(ids) >= s.cfg.MaxPeersPerConn {
 		s.counters.Refused.Add(1)
-		c.send(encode(requestFailure{actionAnnounce, FailureReason(ErrTooManyPeers), req.InfoHash}))
-		return
+		send(c, requestFailure{actionAnnounce, FailureReason(ErrTooManyPeers), req.InfoHash})
+		return out
 	}
 	if sw == nil {
 		sw = newSwarm()
@@ -150,7 +165,7 @@ func (s *Server) handle(c *conn, req *Request) {
 	// The answerer gets no announce response (reference tracker behaviour).
 	if req.Answer == nil {
 		complete, incomplete := sw.counts()
-		c.send(encode(announceResponse{complete, incomplete, actionAnnounce, s.cfg.intervalSecs(), req.InfoHash}))
+		send(c, announceResponse{complete, incomplete, actionAnnounce, s.cfg.intervalSecs(), req.InfoHash})
 	}
 	n := len(req.Offers)
 	if req.NumWant >= 0 {
@@ -158,20 +173,21 @@ func (s *Server) handle(c *conn, req *Request) {
 	}
 	for i, to := range sw.pick(n, req.PeerID) {
 		o := req.Offers[i]
-		to.conn.send(encode(forwardedOffer{actionAnnounce, o.Offer, o.OfferID, req.PeerID, req.InfoHash}))
+		send(to.conn, forwardedOffer{actionAnnounce, o.Offer, o.OfferID, req.PeerID, req.InfoHash})
 	}
 	if req.Answer != nil {
 		to := sw.members[req.ToPeerID]
 		if to == nil {
 			// Like the reference tracker: a server-side warning only.
 			s.log.Debug("answer for unknown peer", "to_peer_id", req.ToPeerID)
-			return
+			return out
 		}
-		to.conn.send(encode(forwardedAnswer{actionAnnounce, req.Answer, req.OfferID, req.PeerID, req.InfoHash}))
+		send(to.conn, forwardedAnswer{actionAnnounce, req.Answer, req.OfferID, req.PeerID, req.InfoHash})
 	}
+	return out
 }
 
-func (s *Server) scrape(c *conn, req *Request) {
+func (s *Server) scrape(req *Request) scrapeResponse {
 	resp := scrapeResponse{Action: actionScrape, Files: make(map[string]scrapeFile, len(req.ScrapeHashes))}
 	resp.Flags.MinRequestInterval = s.cfg.intervalSecs()
 	for _, h := range req.ScrapeHashes {
@@ -182,7 +198,7 @@ func (s *Server) scrape(c *conn, req *Request) {
 		}
 		resp.Files[h] = f
 	}
-	c.send(encode(resp))
+	return resp
 }
 
 // remove deletes one member; s.mu must be held.

@@ -33,6 +33,7 @@ type options struct {
 	rooms      int
 	duration   time.Duration
 	hostile    bool
+	profile    string
 }
 
 func main() {
@@ -43,6 +44,7 @@ func main() {
 	flag.IntVar(&o.rooms, "rooms", 500, "rooms the peers are spread over")
 	flag.DurationVar(&o.duration, "duration", 60*time.Second, "how long the load runs")
 	flag.BoolVar(&o.hostile, "hostile", true, "run the hostile clients too")
+	flag.StringVar(&o.profile, "profile", "", "directory to save the relay's pprof profiles in (cpu, heap, allocs, goroutine, mutex); none when empty")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "loadbench:", err)
@@ -54,7 +56,17 @@ func run(o options) error {
 	// Sign every Nostr event up front: one per peer and nostrInterval, and
 	// a spare, so the bench's clients leave the cores to the relay.
 	presigned := presignNostr(o.peers, o.rooms, int(o.duration/nostrInterval)+2)
-	rp, err := startRelay(o.relayBin, strings.Fields(o.relayFlags))
+	relayFlags := strings.Fields(o.relayFlags)
+	var prof *profiler
+	if o.profile != "" {
+		addr, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		relayFlags = append(relayFlags, "-debug-addr", addr)
+		prof = &profiler{dir: o.profile, base: "http://" + addr}
+	}
+	rp, err := startRelay(o.relayBin, relayFlags)
 	if err != nil {
 		return err
 	}
@@ -86,6 +98,9 @@ func run(o options) error {
 				s.run(ctx, p)
 			})
 		}
+	}
+	if prof != nil {
+		wg.Go(func() { prof.run(ctx, o.duration) })
 	}
 	if o.hostile {
 		for _, h := range hostiles {

@@ -27,12 +27,10 @@ type relayProc struct {
 // startRelay starts bin on a free loopback port with caps sized for the
 // benchmark and waits until /healthz answers.
 func startRelay(bin string, extra []string) (*relayProc, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
 	args := append([]string{"-addr", addr, "-max-conns", "20000", "-client-ip-header", "X-Forwarded-For"}, extra...)
 	cmd := exec.Command(bin, args...)
 	cmd.Stderr = os.Stderr
@@ -49,6 +47,16 @@ func startRelay(bin string, extra []string) (*relayProc, error) {
 	}
 	rp.stop()
 	return nil, fmt.Errorf("relay did not come up on %s", addr)
+}
+
+// freeAddr returns a loopback address with a port free at the time.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
 }
 
 func (rp *relayProc) stop() {

@@ -13,8 +13,11 @@
 package wsconn
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -96,9 +99,10 @@ type Conn struct {
 	ping    *time.Timer
 	unwatch func() bool // stops the shutdown watch
 
-	once   sync.Once
-	dead   chan struct{}
-	gotMsg bool // read goroutine only
+	once    sync.Once
+	dead    chan struct{}
+	gotMsg  bool          // read goroutine only
+	handled chan struct{} // Handle's signal, read goroutine only
 }
 
 // New wraps ws with lim. When ctx (the server's lifetime) ends, the
@@ -108,11 +112,12 @@ func New(ctx context.Context, ws *websocket.Conn, lim Limits) *Conn {
 		lim.Counters = new(Counters)
 	}
 	c := &Conn{
-		ws:   ws,
-		ctx:  ctx,
-		lim:  lim,
-		rl:   rate.NewLimiter(lim.Rate, lim.Burst),
-		dead: make(chan struct{}),
+		ws:      ws,
+		ctx:     ctx,
+		lim:     lim,
+		rl:      rate.NewLimiter(lim.Rate, lim.Burst),
+		dead:    make(chan struct{}),
+		handled: make(chan struct{}),
 	}
 	c.mu.Lock()
 	c.ping = time.AfterFunc(lim.PingInterval, c.pingOnce)
@@ -219,7 +224,7 @@ func (c *Conn) Read() ([]byte, error) {
 		ctx, cancel = context.WithTimeout(ctx, wait)
 		defer cancel()
 	}
-	_, b, err := c.ws.Read(ctx)
+	b, err := c.readMessage(ctx)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			c.lim.Counters.Timeouts.Add(1)
@@ -230,6 +235,64 @@ func (c *Conn) Read() ([]byte, error) {
 	c.lim.Counters.MessagesIn.Add(1)
 	c.lim.Counters.BytesIn.Add(int64(len(b)))
 	return b, nil
+}
+
+// readBufs holds buffers for reading messages of unknown length. Read
+// returns an exact copy, the message's only allocation: websocket.Conn.Read
+// (io.ReadAll) grows its result from 512 bytes, allocating about twice the
+// message and keeping up to twice its size in the result's capacity.
+var readBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledRead bounds the buffers readBufs keeps. It covers the services'
+// message caps (256 KiB at most by default), so that large messages, sent
+// mostly by abusive clients, do not regrow a buffer each time; the pool
+// holds about one buffer per concurrent reader and empties itself over two
+// collections when they are not used.
+const maxPooledRead = 256 << 10
+
+// readMessage reads the next data message whole.
+func (c *Conn) readMessage(ctx context.Context) ([]byte, error) {
+	_, r, err := c.ws.Reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	buf := readBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledRead {
+			buf.Reset()
+			readBufs.Put(buf)
+		}
+	}()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(buf.Bytes()), nil
+}
+
+// Handle runs f, the handling of a message, on a goroutine of its own and
+// waits for it to return. The read goroutine parks in Read for the
+// connection's whole life, and Go never shrinks a parked stack to less than
+// four times what it uses: checking a Nostr event's signature on it would
+// leave every socket that ever did so with a 16 KB stack instead of 8 KB.
+// f's goroutine takes that depth and gives its stack back when f returns.
+// A panic in f is raised again in the caller, with f's stack in its value,
+// where the relay's handler recovers it as it did when f ran there. Call
+// Handle from the read goroutine only.
+func (c *Conn) Handle(f func()) {
+	var p any
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				p = fmt.Sprintf("%v\n\nhandler goroutine: %s", r, debug.Stack())
+			}
+			c.handled <- struct{}{}
+		}()
+		f()
+	}()
+	<-c.handled
+	if p != nil {
+		panic(p)
+	}
 }
 
 // pingOnce runs from the ping timer: it pings, drops the connection if no

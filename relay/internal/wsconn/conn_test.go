@@ -2,6 +2,7 @@ package wsconn
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -94,4 +95,22 @@ func TestIdleConnectionOneGoroutine(t *testing.T) {
 		(<-got).Send([]byte("hello")) // a write loop starts and ends
 	}
 	relaytest.WaitFor(t, "write loops ended", func() bool { return relaytest.Goroutines()-base <= n+2 })
+}
+
+// Handle runs f to completion before returning, and a panic in f reaches
+// the caller, where the relay's handler recovers it.
+func TestHandle(t *testing.T) {
+	c := &Conn{handled: make(chan struct{})}
+	ran := false
+	c.Handle(func() { ran = true })
+	if !ran {
+		t.Fatal("f had not run when Handle returned")
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "boom") {
+			t.Fatalf("recovered %v, want f's panic", r)
+		}
+	}()
+	c.Handle(func() { panic("boom") })
+	t.Fatal("Handle returned after f panicked")
 }
