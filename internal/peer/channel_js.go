@@ -53,7 +53,7 @@ func (c *channel) close() {
 // createChannel creates the initiator's channel before the first offer with
 // options {} (ordered, reliable, in-band negotiated; protocol-0.18 §4.2).
 func (p *Peer) createChannel() error {
-	v, err := jsCall(p.pc.JSValue(), "createDataChannel", channelLabel(), js.Global().Get("Object").New())
+	v, err := jsCall(p.pc.JSValue(), "createDataChannel", channelLabel(), jsObject.New())
 	if err != nil {
 		return err
 	}

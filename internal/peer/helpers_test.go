@@ -84,7 +84,9 @@ func newPeer(t testing.TB, initiator, trickle bool) *Peer {
 
 func newPeerAPI(t testing.TB, initiator, trickle bool, api *webrtc.API) *Peer {
 	t.Helper()
-	p, err := New(Config{Initiator: initiator, Trickle: trickle, RTCConfig: &webrtc.Configuration{}, API: api})
+	cfg := Config{Initiator: initiator, Trickle: trickle, RTCConfig: &webrtc.Configuration{}}
+	cfg.API = api
+	p, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
