@@ -142,11 +142,22 @@ func (p *Peer) OnConnect(f func()) {
 // OnData sets the handler for received messages, called strictly in arrival
 // order on one goroutine at a time. Messages that arrive before a handler is
 // set are kept and replayed when it is set (early data, protocol-0.18 §4.4). The
-// slice belongs to the handler. Text messages are not delivered: Trystero
+// slice is valid until the handler returns (the browser build reuses it for
+// later messages): a handler that keeps bytes copies them. Text messages are
+// not delivered: Trystero
 // traffic is binary only, and JS turns a text message into empty bytes that
 // fail the action lookup and are dropped (protocol-0.18 §4.2); they are logged and
 // dropped here.
-func (p *Peer) OnData(f func([]byte)) { p.data.SetHandler(f) }
+func (p *Peer) OnData(f func([]byte)) {
+	if f == nil {
+		p.data.SetHandler(nil)
+		return
+	}
+	p.data.SetHandler(func(b []byte) {
+		f(b)
+		recycle(b)
+	})
+}
 
 // OnClose sets the handler called exactly once when the peer is destroyed, for
 // every close cause of protocol-0.18 §4.4. err is nil for Close and for a channel
