@@ -4,8 +4,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/pion/webrtc/v4"
-
+	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/transfer"
 )
 
@@ -42,7 +41,7 @@ type Config struct {
 	// RTCConfig is used for every peer connection (ICE servers, including
 	// TURN); nil means one public STUN server, as Trystero does
 	// (docs/protocol-0.18.md §4.1).
-	RTCConfig *webrtc.Configuration
+	RTCConfig *RTCConfiguration
 
 	// Limits bound what remote peers can make the room buffer while their
 	// messages arrive, per peer and for the room; a peer over them is
@@ -101,3 +100,14 @@ type ReconnectPolicy struct {
 	MaxWait time.Duration
 	Jitter  float64
 }
+
+// RTCConfiguration is the RTCPeerConnection configuration of Config.RTCConfig:
+// natively pion's webrtc.Configuration; in the browser build a small struct
+// with the members posthorn passes to the browser's RTCPeerConnection
+// (ICEServers, ICETransportPolicy, BundlePolicy, RTCPMuxPolicy,
+// ICECandidatePoolSize).
+type RTCConfiguration = peer.Configuration
+
+// ICEServer is one ICE server of an RTCConfiguration (natively pion's
+// webrtc.ICEServer).
+type ICEServer = peer.ICEServer

@@ -6,8 +6,6 @@ import (
 	"log"
 	"time"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/signal/torrent"
 )
@@ -21,7 +19,7 @@ func Example() {
 	cfg := posthorn.Config{
 		AppID:     "posthorn-example",
 		RelayURLs: []string{trackerURL},
-		RTCConfig: &webrtc.Configuration{}, // no STUN server: this example stays on loopback
+		RTCConfig: &posthorn.RTCConfiguration{}, // no STUN server: this example stays on loopback
 	}
 
 	alice := torrent.New(nil)

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/roomlink"
@@ -48,7 +46,7 @@ func FuzzHandleData(f *testing.F) {
 	// peer the Room drops (over its budget) is replaced by a fresh one.
 	var c *conn
 	fresh := func(t testing.TB) {
-		p, err := peer.New(peer.Config{RTCConfig: &webrtc.Configuration{}, Logger: quietLogger()})
+		p, err := peer.New(peer.Config{RTCConfig: &peer.Configuration{}, Logger: quietLogger()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/roomlink"
@@ -25,7 +23,7 @@ func connectPeers(t testing.TB) (*peer.Peer, *peer.Peer) {
 	t.Helper()
 	testutil.RequireNetns(t)
 	cfg := func(init bool) peer.Config {
-		return peer.Config{Initiator: init, RTCConfig: &webrtc.Configuration{}, Logger: quietLogger()}
+		return peer.Config{Initiator: init, RTCConfig: &peer.Configuration{}, Logger: quietLogger()}
 	}
 	a, err := peer.New(cfg(true))
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/pion/webrtc/v4"
 	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/profile"
@@ -276,20 +275,6 @@ func (r *Room) hasPeer(id string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.peers[id] != nil
-}
-
-// Peers returns the connected peers' WebRTC connections by peer id, as
-// Trystero's getPeers does: for each peer, the connection sends currently go
-// to. Use them to read statistics or send RTCP; closing one makes the peer
-// leave, and replacing its handlers breaks the room.
-func (r *Room) Peers() map[string]*webrtc.PeerConnection {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	m := make(map[string]*webrtc.PeerConnection, len(r.peers))
-	for id, rem := range r.peers {
-		m[id] = rem.active.p.PeerConnection()
-	}
-	return m
 }
 
 // OnPeerJoin sets the callback run when a peer joins; only the latest one

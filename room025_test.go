@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/peer"
@@ -271,7 +269,7 @@ func TestV025Leave(t *testing.T) {
 func TestSignal025(t *testing.T) {
 	idx := uint16(0)
 	mid := "0"
-	cand := webrtc.ICECandidateInit{Candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host", SDPMid: &mid, SDPMLineIndex: &idx}
+	cand := peer.ICECandidateInit{Candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host", SDPMid: &mid, SDPMLineIndex: &idx}
 	for _, s := range []peer.Signal{
 		{Type: peer.TypeOffer, SDP: "v=0\r\n"},
 		{Type: peer.TypeAnswer, SDP: "v=0\r\n"},

@@ -54,7 +54,7 @@ func TestEveryoneSeesEveryone(t *testing.T) {
 			t.Errorf("%s: Peers() has %d entries, want 2", m.id, len(peers))
 		}
 		for _, id := range want {
-			if peers[id] == nil {
+			if _, ok := peers[id]; !ok {
 				t.Errorf("%s: Peers()[%s] has no connection", m.id, id)
 			}
 		}

@@ -212,9 +212,7 @@ func (jr *jsRoom) getPeers(js.Value, []js.Value) any {
 		return out
 	}
 	for id, pc := range r.Peers() {
-		if pc != nil {
-			out.Set(id, pc.JSValue())
-		}
+		out.Set(id, pc)
 	}
 	return out
 }
@@ -228,7 +226,7 @@ func peerCount(r *posthorn.Room, targets []string) int {
 	}
 	seen := map[string]bool{}
 	for _, id := range targets {
-		if peers[id] != nil {
+		if _, ok := peers[id]; ok {
 			seen[id] = true
 		}
 	}

@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/pion/webrtc/v4"
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/peer"
 )
 
 // ErrRTCConfig reports an rtcConfig that is not a usable RTCConfiguration.
@@ -20,29 +21,29 @@ type rtcConfigJSON struct {
 		Username   string          `json:"username"`
 		Credential string          `json:"credential"`
 	} `json:"iceServers"`
-	ICETransportPolicy   *webrtc.ICETransportPolicy `json:"iceTransportPolicy"`
-	BundlePolicy         *webrtc.BundlePolicy       `json:"bundlePolicy"`
-	RTCPMuxPolicy        *webrtc.RTCPMuxPolicy      `json:"rtcpMuxPolicy"`
-	ICECandidatePoolSize uint8                      `json:"iceCandidatePoolSize"`
+	ICETransportPolicy   *peer.ICETransportPolicy `json:"iceTransportPolicy"`
+	BundlePolicy         *peer.BundlePolicy       `json:"bundlePolicy"`
+	RTCPMuxPolicy        *peer.RTCPMuxPolicy      `json:"rtcpMuxPolicy"`
+	ICECandidatePoolSize uint8                    `json:"iceCandidatePoolSize"`
 }
 
 // ParseRTCConfig converts the JSON text of a JS RTCConfiguration (the
-// rtcConfig of joinRoom's config) to a webrtc.Configuration. Members it does
+// rtcConfig of joinRoom's config) to a posthorn.RTCConfiguration. Members it does
 // not know (certificates, peerIdentity) are ignored. An empty iceServers
 // list gives a configuration without ICE servers, which is not the same as
 // no rtcConfig (nil: simple-peer's default STUN servers).
-func ParseRTCConfig(text []byte) (*webrtc.Configuration, error) {
+func ParseRTCConfig(text []byte) (*posthorn.RTCConfiguration, error) {
 	var in rtcConfigJSON
 	if err := json.Unmarshal(text, &in); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrRTCConfig, err)
 	}
-	cfg := &webrtc.Configuration{ICEServers: []webrtc.ICEServer{}, ICECandidatePoolSize: in.ICECandidatePoolSize}
+	cfg := &posthorn.RTCConfiguration{ICEServers: []posthorn.ICEServer{}, ICECandidatePoolSize: in.ICECandidatePoolSize}
 	for i, s := range in.ICEServers {
 		urls, err := parseURLs(s.URLs)
 		if err != nil {
 			return nil, fmt.Errorf("%w: iceServers[%d].urls: %v", ErrRTCConfig, i, err)
 		}
-		srv := webrtc.ICEServer{URLs: urls, Username: s.Username}
+		srv := posthorn.ICEServer{URLs: urls, Username: s.Username}
 		if s.Credential != "" {
 			srv.Credential = s.Credential
 		}

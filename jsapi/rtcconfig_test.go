@@ -5,27 +5,28 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/pion/webrtc/v4"
+	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/peer"
 )
 
 func TestParseRTCConfig(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
-		want *webrtc.Configuration
+		want *posthorn.RTCConfiguration
 	}{
-		{"empty object", `{}`, &webrtc.Configuration{ICEServers: []webrtc.ICEServer{}}},
-		{"no servers", `{"iceServers":[]}`, &webrtc.Configuration{ICEServers: []webrtc.ICEServer{}}},
+		{"empty object", `{}`, &posthorn.RTCConfiguration{ICEServers: []posthorn.ICEServer{}}},
+		{"no servers", `{"iceServers":[]}`, &posthorn.RTCConfiguration{ICEServers: []posthorn.ICEServer{}}},
 		{"url string", `{"iceServers":[{"urls":"stun:127.0.0.1:3478"}]}`,
-			&webrtc.Configuration{ICEServers: []webrtc.ICEServer{{URLs: []string{"stun:127.0.0.1:3478"}}}}},
+			&posthorn.RTCConfiguration{ICEServers: []posthorn.ICEServer{{URLs: []string{"stun:127.0.0.1:3478"}}}}},
 		{"turn with credentials", `{"iceServers":[{"urls":["turn:127.0.0.1:3478","turns:127.0.0.1:5349"],"username":"u","credential":"p"}],"iceTransportPolicy":"relay"}`,
-			&webrtc.Configuration{
-				ICEServers:         []webrtc.ICEServer{{URLs: []string{"turn:127.0.0.1:3478", "turns:127.0.0.1:5349"}, Username: "u", Credential: "p"}},
-				ICETransportPolicy: webrtc.ICETransportPolicyRelay,
+			&posthorn.RTCConfiguration{
+				ICEServers:         []posthorn.ICEServer{{URLs: []string{"turn:127.0.0.1:3478", "turns:127.0.0.1:5349"}, Username: "u", Credential: "p"}},
+				ICETransportPolicy: peer.ICETransportPolicyRelay,
 			}},
 		{"policies and unknown members", `{"bundlePolicy":"max-bundle","rtcpMuxPolicy":"require","iceCandidatePoolSize":2,"certificates":[],"peerIdentity":"x"}`,
-			&webrtc.Configuration{ICEServers: []webrtc.ICEServer{}, BundlePolicy: webrtc.BundlePolicyMaxBundle,
-				RTCPMuxPolicy: webrtc.RTCPMuxPolicyRequire, ICECandidatePoolSize: 2}},
+			&posthorn.RTCConfiguration{ICEServers: []posthorn.ICEServer{}, BundlePolicy: peer.BundlePolicyMaxBundle,
+				RTCPMuxPolicy: peer.RTCPMuxPolicyRequire, ICECandidatePoolSize: 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,9 +25,7 @@ func (m *module) closeOnPageHide() {
 		for _, jr := range rooms {
 			if r := jr.joined(); r != nil {
 				for _, pc := range r.Peers() {
-					if pc != nil {
-						pc.JSValue().Call("close")
-					}
+					pc.Call("close")
 				}
 			}
 			jr.leave(js.Undefined(), nil)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
 )
@@ -18,7 +16,7 @@ func ExampleTopics() {
 	relay := newHub("mem://hub")
 	join := func(selfID string) *engine.Topics {
 		es, err := engine.NewSession(engine.SessionConfig{
-			Config: posthorn.Config{AppID: "my-app", RTCConfig: &webrtc.Configuration{}},
+			Config: posthorn.Config{AppID: "my-app", RTCConfig: &posthorn.RTCConfiguration{}},
 			RoomID: "lobby", SelfID: selfID,
 		})
 		if err != nil {

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/ids"
@@ -55,7 +53,7 @@ func newTopics(t *testing.T, c tcfg) *engine.Topics {
 		c.Logger = quiet()
 	}
 	es, err := engine.NewSession(engine.SessionConfig{RoomID: c.RoomID, SelfID: c.SelfID, Config: posthorn.Config{
-		AppID: c.AppID, Password: c.Password, RTCConfig: &webrtc.Configuration{}, Logger: c.Logger,
+		AppID: c.AppID, Password: c.Password, RTCConfig: &posthorn.RTCConfiguration{}, Logger: c.Logger,
 		AnnounceInterval: c.AnnounceInterval, AttemptTimeout: c.AttemptTimeout, MaxPendingAttempts: c.MaxPending,
 		OnJoinError: c.OnJoinError,
 	}})

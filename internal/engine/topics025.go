@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/v025/topic"
@@ -121,7 +119,7 @@ func (t *Topics) peerTopic025(id string) string {
 }
 
 // candidateSignal is a remote candidate as the peer takes it.
-func candidateSignal(c webrtc.ICECandidateInit) peer.Signal {
+func candidateSignal(c peer.ICECandidateInit) peer.Signal {
 	return peer.Signal{Type: peer.TypeCandidate, Candidate: &c}
 }
 

@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/crypt"
 	"github.com/posthorn/posthorn/internal/engine"
@@ -59,7 +57,7 @@ func trickleSession(t *testing.T, password string, log *testutil.LogRecorder) *e
 		lg = slog.New(log)
 	}
 	es, err := engine.NewSession(engine.SessionConfig{RoomID: "room-1", SelfID: ids.New(ids.SelfIDLen), Trickle: true,
-		Config: posthorn.Config{AppID: "db", Password: password, RTCConfig: &webrtc.Configuration{}, Logger: lg}})
+		Config: posthorn.Config{AppID: "db", Password: password, RTCConfig: &posthorn.RTCConfiguration{}, Logger: lg}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +184,7 @@ func TestTrickleRejects(t *testing.T) {
 func TestTrickleWrongPassword(t *testing.T) {
 	got := make(chan *posthorn.JoinError, 1)
 	es, err := engine.NewSession(engine.SessionConfig{RoomID: "room-1", SelfID: ids.New(ids.SelfIDLen), Trickle: true,
-		Config: posthorn.Config{AppID: "db", Password: "hunter2", RTCConfig: &webrtc.Configuration{}, Logger: quiet(),
+		Config: posthorn.Config{AppID: "db", Password: "hunter2", RTCConfig: &posthorn.RTCConfiguration{}, Logger: quiet(),
 			OnJoinError: func(e *posthorn.JoinError) { got <- e }}})
 	if err != nil {
 		t.Fatal(err)

@@ -60,6 +60,10 @@ func (p *Peer) adopt(dc *webrtc.DataChannel) {
 	go p.watchClosing(ch)
 }
 
+// recycle does nothing natively: pion hands every message over in a fresh
+// slice (see the browser twin).
+func recycle([]byte) {}
+
 // refuse closes a data channel the remote opened beyond the one the peer
 // uses. Closed inside pion's ondatachannel callback, before pion opens it,
 // the channel never gets a read loop or a read buffer: its stream is reset

@@ -5,6 +5,7 @@ package peer
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"syscall/js"
 )
 
@@ -53,7 +54,7 @@ func (c *channel) close() {
 // createChannel creates the initiator's channel before the first offer with
 // options {} (ordered, reliable, in-band negotiated; protocol-0.18 §4.2).
 func (p *Peer) createChannel() error {
-	v, err := jsCall(p.pc.JSValue(), "createDataChannel", channelLabel(), js.Global().Get("Object").New())
+	v, err := jsCall(p.pc.JSValue(), "createDataChannel", channelLabel(), jsObject.New())
 	if err != nil {
 		return err
 	}
@@ -77,12 +78,14 @@ func (p *Peer) adopt(v js.Value) {
 	ch.on.set("message", func(ev js.Value) {
 		data := ev.Get("data")
 		if data.Type() == js.TypeString {
-			p.textMessage(data.Length()) // logs off the callback: logging may block
+			// logs off the callback: logging may block. (Value.Length panics
+			// on a string, which took the whole wasm down on a text message.)
+			p.textMessage(len(data.String()))
 			return
 		}
 		view := uint8Array.New(data)
-		b := make([]byte, view.Get("byteLength").Int())
-		js.CopyBytesToGo(b, view)
+		b := rxBuffer(view.Get("byteLength").Int())
+		js.CopyBytesToGo(b, view) // the one copy from JS into Go memory
 		p.receive(b)
 	})
 	ch.on.set("open", func(js.Value) { p.ops.Push(p.onChannelOpen) })
@@ -99,6 +102,48 @@ func (p *Peer) adopt(v js.Value) {
 		p.ops.Push(p.onChannelOpen)
 	}
 	go p.watchClosing(ch)
+}
+
+// rxFree keeps received-message buffers for reuse once OnData's handler has
+// returned (recycle): a transfer then copies each chunk from JS into a buffer
+// that already exists instead of allocating 16 KiB per message for the
+// garbage collector. It is bounded in count and in buffer size, shared by
+// all peers.
+var rxFree struct {
+	sync.Mutex
+	bufs [][]byte
+}
+
+const (
+	rxFreeMax = 32       // buffers kept
+	rxBufMax  = 64 << 10 // larger buffers are left to the garbage collector
+	rxBufMin  = 16 << 10 // a chunk of Trystero 0.18 (16 KiB)
+)
+
+// rxBuffer returns a buffer of length n, reused when one big enough is free.
+func rxBuffer(n int) []byte {
+	rxFree.Lock()
+	if k := len(rxFree.bufs); k > 0 && cap(rxFree.bufs[k-1]) >= n {
+		b := rxFree.bufs[k-1]
+		rxFree.bufs[k-1] = nil
+		rxFree.bufs = rxFree.bufs[:k-1]
+		rxFree.Unlock()
+		return b[:n]
+	}
+	rxFree.Unlock()
+	return make([]byte, n, max(n, rxBufMin))
+}
+
+// recycle takes back a buffer rxBuffer returned, after OnData's handler.
+func recycle(b []byte) {
+	if cap(b) > rxBufMax {
+		return
+	}
+	rxFree.Lock()
+	if len(rxFree.bufs) < rxFreeMax {
+		rxFree.bufs = append(rxFree.bufs, b[:0])
+	}
+	rxFree.Unlock()
 }
 
 // refuse closes a data channel the remote opened beyond the one the peer

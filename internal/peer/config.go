@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/pion/webrtc/v4"
 )
 
 // Config configures one peer. The zero value is a trickle-less non-initiator
@@ -31,23 +29,16 @@ type Config struct {
 	Perfect bool
 	// RTCConfig is the RTCPeerConnection configuration. nil = simple-peer's
 	// default ICE servers (DefaultICEServers). A non-nil value is used as is;
-	// tests pass &webrtc.Configuration{} (no ICE servers, loopback only).
-	RTCConfig *webrtc.Configuration
+	// tests pass &Configuration{} (no ICE servers, loopback only).
+	RTCConfig *Configuration
 	// Logger receives diagnostics; nil = slog.Default().
 	Logger *slog.Logger
-	// API builds the RTCPeerConnection; nil = the package default. Natively
-	// that is pion's default media engine and interceptors with loopback
-	// candidates included (pion leaves them out by default, so two Go peers on
-	// one host, or in a loopback-only test namespace, could not connect),
-	// 4 MiB UDP socket buffers asked of the kernel (so a full send window is
-	// not dropped by the receiving socket) and SCTP's retransmission backoff
-	// capped at 3 s (so a transfer resumes soon after a stalled receiver
-	// catches up); in the browser it is the browser's RTCPeerConnection.
-	API *webrtc.API
+	// platformConfig: natively, API (pion's builder; rtc.go).
+	platformConfig
 }
 
 // DefaultICEServers is simple-peer's default iceServers (protocol-0.18 §4.1).
-var DefaultICEServers = []webrtc.ICEServer{{URLs: []string{
+var DefaultICEServers = []ICEServer{{URLs: []string{
 	"stun:stun.l.google.com:19302",
 	"stun:global.stun.twilio.com:3478",
 }}}
@@ -79,9 +70,9 @@ const (
 	inboxLimit = 4 << 20
 )
 
-func (c Config) rtcConfig() webrtc.Configuration {
+func (c Config) rtcConfig() Configuration {
 	if c.RTCConfig == nil {
-		return webrtc.Configuration{ICEServers: DefaultICEServers}
+		return Configuration{ICEServers: DefaultICEServers}
 	}
 	return *c.RTCConfig
 }

@@ -64,6 +64,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 
 func TestJSReceiveInOrderWithEarlyData(t *testing.T) {
 	p := newBare(Config{})
+	t.Cleanup(func() { p.destroy(nil) }) // stops watchClosing
 	f := newFakeChannel(t)
 	p.adopt(f.v)
 	if got := f.v.Get("binaryType").String(); got != "arraybuffer" {
@@ -84,7 +85,7 @@ func TestJSReceiveInOrderWithEarlyData(t *testing.T) {
 		}
 	}
 	var got [][]byte
-	p.OnData(func(b []byte) { got = append(got, b) }) // replay of early data
+	p.OnData(func(b []byte) { got = append(got, bytes.Clone(b)) }) // replay of early data; b is reused
 	waitUntil(t, "replay", func() bool { return len(got) == len(want) })
 	for i := range want {
 		if !bytes.Equal(got[i], want[i]) {
@@ -95,6 +96,7 @@ func TestJSReceiveInOrderWithEarlyData(t *testing.T) {
 
 func TestJSSendReusesBuffer(t *testing.T) {
 	p := newBare(Config{})
+	t.Cleanup(func() { p.destroy(nil) }) // stops watchClosing
 	f := newFakeChannel(t)
 	p.adopt(f.v)
 	ch := p.channel()
@@ -122,6 +124,7 @@ func TestJSSendReusesBuffer(t *testing.T) {
 
 func TestJSSendWaitsForOpenAndBufferedAmount(t *testing.T) {
 	p := newBare(Config{})
+	t.Cleanup(func() { p.destroy(nil) }) // stops watchClosing
 	f := newFakeChannel(t)
 	p.adopt(f.v)
 	f.v.Set("bufferedAmount", maxBufferedAmount+1)
@@ -149,6 +152,7 @@ func TestJSSendWaitsForOpenAndBufferedAmount(t *testing.T) {
 
 func TestJSChannelCloseDestroys(t *testing.T) {
 	p := newBare(Config{})
+	t.Cleanup(func() { p.destroy(nil) }) // stops watchClosing
 	f := newFakeChannel(t)
 	p.adopt(f.v)
 	down := make(chan error, 1)
@@ -167,5 +171,36 @@ func TestJSChannelCloseDestroys(t *testing.T) {
 	}
 	if !f.v.Get("onmessage").IsNull() {
 		t.Fatal("handlers not detached after close")
+	}
+}
+
+// TestJSReceiveReusesBuffers: a transfer's chunks are copied into buffers
+// taken back after each OnData call, not into a fresh allocation each, and
+// every message still arrives intact.
+func TestJSReceiveReusesBuffers(t *testing.T) {
+	p := newBare(Config{})
+	t.Cleanup(func() { p.destroy(nil) })
+	f := newFakeChannel(t)
+	p.adopt(f.v)
+	const n, size = 200, 16 << 10
+	got := make(chan *byte, 1)
+	p.OnData(func(b []byte) {
+		if len(b) != size || b[0] != b[size-1] {
+			t.Errorf("message of %d bytes, ends %d %d", len(b), b[0], b[len(b)-1])
+		}
+		got <- &b[:1][0]
+	})
+	arrays := map[*byte]bool{}
+	for i := range n {
+		f.message(bytes.Repeat([]byte{byte(i)}, size))
+		select {
+		case a := <-got:
+			arrays[a] = true
+		case <-time.After(10 * time.Second):
+			t.Fatalf("message %d not delivered", i)
+		}
+	}
+	if len(arrays) > rxFreeMax {
+		t.Fatalf("%d messages used %d buffers", n, len(arrays))
 	}
 }

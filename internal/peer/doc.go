@@ -5,9 +5,13 @@
 // and simple-peer's connect/close rules.
 //
 // The package builds natively over pion/webrtc's full stack and under
-// GOOS=js GOARCH=wasm over pion's browser shim. Everything that touches the data
-// channel, ICE candidates or media is split into a native file (//go:build !js)
-// and a browser twin (*_js.go) that talks to the RTCPeerConnection directly.
+// GOOS=js GOARCH=wasm over the browser's RTCPeerConnection, called directly
+// through syscall/js (pion is not linked into the browser build). The
+// negotiation code is shared and drives an rtcConn with W3C names (sdp types
+// and states as strings): rtc.go wraps pion's PeerConnection, rtc_js.go the
+// browser's. Everything else that touches the data channel, ICE candidates or
+// media is split the same way into a native file (//go:build !js) and a
+// browser twin (*_js.go).
 //
 // Concurrency model: every remote signal, every state event and every
 // negotiation step runs on one serial queue per peer (the stand-in for the JS

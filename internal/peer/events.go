@@ -8,16 +8,16 @@ import "github.com/pion/webrtc/v4"
 // enqueues work on p.ops (native build).
 func (p *Peer) wireEvents() {
 	p.pc.OnICEConnectionStateChange(func(st webrtc.ICEConnectionState) {
-		p.ops.Push(func() { p.onICEState(st) })
+		p.ops.Push(func() { p.onICEState(st.String()) })
 	})
 	p.pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
-		p.ops.Push(func() { p.onConnectionState(st) })
+		p.ops.Push(func() { p.onConnectionState(st.String()) })
 	})
 	p.pc.OnSignalingStateChange(func(st webrtc.SignalingState) {
-		p.ops.Push(func() { p.onSignalingState(st) })
+		p.ops.Push(func() { p.onSignalingState(st.String()) })
 	})
 	p.pc.OnICECandidate(func(c *webrtc.ICECandidate) {
-		var init *webrtc.ICECandidateInit
+		var init *ICECandidateInit
 		if c != nil {
 			j := c.ToJSON()
 			init = &j

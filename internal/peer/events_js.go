@@ -2,11 +2,7 @@
 
 package peer
 
-import (
-	"syscall/js"
-
-	"github.com/pion/webrtc/v4"
-)
+import "syscall/js"
 
 // pcHandlers are this peer's handlers on the RTCPeerConnection (browser build).
 type pcHandlers = handlers
@@ -19,17 +15,17 @@ func (p *Peer) wireEvents() {
 	h.target = p.pc.JSValue()
 	pcv := h.target
 	h.set("iceconnectionstatechange", func(js.Value) {
-		st := webrtc.NewICEConnectionState(pcv.Get("iceConnectionState").String())
+		st := pcv.Get("iceConnectionState").String()
 		p.ops.Push(func() { p.onICEState(st) })
 	})
 	h.set("connectionstatechange", func(js.Value) {
 		if pcv.Get("connectionState").String() == "failed" {
-			p.ops.Push(func() { p.onConnectionState(webrtc.PeerConnectionStateFailed) })
+			p.ops.Push(func() { p.onConnectionState("failed") })
 		}
 	})
 	h.set("signalingstatechange", func(js.Value) {
 		if pcv.Get("signalingState").String() == "stable" {
-			p.ops.Push(func() { p.onSignalingState(webrtc.SignalingStateStable) })
+			p.ops.Push(func() { p.onSignalingState("stable") })
 		}
 	})
 	h.set("icecandidate", func(ev js.Value) {
@@ -38,7 +34,7 @@ func (p *Peer) wireEvents() {
 			p.ops.Push(func() { p.onLocalCandidate(nil) })
 			return
 		}
-		init := &webrtc.ICECandidateInit{
+		init := &ICECandidateInit{
 			Candidate:     c.Get("candidate").String(),
 			SDPMid:        optString(c.Get("sdpMid")),
 			SDPMLineIndex: optUint16(c.Get("sdpMLineIndex")),

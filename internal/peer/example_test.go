@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/pion/webrtc/v4"
 	"github.com/posthorn/posthorn/internal/peer"
 )
 
@@ -12,7 +11,7 @@ import (
 // signalling relay (torrent, nostr, mqtt) and, once connected, over the data
 // channel as action __516n4L__ (protocol-0.18 §4.3).
 func Example() {
-	cfg := &webrtc.Configuration{} // no ICE servers: loopback only
+	cfg := &peer.Configuration{} // no ICE servers: loopback only
 	a, err := peer.New(peer.Config{Initiator: true, RTCConfig: cfg})
 	if err != nil {
 		panic(err)

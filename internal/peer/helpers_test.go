@@ -86,7 +86,13 @@ func newPeer(t testing.TB, initiator, trickle bool) *Peer {
 
 func newPeerAPI(t testing.TB, initiator, trickle bool, api *webrtc.API) *Peer {
 	t.Helper()
-	return newPeerConfig(t, Config{Initiator: initiator, Trickle: trickle, API: api})
+	return newPeerConfig(t, withAPI(Config{Initiator: initiator, Trickle: trickle}, api))
+}
+
+// withAPI returns cfg with its (native-only, promoted) API field set.
+func withAPI(cfg Config, api *webrtc.API) Config {
+	cfg.API = api
+	return cfg
 }
 
 func newPeerConfig(t testing.TB, cfg Config) *Peer {
@@ -132,8 +138,8 @@ func newPair(t testing.TB, o pairOpts) *pair {
 	t.Helper()
 	testutil.RequireNetns(t)
 	pr := &pair{
-		a:   newPeerConfig(t, Config{Initiator: true, Trickle: o.trickle, API: o.apiA, Perfect: o.perfect}),
-		b:   newPeerConfig(t, Config{Trickle: o.trickle, API: o.apiB, Perfect: o.perfect}),
+		a:   newPeerConfig(t, withAPI(Config{Initiator: true, Trickle: o.trickle, Perfect: o.perfect}, o.apiA)),
+		b:   newPeerConfig(t, withAPI(Config{Trickle: o.trickle, Perfect: o.perfect}, o.apiB)),
 		aUp: make(chan struct{}), bUp: make(chan struct{}),
 		aDown: make(chan error, 1), bDown: make(chan error, 1),
 	}

@@ -9,16 +9,26 @@ import (
 
 // jsCall calls v[method](args...) and turns a thrown JS exception into an error.
 func jsCall(v js.Value, method string, args ...any) (res js.Value, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if jerr, ok := r.(js.Error); ok {
-				err = jerr
-				return
-			}
-			err = fmt.Errorf("%v", r)
-		}
-	}()
+	defer catch(&err)
 	return v.Call(method, args...), nil
+}
+
+// jsNew calls new ctor(args...) and turns a thrown JS exception into an error.
+func jsNew(ctor js.Value, args ...any) (res js.Value, err error) {
+	defer catch(&err)
+	return ctor.New(args...), nil
+}
+
+// catch, deferred, turns a panic (syscall/js panics with a js.Error when
+// the JS side throws) into *err.
+func catch(err *error) {
+	if r := recover(); r != nil {
+		if jerr, ok := r.(js.Error); ok {
+			*err = jerr
+			return
+		}
+		*err = fmt.Errorf("%v", r)
+	}
 }
 
 // handlers keeps the js.Funcs set as on<event> properties of one object, so

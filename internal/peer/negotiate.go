@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/pion/webrtc/v4"
 )
 
 // negotiation is simple-peer's negotiation and readiness state. It is touched
@@ -21,7 +19,7 @@ type negotiation struct {
 	iceTimeout   time.Duration // iceCompleteTimeout (shortened only by tests)
 	waitingLocal []func()      // local descriptions waiting for iceComplete
 
-	pendingCandidates []webrtc.ICECandidateInit // until a remote description exists
+	pendingCandidates []ICECandidateInit // until a remote description exists
 
 	pcReady, channelReady, connected bool
 
@@ -51,7 +49,7 @@ func (p *Peer) handleSignal(s Signal) {
 		}
 	}
 	if s.Candidate != nil {
-		if p.pc.RemoteDescription() != nil {
+		if p.pc.remoteType() != "" {
 			p.addCandidate(*s.Candidate)
 		} else {
 			p.neg.pendingCandidates = append(p.neg.pendingCandidates, *s.Candidate)
@@ -70,7 +68,7 @@ func (p *Peer) perfectAccepts(s Signal) bool {
 		p.log.Debug("peer: ignoring a description without media after connecting", "type", s.Type)
 		return false
 	}
-	if s.Type != TypeOffer || p.pc.SignalingState() == webrtc.SignalingStateStable {
+	if s.Type != TypeOffer || p.pc.signalingState() == "stable" {
 		return true
 	}
 	if p.cfg.Initiator {
@@ -81,11 +79,8 @@ func (p *Peer) perfectAccepts(s Signal) bool {
 	// (checkNextSignalingState), so natively the colliding offer is left
 	// unanswered: the data channel carries on, this renegotiation does
 	// not complete.
-	rollback := webrtc.SessionDescription{Type: webrtc.SDPTypeRollback}
-	if ld := p.pc.PendingLocalDescription(); ld != nil {
-		rollback.SDP = ld.SDP // pion wants one; browsers ignore it
-	}
-	if err := p.pc.SetLocalDescription(rollback); err != nil {
+	// pion wants the pending offer's SDP with the rollback; browsers ignore it.
+	if err := p.pc.setLocalDescription("rollback", p.pc.pendingLocalSDP()); err != nil {
 		p.log.Warn("peer: cannot roll back our offer for a colliding one; ignoring it", "err", err)
 		return false
 	}
@@ -95,12 +90,11 @@ func (p *Peer) perfectAccepts(s Signal) bool {
 }
 
 func (p *Peer) setRemote(s Signal) {
-	desc := webrtc.SessionDescription{Type: webrtc.NewSDPType(s.Type), SDP: s.SDP}
-	if desc.Type == webrtc.SDPTypeUnknown {
+	if !sdpTypes[s.Type] {
 		p.destroy(fmt.Errorf("%w: set remote description: unknown sdp type %q", ErrNegotiation, s.Type))
 		return
 	}
-	if err := p.pc.SetRemoteDescription(desc); err != nil {
+	if err := p.pc.setRemoteDescription(s.Type, s.SDP); err != nil {
 		p.destroy(fmt.Errorf("%w: set remote description: %v", ErrNegotiation, err))
 		return
 	}
@@ -112,16 +106,19 @@ func (p *Peer) setRemote(s Signal) {
 	for _, c := range pending {
 		p.addCandidate(c)
 	}
-	if rd := p.pc.RemoteDescription(); rd != nil && rd.Type == webrtc.SDPTypeOffer {
+	if p.pc.remoteType() == TypeOffer {
 		p.createAnswer()
 	}
 }
 
+// sdpTypes are the RTCSdpType values.
+var sdpTypes = map[string]bool{TypeOffer: true, "pranswer": true, TypeAnswer: true, "rollback": true}
+
 // addCandidate adds a remote candidate. A failure destroys the peer unless the
 // candidate has no address or a .local one (only a warning in simple-peer,
 // protocol-0.18 §4.4).
-func (p *Peer) addCandidate(c webrtc.ICECandidateInit) {
-	err := p.pc.AddICECandidate(c)
+func (p *Peer) addCandidate(c ICECandidateInit) {
+	err := p.pc.addICECandidate(c)
 	if err == nil {
 		return
 	}
@@ -176,8 +173,7 @@ func (p *Peer) addTransceiver(kind string) {
 		p.emit(Signal{Type: TypeTransceiverRequest, TransceiverRequest: &TransceiverRequest{Kind: kind}})
 		return
 	}
-	k, ok := codecKind(kind)
-	if !ok {
+	if kind != "audio" && kind != "video" { // case-sensitive, as in the browser
 		p.destroy(fmt.Errorf("%w: add transceiver: invalid kind %q", ErrNegotiation, kind))
 		return
 	}
@@ -186,58 +182,44 @@ func (p *Peer) addTransceiver(kind string) {
 	// as a remote stream nobody sent (a phantom onPeerStream); the browser's
 	// trackless sendrecv transceiver announces no stream. A later AddTrack
 	// of that kind reuses this transceiver and makes it sendrecv.
-	if _, err := p.pc.AddTransceiverFromKind(k, webrtc.RTPTransceiverInit{
-		Direction: webrtc.RTPTransceiverDirectionRecvonly,
-	}); err != nil {
+	if err := p.pc.addRecvonlyTransceiver(kind); err != nil {
 		p.destroy(fmt.Errorf("%w: add transceiver: %v", ErrNegotiation, err))
 		return
 	}
 	p.needsNegotiation()
 }
 
-// codecKind maps a W3C track kind ("audio", "video"; case-sensitive as in the
-// browser) to pion's type.
-func codecKind(kind string) (webrtc.RTPCodecType, bool) {
-	switch kind {
-	case "audio":
-		return webrtc.RTPCodecTypeAudio, true
-	case "video":
-		return webrtc.RTPCodecTypeVideo, true
-	}
-	return 0, false
-}
-
 func (p *Peer) createOffer() {
 	if p.isDestroyed() {
 		return
 	}
-	offer, err := p.pc.CreateOffer(nil)
+	sdp, err := p.pc.createOffer()
 	if err != nil {
 		p.destroy(fmt.Errorf("%w: create offer: %v", ErrNegotiation, err))
 		return
 	}
-	p.setLocal(offer, false)
+	p.setLocal(TypeOffer, sdp, false)
 }
 
 func (p *Peer) createAnswer() {
 	if p.isDestroyed() {
 		return
 	}
-	answer, err := p.pc.CreateAnswer(nil)
+	sdp, err := p.pc.createAnswer()
 	if err != nil {
 		p.destroy(fmt.Errorf("%w: create answer: %v", ErrNegotiation, err))
 		return
 	}
-	p.setLocal(answer, true)
+	p.setLocal(TypeAnswer, sdp, true)
 }
 
 // setLocal applies a local description and emits it: at once with trickle or
 // once ICE gathering completed (protocol-0.18 §4.3).
-func (p *Peer) setLocal(desc webrtc.SessionDescription, answer bool) {
+func (p *Peer) setLocal(typ, sdp string, answer bool) {
 	if !p.cfg.Trickle {
-		desc.SDP = filterTrickle(desc.SDP)
+		sdp = filterTrickle(sdp)
 	}
-	if err := p.pc.SetLocalDescription(desc); err != nil {
+	if err := p.pc.setLocalDescription(typ, sdp); err != nil {
 		p.destroy(fmt.Errorf("%w: set local description: %v", ErrNegotiation, err))
 		return
 	}
@@ -245,11 +227,11 @@ func (p *Peer) setLocal(desc webrtc.SessionDescription, answer bool) {
 		if p.isDestroyed() {
 			return
 		}
-		ld := p.pc.LocalDescription()
-		if ld == nil {
-			ld = &desc
+		lt, lsdp := p.pc.localDescription()
+		if lt == "" {
+			lt, lsdp = typ, sdp
 		}
-		p.emit(Signal{Type: ld.Type.String(), SDP: ld.SDP})
+		p.emit(Signal{Type: lt, SDP: lsdp})
 		if answer && !p.cfg.Initiator && !p.cfg.Perfect {
 			p.requestMissingTransceivers()
 		}
@@ -263,7 +245,7 @@ func (p *Peer) setLocal(desc webrtc.SessionDescription, answer bool) {
 
 // onLocalCandidate handles a local ICE candidate, nil meaning gathering
 // finished (simple-peer's _onIceCandidate, protocol-0.18 §4.3). Runs on ops.
-func (p *Peer) onLocalCandidate(c *webrtc.ICECandidateInit) {
+func (p *Peer) onLocalCandidate(c *ICECandidateInit) {
 	if p.isDestroyed() {
 		return
 	}
@@ -296,9 +278,10 @@ func (p *Peer) iceCompleted() {
 }
 
 // onSignalingState flushes queued negotiations once stable again. Runs on ops.
-// A stale event (the state moved on since) is ignored.
-func (p *Peer) onSignalingState(st webrtc.SignalingState) {
-	if p.isDestroyed() || st != webrtc.SignalingStateStable || p.pc.SignalingState() != webrtc.SignalingStateStable {
+// A stale event (the state moved on since) is ignored. States are the W3C
+// names (RTCSignalingState), as are the ICE and connection states below.
+func (p *Peer) onSignalingState(st string) {
+	if p.isDestroyed() || st != "stable" || p.pc.signalingState() != "stable" {
 		return
 	}
 	p.neg.isNegotiating = false
@@ -309,22 +292,22 @@ func (p *Peer) onSignalingState(st webrtc.SignalingState) {
 }
 
 // onICEState applies iceConnectionState (protocol-0.18 §4.4). Runs on ops.
-func (p *Peer) onICEState(st webrtc.ICEConnectionState) {
+func (p *Peer) onICEState(st string) {
 	if p.isDestroyed() {
 		return
 	}
-	if st != webrtc.ICEConnectionStateDisconnected {
+	if st != "disconnected" {
 		p.neg.disconnected++ // a pending disconnectTimeout check is stale
 	}
 	switch st {
-	case webrtc.ICEConnectionStateConnected, webrtc.ICEConnectionStateCompleted:
+	case "connected", "completed":
 		p.neg.pcReady = true
 		p.maybeReady()
-	case webrtc.ICEConnectionStateDisconnected:
+	case "disconnected":
 		p.watchDisconnected()
-	case webrtc.ICEConnectionStateFailed:
+	case "failed":
 		p.destroy(ErrICEFailed)
-	case webrtc.ICEConnectionStateClosed:
+	case "closed":
 		p.destroy(ErrICEClosed)
 	}
 }
@@ -347,8 +330,8 @@ func (p *Peer) watchDisconnected() {
 }
 
 // onConnectionState applies connectionState (protocol-0.18 §4.4). Runs on ops.
-func (p *Peer) onConnectionState(st webrtc.PeerConnectionState) {
-	if st == webrtc.PeerConnectionStateFailed {
+func (p *Peer) onConnectionState(st string) {
+	if st == "failed" {
 		p.destroy(ErrConnectionFailed)
 	}
 }

@@ -3,26 +3,24 @@ package peer
 import (
 	"testing"
 	"time"
-
-	"github.com/pion/webrtc/v4"
 )
 
 // The local SDP waits for the end of gathering, or for iceCompleteTimeout
 // after the first candidate (protocol-0.18 §4.3); with trickle each candidate is a
 // signal of its own.
 func TestLocalCandidateHandling(t *testing.T) {
-	cand := &webrtc.ICECandidateInit{Candidate: "candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host", SDPMid: ptr("0"), SDPMLineIndex: ptr(uint16(0))}
+	cand := &ICECandidateInit{Candidate: "candidate:1 1 udp 2122260223 127.0.0.1 5000 typ host", SDPMid: ptr("0"), SDPMLineIndex: ptr(uint16(0))}
 	tests := []struct {
 		name        string
 		trickle     bool
-		events      []*webrtc.ICECandidateInit
+		events      []*ICECandidateInit
 		wantSent    bool // the waiting local description is emitted
 		wantSignals int  // candidate signals
 	}{
-		{"gathering complete", false, []*webrtc.ICECandidateInit{cand, nil}, true, 0},
-		{"timeout after first candidate", false, []*webrtc.ICECandidateInit{cand}, true, 0},
+		{"gathering complete", false, []*ICECandidateInit{cand, nil}, true, 0},
+		{"timeout after first candidate", false, []*ICECandidateInit{cand}, true, 0},
 		{"no candidate yet", false, nil, false, 0},
-		{"trickle", true, []*webrtc.ICECandidateInit{cand, cand, nil}, true, 2},
+		{"trickle", true, []*ICECandidateInit{cand, cand, nil}, true, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pion/webrtc/v4"
 	"github.com/posthorn/posthorn/internal/serial"
 	"github.com/posthorn/posthorn/media"
 )
@@ -19,7 +18,7 @@ import (
 type Peer struct {
 	cfg Config
 	log *slog.Logger
-	pc  *webrtc.PeerConnection
+	pc  *rtcConn // rtc.go natively (pion), rtc_js.go in the browser
 
 	ops     *serial.Queue[func()]        // serial executor: the JS event loop stand-in
 	ev      *serial.Queue[func()]        // user-facing events in order: connect, close
@@ -62,7 +61,7 @@ type TrackEvent struct {
 // then starts the first negotiation: the initiator's offer (or, without
 // trickle, its offer with all candidates) arrives through OnSignal.
 func New(cfg Config) (*Peer, error) {
-	pc, err := cfg.api().NewPeerConnection(cfg.rtcConfig())
+	pc, err := newConn(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("peer: new peer connection: %w", err)
 	}
@@ -73,7 +72,7 @@ func New(cfg Config) (*Peer, error) {
 	if cfg.Initiator {
 		if err := p.createChannel(); err != nil {
 			p.releaseBuild()
-			_ = pc.Close()
+			_ = pc.close()
 			live.Add(-1)
 			return nil, fmt.Errorf("peer: create data channel: %w", err)
 		}
@@ -121,10 +120,6 @@ func Live() int { return int(live.Load()) }
 // Initiator reports whether this peer creates the offers.
 func (p *Peer) Initiator() bool { return p.cfg.Initiator }
 
-// PeerConnection returns the underlying connection (on js/wasm: pion's shim,
-// whose JSValue() is the browser's RTCPeerConnection).
-func (p *Peer) PeerConnection() *webrtc.PeerConnection { return p.pc }
-
 // Done is closed when the peer is destroyed, whatever the cause.
 func (p *Peer) Done() <-chan struct{} { return p.done }
 
@@ -147,11 +142,22 @@ func (p *Peer) OnConnect(f func()) {
 // OnData sets the handler for received messages, called strictly in arrival
 // order on one goroutine at a time. Messages that arrive before a handler is
 // set are kept and replayed when it is set (early data, protocol-0.18 §4.4). The
-// slice belongs to the handler. Text messages are not delivered: Trystero
+// slice is valid until the handler returns (the browser build reuses it for
+// later messages): a handler that keeps bytes copies them. Text messages are
+// not delivered: Trystero
 // traffic is binary only, and JS turns a text message into empty bytes that
 // fail the action lookup and are dropped (protocol-0.18 §4.2); they are logged and
 // dropped here.
-func (p *Peer) OnData(f func([]byte)) { p.data.SetHandler(f) }
+func (p *Peer) OnData(f func([]byte)) {
+	if f == nil {
+		p.data.SetHandler(nil)
+		return
+	}
+	p.data.SetHandler(func(b []byte) {
+		f(b)
+		recycle(b)
+	})
+}
 
 // OnClose sets the handler called exactly once when the peer is destroyed, for
 // every close cause of protocol-0.18 §4.4. err is nil for Close and for a channel
@@ -335,7 +341,7 @@ func (p *Peer) destroy(err error) {
 			ch.close()
 		}
 		if p.pc != nil {
-			if cerr := p.pc.Close(); cerr != nil {
+			if cerr := p.pc.close(); cerr != nil {
 				p.log.Debug("peer: close peer connection", "err", cerr)
 			}
 			live.Add(-1)

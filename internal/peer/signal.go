@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-
-	"github.com/pion/webrtc/v4"
 )
 
 // Signal is one simple-peer "signal" object (protocol-0.18 §4.3). Marshalling
@@ -14,11 +12,11 @@ import (
 // members in the order type, sdp, candidate, renegotiate, transceiverRequest,
 // absent members omitted, and candidates as {candidate, sdpMLineIndex, sdpMid}.
 type Signal struct {
-	Type               string                   `json:"type"`
-	SDP                string                   `json:"sdp,omitempty"`
-	Candidate          *webrtc.ICECandidateInit `json:"candidate,omitempty"`
-	Renegotiate        bool                     `json:"renegotiate,omitempty"`
-	TransceiverRequest *TransceiverRequest      `json:"transceiverRequest,omitempty"`
+	Type               string              `json:"type"`
+	SDP                string              `json:"sdp,omitempty"`
+	Candidate          *ICECandidateInit   `json:"candidate,omitempty"`
+	Renegotiate        bool                `json:"renegotiate,omitempty"`
+	TransceiverRequest *TransceiverRequest `json:"transceiverRequest,omitempty"`
 }
 
 // TransceiverRequest asks the initiator to add a transceiver of Kind ("audio"
@@ -171,7 +169,7 @@ func parseSignal(data []byte, depth int) (Signal, error) {
 
 // parseCandidate reads an RTCIceCandidateInit object. sdpMid and sdpMLineIndex
 // may be null or absent, as in the browser.
-func parseCandidate(raw json.RawMessage) (*webrtc.ICECandidateInit, error) {
+func parseCandidate(raw json.RawMessage) (*ICECandidateInit, error) {
 	var c struct {
 		Candidate        *string `json:"candidate"`
 		SDPMid           *string `json:"sdpMid"`
@@ -181,7 +179,7 @@ func parseCandidate(raw json.RawMessage) (*webrtc.ICECandidateInit, error) {
 	if err := json.Unmarshal(raw, &c); err != nil || c.Candidate == nil {
 		return nil, fmt.Errorf("%w: candidate must be an object with a candidate string", ErrInvalidSignal)
 	}
-	return &webrtc.ICECandidateInit{
+	return &ICECandidateInit{
 		Candidate:        *c.Candidate,
 		SDPMid:           c.SDPMid,
 		SDPMLineIndex:    c.SDPMLineIndex,

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"reflect"
 	"testing"
-
-	"github.com/pion/webrtc/v4"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -21,10 +19,10 @@ func TestSignalMarshalMatchesJS(t *testing.T) {
 	}{
 		{"offer", Signal{Type: "offer", SDP: sdp},
 			`{"type":"offer","sdp":"v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\na=ice-options:trickle\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=candidate:1 1 udp 2122260223 192.0.2.1 5000 typ host\r\n"}`},
-		{"candidate", Signal{Type: "candidate", Candidate: &webrtc.ICECandidateInit{
+		{"candidate", Signal{Type: "candidate", Candidate: &ICECandidateInit{
 			Candidate: "candidate:1 1 udp 2122260223 192.0.2.1 5000 typ host", SDPMid: ptr("0"), SDPMLineIndex: ptr(uint16(0))}},
 			`{"type":"candidate","candidate":{"candidate":"candidate:1 1 udp 2122260223 192.0.2.1 5000 typ host","sdpMLineIndex":0,"sdpMid":"0"}}`},
-		{"candidate nulls", Signal{Type: "candidate", Candidate: &webrtc.ICECandidateInit{Candidate: "c"}},
+		{"candidate nulls", Signal{Type: "candidate", Candidate: &ICECandidateInit{Candidate: "c"}},
 			`{"type":"candidate","candidate":{"candidate":"c","sdpMLineIndex":null,"sdpMid":null}}`},
 		{"renegotiate", Signal{Type: "renegotiate", Renegotiate: true}, `{"type":"renegotiate","renegotiate":true}`},
 		{"transceiverRequest", Signal{Type: "transceiverRequest", TransceiverRequest: &TransceiverRequest{Kind: "audio"}},
@@ -64,7 +62,7 @@ func TestParseSignal(t *testing.T) {
 		{"unknown members ignored", `{"type":"offer","sdp":"x","foo":[1,2]}`, Signal{Type: "offer", SDP: "x"}, false},
 		{"sdp plus renegotiate", `{"sdp":"x","renegotiate":true}`, Signal{SDP: "x", Renegotiate: true}, false},
 		{"candidate without mid", `{"candidate":{"candidate":"candidate:1 1 udp 1 127.0.0.1 9 typ host"}}`,
-			Signal{Candidate: &webrtc.ICECandidateInit{Candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host"}}, false},
+			Signal{Candidate: &ICECandidateInit{Candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host"}}, false},
 		{"empty object", `{}`, Signal{}, true},
 		{"only type", `{"type":"offer"}`, Signal{}, true},
 		{"empty sdp is falsy", `{"type":"offer","sdp":""}`, Signal{}, true},

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/testutil"
@@ -102,7 +100,7 @@ func (h Harness) memberConfig(cfg posthorn.Config) posthorn.Config {
 		cfg.AppID = h.AppID
 	}
 	if cfg.RTCConfig == nil {
-		cfg.RTCConfig = &webrtc.Configuration{}
+		cfg.RTCConfig = &posthorn.RTCConfiguration{}
 	}
 	if cfg.Protocol == "" {
 		cfg.Protocol = h.Config.Protocol

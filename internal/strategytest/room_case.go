@@ -80,7 +80,7 @@ func stepMeet(t *testing.T, ms ...*Member) {
 			t.Fatalf("%s: getPeers has %d peers, want %v", m.ID, len(peers), want)
 		}
 		for _, id := range want {
-			if peers[id] == nil {
+			if _, ok := peers[id]; !ok {
 				t.Fatalf("%s: getPeers lacks %s", m.ID, id)
 			}
 		}

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/crypt"
 	"github.com/posthorn/posthorn/internal/peer"
@@ -81,7 +79,7 @@ func TestCapture(t *testing.T) {
 			t.Cleanup(s.Close)
 			ctx, cancel := context.WithTimeout(context.Background(), strategytest.WaitTimeout)
 			defer cancel()
-			room, err := s.JoinRoom(ctx, posthorn.Config{AppID: url, Password: tc.password, RTCConfig: &webrtc.Configuration{}}, "room-1")
+			room, err := s.JoinRoom(ctx, posthorn.Config{AppID: url, Password: tc.password, RTCConfig: &posthorn.RTCConfiguration{}}, "room-1")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +119,7 @@ func TestCapture(t *testing.T) {
 			}
 
 			// an offer arrives in our mailbox: we delete it and answer
-			p, err := peer.New(peer.Config{Initiator: true, Trickle: true, RTCConfig: &webrtc.Configuration{}, Logger: testLogger(t)})
+			p, err := peer.New(peer.Config{Initiator: true, Trickle: true, RTCConfig: &posthorn.RTCConfiguration{}, Logger: testLogger(t)})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/rtdb"
@@ -34,7 +32,7 @@ func newStrategy(t *testing.T) *Strategy {
 func join(t *testing.T, s *Strategy, cfg posthorn.Config, room string) *posthorn.Room {
 	t.Helper()
 	if cfg.RTCConfig == nil {
-		cfg.RTCConfig = &webrtc.Configuration{}
+		cfg.RTCConfig = &posthorn.RTCConfiguration{}
 	}
 	r, err := s.JoinRoom(ctxT(t), cfg, room)
 	if err != nil {

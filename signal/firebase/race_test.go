@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
@@ -36,7 +34,7 @@ func TestSimultaneousJoin(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r, err := s.JoinRoom(ctxT(t), posthorn.Config{AppID: url, RTCConfig: &webrtc.Configuration{}}, "race")
+			r, err := s.JoinRoom(ctxT(t), posthorn.Config{AppID: url, RTCConfig: &posthorn.RTCConfiguration{}}, "race")
 			if err != nil {
 				t.Error(err)
 				return

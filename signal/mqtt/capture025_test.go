@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/crypt"
 	"github.com/posthorn/posthorn/internal/strategytest"
@@ -61,7 +59,7 @@ func TestCapture025(t *testing.T) {
 			t.Cleanup(s.Close)
 			ctx := strategytest.Ctx(t)
 			_, err := s.JoinRoom(ctx, posthorn.Config{AppID: "test-app", Protocol: posthorn.Protocol025,
-				Password: password, RelayURLs: []string{b.URL}, RTCConfig: &webrtc.Configuration{},
+				Password: password, RelayURLs: []string{b.URL}, RTCConfig: &posthorn.RTCConfiguration{},
 				OnJoinError: func(e *posthorn.JoinError) { joinErrs <- e }}, "room-1")
 			if err != nil {
 				t.Fatal(err)

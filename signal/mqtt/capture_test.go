@@ -13,8 +13,6 @@ import (
 	"github.com/posthorn/posthorn/internal/mqttclient"
 	"github.com/posthorn/posthorn/internal/testutil"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn/internal/crypt"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/strategytest"
@@ -196,7 +194,7 @@ func TestCapture(t *testing.T) {
 
 // realOffer makes a non-trickle offer SDP with pion, as a remote would.
 func realOffer(t *testing.T) string {
-	p, err := peer.New(peer.Config{Initiator: true, RTCConfig: &webrtc.Configuration{}})
+	p, err := peer.New(peer.Config{Initiator: true, RTCConfig: &posthorn.RTCConfiguration{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/pion/webrtc/v4"
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/crypt"
@@ -109,7 +108,7 @@ func TestProtocolAgainstScriptedTrackers(t *testing.T) {
 			s := New(&posthorn.Options{SelfID: self, Logger: slog.New(sink)})
 			t.Cleanup(s.Close)
 			r, err := s.JoinRoom(context.Background(), posthorn.Config{
-				AppID: "test-app", Password: password, RTCConfig: &webrtc.Configuration{},
+				AppID: "test-app", Password: password, RTCConfig: &posthorn.RTCConfiguration{},
 				RelayURLs: []string{t1.url, t2.url},
 			}, "room-1")
 			if err != nil {
@@ -158,7 +157,7 @@ func TestProtocolAgainstScriptedTrackers(t *testing.T) {
 
 			// A JS-like initiator offers through both trackers.
 			remote := ids.New(ids.SelfIDLen)
-			p, err := peer.New(peer.Config{Initiator: true, RTCConfig: &webrtc.Configuration{}, Logger: slog.New(slog.DiscardHandler)})
+			p, err := peer.New(peer.Config{Initiator: true, RTCConfig: &posthorn.RTCConfiguration{}, Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,8 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pion/webrtc/v4"
-
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/ids"
@@ -47,7 +45,7 @@ func TestNewRoundReplacesPool(t *testing.T) {
 	trk := startTracker(t)
 	s := New(&posthorn.Options{Logger: slog.New(slog.DiscardHandler)})
 	t.Cleanup(s.Close)
-	ss := s.open(newSession(t, posthorn.Config{AppID: "a", RTCConfig: &webrtc.Configuration{}, RelayURLs: []string{trk.URL}}))
+	ss := s.open(newSession(t, posthorn.Config{AppID: "a", RTCConfig: &posthorn.RTCConfiguration{}, RelayURLs: []string{trk.URL}}))
 	ss.mu.Lock()
 	first := append([]*offer(nil), ss.pool...)
 	ss.mu.Unlock()

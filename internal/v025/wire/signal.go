@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/pion/webrtc/v4"
+	"github.com/posthorn/posthorn/internal/peer"
 )
 
 // Signal types (protocol-0.25 §5).
@@ -60,22 +60,22 @@ func ParseSignal(b []byte) (Signal, error) {
 // EncodeCandidate is the JSON text of a candidate, as JS's
 // JSON.stringify(candidate.toJSON()): candidate, sdpMid, sdpMLineIndex,
 // usernameFragment, absent values as null.
-func EncodeCandidate(c webrtc.ICECandidateInit) string { return string(mustMarshal(c)) }
+func EncodeCandidate(c peer.ICECandidateInit) string { return string(mustMarshal(c)) }
 
 // ParseCandidate reads a candidate's JSON text. candidate must be a
 // string; the other members may be null or absent. Errors wrap ErrMessage.
-func ParseCandidate(text string) (webrtc.ICECandidateInit, error) {
+func ParseCandidate(text string) (peer.ICECandidateInit, error) {
 	if len(text) > maxCandidate {
-		return webrtc.ICECandidateInit{}, fmt.Errorf("%w: candidate of %d bytes", ErrMessage, len(text))
+		return peer.ICECandidateInit{}, fmt.Errorf("%w: candidate of %d bytes", ErrMessage, len(text))
 	}
 	// The outer Candidate shadows the embedded one, telling a missing or
 	// null candidate from an empty string.
 	var c struct {
 		Candidate *string `json:"candidate"`
-		webrtc.ICECandidateInit
+		peer.ICECandidateInit
 	}
 	if err := json.Unmarshal([]byte(text), &c); err != nil || c.Candidate == nil {
-		return webrtc.ICECandidateInit{}, fmt.Errorf("%w: not an RTCIceCandidateInit", ErrMessage)
+		return peer.ICECandidateInit{}, fmt.Errorf("%w: not an RTCIceCandidateInit", ErrMessage)
 	}
 	c.ICECandidateInit.Candidate = *c.Candidate
 	return c.ICECandidateInit, nil

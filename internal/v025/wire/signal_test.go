@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/pion/webrtc/v4"
+	"github.com/posthorn/posthorn/internal/peer"
 
 	"github.com/posthorn/posthorn/internal/crypt"
 	"github.com/posthorn/posthorn/internal/testutil"
@@ -38,7 +38,7 @@ func TestCandidateVector(t *testing.T) {
 	if got := EncodeCandidate(c); got != text {
 		t.Fatalf("EncodeCandidate = %s\nwant            %s", got, text)
 	}
-	if got := EncodeCandidate(webrtc.ICECandidateInit{Candidate: "c"}); got != `{"candidate":"c","sdpMid":null,"sdpMLineIndex":null,"usernameFragment":null}` {
+	if got := EncodeCandidate(peer.ICECandidateInit{Candidate: "c"}); got != `{"candidate":"c","sdpMid":null,"sdpMLineIndex":null,"usernameFragment":null}` {
 		t.Errorf("nulls: %s", got)
 	}
 }
@@ -69,7 +69,7 @@ func TestSignalVector(t *testing.T) {
 }
 
 func TestSignalErrors(t *testing.T) {
-	cand := Signal{Type: SignalCandidate, SDP: EncodeCandidate(webrtc.ICECandidateInit{Candidate: "candidate:1 1 udp 1 192.0.2.1 9 typ host"})}
+	cand := Signal{Type: SignalCandidate, SDP: EncodeCandidate(peer.ICECandidateInit{Candidate: "candidate:1 1 udp 1 192.0.2.1 9 typ host"})}
 	if s, err := ParseSignal(cand.Marshal()); err != nil || s != cand {
 		t.Fatalf("candidate signal: %+v, %v", s, err)
 	}
