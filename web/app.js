@@ -6,12 +6,14 @@ const $ = id => document.getElementById(id)
 const appId = 'posthorn-demo'
 
 // One module per strategy, as trystero, trystero/nostr, trystero/mqtt,
-// trystero/firebase (whose direct module also has getRelaySockets).
+// trystero/firebase (whose direct module also has getRelaySockets) and
+// trystero/ipfs.
 const strategies = {
   torrent: {module: './posthorn/index.mjs', wasm: './posthorn/posthorn-torrent.wasm'},
   nostr: {module: './posthorn/nostr.mjs', wasm: './posthorn/posthorn-nostr.wasm'},
   mqtt: {module: './posthorn/mqtt.mjs', wasm: './posthorn/posthorn-mqtt.wasm'},
-  firebase: {module: './posthorn/posthorn-firebase.mjs', wasm: './posthorn/posthorn-firebase.wasm'}
+  firebase: {module: './posthorn/posthorn-firebase.mjs', wasm: './posthorn/posthorn-firebase.wasm'},
+  ipfs: {module: './posthorn/ipfs.mjs', wasm: './posthorn/posthorn-ipfs.wasm'}
 }
 
 const waitingText = 'Waiting for peers… open this page in another tab.'
@@ -97,6 +99,10 @@ $('join').addEventListener('submit', async e => {
   const config = {appId}
   if ($('password').value) config.password = $('password').value
   if (strategy === 'firebase') config.appId = localRelays.firebase[0] // the database URL
+  // For ipfs these are make demo's Waku service node multiaddrs: posthorn/ipfs
+  // dials relayUrls as it does libp2pConfig's bootstrap list (Trystero's
+  // libp2pConfig: {peerDiscovery: [bootstrap({list})]}), which needs no
+  // js-libp2p module in the page.
   else if (localRelays?.[strategy]) config.relayUrls = localRelays[strategy]
   // make demo's TURN server, for peers that cannot reach each other directly
   // (symmetric NAT, CGNAT); elsewhere the loaders' default STUN servers.

@@ -89,7 +89,7 @@ func testDemo(t *testing.T, k browsertest.Kind) {
 	p2.WaitFor(t, `Math.abs(parseFloat(document.querySelector('.cursor[data-peer=`+jsString(p1.id)+`]').style.left) - 62) < 5`, peerTimeout)
 	waitVideosPlaying(t, p2, p1.id, "self")
 	if png := p2.fullScreenshot("desktop"); o.Kind() == browsertest.Chromium {
-		writeDemoPNG(t, png)
+		writePNG(t, DemoPNGEnv, png)
 	}
 
 	// Phone width: nothing may stick out sideways.
@@ -367,11 +367,11 @@ func checkNoErrors(t *testing.T, p *demoPage) {
 	}
 }
 
-// writeDemoPNG re-encodes the screenshot with the best compression and, if
-// DemoPNGEnv is set, writes it there.
-func writeDemoPNG(t *testing.T, shot []byte) {
+// writePNG re-encodes the screenshot with the best compression and, if the
+// environment variable env is set, writes it there.
+func writePNG(t *testing.T, env string, shot []byte) {
 	t.Helper()
-	path := os.Getenv(DemoPNGEnv)
+	path := os.Getenv(env)
 	if path == "" {
 		return
 	}

@@ -16,6 +16,11 @@
 // cursors, files, camera, reload) and makes the README's screenshot:
 //
 //	POSTHORN_DEMO_PNG=$PWD/docs/demo.png scripts/in-netns go test -run 'TestDemo$' ./cmd/posthorn-demo
+//
+// and TestDemoIPFS (two tabs meeting through the embedded Waku node) the
+// ipfs one:
+//
+//	POSTHORN_DEMO_IPFS_PNG=$PWD/docs/demo-ipfs.png scripts/in-netns go test -run 'TestDemoIPFS$' ./cmd/posthorn-demo
 package main
 
 import (

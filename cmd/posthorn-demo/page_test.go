@@ -17,6 +17,7 @@ import (
 	"github.com/posthorn/posthorn/internal/browsertest"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/relay"
+	"github.com/posthorn/posthorn/relay/waku"
 )
 
 // Helpers that drive the demo page in a headless browser the way a person
@@ -30,13 +31,14 @@ const distDir = "../../dist"
 const peerTimeout = 90 * time.Second
 
 // builtStrategies builds dist/ if it is stale (browsertest.Dist) and lists
-// its strategies, torrent first.
+// the strategies startDemo offers, torrent first (ipfs through its
+// embedded Waku node).
 func builtStrategies(t *testing.T) []string {
 	t.Helper()
 	testutil.RequireNetns(t)
 	dist := browsertest.Dist(t)
 	var out []string
-	for _, s := range []string{"torrent", "nostr", "mqtt"} {
+	for _, s := range []string{"torrent", "nostr", "mqtt", "ipfs"} {
 		if _, err := os.Stat(filepath.Join(dist, "posthorn-"+s+".wasm")); err == nil {
 			out = append(out, s)
 		}
@@ -47,8 +49,8 @@ func builtStrategies(t *testing.T) []string {
 	return out
 }
 
-// startDemo serves the demo exactly as main does, relay included, on a
-// loopback port, and returns its base URL.
+// startDemo serves the demo exactly as main does, relay, TURN server and
+// Waku service node included, on loopback ports, and returns its base URL.
 func startDemo(t *testing.T) string { return startDemoFirebase(t, "") }
 
 // startDemoFirebase is startDemo with a Firebase database (-firebase).
@@ -61,7 +63,12 @@ func startDemoFirebase(t *testing.T, firebaseDB string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newHandler(r, "../../web", distDir, []iceServer{ice}, firebaseDB, nil))
+	n, err := waku.New(t.Context(), &waku.Options{ListenAddr: waku.DefaultListenAddr, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.AddService("waku", n, n.Close) // closed with r, as in main
+	srv := httptest.NewServer(newHandler(r, "../../web", distDir, []iceServer{ice}, firebaseDB, n.Multiaddrs()))
 	t.Cleanup(func() {
 		r.Close() // hijacked WebSockets first: srv.Close waits for them
 		srv.Close()
