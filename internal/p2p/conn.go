@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	mplex "github.com/libp2p/go-mplex"
 	mss "github.com/multiformats/go-multistream"
 )
 
@@ -62,7 +61,7 @@ type Options struct {
 // Conn is one secured, multiplexed connection to a peer.
 type Conn struct {
 	remote ID
-	mc     *mplex.Multiplex
+	mc     *muxer
 	ws     *websocket.Conn
 	cancel context.CancelFunc
 	log    *slog.Logger
@@ -120,7 +119,7 @@ func Dial(ctx context.Context, addr string, o Options) (*Conn, error) {
 
 // upgrade secures conn with noise and multiplexes it with mplex, as the
 // dialing side.
-func upgrade(ctx context.Context, conn net.Conn, key ed25519.PrivateKey, remote ID) (*mplex.Multiplex, error) {
+func upgrade(ctx context.Context, conn net.Conn, key ed25519.PrivateKey, remote ID) (*muxer, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(dl)
 		defer conn.SetDeadline(time.Time{})
@@ -138,12 +137,7 @@ func upgrade(ctx context.Context, conn net.Conn, key ed25519.PrivateKey, remote 
 		sc.Close()
 		return nil, fmt.Errorf("select %s: %w", mplexID, err)
 	}
-	mc, err := mplex.NewMultiplex(sc, true, nil)
-	if err != nil {
-		sc.Close()
-		return nil, err
-	}
-	return mc, nil
+	return newMuxer(sc), nil
 }
 
 // RemotePeer is the authenticated id of the peer.
