@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/decred/dcrd/dcrec/secp256k1/v4"
-	"github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
 	"github.com/mr-tron/base58"
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -118,14 +116,8 @@ func verifyKey(key, msg, sig []byte) (ID, error) {
 			return "", errors.New("ed25519 signature does not verify")
 		}
 	case keySecp256k1:
-		pub, err := secp256k1.ParsePubKey(data)
-		if err != nil {
-			return "", fmt.Errorf("secp256k1 key: %w", err)
-		}
-		s, err := ecdsa.ParseDERSignature(sig)
-		h := sha256.Sum256(msg)
-		if err != nil || !s.Verify(h[:], pub) {
-			return "", errors.New("secp256k1 signature does not verify")
+		if err := verifySecp256k1(data, msg, sig); err != nil {
+			return "", err
 		}
 	default:
 		return "", fmt.Errorf("public key type %d not supported (ed25519 and secp256k1 are)", typ)
