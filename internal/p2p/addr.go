@@ -4,10 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
-
-	"github.com/libp2p/go-libp2p/core/peer"
-	ma "github.com/multiformats/go-multiaddr"
+	"strings"
 )
 
 // ErrAddr reports a multiaddr this package cannot dial.
@@ -17,56 +16,90 @@ var ErrAddr = errors.New("p2p: unsupported multiaddr")
 // the noise handshake must authenticate.
 type Target struct {
 	URL  string
-	Peer peer.ID
+	Peer ID
 }
 
 // ParseAddr parses a WebSocket multiaddr that names its peer:
 // /ip4|ip6|dns|dns4|dns6/<host>/tcp/<port>/ws|wss|tls/ws[/p2p/<id>] with
-// the /p2p/ part required (noise checks the peer's key against it).
+// the /p2p/ part required (noise checks the peer's key against it). /ipfs/
+// is read as /p2p/.
 func ParseAddr(s string) (Target, error) {
-	m, err := ma.NewMultiaddr(s)
-	if err != nil {
-		return Target{}, fmt.Errorf("%w %q: %v", ErrAddr, s, err)
+	bad := func(why string, a ...any) (Target, error) {
+		return Target{}, fmt.Errorf("%w %q: %s", ErrAddr, s, fmt.Sprintf(why, a...))
 	}
+	if !strings.HasPrefix(s, "/") {
+		return bad("not a multiaddr")
+	}
+	parts := strings.Split(strings.TrimSuffix(s[1:], "/"), "/")
 	var host, port, scheme string
-	var id peer.ID
+	var id ID
 	tls := false
-	for _, c := range m {
-		switch c.Protocol().Code {
-		case ma.P_IP4, ma.P_IP6, ma.P_DNS, ma.P_DNS4, ma.P_DNS6:
-			if host != "" {
-				return Target{}, fmt.Errorf("%w %q: two hosts", ErrAddr, s)
+	for i := 0; i < len(parts); i++ {
+		name := parts[i]
+		val := func() (string, bool) {
+			if i+1 >= len(parts) || parts[i+1] == "" {
+				return "", false
 			}
-			host = c.Value()
-		case ma.P_TCP:
-			port = c.Value()
-		case ma.P_TLS:
+			i++
+			return parts[i], true
+		}
+		switch name {
+		case "ip4", "ip6", "dns", "dns4", "dns6":
+			v, ok := val()
+			if !ok {
+				return bad("/%s without a value", name)
+			}
+			if host != "" {
+				return bad("two hosts")
+			}
+			if name == "ip4" || name == "ip6" {
+				ip, err := netip.ParseAddr(v)
+				if err != nil || ip.Is4() != (name == "ip4") || ip.Zone() != "" {
+					return bad("%s address %q", name, v)
+				}
+				v = ip.String()
+			} else if strings.ContainsAny(v, "[]:@?#% ") {
+				return bad("host name %q", v)
+			}
+			host = v
+		case "tcp":
+			v, ok := val()
+			if !ok {
+				return bad("/tcp without a port")
+			}
+			if _, err := strconv.ParseUint(v, 10, 16); err != nil || port != "" {
+				return bad("port %s", v)
+			}
+			port = v
+		case "tls":
 			tls = true
-		case ma.P_WS:
+		case "ws":
 			scheme = "ws"
 			if tls {
 				scheme = "wss"
 			}
-		case ma.P_WSS:
+		case "wss":
 			scheme = "wss"
-		case ma.P_P2P:
-			if id, err = peer.Decode(c.Value()); err != nil {
-				return Target{}, fmt.Errorf("%w %q: peer id: %v", ErrAddr, s, err)
+		case "p2p", "ipfs":
+			v, ok := val()
+			if !ok {
+				return bad("/%s without a peer id", name)
+			}
+			var err error
+			if id, err = DecodeID(v); err != nil {
+				return bad("peer id: %v", err)
 			}
 		default:
-			return Target{}, fmt.Errorf("%w %q: %s", ErrAddr, s, c.Protocol().Name)
+			return bad("%s", name)
 		}
 	}
 	switch {
 	case host == "" || port == "":
-		return Target{}, fmt.Errorf("%w %q: no host and TCP port", ErrAddr, s)
+		return bad("no host and TCP port")
 	case scheme == "":
-		return Target{}, fmt.Errorf("%w %q: not a WebSocket address (/ws or /wss)", ErrAddr, s)
+		return bad("not a WebSocket address (/ws or /wss)")
 	case id == "":
-		return Target{}, fmt.Errorf("%w %q: no /p2p/<peer id>", ErrAddr, s)
-	}
-	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
-		return Target{}, fmt.Errorf("%w %q: port %s", ErrAddr, s, port)
+		return bad("no /p2p/<peer id>")
 	}
 	return Target{URL: scheme + "://" + net.JoinHostPort(host, port), Peer: id}, nil
 }

@@ -2,6 +2,8 @@ package p2p
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,18 +12,13 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	mplex "github.com/libp2p/go-libp2p-mplex"
-	"github.com/libp2p/go-libp2p/core/crypto"
-	"github.com/libp2p/go-libp2p/core/network"
-	"github.com/libp2p/go-libp2p/core/peer"
-	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	mss "github.com/multiformats/go-multistream"
 )
 
 // Protocol ids of the connection's layers.
 const (
 	noiseID = "/noise"
-	mplexID = mplex.ID // "/mplex/6.7.0"
+	mplexID = "/mplex/6.7.0"
 )
 
 const (
@@ -36,14 +33,24 @@ const (
 	inboundTimeout = 30 * time.Second
 )
 
+// Stream is one mplex stream, after its protocol was selected.
+type Stream interface {
+	io.ReadWriteCloser
+	// CloseWrite half-closes the stream: the peer reads EOF.
+	CloseWrite() error
+	// Reset aborts the stream in both directions.
+	Reset() error
+	SetDeadline(time.Time) error
+}
+
 // Handler serves one inbound stream of its protocol. The stream is closed
 // after it returns nil and reset after it returns an error.
-type Handler func(s network.MuxedStream) error
+type Handler func(s Stream) error
 
 // Options configure Dial.
 type Options struct {
 	// Key is our identity; nil means a fresh ed25519 key.
-	Key crypto.PrivKey
+	Key ed25519.PrivateKey
 	// Handlers serve the inbound streams of their protocol ids (identify
 	// and ping are always served).
 	Handlers map[string]Handler
@@ -53,8 +60,8 @@ type Options struct {
 
 // Conn is one secured, multiplexed connection to a peer.
 type Conn struct {
-	remote peer.ID
-	mc     network.MuxedConn
+	remote ID
+	mc     *muxer
 	ws     *websocket.Conn
 	cancel context.CancelFunc
 	log    *slog.Logger
@@ -74,7 +81,7 @@ func Dial(ctx context.Context, addr string, o Options) (*Conn, error) {
 		return nil, err
 	}
 	if o.Key == nil {
-		if o.Key, _, err = crypto.GenerateEd25519Key(nil); err != nil {
+		if _, o.Key, err = ed25519.GenerateKey(rand.Reader); err != nil {
 			return nil, err
 		}
 	}
@@ -103,7 +110,7 @@ func Dial(ctx context.Context, addr string, o Options) (*Conn, error) {
 	c.muxer.AddHandler(PingID, func(_ string, rwc io.ReadWriteCloser) error { return servePing(rwc) })
 	for id, h := range o.Handlers {
 		c.muxer.AddHandler(id, func(_ string, rwc io.ReadWriteCloser) error {
-			return h(rwc.(network.MuxedStream))
+			return h(rwc.(Stream))
 		})
 	}
 	go c.accept()
@@ -112,19 +119,17 @@ func Dial(ctx context.Context, addr string, o Options) (*Conn, error) {
 
 // upgrade secures conn with noise and multiplexes it with mplex, as the
 // dialing side.
-func upgrade(ctx context.Context, conn net.Conn, key crypto.PrivKey, remote peer.ID) (network.MuxedConn, error) {
+func upgrade(ctx context.Context, conn net.Conn, key ed25519.PrivateKey, remote ID) (*muxer, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(dl)
 		defer conn.SetDeadline(time.Time{})
 	}
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
 	if err := mss.SelectProtoOrFail(noiseID, conn); err != nil {
 		return nil, fmt.Errorf("select %s: %w", noiseID, err)
 	}
-	tpt, err := noise.New(noiseID, key, nil)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := tpt.SecureOutbound(ctx, conn, remote)
+	sc, err := secureOutbound(conn, key, remote)
 	if err != nil {
 		return nil, fmt.Errorf("noise handshake: %w", err)
 	}
@@ -132,20 +137,15 @@ func upgrade(ctx context.Context, conn net.Conn, key crypto.PrivKey, remote peer
 		sc.Close()
 		return nil, fmt.Errorf("select %s: %w", mplexID, err)
 	}
-	mc, err := mplex.DefaultTransport.NewConn(sc, false, &network.NullScope{})
-	if err != nil {
-		sc.Close()
-		return nil, err
-	}
-	return mc, nil
+	return newMuxer(sc), nil
 }
 
 // RemotePeer is the authenticated id of the peer.
-func (c *Conn) RemotePeer() peer.ID { return c.remote }
+func (c *Conn) RemotePeer() ID { return c.remote }
 
 // NewStream opens a stream and selects proto on it.
-func (c *Conn) NewStream(ctx context.Context, proto string) (network.MuxedStream, error) {
-	s, err := c.mc.OpenStream(ctx)
+func (c *Conn) NewStream(ctx context.Context, proto string) (Stream, error) {
+	s, err := c.mc.NewStream(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("p2p: open stream: %w", err)
 	}
@@ -183,7 +183,7 @@ func (c *Conn) accept() {
 	defer close(c.done)
 	defer c.Close()
 	for {
-		s, err := c.mc.AcceptStream()
+		s, err := c.mc.Accept()
 		if err != nil {
 			c.log.Debug("p2p connection ended", "err", err)
 			return

@@ -4,13 +4,15 @@ package p2p
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
 	"io"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/libp2p/go-libp2p"
 	"github.com/libp2p/go-libp2p/core/crypto"
-	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/posthorn/posthorn/internal/testutil"
 )
@@ -21,15 +23,22 @@ import (
 func TestDial(t *testing.T) {
 	testutil.RequireNetns(t)
 	h, addr := newHost(t)
-	key, _, err := crypto.GenerateEd25519Key(nil)
+	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	self, _ := peer.IDFromPrivateKey(key)
+	lk, err := crypto.UnmarshalEd25519PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	self, _ := peer.IDFromPrivateKey(lk) // go-libp2p's reading of our key
+	if got := IDFromKey(key.Public().(ed25519.PublicKey)); string(got) != string(self) {
+		t.Fatalf("IDFromKey = %s, go-libp2p says %s", got, self)
+	}
 	const pushID = "/posthorn/test/push/1.0.0"
 	got := make(chan []byte, 1)
 	c, err := Dial(ctx(t), addr, Options{Key: key, Handlers: map[string]Handler{
-		pushID: func(s network.MuxedStream) error {
+		pushID: func(s Stream) error {
 			b, err := ReadFrame(s, 1<<10)
 			got <- b
 			return err
@@ -39,7 +48,7 @@ func TestDial(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if c.RemotePeer() != h.ID() {
+	if string(c.RemotePeer()) != string(h.ID()) {
 		t.Fatalf("remote peer %s, want %s", c.RemotePeer(), h.ID())
 	}
 
@@ -98,4 +107,35 @@ func TestDialWrongPeer(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "noise") {
 		t.Fatalf("dial with another peer id: %v", err)
 	}
+}
+
+// TestDialSecp256k1: a host with a secp256k1 identity, as nwaku nodes
+// have, is authenticated too.
+func TestDialSecp256k1(t *testing.T) {
+	testutil.RequireNetns(t)
+	k, _, err := crypto.GenerateSecp256k1Key(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, addr := newHost(t, libp2p.Identity(k))
+	c, err := Dial(ctx(t), addr, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if string(c.RemotePeer()) != string(h.ID()) {
+		t.Fatalf("remote peer %s, want %s", c.RemotePeer(), h.ID())
+	}
+	s, err := c.NewStream(ctx(t), echoID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		_, _ = s.Write([]byte("k1"))
+		_ = s.CloseWrite()
+	}()
+	if back, err := io.ReadAll(s); err != nil || string(back) != "k1" {
+		t.Fatalf("echo: %q, %v", back, err)
+	}
+	s.Close()
 }

@@ -2,8 +2,12 @@
 // in one implementation for the native and the browser (GOOS=js) builds:
 // a WebSocket (coder/websocket: net/http natively, the browser's WebSocket
 // under js/wasm), multistream-select 1.0 (go-multistream), noise XX with
-// the libp2p handshake payload (go-libp2p's noise; the identity is an
-// ed25519 key) and mplex (go-mplex). There is no listener, transport
+// the libp2p handshake payload (flynn/noise; our identity is an ed25519
+// key, the peer's may be ed25519 or secp256k1) and mplex (mplex.go, the
+// dialer's side of the spec). Keys, peer ids and multiaddrs are parsed
+// here for just the forms used, with protowire and the standard library:
+// go-libp2p's core and the protobuf runtime would double the size of the
+// browser build. There is no listener, transport
 // upgrader, peerstore or swarm: a Conn is one connection to one peer whose
 // multiaddr ends in /p2p/<id>. The peer may open streams back on it (a Waku
 // service node pushes each filtered message on a new stream); a Conn

@@ -1,12 +1,11 @@
 package p2p
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"io"
 
-	"github.com/libp2p/go-libp2p/core/crypto"
-	pb "github.com/libp2p/go-libp2p/p2p/protocol/identify/pb"
-	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // Protocol ids served on every connection.
@@ -24,22 +23,28 @@ const (
 // pingSize is the size of a ping payload, echoed back as is.
 const pingSize = 32
 
+// Field numbers of identify.pb Identify.
+const (
+	idProtocolVersion = 5
+	idAgentVersion    = 6
+	idPublicKey       = 1
+	idProtocols       = 3
+)
+
 // serveIdentify answers an identify request: one length-prefixed Identify
 // message with our public key and protocols, no listen addresses (we
 // cannot be dialled), then the stream is closed.
-func serveIdentify(w io.Writer, key crypto.PrivKey, protocols []string) error {
-	pub, err := crypto.MarshalPublicKey(key.GetPublic())
-	if err != nil {
-		return err
+func serveIdentify(w io.Writer, key ed25519.PrivateKey, protocols []string) error {
+	str := func(b []byte, num protowire.Number, s string) []byte {
+		b = protowire.AppendTag(b, num, protowire.BytesType)
+		return protowire.AppendString(b, s)
 	}
-	b, err := proto.Marshal(&pb.Identify{
-		ProtocolVersion: proto.String(protocolVersion),
-		AgentVersion:    proto.String(agentVersion),
-		PublicKey:       pub,
-		Protocols:       protocols,
-	})
-	if err != nil {
-		return err
+	b := str(nil, idProtocolVersion, protocolVersion)
+	b = str(b, idAgentVersion, agentVersion)
+	b = protowire.AppendTag(b, idPublicKey, protowire.BytesType)
+	b = protowire.AppendBytes(b, marshalPublicKey(keyEd25519, key.Public().(ed25519.PublicKey)))
+	for _, p := range protocols {
+		b = str(b, idProtocols, p)
 	}
 	if err := WriteFrame(w, b); err != nil {
 		return fmt.Errorf("identify: %w", err)

@@ -2,13 +2,12 @@ package waku
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
 
 	"github.com/google/uuid"
-	"github.com/libp2p/go-libp2p/core/crypto"
-	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/posthorn/posthorn/internal/p2p"
 )
 
@@ -31,7 +30,7 @@ type Client struct {
 // Options configure Dial.
 type Options struct {
 	// Key is the libp2p identity; nil means a fresh ed25519 key.
-	Key crypto.PrivKey
+	Key ed25519.PrivateKey
 	// OnPush receives every message the node pushes to our filter
 	// subscriptions, on a goroutine per push.
 	OnPush func(Push)
@@ -48,7 +47,7 @@ func Dial(ctx context.Context, addr string, o Options) (*Client, error) {
 	c := &Client{log: o.Logger}
 	conn, err := p2p.Dial(ctx, addr, p2p.Options{
 		Key:      o.Key,
-		Handlers: map[string]p2p.Handler{FilterPushID: func(s network.MuxedStream) error { return c.onPush(s, o.OnPush) }},
+		Handlers: map[string]p2p.Handler{FilterPushID: func(s p2p.Stream) error { return c.onPush(s, o.OnPush) }},
 		Logger:   o.Logger,
 	})
 	if err != nil {
@@ -59,7 +58,7 @@ func Dial(ctx context.Context, addr string, o Options) (*Client, error) {
 }
 
 // onPush reads the one MessagePush of a filter-push stream.
-func (c *Client) onPush(s network.MuxedStream, f func(Push)) error {
+func (c *Client) onPush(s p2p.Stream, f func(Push)) error {
 	b, err := p2p.ReadFrame(s, MaxFrame)
 	if err != nil {
 		return err

@@ -2,11 +2,11 @@ package ipfs
 
 import (
 	"context"
+	"crypto/ed25519"
 	"log/slog"
 	"sync"
 	"time"
 
-	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/internal/waku"
@@ -29,7 +29,7 @@ const (
 // announcing again) until its last room is left.
 type nodeConn struct {
 	addr   string
-	key    crypto.PrivKey
+	key    ed25519.PrivateKey
 	policy posthorn.ReconnectPolicy
 	log    *slog.Logger
 	ctx    context.Context
@@ -43,7 +43,7 @@ type nodeConn struct {
 	byTopic map[string]*link
 }
 
-func newNodeConn(addr string, key crypto.PrivKey, policy posthorn.ReconnectPolicy, log *slog.Logger) *nodeConn {
+func newNodeConn(addr string, key ed25519.PrivateKey, policy posthorn.ReconnectPolicy, log *slog.Logger) *nodeConn {
 	ctx, cancel := context.WithCancel(context.Background())
 	nc := &nodeConn{addr: addr, key: key, policy: policy, log: log.With("node", addr), ctx: ctx, cancel: cancel,
 		done: make(chan struct{}), state: posthorn.RelayConnecting, links: map[*link]bool{}, byTopic: map[string]*link{}}

@@ -2,10 +2,11 @@ package ipfs
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"fmt"
 	"sync"
 
-	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/p2p"
@@ -36,7 +37,7 @@ var DefaultReconnect = socket.DefaultReconnect
 // node shared by its rooms, like @waku/sdk's one light node per page.
 type Strategy struct {
 	sh  *engine.Shell
-	key crypto.PrivKey
+	key ed25519.PrivateKey
 
 	mu    sync.Mutex
 	conns map[string]*nodeConn // by node multiaddr, while a room uses it
@@ -47,7 +48,7 @@ var _ posthorn.Strategy = (*Strategy)(nil)
 // New returns a Strategy; it connects to service nodes only when a room is
 // joined. nil opts means the defaults.
 func New(opts *posthorn.Options) *Strategy {
-	key, _, err := crypto.GenerateEd25519Key(nil)
+	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		panic(fmt.Sprintf("ipfs: identity key: %v", err)) // crypto/rand failed
 	}
