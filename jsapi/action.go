@@ -34,6 +34,11 @@ type jsAction struct {
 	// JS object (as room.js's target.meta) and are not parsed per chunk.
 	lastMetaRaw json.RawMessage
 	lastMeta    js.Value
+
+	// 0.25's action object (action025.go); v025 routes the events to it.
+	v025    bool
+	obj     js.Value
+	pending pending025 // messages held until onMessage is set
 }
 
 func newJSAction(jr *jsRoom, name string) *jsAction {
@@ -84,6 +89,10 @@ func (a *jsAction) action() (*posthorn.Action, error) {
 // received hands a whole message to the receiver: (data, peerId, metadata)
 // for binary data, (data, peerId) otherwise (protocol-0.18 §5.4 step 5).
 func (a *jsAction) received(m transfer.Message, id string) {
+	if a.v025 {
+		a.received025(m, id)
+		return
+	}
 	a.mu.Lock()
 	f := a.onReceive
 	a.mu.Unlock()
@@ -101,6 +110,10 @@ func (a *jsAction) received(m transfer.Message, id string) {
 
 // progressed reports a received chunk: (percent, peerId, metadata).
 func (a *jsAction) progressed(pct float64, id string, meta json.RawMessage) {
+	if a.v025 {
+		a.progressed025(pct, id, meta)
+		return
+	}
 	a.mu.Lock()
 	f := a.onProgress
 	a.mu.Unlock()

@@ -23,20 +23,30 @@ type module struct {
 	name string
 
 	mu      sync.Mutex
-	rooms   map[string]*jsRoom       // joinRoom's cache, by namespace
-	leaving map[string]chan struct{} // rooms of that namespace still being left
+	rooms   map[string]*jsRoom       // joinRoom's cache, by namespace (0.25: roomKey)
+	leaving map[string]chan struct{} // rooms of that key still being left
 }
 
 // Export installs the module object of strategy s under name ("torrent",
 // "nostr", "mqtt", "firebase"): {joinRoom, selfId, getRelaySockets}, as the
 // seed's strategy modules export them, plus getOccupants for a strategy
-// that has it (firebase). Call it once from main, then block.
-func Export(s posthorn.Strategy, name string) {
-	m := &module{
-		s:       s,
-		name:    name,
-		rooms:   map[string]*jsRoom{},
-		leaving: map[string]chan struct{}{},
+// that has it (firebase). With Protocol025 among protocols it also installs
+// the strategy's Trystero 0.25 module (@trystero-p2p/<name>, see v025.go)
+// under name+"@0.25", on the same strategy instance. Call it once from
+// main, then block.
+func Export(s posthorn.Strategy, name string, protocols ...posthorn.Protocol) {
+	m := newModule(s, name)
+	reg := js.Global().Get(RegistryName)
+	if reg.Type() != js.TypeObject {
+		reg = jsObject.New()
+		js.Global().Set(RegistryName, reg)
+	}
+	// The 0.25 module goes in first: the loader's resolver, called below,
+	// is the signal that every module of this wasm is there.
+	for _, p := range protocols {
+		if p == posthorn.Protocol025 {
+			reg.Set(name+Suffix025, export025(newModule(s, name)))
+		}
 	}
 	obj := jsObject.New()
 	obj.Set("joinRoom", wrapThrowing(funcOf(m.joinRoom)))
@@ -49,14 +59,18 @@ func Export(s posthorn.Strategy, name string) {
 	}
 	m.closeOnPageHide()
 
-	reg := js.Global().Get(RegistryName)
-	if reg.Type() != js.TypeObject {
-		reg = jsObject.New()
-		js.Global().Set(RegistryName, reg)
-	}
 	reg.Set(name, obj)
 	if w := reg.Get("__waiting"); w.Type() == js.TypeObject {
 		call(w.Get(name), obj)
+	}
+}
+
+func newModule(s posthorn.Strategy, name string) *module {
+	return &module{
+		s:       s,
+		name:    name,
+		rooms:   map[string]*jsRoom{},
+		leaving: map[string]chan struct{}{},
 	}
 }
 

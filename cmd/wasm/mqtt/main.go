@@ -1,7 +1,7 @@
 //go:build js && wasm
 
 // Command mqtt is posthorn-mqtt.wasm: the MQTT strategy (trystero/mqtt)
-// exported to JavaScript. The dist/ loader instantiates it; see
+// exported to JavaScript, with Trystero 0.18's API and 0.25's. The dist/ loader instantiates it; see
 // dist/README.md.
 package main
 
@@ -12,7 +12,8 @@ import (
 )
 
 func main() {
-	// The default instance: the page's one selfId, Trystero's relays.
-	jsapi.Export(mqtt.New(&posthorn.Options{SelfID: jsapi.SharedSelfID()}), "mqtt")
+	// The default instance: the page's one selfId, Trystero's relays; the
+	// 0.18 API (trystero/mqtt) and the 0.25 one (@trystero-p2p/mqtt).
+	jsapi.Export(mqtt.New(&posthorn.Options{SelfID: jsapi.SharedSelfID()}), "mqtt", posthorn.Protocol025)
 	select {} // serve JS calls until the page goes away
 }
