@@ -47,7 +47,7 @@ func TestMQTTBothAPIs(t *testing.T) {
 	if k := browsertest.EvalAs[[]string](t, p1, "Object.keys(m18).sort()"); !slices.Equal(k, []string{"getRelaySockets", "joinRoom", "selfId"}) {
 		t.Errorf("0.18 module exports %v", k)
 	}
-	if k := browsertest.EvalAs[[]string](t, p1, "Object.keys(m25).sort()"); !slices.Equal(k, []string{"getRelaySockets", "joinRoom", "selfId"}) {
+	if k := browsertest.EvalAs[[]string](t, p1, "Object.keys(m25).sort()"); !slices.Equal(k, []string{"defaultRelayUrls", "getRelaySockets", "joinRoom", "selfId"}) {
 		t.Errorf("0.25 module exports %v", k)
 	}
 	if browsertest.EvalAs[string](t, p1, "m25.selfId") != ids[0] {

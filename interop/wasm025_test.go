@@ -73,6 +73,16 @@ func TestWasmMQTT025(t *testing.T) {
 	srv := mqttbroker.New(mqttbroker.Config{Logger: relayLogger(t, "broker")})
 	relays := []string{serveRelay(t, srv, "/mqtt", srv.Close)}
 
+	t.Run("defaultRelayUrls", func(t *testing.T) {
+		ph := openHarness(t, b, site, "posthorn", "posthorn.html")
+		real := openHarness(t, b, site, "trystero", "index.html")
+		got := browsertest.EvalAs[[]string](t, ph.page, "H.defaultRelayUrls")
+		want := browsertest.EvalAs[[]string](t, real.page, "H.defaultRelayUrls")
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("posthorn's defaultRelayUrls %v, Trystero's %v", got, want)
+		}
+	})
+
 	for _, pw := range []string{"", "hunter2"} {
 		for _, posthornFirst := range []bool{true, false} {
 			t.Run(fmt.Sprintf("password=%q/posthorn-first=%v", pw, posthornFirst), func(t *testing.T) {

@@ -30,11 +30,15 @@ type module struct {
 // Export installs the module object of strategy s under name ("torrent",
 // "nostr", "mqtt", "firebase"): {joinRoom, selfId, getRelaySockets}, as the
 // seed's strategy modules export them, plus getOccupants for a strategy
-// that has it (firebase). With Protocol025 among protocols it also installs
-// the strategy's Trystero 0.25 module (@trystero-p2p/<name>, see v025.go)
-// under name+"@0.25", on the same strategy instance. Call it once from
-// main, then block.
-func Export(s posthorn.Strategy, name string, protocols ...posthorn.Protocol) {
+// that has it (firebase). With With025 it also installs the strategy's
+// Trystero 0.25 module (@trystero-p2p/<name>, see v025.go) under
+// name+"@0.25", on the same strategy instance. Call it once from main, then
+// block.
+func Export(s posthorn.Strategy, name string, opts ...Option) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
 	m := newModule(s, name)
 	reg := js.Global().Get(RegistryName)
 	if reg.Type() != js.TypeObject {
@@ -43,10 +47,8 @@ func Export(s posthorn.Strategy, name string, protocols ...posthorn.Protocol) {
 	}
 	// The 0.25 module goes in first: the loader's resolver, called below,
 	// is the signal that every module of this wasm is there.
-	for _, p := range protocols {
-		if p == posthorn.Protocol025 {
-			reg.Set(name+Suffix025, export025(newModule(s, name)))
-		}
+	if o.v025 {
+		reg.Set(name+Suffix025, export025(newModule(s, name), o.defaults025))
 	}
 	obj := jsObject.New()
 	obj.Set("joinRoom", wrapThrowing(funcOf(m.joinRoom)))
@@ -63,6 +65,21 @@ func Export(s posthorn.Strategy, name string, protocols ...posthorn.Protocol) {
 	if w := reg.Get("__waiting"); w.Type() == js.TypeObject {
 		call(w.Get(name), obj)
 	}
+}
+
+// An Option adds to what Export installs.
+type Option func(*options)
+
+type options struct {
+	v025        bool
+	defaults025 []string
+}
+
+// With025 makes Export install the strategy's Trystero 0.25 module too;
+// defaultRelayURLs is its defaultRelayUrls export, the 0.25.4 package's
+// list (internal/v025/relays), which the strategy's 0.25 rooms use.
+func With025(defaultRelayURLs []string) Option {
+	return func(o *options) { o.v025, o.defaults025 = true, defaultRelayURLs }
 }
 
 func newModule(s posthorn.Strategy, name string) *module {

@@ -15,10 +15,15 @@ import (
 const Suffix025 = "@0.25"
 
 // export025 builds the module object of @trystero-p2p/<m.name> at 0.25:
-// {joinRoom, selfId, getRelaySockets}, whose rooms speak Protocol025 and
-// have 0.25's API shape (room025.go, action025.go).
-func export025(m *module) js.Value {
+// {joinRoom, selfId, getRelaySockets, defaultRelayUrls}, whose rooms speak
+// Protocol025 and have 0.25's API shape (room025.go, action025.go).
+func export025(m *module, defaultRelayURLs []string) js.Value {
 	obj := jsObject.New()
+	urls := jsArray.New()
+	for _, u := range defaultRelayURLs {
+		urls.Call("push", u)
+	}
+	obj.Set("defaultRelayUrls", urls)
 	obj.Set("joinRoom", wrapThrowing(funcOf(m.joinRoom025)))
 	obj.Set("selfId", m.s.SelfID())
 	obj.Set("getRelaySockets", js.FuncOf(func(js.Value, []js.Value) any {

@@ -89,3 +89,6 @@ export const selfId: string
 
 /** Relay URL → a snapshot {url, readyState} of posthorn's socket. */
 export function getRelaySockets(): Record<string, {url: string; readyState: number}>
+
+/** The relays a room uses when relayConfig.urls is not given: the 0.25.4 package's list. */
+export const defaultRelayUrls: string[]

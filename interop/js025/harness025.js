@@ -4,10 +4,11 @@
 // serves it unchanged but for its import line to drive posthorn's
 // posthorn/v025/mqtt the same way.
 
-import {joinRoom, selfId} from '/trystero025-mqtt.js'
+import {joinRoom, selfId, defaultRelayUrls} from '/trystero025-mqtt.js'
 
 const H = (window.H = {
   selfId,
+  defaultRelayUrls,
   room: null,
   actions: {},
   joined: [],

@@ -7,6 +7,7 @@ package main
 
 import (
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/v025/relays"
 	"github.com/posthorn/posthorn/jsapi"
 	"github.com/posthorn/posthorn/signal/mqtt"
 )
@@ -14,6 +15,6 @@ import (
 func main() {
 	// The default instance: the page's one selfId, Trystero's relays; the
 	// 0.18 API (trystero/mqtt) and the 0.25 one (@trystero-p2p/mqtt).
-	jsapi.Export(mqtt.New(&posthorn.Options{SelfID: jsapi.SharedSelfID()}), "mqtt", posthorn.Protocol025)
+	jsapi.Export(mqtt.New(&posthorn.Options{SelfID: jsapi.SharedSelfID()}), "mqtt", jsapi.With025(relays.MQTT.URLs))
 	select {} // serve JS calls until the page goes away
 }
