@@ -35,10 +35,13 @@ type jsAction struct {
 	lastMetaRaw json.RawMessage
 	lastMeta    js.Value
 
-	// 0.25's action object (action025.go); v025 routes the events to it.
-	v025    bool
-	obj     js.Value
-	pending pending025 // messages held until onMessage is set
+	// 0.25's action object (action025.go) and the handlers that route the
+	// events to it (nil for a 0.18 action; func values so that 0.18-only
+	// builds do not link them).
+	obj          js.Value
+	received25   func(transfer.Message, string)
+	progressed25 func(float64, string, json.RawMessage)
+	pending      pending025 // messages held until onMessage is set
 }
 
 func newJSAction(jr *jsRoom, name string) *jsAction {
@@ -89,8 +92,8 @@ func (a *jsAction) action() (*posthorn.Action, error) {
 // received hands a whole message to the receiver: (data, peerId, metadata)
 // for binary data, (data, peerId) otherwise (protocol-0.18 §5.4 step 5).
 func (a *jsAction) received(m transfer.Message, id string) {
-	if a.v025 {
-		a.received025(m, id)
+	if a.received25 != nil {
+		a.received25(m, id)
 		return
 	}
 	a.mu.Lock()
@@ -110,8 +113,8 @@ func (a *jsAction) received(m transfer.Message, id string) {
 
 // progressed reports a received chunk: (percent, peerId, metadata).
 func (a *jsAction) progressed(pct float64, id string, meta json.RawMessage) {
-	if a.v025 {
-		a.progressed025(pct, id, meta)
+	if a.progressed25 != nil {
+		a.progressed25(pct, id, meta)
 		return
 	}
 	a.mu.Lock()

@@ -34,9 +34,10 @@ type pending025 struct {
 // onMessage and onReceiveProgress properties, initialised from conf.
 func newAction025(jr *jsRoom, name string, conf js.Value) *jsAction {
 	a := &jsAction{
-		jr: jr, name: name, bound: make(chan struct{}), v025: true,
+		jr: jr, name: name, bound: make(chan struct{}),
 		onReceive: js.Null(), onProgress: js.Null(), lastMeta: js.Undefined(),
 	}
+	a.received25, a.progressed25 = a.received025, a.progressed025
 	if conf.Type() == js.TypeObject {
 		if f := conf.Get("onMessage"); f.Type() == js.TypeFunction {
 			a.onReceive = f

@@ -47,8 +47,8 @@ func Export(s posthorn.Strategy, name string, opts ...Option) {
 	}
 	// The 0.25 module goes in first: the loader's resolver, called below,
 	// is the signal that every module of this wasm is there.
-	if o.v025 {
-		reg.Set(name+Suffix025, export025(newModule(s, name), o.defaults025))
+	if o.install025 != nil {
+		reg.Set(name+Suffix025, o.install025(newModule(s, name)))
 	}
 	obj := jsObject.New()
 	obj.Set("joinRoom", wrapThrowing(funcOf(m.joinRoom)))
@@ -71,15 +71,18 @@ func Export(s posthorn.Strategy, name string, opts ...Option) {
 type Option func(*options)
 
 type options struct {
-	v025        bool
-	defaults025 []string
+	// install025 builds the 0.25 module. Only With025 refers to the 0.25
+	// code, so a build that never calls it does not link that code.
+	install025 func(*module) js.Value
 }
 
 // With025 makes Export install the strategy's Trystero 0.25 module too;
 // defaultRelayURLs is its defaultRelayUrls export, the 0.25.4 package's
 // list (internal/v025/relays), which the strategy's 0.25 rooms use.
 func With025(defaultRelayURLs []string) Option {
-	return func(o *options) { o.v025, o.defaults025 = true, defaultRelayURLs }
+	return func(o *options) {
+		o.install025 = func(m *module) js.Value { return export025(m, defaultRelayURLs) }
+	}
 }
 
 func newModule(s posthorn.Strategy, name string) *module {
