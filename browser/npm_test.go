@@ -43,7 +43,7 @@ func TestNpmPackage(t *testing.T) {
 	for _, want := range []string{"package.json", "README.md", "index.d.ts", "index.mjs", "loader.mjs",
 		"posthorn-torrent.mjs", "posthorn-torrent.wasm", "posthorn-nostr.wasm", "posthorn-mqtt.wasm", "wasm_exec.js", "nostr.mjs", "mqtt.mjs", "torrent.mjs",
 		"posthorn-firebase.mjs", "posthorn-firebase.wasm", "firebase.mjs",
-		"posthorn-ipfs.mjs", "posthorn-ipfs.wasm", "ipfs.mjs"} {
+		"posthorn-ipfs.mjs", "posthorn-ipfs.wasm", "ipfs.mjs", "v025/mqtt.mjs", "v025/index.d.ts"} {
 		if !slices.Contains(files, want) {
 			t.Errorf("package lacks %s; has %v", want, files)
 		}
@@ -56,6 +56,7 @@ import * as nostr from 'posthorn/nostr'
 import * as mqtt from 'posthorn/mqtt'
 import * as firebase from 'posthorn/firebase'
 import * as ipfs from 'posthorn/ipfs'
+import * as mqtt025 from 'posthorn/v025/mqtt'
 let thrown = ''
 try { joinRoom({}, 'x') } catch (e) { thrown = e.message }
 console.log(JSON.stringify({
@@ -65,6 +66,9 @@ console.log(JSON.stringify({
     firebase.selfId === selfId && typeof firebase.getOccupants === 'function' &&
     ipfs.selfId === selfId && ipfs.joinRoom !== joinRoom,
   joinRoom: typeof joinRoom, sockets: getRelaySockets(), thrown,
+  // Trystero 0.25's API from the same posthorn-mqtt.wasm
+  v025: mqtt025.selfId === selfId && typeof mqtt025.joinRoom === 'function' && mqtt025.joinRoom !== mqtt.joinRoom &&
+    mqtt025.defaultRelayUrls.length > 0,
 }))
 process.exit(0) // the Go runtime keeps the event loop alive
 `
@@ -85,11 +89,12 @@ process.exit(0) // the Go runtime keeps the event loop alive
 		JoinRoom string         `json:"joinRoom"`
 		Sockets  map[string]any `json:"sockets"`
 		Thrown   string         `json:"thrown"`
+		V025     bool           `json:"v025"`
 	}
 	if err := jsonUnmarshal(last, &got); err != nil {
 		t.Fatalf("node printed %q: %v", out, err)
 	}
-	if len(got.SelfID) != 20 || !got.Same || !got.Shared || got.JoinRoom != "function" || len(got.Sockets) != 0 ||
+	if len(got.SelfID) != 20 || !got.Same || !got.Shared || !got.V025 || got.JoinRoom != "function" || len(got.Sockets) != 0 ||
 		got.Thrown != "Trystero: config map is missing appId field" {
 		t.Fatalf("imported package: %+v", got)
 	}

@@ -14,6 +14,17 @@ const loads = {}
 // copy of this file, gets the same instance).
 export const load = (name, url) => (loads[name] ??= start(name, url))
 
+// load025 returns the strategy's Trystero 0.25 module object, which the
+// same wasm exports next to the 0.18 one (jsapi.Export with Protocol025).
+export const load025 = async (name, url) => {
+  await load(name, url)
+  const mod = registry[`${name}@0.25`]
+  if (!mod) {
+    throw new Error(`posthorn: this build of posthorn-${name}.wasm has no Trystero 0.25 API`)
+  }
+  return mod
+}
+
 const start = async (name, url) => {
   if (registry[name]) {
     return registry[name]

@@ -34,6 +34,14 @@ type jsAction struct {
 	// JS object (as room.js's target.meta) and are not parsed per chunk.
 	lastMetaRaw json.RawMessage
 	lastMeta    js.Value
+
+	// 0.25's action object (action025.go) and the handlers that route the
+	// events to it (nil for a 0.18 action; func values so that 0.18-only
+	// builds do not link them).
+	obj          js.Value
+	received25   func(transfer.Message, string)
+	progressed25 func(float64, string, json.RawMessage)
+	pending      pending025 // messages held until onMessage is set
 }
 
 func newJSAction(jr *jsRoom, name string) *jsAction {
@@ -84,6 +92,10 @@ func (a *jsAction) action() (*posthorn.Action, error) {
 // received hands a whole message to the receiver: (data, peerId, metadata)
 // for binary data, (data, peerId) otherwise (protocol-0.18 §5.4 step 5).
 func (a *jsAction) received(m transfer.Message, id string) {
+	if a.received25 != nil {
+		a.received25(m, id)
+		return
+	}
 	a.mu.Lock()
 	f := a.onReceive
 	a.mu.Unlock()
@@ -101,6 +113,10 @@ func (a *jsAction) received(m transfer.Message, id string) {
 
 // progressed reports a received chunk: (percent, peerId, metadata).
 func (a *jsAction) progressed(pct float64, id string, meta json.RawMessage) {
+	if a.progressed25 != nil {
+		a.progressed25(pct, id, meta)
+		return
+	}
 	a.mu.Lock()
 	f := a.onProgress
 	a.mu.Unlock()

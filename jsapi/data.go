@@ -56,21 +56,27 @@ func convertSend(data, meta js.Value) (outgoing, error) {
 	if hasMeta {
 		out.meta = json.RawMessage(jsJSON.Call("stringify", meta).String())
 	}
+	return out, convertData(data, &out)
+}
+
+// convertData fills out's payload from data (not undefined): a Blob to
+// read later, binary bytes, a string, or JSON text.
+func convertData(data js.Value, out *outgoing) error {
 	switch {
 	case isBlob(data):
 		out.blob = data
-	case bin:
+	case isBinary(data):
 		out.data = binaryBytes(data)
 	case data.Type() == js.TypeString:
 		out.data = data.String()
 	default:
 		s := jsJSON.Call("stringify", data)
 		if s.Type() != js.TypeString {
-			return out, errNotJSON
+			return errNotJSON
 		}
 		out.data = json.RawMessage(s.String())
 	}
-	return out, nil
+	return nil
 }
 
 // binaryBytes copies an ArrayBuffer or TypedArray the way room.js's

@@ -76,3 +76,21 @@ func (e *jsErrorText) Error() string { return e.msg }
 
 // trysteroErr is a JS-only condition that JS sees as "Trystero: <msg>".
 func trysteroErr(msg string) error { return &jsErrorText{trysteroPrefix + msg} }
+
+// Trystero 0.25's texts for conditions whose 0.18 text differs or that 0.18
+// does not have (@trystero-p2p/core 0.25.4).
+var (
+	errNoRoomID025         = trysteroErr("roomId argument required")
+	errCallbacks025        = trysteroErr("third argument must be a callbacks object")
+	errHandshakeTimeout025 = trysteroErr("handshakeTimeoutMs must be a positive number")
+	errRequestKind025      = trysteroErr(`request actions must use kind: "request"`)
+	// errAborted rejects a send whose AbortSignal fired; JS sees an Error
+	// named AbortError with kind "aborted", as 0.25 makes it (jsErr).
+	errAborted = trysteroErr("operation aborted")
+	// What posthorn's 0.25 API does not do yet, refused with a clear text
+	// instead of being ignored.
+	errHandshake025 = errors.New("posthorn: onPeerHandshake (custom handshakes) is not supported yet")
+	errPassive025   = errors.New("posthorn: passive rooms are not supported yet")
+	errRequest025   = errors.New(`posthorn: kind: "request" actions are not supported yet`)
+	errNoActivePeer = func(id string) error { return trysteroErr("no active peer with id " + id) }
+)

@@ -23,20 +23,32 @@ type module struct {
 	name string
 
 	mu      sync.Mutex
-	rooms   map[string]*jsRoom       // joinRoom's cache, by namespace
-	leaving map[string]chan struct{} // rooms of that namespace still being left
+	rooms   map[string]*jsRoom       // joinRoom's cache, by namespace (0.25: roomKey)
+	leaving map[string]chan struct{} // rooms of that key still being left
 }
 
 // Export installs the module object of strategy s under name ("torrent",
 // "nostr", "mqtt", "firebase"): {joinRoom, selfId, getRelaySockets}, as the
 // seed's strategy modules export them, plus getOccupants for a strategy
-// that has it (firebase). Call it once from main, then block.
-func Export(s posthorn.Strategy, name string) {
-	m := &module{
-		s:       s,
-		name:    name,
-		rooms:   map[string]*jsRoom{},
-		leaving: map[string]chan struct{}{},
+// that has it (firebase). With With025 it also installs the strategy's
+// Trystero 0.25 module (@trystero-p2p/<name>, see v025.go) under
+// name+"@0.25", on the same strategy instance. Call it once from main, then
+// block.
+func Export(s posthorn.Strategy, name string, opts ...Option) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	m := newModule(s, name)
+	reg := js.Global().Get(RegistryName)
+	if reg.Type() != js.TypeObject {
+		reg = jsObject.New()
+		js.Global().Set(RegistryName, reg)
+	}
+	// The 0.25 module goes in first: the loader's resolver, called below,
+	// is the signal that every module of this wasm is there.
+	if o.install025 != nil {
+		reg.Set(name+Suffix025, o.install025(newModule(s, name)))
 	}
 	obj := jsObject.New()
 	obj.Set("joinRoom", wrapThrowing(funcOf(m.joinRoom)))
@@ -49,14 +61,36 @@ func Export(s posthorn.Strategy, name string) {
 	}
 	m.closeOnPageHide()
 
-	reg := js.Global().Get(RegistryName)
-	if reg.Type() != js.TypeObject {
-		reg = jsObject.New()
-		js.Global().Set(RegistryName, reg)
-	}
 	reg.Set(name, obj)
 	if w := reg.Get("__waiting"); w.Type() == js.TypeObject {
 		call(w.Get(name), obj)
+	}
+}
+
+// An Option adds to what Export installs.
+type Option func(*options)
+
+type options struct {
+	// install025 builds the 0.25 module. Only With025 refers to the 0.25
+	// code, so a build that never calls it does not link that code.
+	install025 func(*module) js.Value
+}
+
+// With025 makes Export install the strategy's Trystero 0.25 module too;
+// defaultRelayURLs is its defaultRelayUrls export, the 0.25.4 package's
+// list (internal/v025/relays), which the strategy's 0.25 rooms use.
+func With025(defaultRelayURLs []string) Option {
+	return func(o *options) {
+		o.install025 = func(m *module) js.Value { return export025(m, defaultRelayURLs) }
+	}
+}
+
+func newModule(s posthorn.Strategy, name string) *module {
+	return &module{
+		s:       s,
+		name:    name,
+		rooms:   map[string]*jsRoom{},
+		leaving: map[string]chan struct{}{},
 	}
 }
 

@@ -3,6 +3,7 @@
 package jsapi
 
 import (
+	"errors"
 	"fmt"
 	"syscall/js"
 )
@@ -21,7 +22,12 @@ var (
 // jsErr makes a JS Error for err, with Trystero's exact text when err has a
 // JS twin (errorText).
 func jsErr(err error) js.Value {
-	return jsError.New(errorText(err))
+	e := jsError.New(errorText(err))
+	if errors.Is(err, errAborted) {
+		e.Set("name", "AbortError")
+		e.Set("kind", "aborted")
+	}
+	return e
 }
 
 // funcOf wraps f as a JS function (expose it with wrapThrowing). Go cannot

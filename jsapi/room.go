@@ -26,9 +26,10 @@ type jsRoom struct {
 	r     *posthorn.Room // set by bind; nil if the join failed
 	err   error          // the join's error
 
-	mu      sync.Mutex
-	left    bool
-	actions map[string]*jsAction
+	mu       sync.Mutex
+	left     bool
+	leftDone chan struct{} // startLeave's channel
+	actions  map[string]*jsAction
 	// The latest callbacks registered (room.js keeps only the latest).
 	onJoin, onLeave, onStream, onTrack js.Value
 }
@@ -184,14 +185,22 @@ func (jr *jsRoom) ping(_ js.Value, args []js.Value) js.Value {
 // leave is room.leave(): it returns at once; the room's connections close
 // on a goroutine. The namespace can be joined again straight away.
 func (jr *jsRoom) leave(js.Value, []js.Value) any {
+	jr.startLeave()
+	return nil
+}
+
+// startLeave leaves the room once and returns a channel closed when the Go
+// room is left (the same channel on every call).
+func (jr *jsRoom) startLeave() <-chan struct{} {
 	jr.mu.Lock()
 	if jr.left {
 		jr.mu.Unlock()
-		return nil
+		return jr.leftDone
 	}
 	jr.left = true
-	jr.mu.Unlock()
 	done := make(chan struct{})
+	jr.leftDone = done
+	jr.mu.Unlock()
 	jr.m.forget(jr, done)
 	go func() {
 		defer close(done)
@@ -201,7 +210,7 @@ func (jr *jsRoom) leave(js.Value, []js.Value) any {
 			}
 		}
 	}()
-	return nil
+	return done
 }
 
 // getPeers is room.getPeers(): peer id → the browser's RTCPeerConnection.

@@ -1,17 +1,22 @@
 // harness025.js drives one room of the real @trystero-p2p/mqtt@0.25.4 in a
 // test page of interop/v025_test.go. Everything the room reports is
-// recorded in window.H so the Go test can poll it.
+// recorded in window.H so the Go test can poll it. interop/wasm025_test.go
+// serves it unchanged but for its import line to drive posthorn's
+// posthorn/v025/mqtt the same way.
 
-import {joinRoom, selfId} from '/trystero025-mqtt.js'
+import {joinRoom, selfId, defaultRelayUrls} from '/trystero025-mqtt.js'
 
 const H = (window.H = {
   selfId,
+  defaultRelayUrls,
   room: null,
   actions: {},
   joined: [],
   left: [],
   recv: [],
   joinErrors: [],
+  recvProgress: [],
+  sendProgress: [],
   errors: []
 })
 
@@ -40,6 +45,8 @@ H.join = ({appId, password, relayUrls, roomId}) => {
       }
       H.recv.push(rec)
     }
+    action.onReceiveProgress = (pct, {peerId, metadata}) =>
+      H.recvProgress.push({action: name, id: peerId, pct, meta: metadata ?? null})
     H.actions[name] = action
   }
   return selfId
@@ -52,3 +59,14 @@ H.send = (value, metadata) =>
 H.ping = id => H.room.ping(id)
 
 H.leave = () => H.room.leave()
+
+// sendBin sends size bytes ((i * 31) & 255) on bin to every peer with
+// metadata, recording the sender's progress; it resolves with {size, sum}.
+H.sendBin = async (size, metadata) => {
+  const bytes = new Uint8Array(size).map((_, i) => (i * 31) & 255)
+  await H.actions.bin.send(bytes, {
+    metadata,
+    onProgress: (pct, {peerId, metadata}) => H.sendProgress.push({id: peerId, pct, meta: metadata ?? null})
+  })
+  return {size, sum: bytes.reduce((a, b) => (a + b) % 65521, 0)}
+}
