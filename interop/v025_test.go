@@ -20,8 +20,10 @@ import (
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/relay/mqttbroker"
 	"github.com/posthorn/posthorn/relay/nostrrelay"
+	"github.com/posthorn/posthorn/relay/tracker"
 	"github.com/posthorn/posthorn/signal/mqtt"
 	"github.com/posthorn/posthorn/signal/nostr"
+	"github.com/posthorn/posthorn/signal/torrent"
 	"github.com/posthorn/posthorn/transfer"
 )
 
@@ -62,6 +64,14 @@ var (
 			return serveRelay(t, srv, "", srv.Close)
 		},
 		native: func(o *posthorn.Options) native025Strategy { return nostr.New(o) },
+	}
+	torrent025 = strategy025{
+		pkg: "torrent",
+		relay: func(t *testing.T) string {
+			srv := tracker.New(tracker.Config{Logger: relayLogger(t, "tracker")})
+			return serveRelay(t, srv, "", srv.Close)
+		},
+		native: func(o *posthorn.Options) native025Strategy { return torrent.New(o) },
 	}
 )
 
@@ -221,6 +231,10 @@ func TestMQTT025(t *testing.T) { run025(t, mqtt025) }
 // TestNostr025 pairs real @trystero-p2p/nostr@0.25.4 and native posthorn
 // through the Go nostr relay (see run025).
 func TestNostr025(t *testing.T) { run025(t, nostr025) }
+
+// TestTorrent025 pairs real @trystero-p2p/torrent@0.25.4 and native
+// posthorn through the Go tracker (see run025).
+func TestTorrent025(t *testing.T) { run025(t, torrent025) }
 
 // run025 pairs real Trystero 0.25.4 and native posthorn on the 0.25
 // protocol through st's relay, with either side leading (the smaller id
