@@ -24,11 +24,13 @@
 // TestGlare does the opposite on purpose: a gate holds the announcements
 // until both members are subscribed, so that both offer (protocol-0.18 §4.5).
 //
-// TestMQTT025 (v025_test.go) does the same for Trystero 0.25: a page of the
-// real @trystero-p2p/mqtt@0.25.4 (js025/, bundled with esbuild, driven by
+// TestMQTT025, TestNostr025 and TestTorrent025 (v025_test.go) do the same
+// for Trystero 0.25: a page of the real @trystero-p2p/mqtt, nostr or
+// torrent@0.25.4 (js025/, bundled with esbuild, driven by
 // js025/harness025.js) and a native posthorn peer on Protocol025, through
-// the Go broker, in both join orders, with either side leading, with and
-// without a password, and with different passwords.
+// the Go broker, relay or tracker, in both
+// join orders, with either side leading, with and without a password, and
+// with different passwords.
 //
 // Page console lines and native peers' logs go to the test log;
 // POSTHORN_INTEROP_DEBUG=1 adds debug records. A failed test leaves page

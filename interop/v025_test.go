@@ -19,14 +19,61 @@ import (
 	"github.com/posthorn/posthorn/internal/browsertest"
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/relay/mqttbroker"
+	"github.com/posthorn/posthorn/relay/nostrrelay"
+	"github.com/posthorn/posthorn/relay/tracker"
 	"github.com/posthorn/posthorn/signal/mqtt"
+	"github.com/posthorn/posthorn/signal/nostr"
+	"github.com/posthorn/posthorn/signal/torrent"
 	"github.com/posthorn/posthorn/transfer"
 )
 
-// The 0.25 interop: a page of the real @trystero-p2p/mqtt@0.25.4
-// (js025/, pinned by its package-lock.json) in headless Chromium and a
-// native posthorn peer on Protocol025 meet through posthorn's MQTT broker
-// on loopback (protocol-0.25 §6, §7, §9, §11.3).
+// The 0.25 interop: a page of a real @trystero-p2p/<strategy>@0.25.4
+// package (js025/, pinned by its package-lock.json) in headless Chromium and
+// a native posthorn peer on Protocol025 meet through posthorn's own relay
+// for that strategy on loopback (protocol-0.25 §6, §7, §9, §11).
+
+// strategy025 is one strategy of the 0.25 interop.
+type strategy025 struct {
+	// pkg is the npm package's name under @trystero-p2p.
+	pkg string
+	// relay starts posthorn's relay for the strategy and returns its URL.
+	relay func(t *testing.T) string
+	// native makes a native strategy instance.
+	native func(opts *posthorn.Options) native025Strategy
+}
+
+// native025Strategy is what the tests need of a strategy instance.
+type native025Strategy interface {
+	joiner
+	Close()
+}
+
+var (
+	mqtt025 = strategy025{
+		pkg: "mqtt",
+		relay: func(t *testing.T) string {
+			srv := mqttbroker.New(mqttbroker.Config{Logger: relayLogger(t, "broker")})
+			return serveRelay(t, srv, "/mqtt", srv.Close)
+		},
+		native: func(o *posthorn.Options) native025Strategy { return mqtt.New(o) },
+	}
+	nostr025 = strategy025{
+		pkg: "nostr",
+		relay: func(t *testing.T) string {
+			srv := nostrrelay.New(nostrrelay.Config{Logger: relayLogger(t, "relay")})
+			return serveRelay(t, srv, "", srv.Close)
+		},
+		native: func(o *posthorn.Options) native025Strategy { return nostr.New(o) },
+	}
+	torrent025 = strategy025{
+		pkg: "torrent",
+		relay: func(t *testing.T) string {
+			srv := tracker.New(tracker.Config{Logger: relayLogger(t, "tracker")})
+			return serveRelay(t, srv, "", srv.Close)
+		},
+		native: func(o *posthorn.Options) native025Strategy { return torrent.New(o) },
+	}
+)
 
 // index025HTML loads harness025.js, which imports the bundle.
 const index025HTML = `<!doctype html>
@@ -36,23 +83,23 @@ const index025HTML = `<!doctype html>
 <body></body>
 `
 
-// assets025 bundles @trystero-p2p/mqtt with esbuild into a folder with
-// harness025.js and index.html, removed when t ends.
-func assets025(t testing.TB) string {
+// assets025 bundles @trystero-p2p/<pkg> with esbuild as trystero025.js
+// into a folder with harness025.js and index.html, removed when t ends.
+func assets025(t testing.TB, pkg string) string {
 	t.Helper()
 	esbuild, err := esbuildBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join("js025", "node_modules", "@trystero-p2p", "mqtt")); err != nil {
-		t.Fatal("interop/js025/node_modules has no @trystero-p2p/mqtt: run scripts/deps (npm ci in interop/js025)")
+	if _, err := os.Stat(filepath.Join("js025", "node_modules", "@trystero-p2p", pkg)); err != nil {
+		t.Fatalf("interop/js025/node_modules has no @trystero-p2p/%s: run scripts/deps (npm ci in interop/js025)", pkg)
 	}
 	out := t.TempDir()
-	cmd := exec.Command(esbuild, "@trystero-p2p/mqtt", "--bundle", "--format=esm", "--platform=browser",
-		"--log-level=warning", "--outfile="+filepath.Join(out, "trystero025-mqtt.js"))
+	cmd := exec.Command(esbuild, "@trystero-p2p/"+pkg, "--bundle", "--format=esm", "--platform=browser",
+		"--log-level=warning", "--outfile="+filepath.Join(out, "trystero025.js"))
 	cmd.Dir = "js025"
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("esbuild @trystero-p2p/mqtt: %v\n%s", err, msg)
+		t.Fatalf("esbuild @trystero-p2p/%s: %v\n%s", pkg, err, msg)
 	}
 	harness, err := os.ReadFile(filepath.Join("js025", "harness025.js"))
 	if err != nil {
@@ -139,10 +186,10 @@ type native025 struct {
 	joinErrs []*posthorn.JoinError
 }
 
-func joinNative025(t *testing.T, name, selfID string, cfg joinConfig) *native025 {
+func joinNative025(t *testing.T, st strategy025, name, selfID string, cfg joinConfig) *native025 {
 	t.Helper()
 	log := testLogger(t, name)
-	s := mqtt.New(&posthorn.Options{SelfID: selfID, Logger: log})
+	s := st.native(&posthorn.Options{SelfID: selfID, Logger: log})
 	t.Cleanup(s.Close)
 	m := &native025{id: s.SelfID()}
 	r, err := s.JoinRoom(t.Context(), posthorn.Config{
@@ -177,17 +224,28 @@ func (m *native025) snapshot() (joined []string, recv []record025, errs []*posth
 	return slices.Clone(m.joined), slices.Clone(m.recv), slices.Clone(m.joinErrs)
 }
 
-// TestMQTT025 pairs real Trystero 0.25.4 and native posthorn on the 0.25
-// protocol, with either side leading (the smaller id offers, the other
-// nudges): both join orders without and with a password (they meet and
-// exchange a string with metadata both ways), and different passwords
-// (the side that receives the other's offer reports a join error naming
-// it, and nobody joins).
-func TestMQTT025(t *testing.T) {
+// TestMQTT025 pairs real @trystero-p2p/mqtt@0.25.4 and native posthorn
+// through the Go MQTT broker (see run025).
+func TestMQTT025(t *testing.T) { run025(t, mqtt025) }
+
+// TestNostr025 pairs real @trystero-p2p/nostr@0.25.4 and native posthorn
+// through the Go nostr relay (see run025).
+func TestNostr025(t *testing.T) { run025(t, nostr025) }
+
+// TestTorrent025 pairs real @trystero-p2p/torrent@0.25.4 and native
+// posthorn through the Go tracker (see run025).
+func TestTorrent025(t *testing.T) { run025(t, torrent025) }
+
+// run025 pairs real Trystero 0.25.4 and native posthorn on the 0.25
+// protocol through st's relay, with either side leading (the smaller id
+// offers, the other nudges): both join orders without and with a password
+// (they meet and exchange a string with metadata both ways), and different
+// passwords (the side that receives the other's offer reports a join error
+// naming it, and nobody joins).
+func run025(t *testing.T, st strategy025) {
 	b := browsertest.LaunchKind(t, browsertest.Chromium)
-	site := browsertest.Serve(t, assets025(t))
-	srv := mqttbroker.New(mqttbroker.Config{Logger: relayLogger(t, "broker")})
-	relays := []string{serveRelay(t, srv, "/mqtt", srv.Close)}
+	site := browsertest.Serve(t, assets025(t, st.pkg))
+	relays := []string{st.relay(t)}
 
 	for _, pw := range []string{"", "hunter2"} {
 		for _, jsFirst := range []bool{true, false} {
@@ -199,9 +257,9 @@ func TestMQTT025(t *testing.T) {
 					var n *native025
 					if jsFirst {
 						js.join(t, cfg)
-						n = joinNative025(t, "native", nativeID(t, js.id, goLeads), cfg)
+						n = joinNative025(t, st, "native", nativeID(t, js.id, goLeads), cfg)
 					} else {
-						n = joinNative025(t, "native", nativeID(t, js.id, goLeads), cfg)
+						n = joinNative025(t, st, "native", nativeID(t, js.id, goLeads), cfg)
 						js.join(t, cfg)
 					}
 					talk025(t, js, n, jsFirst)
@@ -215,7 +273,7 @@ func TestMQTT025(t *testing.T) {
 			room := fmt.Sprintf("v025-wrong-%v", goLeads)
 			js := openPage025(t, b, site, "js")
 			js.join(t, joinConfig{AppID: appID, Relays: relays, Room: room, Password: "one"})
-			n := joinNative025(t, "native", nativeID(t, js.id, goLeads), joinConfig{AppID: appID, Relays: relays, Room: room, Password: "two"})
+			n := joinNative025(t, st, "native", nativeID(t, js.id, goLeads), joinConfig{AppID: appID, Relays: relays, Room: room, Password: "two"})
 			if goLeads {
 				eventually(t, "the page's join error", func() bool { return len(js.joinErrors(t)) > 0 })
 				if e := js.joinErrors(t)[0]; e.PeerID != n.id || e.Error != "incorrect room password when decrypting offer" {

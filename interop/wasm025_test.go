@@ -20,13 +20,13 @@ import (
 // another, both driven by js025/harness025.js: the posthorn page's copy
 // differs only in its import line, which is the promise of the API.
 
-const realImport = `from '/trystero025-mqtt.js'`
+const realImport = `from '/trystero025.js'`
 
 // assetsWasm025 is assets025's folder plus posthorn's npm package under
 // posthorn/ and a posthorn.html whose harness imports posthorn/v025/mqtt.
 func assetsWasm025(t *testing.T) string {
 	t.Helper()
-	dir := assets025(t)
+	dir := assets025(t, "mqtt")
 	if err := os.Symlink(browsertest.Dist(t), filepath.Join(dir, wasmDir)); err != nil {
 		t.Fatal(err)
 	}

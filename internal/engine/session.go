@@ -29,6 +29,10 @@ type SessionConfig struct {
 	// Speaks025 says that the strategy runs Protocol025 rooms; without it
 	// NewSession refuses them with ErrProtocol.
 	Speaks025 bool
+	// Whole025 makes a Protocol025 room's attempts send one sealed SDP with
+	// every candidate instead of trickling (torrent, whose trickleIce is
+	// off in 0.25, protocol-0.25 §11.1).
+	Whole025 bool
 }
 
 // Session is one joined room's matchmaking, whatever the strategy: the room
@@ -110,7 +114,7 @@ func NewSession(c SessionConfig) (*Session, error) {
 	}
 	switch {
 	case cfg.Protocol == posthorn.Protocol025:
-		s.setup025(&ro)
+		s.setup025(&ro, !c.Whole025)
 	case cfg.Password != "":
 		s.cbc = crypt.NewCBC(cfg.Password, c.RoomID) // key: password + ":" + roomId (§3)
 	}

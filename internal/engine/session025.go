@@ -17,7 +17,8 @@ import (
 //     appId and roomId);
 //   - attempts trickle ICE: the offer or answer goes out at once and every
 //     local candidate follows as a sealed message of its own, the type
-//     being told by the message's member, not sealed (§5, §6.1);
+//     being told by the message's member, not sealed (§5, §6.1); torrent
+//     does not trickle (SessionConfig.Whole025, §11.1);
 //   - the glare rule is Trystero's: the smaller id's offer stands, the
 //     larger id withdraws its own and answers (§6.2, §14.3); a stale
 //     unanswered offer is no exception;
@@ -27,10 +28,11 @@ import (
 //
 // Topics speaks 0.25's messages on top (topics025.go).
 
-// setup025 configures s and its room options for Protocol025.
-func (s *Session) setup025(ro *roomlink.Options) {
+// setup025 configures s and its room options for Protocol025; trickle
+// says whether attempts trickle ICE (SessionConfig.Whole025).
+func (s *Session) setup025(ro *roomlink.Options, trickle bool) {
 	s.gcm = crypt.NewGCM(s.cfg.Password, s.cfg.AppID, s.roomID)
-	s.trickle = true
+	s.trickle = trickle
 	ro.Profile = &profile.V025
 	ro.AppID, ro.RoomID, ro.Password = s.cfg.AppID, s.roomID, s.cfg.Password
 	ro.OnJoinError = s.joinError

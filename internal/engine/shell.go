@@ -24,6 +24,7 @@ type Shell struct {
 	reconnect posthorn.ReconnectPolicy
 	trickle   bool
 	speaks025 bool
+	whole025  bool
 	rooms     rooms
 }
 
@@ -69,6 +70,14 @@ func (sh *Shell) With025() *Shell {
 	return sh
 }
 
+// Whole025 makes the instance's Protocol025 rooms send whole session
+// descriptions instead of trickling (SessionConfig.Whole025) and returns
+// sh.
+func (sh *Shell) Whole025() *Shell {
+	sh.whole025 = true
+	return sh
+}
+
 // SelfID is the id the instance's rooms announce.
 func (sh *Shell) SelfID() string { return sh.selfID }
 
@@ -92,7 +101,7 @@ func (sh *Shell) JoinRoom(ctx context.Context, cfg posthorn.Config, roomID strin
 	}
 	s, created, err := sh.rooms.join(roomID, func() (*Session, error) {
 		return NewSession(SessionConfig{Config: cfg, RoomID: roomID, SelfID: sh.selfID, Trickle: sh.trickle,
-			Speaks025: sh.speaks025})
+			Speaks025: sh.speaks025, Whole025: sh.whole025})
 	})
 	if err != nil {
 		return nil, err

@@ -1,10 +1,10 @@
-// harness025.js drives one room of the real @trystero-p2p/mqtt@0.25.4 in a
-// test page of interop/v025_test.go. Everything the room reports is
-// recorded in window.H so the Go test can poll it. interop/wasm025_test.go
-// serves it unchanged but for its import line to drive posthorn's
-// posthorn/v025/mqtt the same way.
+// harness025.js drives one room of a real @trystero-p2p/*@0.25.4 strategy
+// (bundled as trystero025.js) in a test page of interop/v025_test.go.
+// Everything the room reports is recorded in window.H so the Go test can
+// poll it. interop/wasm025_test.go serves it unchanged but for its import
+// line to drive posthorn's posthorn/v025/mqtt the same way.
 
-import {joinRoom, selfId, defaultRelayUrls} from '/trystero025-mqtt.js'
+import {joinRoom, selfId, defaultRelayUrls} from '/trystero025.js'
 
 const H = (window.H = {
   selfId,
@@ -25,7 +25,7 @@ window.addEventListener('unhandledrejection', e =>
   H.errors.push(String(e.reason && (e.reason.stack || e.reason)))
 )
 
-// join joins roomId through the given brokers; it returns this page's
+// join joins roomId through the given relays; it returns this page's
 // selfId.
 H.join = ({appId, password, relayUrls, roomId}) => {
   const config = {appId, relayConfig: {urls: relayUrls}, rtcConfig: {iceServers: []}}

@@ -65,3 +65,10 @@ func TestUnfilteringRelayKeepsRoomsApart(t *testing.T) {
 }
 
 func TestChurn(t *testing.T) { strategytest.RunChurn(t, harness) }
+
+// TestConformance025 runs the suite Go ↔ Go on the 0.25 protocol.
+func TestConformance025(t *testing.T) {
+	h := harness
+	h.Config.Protocol = posthorn.Protocol025
+	strategytest.Run(t, h)
+}

@@ -31,4 +31,14 @@
 // then re-announces shortly after on that relay if unanswered, so the JS
 // peer, having failed and forgotten us, becomes the offerer; see
 // internal/engine, "Nostr 0.18 password bug". Offers received must decrypt.
+//
+// With Config.Protocol set to posthorn.Protocol025 a room speaks the nostr
+// strategy of @trystero-p2p/nostr 0.25 instead (protocol-0.25 §6, §11.2):
+// hashed topics, each with its own event kind (20000 + sum of its UTF-16
+// code units mod 10000), one subscription per room and relay listing the
+// self topic then the root topic and their kinds, events in 0.25's member
+// order, {"peerId":…} announcements, the smaller id offering and the larger
+// one nudging, trickled candidates, everything sealed with AES-GCM, and
+// 0.25.4's default relays shuffled with the appId as seed. The checks on
+// incoming events (kind of the x tag's topic, id, signature) stay.
 package nostr

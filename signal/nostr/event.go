@@ -15,9 +15,10 @@ const (
 	tagName = "x"
 )
 
-// newEvent returns a signed Trystero event: kind 29333, content, tags
-// [["x", topic]], created_at now (protocol-0.18 §7.2).
-func newEvent(k nip01.Keys, topic, content string) (nip01.Event, error) {
+// newEvent returns a signed Trystero event: the kind (29333 under 0.18,
+// the topic's under 0.25), content, tags [["x", topic]], created_at now
+// (protocol-0.18 §7.2, protocol-0.25 §11.2).
+func newEvent(k nip01.Keys, kind int, topic, content string) (nip01.Event, error) {
 	e := nip01.Event{Kind: kind, Content: content, PubKey: k.PublicKey, CreatedAt: time.Now().Unix(),
 		Tags: [][]string{{tagName, topic}}}
 	return e, k.Sign(&e)

@@ -66,7 +66,7 @@ func TestCapturedEvents(t *testing.T) {
 			if err := ev.Verify(); err != nil {
 				t.Fatalf("captured event does not verify: %v", err)
 			}
-			got, err := eventMessage(ev)
+			got, err := eventMessage(ev, false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,7 +97,7 @@ func TestCapturedREQAndCLOSE(t *testing.T) {
 		if len(sub) != subIDLen {
 			t.Fatalf("sub id length %d", len(sub))
 		}
-		if got, want := string(reqMessage(sub, topic, f.Since)), compact(t, c.InitialMessages[i]); got != want {
+		if got, want := string(reqMessage(sub, []int{kind}, []string{topic}, f.Since)), compact(t, c.InitialMessages[i]); got != want {
 			t.Fatalf("REQ\n%s\nwant\n%s", got, want)
 		}
 		if got := string(closeMessage(sub)); got != c.LeaveMessages[i] {
@@ -155,7 +155,7 @@ func TestSerializeIsJSONStringify(t *testing.T) {
 
 func TestVerifyRejects(t *testing.T) {
 	k := nip01.NewKeys()
-	ev, err := newEvent(k, "trystero/a/r", `"id"`)
+	ev, err := newEvent(k, kind, "trystero/a/r", `"id"`)
 	if err != nil {
 		t.Fatal(err)
 	}

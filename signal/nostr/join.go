@@ -3,13 +3,17 @@ package nostr
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/socket"
+	"github.com/posthorn/posthorn/internal/v025/relays"
+	"github.com/posthorn/posthorn/internal/v025/topic"
 )
 
 const (
@@ -34,22 +38,38 @@ var permanentClosedPrefixes = []string{"auth-required:", "restricted:", "blocked
 // join creates the room's topic session and hooks it to every relay socket.
 // start is the Shell's start function: subscribe to the room's topics on
 // every relay and announce there (§7.2 "Subscriptions").
+//
+// Under Protocol025 (protocol-0.25 §11.2) the relays are 0.25.4's defaults
+// shuffled with the appId as seed, both topics share one subscription
+// (self topic first), and each topic has its own event kind.
 func (s *Strategy) start(es *engine.Session) error {
-	topics, err := engine.NewTopics(es, engine.TopicOptions{
+	v025 := es.Config().Protocol == posthorn.Protocol025
+	opts := engine.TopicOptions{
 		Codec:      engine.JSONID,                           // content = JSON.stringify(selfId) (§7.2)
 		Quirks:     engine.Quirks{OffersNotDecrypted: true}, // JS answerers do not decrypt (§3, §7.2)
 		NudgeDelay: s.nudge,
-	})
+	}
+	if v025 {
+		opts = engine.TopicOptions{NudgeDelay: s.nudge} // 0.25 Topics sends {"peerId":…}
+	}
+	topics, err := engine.NewTopics(es, opts)
 	if err != nil {
 		return err
 	}
 	rootSub, selfSub := ids.New(subIDLen), ids.New(subIDLen)
+	urls := engine.Relays(es.Config(), DefaultRelayURLs, DefaultRedundancy)
+	if v025 {
+		selfSub = "" // one subscription for both topics
+		if len(es.Config().RelayURLs) == 0 {
+			urls = relays.Nostr.Pick(es.Config().AppID, es.Config().RelayRedundancy)
+		}
+	}
 	log := es.Log()
 	var rrs []*roomRelay
-	for _, url := range engine.Relays(es.Config(), DefaultRelayURLs, DefaultRedundancy) {
+	for _, url := range urls {
 		sock := s.pool.Get(url)
 		s.watch(sock)
-		rr := &roomRelay{s: s, topics: topics, es: es, sock: sock, rootSub: rootSub, selfSub: selfSub,
+		rr := &roomRelay{s: s, topics: topics, es: es, sock: sock, rootSub: rootSub, selfSub: selfSub, v025: v025,
 			log: log.With("relay", url), retry: map[string]*time.Timer{}, backoff: map[string]*socket.Backoff{}}
 		rrs = append(rrs, rr)
 		sock.OnMessage(rootSub, rr.receive)
@@ -61,8 +81,9 @@ func (s *Strategy) start(es *engine.Session) error {
 			rr.stop()
 			// Trystero closes both subscriptions and keeps the socket (§7.2).
 			ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
-			_ = rr.sock.Send(ctx, closeMessage(rootSub))
-			_ = rr.sock.Send(ctx, closeMessage(selfSub))
+			for _, sub := range rr.subs() {
+				_ = rr.sock.Send(ctx, closeMessage(sub))
+			}
 			cancel()
 			rr.sock.Remove(rootSub)
 		}
@@ -101,7 +122,8 @@ type roomRelay struct {
 	topics           *engine.Topics
 	es               *engine.Session
 	sock             *socket.Socket
-	rootSub, selfSub string
+	rootSub, selfSub string // selfSub is "" under 0.25: rootSub has both topics
+	v025             bool
 	log              *slog.Logger
 
 	mu      sync.Mutex
@@ -110,15 +132,37 @@ type roomRelay struct {
 	backoff map[string]*socket.Backoff // re-subscription waits by sub id
 }
 
-// topicOf returns the topic of one of the room's subscription ids, or "".
-func (r *roomRelay) topicOf(sub string) string {
-	switch sub {
-	case r.rootSub:
-		return r.topics.RootTopic()
-	case r.selfSub:
-		return r.topics.SelfTopic()
+// subs are the room's subscription ids on the relay.
+func (r *roomRelay) subs() []string {
+	if r.v025 {
+		return []string{r.rootSub}
 	}
-	return ""
+	return []string{r.rootSub, r.selfSub}
+}
+
+// topicsOf returns the topics of one of the room's subscription ids, or
+// nil: one each under 0.18, self then root under 0.25 (protocol-0.25 §11.2).
+func (r *roomRelay) topicsOf(sub string) []string {
+	switch {
+	case sub == "":
+		return nil
+	case r.v025 && sub == r.rootSub:
+		return []string{r.topics.SelfTopic(), r.topics.RootTopic()}
+	case sub == r.rootSub:
+		return []string{r.topics.RootTopic()}
+	case sub == r.selfSub:
+		return []string{r.topics.SelfTopic()}
+	}
+	return nil
+}
+
+// kindOf is the event kind of topic tp: 29333 for every topic under 0.18,
+// one per topic under 0.25 (protocol-0.25 §4).
+func (r *roomRelay) kindOf(tp string) int {
+	if r.v025 {
+		return topic.NostrKind(tp)
+	}
+	return kind
 }
 
 // stop cancels pending re-subscriptions when the room is left.
@@ -134,14 +178,14 @@ func (r *roomRelay) stop() {
 
 func (r *roomRelay) URL() string { return r.sock.URL() }
 
-// Publish signs content as a kind-29333 event tagged with topic and sends it
-// on this relay only.
+// Publish signs content as an event of the topic's kind tagged with topic
+// and sends it on this relay only.
 func (r *roomRelay) Publish(ctx context.Context, tp string, payload []byte) error {
-	ev, err := newEvent(r.s.keys, tp, string(payload))
+	ev, err := newEvent(r.s.keys, r.kindOf(tp), tp, string(payload))
 	if err != nil {
 		return err
 	}
-	msg, err := eventMessage(ev)
+	msg, err := eventMessage(ev, r.v025)
 	if err != nil {
 		return err
 	}
@@ -154,8 +198,8 @@ func (r *roomRelay) Publish(ctx context.Context, tp string, payload []byte) erro
 func (r *roomRelay) open() {
 	ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
 	defer cancel()
-	for _, m := range [][]byte{r.req(r.rootSub), r.req(r.selfSub)} {
-		if err := r.sock.Send(ctx, m); err != nil {
+	for _, sub := range r.subs() {
+		if err := r.sock.Send(ctx, r.req(sub)); err != nil {
 			r.log.Debug("subscribe failed", "err", err)
 			return
 		}
@@ -166,9 +210,16 @@ func (r *roomRelay) open() {
 }
 
 // req is the REQ of one of the room's subscriptions (§7.2), with since
-// sinceSlack in the past.
+// sinceSlack in the past: its topics and their distinct kinds.
 func (r *roomRelay) req(sub string) []byte {
-	return reqMessage(sub, r.topicOf(sub), time.Now().Add(-sinceSlack).Unix())
+	tps := r.topicsOf(sub)
+	var kinds []int
+	for _, tp := range tps {
+		if k := r.kindOf(tp); !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
+	return reqMessage(sub, kinds, tps, time.Now().Add(-sinceSlack).Unix())
 }
 
 // closed handles the relay's CLOSED for one of our subscriptions (NIP-01).
@@ -179,7 +230,7 @@ func (r *roomRelay) req(sub string) []byte {
 func (r *roomRelay) closed(sub, reason string) {
 	for _, p := range permanentClosedPrefixes {
 		if strings.HasPrefix(reason, p) {
-			r.log.Warn("relay refused a subscription; not asking again on this connection", "topic", r.topicOf(sub), "reason", reason)
+			r.log.Warn("relay refused a subscription; not asking again on this connection", "topics", r.topicsOf(sub), "reason", reason)
 			return
 		}
 	}
@@ -196,7 +247,7 @@ func (r *roomRelay) closed(sub, reason string) {
 	d := b.Next()
 	r.retry[sub] = time.AfterFunc(d, func() { r.resubscribe(sub) })
 	r.mu.Unlock()
-	r.log.Warn("relay closed a subscription; subscribing again", "topic", r.topicOf(sub), "reason", reason, "in", d)
+	r.log.Warn("relay closed a subscription; subscribing again", "topics", r.topicsOf(sub), "reason", reason, "in", d)
 }
 
 func (r *roomRelay) resubscribe(sub string) {
@@ -223,9 +274,9 @@ func (r *roomRelay) receive(b []byte) {
 	if err != nil {
 		return // logged once by the strategy's watcher
 	}
-	want := r.topicOf(m.SubID)
+	want := r.topicsOf(m.SubID)
 	switch {
-	case want == "":
+	case want == nil:
 		return
 	case m.Type == "CLOSED":
 		r.closed(m.SubID, m.Message)
@@ -243,7 +294,8 @@ func (r *roomRelay) receive(b []byte) {
 		r.log.Warn("dropping malformed event", "err", err)
 		return
 	}
-	if tp, _ := ev.Tag(tagName); ev.Kind != kind || tp != want {
+	tp, _ := ev.Tag(tagName)
+	if !slices.Contains(want, tp) || ev.Kind != r.kindOf(tp) {
 		r.log.Debug("dropping event for another topic", "kind", ev.Kind, "topic", tp)
 		return
 	}
@@ -251,5 +303,5 @@ func (r *roomRelay) receive(b []byte) {
 		r.log.Warn("dropping unverifiable event", "err", err)
 		return
 	}
-	r.topics.Deliver(r, want, []byte(ev.Content))
+	r.topics.Deliver(r, tp, []byte(ev.Content))
 }

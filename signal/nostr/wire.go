@@ -13,24 +13,46 @@ import (
 var errRelayMessage = errors.New("nostr: malformed relay message")
 
 // filter is Trystero's subscription filter, members in its order
-// {"kinds":[29333],"since":<now>,"#x":[topic]} (protocol-0.18 §7.2).
+// {"kinds":[29333],"since":<now>,"#x":[topic]} (protocol-0.18 §7.2); 0.25
+// lists the topics' distinct kinds and the topics, self first
+// (protocol-0.25 §11.2).
 type filter struct {
 	Kinds []int    `json:"kinds"`
 	Since int64    `json:"since"`
 	X     []string `json:"#x"`
 }
 
-// reqMessage is ["REQ", subID, filter] for one topic.
-func reqMessage(subID, topic string, since int64) []byte {
-	return mustJSON([]any{"REQ", subID, filter{Kinds: []int{kind}, Since: since, X: []string{topic}}})
+// reqMessage is ["REQ", subID, filter].
+func reqMessage(subID string, kinds []int, topics []string, since int64) []byte {
+	return mustJSON([]any{"REQ", subID, filter{Kinds: kinds, Since: since, X: topics}})
 }
 
 // closeMessage is ["CLOSE", subID], sent on leave (§7.2).
 func closeMessage(subID string) []byte { return mustJSON([]any{"CLOSE", subID}) }
 
-// eventMessage is ["EVENT", event].
-func eventMessage(e nip01.Event) ([]byte, error) {
+// event025 is an event in the member order of Trystero 0.25
+// (protocol-0.25 §11.2).
+type event025 struct {
+	Kind      int        `json:"kind"`
+	Tags      [][]string `json:"tags"`
+	CreatedAt int64      `json:"created_at"`
+	Content   string     `json:"content"`
+	PubKey    string     `json:"pubkey"`
+	ID        string     `json:"id"`
+	Sig       string     `json:"sig"`
+}
+
+// eventMessage is ["EVENT", event], the event's members in 0.25's order
+// if v025, else in 0.18's.
+func eventMessage(e nip01.Event, v025 bool) ([]byte, error) {
 	ev, err := e.Marshal()
+	if v025 {
+		if e.Tags == nil {
+			e.Tags = [][]string{}
+		}
+		ev, err = jsjson.Marshal(event025{Kind: e.Kind, Tags: e.Tags, CreatedAt: e.CreatedAt, Content: e.Content,
+			PubKey: e.PubKey, ID: e.ID, Sig: e.Sig})
+	}
 	if err != nil {
 		return nil, err
 	}

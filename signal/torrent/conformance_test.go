@@ -44,3 +44,14 @@ func TestChurn(t *testing.T) { strategytest.RunChurn(t, harness) }
 // TestMesh16: 16 native members reach a full mesh and every pair exchanges
 // a message (strategytest.RunMesh).
 func TestMesh16(t *testing.T) { strategytest.RunMesh(t, harness, 16) }
+
+// TestConformance025 runs the suite Go ↔ Go on the 0.25 protocol. It is
+// slow (about 7 min with -race on 2 cores): a larger id that arrives while
+// the smaller one's offers are out may wait for the smaller one's next
+// round, and the trackers' 120 s interval sets the rounds; the immediate
+// resend shortens this on our tracker but not on bittorrent-tracker.
+func TestConformance025(t *testing.T) {
+	h := harness
+	h.Config.Protocol = posthorn.Protocol025
+	strategytest.Run(t, h)
+}

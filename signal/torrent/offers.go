@@ -1,6 +1,8 @@
 package torrent
 
 import (
+	"time"
+
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/ids"
@@ -63,6 +65,36 @@ func (ss *session) indexLocked(o *offer) int {
 	return -1
 }
 
+// resendGap is the least time between two resends on one socket.
+const resendGap = time.Second
+
+// resend sends the current round's offers to sock again, at most once per
+// resendGap (see onOffer).
+func (ss *session) resend(sock *socket.Socket) {
+	ss.mu.Lock()
+	if time.Since(ss.resent[sock]) < resendGap {
+		ss.mu.Unlock()
+		return
+	}
+	ss.resent[sock] = time.Now()
+	delete(ss.sentTo, sock)
+	round := ss.round
+	ss.mu.Unlock()
+	go ss.announce(sock, round)
+}
+
+// offering reports whether offers of ours are out unanswered.
+func (ss *session) offering() bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	for _, o := range ss.pool {
+		if o.sdp != "" && o.a.Remote() == "" {
+			return true
+		}
+	}
+	return false
+}
+
 // pooled finds an offer of the current pool by id (ss.mu held).
 func (ss *session) pooled(offerID string) *offer {
 	for _, o := range ss.pool {
@@ -74,12 +106,12 @@ func (ss *session) pooled(offerID string) *offer {
 }
 
 // announceAll starts a new round: unanswered offers of the previous round
-// are closed, a fresh pool of offerPoolSize offers is made, and once their
+// are closed, a fresh pool of poolSize offers is made, and once their
 // session descriptions are ready the announce goes to every open tracker
 // socket (§7.1).
 func (ss *session) announceAll() {
-	fresh := make([]*offer, 0, offerPoolSize)
-	for range offerPoolSize {
+	fresh := make([]*offer, 0, ss.poolSize())
+	for range ss.poolSize() {
 		if o := ss.newOffer(); o != nil {
 			fresh = append(fresh, o)
 		}
@@ -167,7 +199,7 @@ func (ss *session) announce(sock *socket.Socket, round int) {
 	ss.sentTo[sock] = conn
 	ss.mu.Unlock()
 
-	msg, err := encodeAnnounce(ss.infoHash, ss.s.sh.SelfID(), offers)
+	msg, err := ss.encodeAnnounce(offers)
 	if err == nil {
 		err = ss.send(sock, msg)
 	}

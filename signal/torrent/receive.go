@@ -62,8 +62,17 @@ func (ss *session) onOffer(sock *socket.Socket, m *trackerMsg) {
 		return
 	}
 	to, offerID := m.PeerID, m.OfferID
+	if ss.v025 && to > ss.s.sh.SelfID() && ss.offering() {
+		// 0.25: while our own offers are out, a larger id's offers are
+		// ignored; it answers ours instead (protocol-0.25 §11.1). Our
+		// offers go to this tracker again now, not at the next round, so
+		// that it can pass them to the newcomer.
+		ss.es.Log().Debug("torrent: ignoring offer from a larger id", "peer", to)
+		ss.resend(sock)
+		return
+	}
 	ss.es.Answer(to, sdp, func(answer string) error {
-		msg, err := encodeAnswer(ss.infoHash, ss.s.sh.SelfID(), to, offerID, sdpObject{Type: peer.TypeAnswer, SDP: answer})
+		msg, err := ss.encodeAnswer(to, offerID, answer)
 		if err == nil {
 			err = ss.send(sock, msg)
 		}

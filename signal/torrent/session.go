@@ -6,8 +6,12 @@ import (
 
 	"sync"
 
+	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/socket"
+	"github.com/posthorn/posthorn/internal/v025/relays"
+	"github.com/posthorn/posthorn/internal/v025/topic"
+	v025wire "github.com/posthorn/posthorn/internal/v025/wire"
 )
 
 // session is one joined room on the trackers: its info_hash, its sockets,
@@ -18,6 +22,7 @@ type session struct {
 	es       *engine.Session
 	infoHash string
 	sockets  []*socket.Socket
+	v025     bool // Protocol025: 0.25's info_hash, pool size and messages (protocol-0.25 §11.1)
 
 	mu    sync.Mutex
 	every time.Duration // current announce period
@@ -28,6 +33,7 @@ type session struct {
 	// holds the connection number that got the current round, so a round is
 	// sent once per connection.
 	opens, sentTo map[*socket.Socket]int
+	resent        map[*socket.Socket]time.Time // the latest resend per socket (0.25)
 }
 
 // start is the Shell's start function.
@@ -46,8 +52,15 @@ func (s *Strategy) open(es *engine.Session) *session {
 		every:    cfg.AnnounceInterval,
 		opens:    map[*socket.Socket]int{},
 		sentTo:   map[*socket.Socket]int{},
+		resent:   map[*socket.Socket]time.Time{},
 	}
-	for _, url := range engine.Relays(cfg, DefaultRelayURLs, DefaultRedundancy) {
+	urls := engine.Relays(cfg, DefaultRelayURLs, DefaultRedundancy)
+	if cfg.Protocol == posthorn.Protocol025 {
+		ss.v025 = true
+		ss.infoHash = topic.ForRoom(cfg.AppID, es.RoomID()).InfoHash()
+		urls = engine.Relays(cfg, relays.Torrent.URLs, relays.Torrent.Redundancy)
+	}
+	for _, url := range urls {
 		sock := s.pool.Get(url)
 		ss.sockets = append(ss.sockets, sock)
 		sock.OnMessage(ss.infoHash, func(b []byte) { ss.onMessage(sock, b) })
@@ -101,6 +114,14 @@ func (ss *session) stop() {
 	for _, sock := range ss.sockets {
 		sock.Remove(ss.infoHash)
 	}
+}
+
+// poolSize is how many offers an announce carries and its numwant.
+func (ss *session) poolSize() int {
+	if ss.v025 {
+		return v025wire.TorrentOffers
+	}
+	return offerPoolSize
 }
 
 // send writes msg to one tracker socket.

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 
 	"github.com/posthorn/posthorn/internal/jsjson"
+	"github.com/posthorn/posthorn/internal/peer"
+	v025wire "github.com/posthorn/posthorn/internal/v025/wire"
 )
 
 const (
@@ -49,13 +51,35 @@ type answerMsg struct {
 }
 
 // encodeAnnounce and encodeAnswer write the bytes JSON.stringify writes for
-// the same objects.
+// the same objects, in 0.18's member order (0.25's: session.encodeAnnounce).
 func encodeAnnounce(infoHash, selfID string, offers []offerEntry) ([]byte, error) {
 	return jsjson.Marshal(announceMsg{trackerAction, infoHash, offerPoolSize, selfID, offers})
 }
 
 func encodeAnswer(infoHash, selfID, to, offerID string, answer sdpObject) ([]byte, error) {
 	return jsjson.Marshal(answerMsg{answer, trackerAction, infoHash, selfID, to, offerID})
+}
+
+// encodeAnnounce is the room's announce with offers, in its protocol's
+// member order.
+func (ss *session) encodeAnnounce(offers []offerEntry) ([]byte, error) {
+	if !ss.v025 {
+		return encodeAnnounce(ss.infoHash, ss.s.sh.SelfID(), offers)
+	}
+	out := make([]v025wire.TorrentOffer, len(offers))
+	for i, o := range offers {
+		out[i] = v025wire.TorrentOffer{OfferID: o.OfferID, Offer: v025wire.SDP{Type: o.Offer.Type, SDP: o.Offer.SDP}}
+	}
+	return v025wire.TorrentAnnounce(ss.infoHash, ss.s.sh.SelfID(), out), nil
+}
+
+// encodeAnswer is the room's answer to offerID of peer to, sealed answer
+// inside, in its protocol's member order.
+func (ss *session) encodeAnswer(to, offerID, sealed string) ([]byte, error) {
+	if !ss.v025 {
+		return encodeAnswer(ss.infoHash, ss.s.sh.SelfID(), to, offerID, sdpObject{Type: peer.TypeAnswer, SDP: sealed})
+	}
+	return v025wire.TorrentAnswer(ss.infoHash, ss.s.sh.SelfID(), to, offerID, sealed), nil
 }
 
 // trackerMsg is what a client reads from a tracker: an announce response, a
