@@ -33,6 +33,7 @@
 // with different passwords.
 //
 // Page console lines and native peers' logs go to the test log;
-// POSTHORN_INTEROP_DEBUG=1 adds debug records. A failed test leaves page
+// native peers log their debug records too (printed only for a failed test),
+// relays theirs with POSTHORN_INTEROP_DEBUG=1. A failed test leaves page
 // screenshots in artefacts/ (see browsertest.ArtefactsDir).
 package interop

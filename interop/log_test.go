@@ -11,10 +11,12 @@ import (
 	"testing"
 )
 
-// testLogger sends a native peer's logs to t's log, prefixed with its name,
-// until t ends. POSTHORN_INTEROP_DEBUG=1 includes debug records.
+// testLogger sends a native peer's logs, debug records included, to t's
+// log, prefixed with its name, until t ends. go test prints them only when
+// t fails (or with -v), and then the connection attempts are what tell a
+// rare failure's cause.
 func testLogger(t testing.TB, name string) *slog.Logger {
-	return leveledLogger(t, name, slog.LevelInfo)
+	return leveledLogger(t, name, slog.LevelDebug)
 }
 
 // relayLogger is testLogger for relays: warnings and errors only, unless

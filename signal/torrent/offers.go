@@ -83,12 +83,21 @@ func (ss *session) resend(sock *socket.Socket) {
 	go ss.announce(sock, round)
 }
 
-// offering reports whether offers of ours are out unanswered.
+// offering reports whether the pool holds offers of ours that nobody has
+// answered, ready or still gathering. A new round's offers count before
+// their descriptions are ready: Trystero 0.25 keeps its offers from round
+// to round, so it always has some out, and a larger id's offer answered in
+// that gap would make a second connection to a peer that is answering ours.
 func (ss *session) offering() bool {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	for _, o := range ss.pool {
-		if o.sdp != "" && o.a.Remote() == "" {
+		select {
+		case <-o.a.Done():
+			continue
+		default:
+		}
+		if o.a.Remote() == "" {
 			return true
 		}
 	}
