@@ -20,11 +20,13 @@ type SendOptions struct {
 	// Targets are the receiving peer ids; nil = every peer in the room.
 	// Unknown ids are skipped with a logged warning, like room.js.
 	Targets []string
-	// Meta is metadata for binary data (protocol-0.18 §5.3), nil for none:
-	// a value that marshals to a JSON object or array, or a json.RawMessage
-	// of one. Anything else gives transfer.ErrMetaNotObject, and metadata
-	// with data that is not []byte transfer.ErrMetaNotBinary: Trystero 0.18
-	// peers carry nothing else.
+	// Meta is the message's metadata, nil for none. In a Protocol018 room
+	// it goes with binary data only (protocol-0.18 §5.3): a value that
+	// marshals to a JSON object or array, or a json.RawMessage of one;
+	// anything else gives transfer.ErrMetaNotObject, and metadata with data
+	// that is not []byte transfer.ErrMetaNotBinary, as Trystero 0.18 peers
+	// carry nothing else. In a Protocol025 room any data may carry any JSON
+	// value (protocol-0.25 §8); json.RawMessage("null") sends null.
 	Meta any
 	// OnProgress, if set, is called after every chunk handed to a target's
 	// channel with that chunk's progress byte / 255 (ending at 1) and the
