@@ -5,10 +5,6 @@ package browser
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -130,42 +126,13 @@ func testIpfs(t *testing.T, k browsertest.Kind) {
 	}
 }
 
-// bundleTrysteroPage bundles scripts/npm-trystero-node/page.js: real
-// trystero@0.18.0's ipfs strategy with @libp2p/bootstrap, recording joins,
-// leaves and "msg" messages in window.T.
-func bundleTrysteroPage(t *testing.T) []byte {
-	t.Helper()
-	fixture := filepath.Join("..", "scripts", "npm-trystero-node")
-	platform := map[string]string{"amd64": "x64", "arm64": "arm64"}[runtime.GOARCH]
-	esbuild := filepath.Join(fixture, "node_modules", "@esbuild", runtime.GOOS+"-"+platform, "bin", "esbuild")
-	if _, err := os.Stat(esbuild); err != nil {
-		t.Skip("npm fixture not installed: run scripts/deps")
-	}
-	esbuild, err := filepath.Abs(esbuild)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "page.js")
-	cmd := exec.Command(esbuild, "page.js", "--bundle", "--format=esm", "--platform=browser",
-		"--external:url", "--log-level=warning", "--outfile="+out)
-	cmd.Dir = fixture
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("esbuild: %v\n%s", err, msg)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // TestIpfsTrystero: a posthorn/ipfs page and a real trystero@0.18.0 ipfs
 // page in Chromium meet through the Waku node and greet each other, in
 // both join orders, with and without a password; the Trystero page sees
 // the posthorn page leave.
 func TestIpfsTrystero(t *testing.T) {
 	e := newIpfsEnv(t, browsertest.Chromium)
-	e.srv.AddFile("/trystero.js", bundleTrysteroPage(t))
+	e.srv.AddFile("/trystero.js", browsertest.IpfsTrysteroPage(t))
 	e.srv.AddFile("/trystero.html", []byte(`<!doctype html><meta charset="utf-8"><script type="module" src="/trystero.js"></script>`))
 	for _, c := range []struct {
 		name, password string

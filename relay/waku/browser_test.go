@@ -4,46 +4,17 @@ package waku
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"testing"
 
 	"github.com/posthorn/posthorn/internal/browsertest"
 )
 
-// bundlePage bundles the fixture's page.js (real trystero@0.18.0's ipfs
-// strategy and @libp2p/bootstrap) for the browser.
-func bundlePage(t *testing.T) []byte {
-	t.Helper()
-	platform := map[string]string{"amd64": "x64", "arm64": "arm64"}[runtime.GOARCH]
-	esbuild := filepath.Join(fixture, "node_modules", "@esbuild", runtime.GOOS+"-"+platform, "bin", "esbuild")
-	if _, err := os.Stat(esbuild); err != nil {
-		t.Skip("npm fixture not installed: run scripts/deps")
-	}
-	out := filepath.Join(t.TempDir(), "page.js")
-	// dns-query, behind @waku/sdk's DNS discovery, falls back to require('url')
-	// only where globalThis.URL is missing, never in a browser.
-	cmd := exec.Command(esbuild, "page.js", "--bundle", "--format=esm", "--platform=browser",
-		"--external:url", "--log-level=warning", "--outfile="+out)
-	cmd.Dir = fixture
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("esbuild: %v\n%s", err, msg)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // Two Chromium pages with real trystero@0.18.0's ipfs strategy, and a
 // trystero peer in Node, all meet through the node and greet each other.
 func TestTrysteroChromiumPeersMeet(t *testing.T) {
 	b := browsertest.Launch(t)
-	page := bundlePage(t)
+	page := browsertest.IpfsTrysteroPage(t)
 	n := startNode(t, nil)
 	addr := n.Multiaddrs()[0]
 	site := browsertest.Serve(t, "")

@@ -4,10 +4,6 @@ package ipfs
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,36 +11,6 @@ import (
 	"github.com/posthorn/posthorn/internal/browsertest"
 	"github.com/posthorn/posthorn/internal/testutil"
 )
-
-// bundleTrysteroPage bundles the fixture's page.js (real trystero@0.18.0's
-// ipfs strategy with @libp2p/bootstrap; it records joins, leaves and "msg"
-// messages in window.T) for the browser.
-func bundleTrysteroPage(t *testing.T) []byte {
-	t.Helper()
-	platform := map[string]string{"amd64": "x64", "arm64": "arm64"}[runtime.GOARCH]
-	esbuild := filepath.Join(trysteroFixture, "node_modules", "@esbuild", runtime.GOOS+"-"+platform, "bin", "esbuild")
-	if _, err := os.Stat(esbuild); err != nil {
-		t.Skip("npm fixture not installed: run scripts/deps")
-	}
-	esbuild, err := filepath.Abs(esbuild)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "page.js")
-	// dns-query (under @waku/sdk's DNS discovery) needs require('url') only
-	// where globalThis.URL is missing, never in a browser.
-	cmd := exec.Command(esbuild, "page.js", "--bundle", "--format=esm", "--platform=browser",
-		"--external:url", "--log-level=warning", "--outfile="+out)
-	cmd.Dir = trysteroFixture
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("esbuild: %v\n%s", err, msg)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // TestTrysteroChromium: a posthorn member and a real trystero@0.18.0 ipfs
 // page in Chromium meet through the service node, in both join orders,
@@ -57,7 +23,7 @@ func TestTrysteroChromium(t *testing.T) {
 	}
 	b := browsertest.Launch(t)
 	site := browsertest.Serve(t, "")
-	site.AddFile("/page.js", bundleTrysteroPage(t))
+	site.AddFile("/page.js", browsertest.IpfsTrysteroPage(t))
 	site.AddFile("/index.html", []byte(`<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>`))
 	for _, password := range []string{"", "s3cret"} {
 		for _, pageFirst := range []bool{true, false} {
