@@ -5,7 +5,9 @@ package browser
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/posthorn/posthorn/internal/browsertest"
 )
@@ -98,5 +100,51 @@ func TestMQTTBothAPIs(t *testing.T) {
 		if fmt.Sprint(got) != want {
 			t.Errorf("%s received %v, want %v", p.Name, got, want)
 		}
+	}
+}
+
+// pausePage loads a strategy's 0.25 module (posthorn/v025/STRATEGY).
+const pausePage = `<!doctype html>
+<meta charset="utf-8">
+<title>posthorn 0.25 relay pause</title>
+<script type="module">
+import * as m from './v025/STRATEGY.mjs'
+window.m = m
+window.loaded = true
+</script>
+`
+
+// TestPauseRelayReconnection025 checks the 0.25 modules' relay pause on
+// torrent and nostr: two pages in a room, one paused; the relay restarts,
+// dropping both sockets. The unpaused page's socket reconnects; the paused
+// one's stays closed for as long again, and reconnects once resumed.
+func TestPauseRelayReconnection025(t *testing.T) {
+	for _, s := range []string{"torrent", "nostr"} {
+		t.Run(s, func(t *testing.T) {
+			e := newEnvIn(t, browsertest.Chromium, s)
+			e.srv.AddFile("/pause.html", []byte(strings.ReplaceAll(pausePage, "STRATEGY", s)))
+			open := fmt.Sprintf("m.getRelaySockets()[%s]?.readyState === 1", jsString(e.tracker))
+			var pages []*browsertest.Page
+			for _, name := range []string{"paused", "control"} {
+				p := e.b.NewNamedPage(t, name, e.srv.URL+"/pause.html")
+				p.WaitFor(t, "window.loaded === true", 0)
+				p.Eval(t, fmt.Sprintf(`(m.joinRoom({appId: 'pause_025', relayConfig: {urls: [%s]}, rtcConfig: {iceServers: []}}, 'room'), true)`, jsString(e.tracker)), nil)
+				p.WaitFor(t, open, 0)
+				pages = append(pages, p)
+			}
+			paused, control := pages[0], pages[1]
+			paused.Eval(t, "m.pauseRelayReconnection(), m.pauseRelayReconnection(), true", nil)
+
+			start := time.Now()
+			e.restart()
+			paused.WaitFor(t, "!("+open+")", 0)
+			control.WaitFor(t, open, relayBackTimeout)
+			time.Sleep(time.Since(start))
+			if st := browsertest.EvalAs[int](t, paused, fmt.Sprintf("m.getRelaySockets()[%s].readyState", jsString(e.tracker))); st != 3 {
+				t.Fatalf("paused page's socket readyState %d, want 3 (closed) while paused", st)
+			}
+			paused.Eval(t, "m.resumeRelayReconnection(), true", nil)
+			paused.WaitFor(t, open, relayBackTimeout)
+		})
 	}
 }
