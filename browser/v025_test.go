@@ -115,36 +115,51 @@ window.loaded = true
 `
 
 // TestPauseRelayReconnection025 checks the 0.25 modules' relay pause on
-// torrent and nostr: two pages in a room, one paused; the relay restarts,
-// dropping both sockets. The unpaused page's socket reconnects; the paused
-// one's stays closed for as long again, and reconnects once resumed.
+// torrent and nostr with three pages in a room: one paused with
+// pauseRelayReconnection, one by the window's offline event, and one that
+// also gets the offline event but joined with
+// relayConfig.manualReconnection. The relay restarts, dropping every
+// socket. The last page's socket reconnects; the paused ones stay closed
+// for as long again, and reconnect once resumed (resumeRelayReconnection,
+// the online event).
 func TestPauseRelayReconnection025(t *testing.T) {
 	for _, s := range []string{"torrent", "nostr"} {
 		t.Run(s, func(t *testing.T) {
 			e := newEnvIn(t, browsertest.Chromium, s)
 			e.srv.AddFile("/pause.html", []byte(strings.ReplaceAll(pausePage, "STRATEGY", s)))
-			open := fmt.Sprintf("m.getRelaySockets()[%s]?.readyState === 1", jsString(e.tracker))
-			var pages []*browsertest.Page
-			for _, name := range []string{"paused", "control"} {
+			state := fmt.Sprintf("m.getRelaySockets()[%s]?.readyState", jsString(e.tracker))
+			open := state + " === 1"
+			pages := map[string]*browsertest.Page{}
+			for name, manual := range map[string]bool{"paused": false, "offline": false, "manual": true} {
 				p := e.b.NewNamedPage(t, name, e.srv.URL+"/pause.html")
 				p.WaitFor(t, "window.loaded === true", 0)
-				p.Eval(t, fmt.Sprintf(`(m.joinRoom({appId: 'pause_025', relayConfig: {urls: [%s]}, rtcConfig: {iceServers: []}}, 'room'), true)`, jsString(e.tracker)), nil)
+				p.Eval(t, fmt.Sprintf(`(m.joinRoom({appId: 'pause_025', relayConfig: {urls: [%s], manualReconnection: %v}, rtcConfig: {iceServers: []}}, 'room'), true)`,
+					jsString(e.tracker), manual), nil)
 				p.WaitFor(t, open, 0)
-				pages = append(pages, p)
+				pages[name] = p
 			}
-			paused, control := pages[0], pages[1]
-			paused.Eval(t, "m.pauseRelayReconnection(), m.pauseRelayReconnection(), true", nil)
+			pages["paused"].Eval(t, "m.pauseRelayReconnection(), m.pauseRelayReconnection(), true", nil)
+			for _, name := range []string{"offline", "manual"} {
+				pages[name].Eval(t, "dispatchEvent(new Event('offline')), true", nil)
+			}
 
 			start := time.Now()
 			e.restart()
-			paused.WaitFor(t, "!("+open+")", 0)
-			control.WaitFor(t, open, relayBackTimeout)
-			time.Sleep(time.Since(start))
-			if st := browsertest.EvalAs[int](t, paused, fmt.Sprintf("m.getRelaySockets()[%s].readyState", jsString(e.tracker))); st != 3 {
-				t.Fatalf("paused page's socket readyState %d, want 3 (closed) while paused", st)
+			for _, name := range []string{"paused", "offline"} {
+				pages[name].WaitFor(t, "!("+open+")", 0)
 			}
-			paused.Eval(t, "m.resumeRelayReconnection(), true", nil)
-			paused.WaitFor(t, open, relayBackTimeout)
+			pages["manual"].WaitFor(t, open, relayBackTimeout)
+			time.Sleep(time.Since(start))
+			for _, name := range []string{"paused", "offline"} {
+				if st := browsertest.EvalAs[int](t, pages[name], state); st != 3 {
+					t.Errorf("%s page's socket readyState %d, want 3 (closed) while paused", name, st)
+				}
+			}
+			pages["paused"].Eval(t, "m.resumeRelayReconnection(), true", nil)
+			pages["offline"].Eval(t, "dispatchEvent(new Event('online')), true", nil)
+			for _, name := range []string{"paused", "offline"} {
+				pages[name].WaitFor(t, open, relayBackTimeout)
+			}
 		})
 	}
 }

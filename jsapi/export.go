@@ -22,9 +22,14 @@ type module struct {
 	s    posthorn.Strategy
 	name string
 
-	mu      sync.Mutex
-	rooms   map[string]*jsRoom       // joinRoom's cache, by namespace (0.25: roomKey)
-	leaving map[string]chan struct{} // rooms of that key still being left
+	// relayPause: a 0.25 module with pauseRelayReconnection, which also
+	// pauses on the window's offline event (online025.go).
+	relayPause bool
+
+	mu         sync.Mutex
+	rooms      map[string]*jsRoom       // joinRoom's cache, by namespace (0.25: roomKey)
+	leaving    map[string]chan struct{} // rooms of that key still being left
+	stopOnline func()                   // undoes watchOnline; nil when not watching
 }
 
 // Export installs the module object of strategy s under name ("torrent",
@@ -167,6 +172,10 @@ func (m *module) forget(jr *jsRoom, done chan struct{}) {
 	defer m.mu.Unlock()
 	if m.rooms[jr.ns] == jr {
 		delete(m.rooms, jr.ns)
+	}
+	if len(m.rooms) == 0 && m.stopOnline != nil {
+		m.stopOnline()
+		m.stopOnline = nil
 	}
 	m.leaving[jr.ns] = done
 	go func() {

@@ -33,6 +33,7 @@ func export025(m *module, defaultRelayURLs []string, relayPause bool) js.Value {
 		return relaySockets(m.s.RelaySockets())
 	}))
 	if relayPause {
+		m.relayPause = true
 		// The pause covers every relay socket of this wasm instance, the
 		// 0.18 module's too; @trystero-p2p/core's covers every strategy of
 		// the page (one core), posthorn's each strategy's own wasm.
@@ -94,6 +95,7 @@ func (m *module) joinRoom025(_ js.Value, args []js.Value) (any, error) {
 	if jr := m.rooms[key]; jr != nil {
 		return jr.obj, nil
 	}
+	m.watchOnline(cfgArg)
 	jr := newRoom025(m, key)
 	m.rooms[key] = jr
 	prev := m.leaving[key]

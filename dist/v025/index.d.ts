@@ -31,6 +31,11 @@ export interface JoinRoomCallbacks {
 export interface RelayConfig {
   urls?: string[]
   redundancy?: number
+  /**
+   * torrent, nostr: true keeps the window's offline and online events from
+   * pausing and resuming relay reconnection (read from the first room).
+   */
+  manualReconnection?: boolean
 }
 
 export interface JoinRoomConfig {
