@@ -43,7 +43,8 @@ func TestNpmPackage(t *testing.T) {
 	for _, want := range []string{"package.json", "README.md", "index.d.ts", "index.mjs", "loader.mjs",
 		"posthorn-torrent.mjs", "posthorn-torrent.wasm", "posthorn-nostr.wasm", "posthorn-mqtt.wasm", "wasm_exec.js", "nostr.mjs", "mqtt.mjs", "torrent.mjs",
 		"posthorn-firebase.mjs", "posthorn-firebase.wasm", "firebase.mjs",
-		"posthorn-ipfs.mjs", "posthorn-ipfs.wasm", "ipfs.mjs", "v025/mqtt.mjs", "v025/index.d.ts"} {
+		"posthorn-ipfs.mjs", "posthorn-ipfs.wasm", "ipfs.mjs", "v025/index.d.ts",
+		"v025/mqtt.mjs", "v025/nostr.mjs", "v025/torrent.mjs", "v025/mqtt.d.ts", "v025/nostr.d.ts", "v025/torrent.d.ts"} {
 		if !slices.Contains(files, want) {
 			t.Errorf("package lacks %s; has %v", want, files)
 		}
@@ -57,6 +58,8 @@ import * as mqtt from 'posthorn/mqtt'
 import * as firebase from 'posthorn/firebase'
 import * as ipfs from 'posthorn/ipfs'
 import * as mqtt025 from 'posthorn/v025/mqtt'
+import * as nostr025 from 'posthorn/v025/nostr'
+import * as torrent025 from 'posthorn/v025/torrent'
 let thrown = ''
 try { joinRoom({}, 'x') } catch (e) { thrown = e.message }
 console.log(JSON.stringify({
@@ -66,9 +69,13 @@ console.log(JSON.stringify({
     firebase.selfId === selfId && typeof firebase.getOccupants === 'function' &&
     ipfs.selfId === selfId && ipfs.joinRoom !== joinRoom,
   joinRoom: typeof joinRoom, sockets: getRelaySockets(), thrown,
-  // Trystero 0.25's API from the same posthorn-mqtt.wasm
-  v025: mqtt025.selfId === selfId && typeof mqtt025.joinRoom === 'function' && mqtt025.joinRoom !== mqtt.joinRoom &&
-    mqtt025.defaultRelayUrls.length > 0,
+  // Trystero 0.25's API from the same posthorn-<strategy>.wasm
+  v025: [[mqtt025, mqtt], [nostr025, nostr], [torrent025, torrent]].every(([m25, m18]) =>
+    m25.selfId === selfId && typeof m25.joinRoom === 'function' && m25.joinRoom !== m18.joinRoom &&
+    m25.defaultRelayUrls.length > 0) &&
+    mqtt025.defaultRelayUrls[0] !== nostr025.defaultRelayUrls[0] && nostr025.defaultRelayUrls[0] !== torrent025.defaultRelayUrls[0],
+  pause: [nostr025, torrent025].every(m => typeof m.pauseRelayReconnection === 'function' &&
+    typeof m.resumeRelayReconnection === 'function') && !('pauseRelayReconnection' in mqtt025),
 }))
 process.exit(0) // the Go runtime keeps the event loop alive
 `
@@ -90,11 +97,12 @@ process.exit(0) // the Go runtime keeps the event loop alive
 		Sockets  map[string]any `json:"sockets"`
 		Thrown   string         `json:"thrown"`
 		V025     bool           `json:"v025"`
+		Pause    bool           `json:"pause"`
 	}
 	if err := jsonUnmarshal(last, &got); err != nil {
 		t.Fatalf("node printed %q: %v", out, err)
 	}
-	if len(got.SelfID) != 20 || !got.Same || !got.Shared || !got.V025 || got.JoinRoom != "function" || len(got.Sockets) != 0 ||
+	if len(got.SelfID) != 20 || !got.Same || !got.Shared || !got.V025 || !got.Pause || got.JoinRoom != "function" || len(got.Sockets) != 0 ||
 		got.Thrown != "Trystero: config map is missing appId field" {
 		t.Fatalf("imported package: %+v", got)
 	}

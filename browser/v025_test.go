@@ -5,7 +5,9 @@ package browser
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/posthorn/posthorn/internal/browsertest"
 )
@@ -98,5 +100,66 @@ func TestMQTTBothAPIs(t *testing.T) {
 		if fmt.Sprint(got) != want {
 			t.Errorf("%s received %v, want %v", p.Name, got, want)
 		}
+	}
+}
+
+// pausePage loads a strategy's 0.25 module (posthorn/v025/STRATEGY).
+const pausePage = `<!doctype html>
+<meta charset="utf-8">
+<title>posthorn 0.25 relay pause</title>
+<script type="module">
+import * as m from './v025/STRATEGY.mjs'
+window.m = m
+window.loaded = true
+</script>
+`
+
+// TestPauseRelayReconnection025 checks the 0.25 modules' relay pause on
+// torrent and nostr with three pages in a room: one paused with
+// pauseRelayReconnection, one by the window's offline event, and one that
+// also gets the offline event but joined with
+// relayConfig.manualReconnection. The relay restarts, dropping every
+// socket. The last page's socket reconnects; the paused ones stay closed
+// for as long again, and reconnect once resumed (resumeRelayReconnection,
+// the online event).
+func TestPauseRelayReconnection025(t *testing.T) {
+	for _, s := range []string{"torrent", "nostr"} {
+		t.Run(s, func(t *testing.T) {
+			e := newEnvIn(t, browsertest.Chromium, s)
+			e.srv.AddFile("/pause.html", []byte(strings.ReplaceAll(pausePage, "STRATEGY", s)))
+			state := fmt.Sprintf("m.getRelaySockets()[%s]?.readyState", jsString(e.tracker))
+			open := state + " === 1"
+			pages := map[string]*browsertest.Page{}
+			for name, manual := range map[string]bool{"paused": false, "offline": false, "manual": true} {
+				p := e.b.NewNamedPage(t, name, e.srv.URL+"/pause.html")
+				p.WaitFor(t, "window.loaded === true", 0)
+				p.Eval(t, fmt.Sprintf(`(m.joinRoom({appId: 'pause_025', relayConfig: {urls: [%s], manualReconnection: %v}, rtcConfig: {iceServers: []}}, 'room'), true)`,
+					jsString(e.tracker), manual), nil)
+				p.WaitFor(t, open, 0)
+				pages[name] = p
+			}
+			pages["paused"].Eval(t, "m.pauseRelayReconnection(), m.pauseRelayReconnection(), true", nil)
+			for _, name := range []string{"offline", "manual"} {
+				pages[name].Eval(t, "dispatchEvent(new Event('offline')), true", nil)
+			}
+
+			start := time.Now()
+			e.restart()
+			for _, name := range []string{"paused", "offline"} {
+				pages[name].WaitFor(t, "!("+open+")", 0)
+			}
+			pages["manual"].WaitFor(t, open, relayBackTimeout)
+			time.Sleep(time.Since(start))
+			for _, name := range []string{"paused", "offline"} {
+				if st := browsertest.EvalAs[int](t, pages[name], state); st != 3 {
+					t.Errorf("%s page's socket readyState %d, want 3 (closed) while paused", name, st)
+				}
+			}
+			pages["paused"].Eval(t, "m.resumeRelayReconnection(), true", nil)
+			pages["offline"].Eval(t, "dispatchEvent(new Event('online')), true", nil)
+			for _, name := range []string{"paused", "offline"} {
+				pages[name].WaitFor(t, open, relayBackTimeout)
+			}
+		})
 	}
 }

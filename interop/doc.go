@@ -30,7 +30,11 @@
 // js025/harness025.js) and a native posthorn peer on Protocol025, through
 // the Go broker, relay or tracker, in both
 // join orders, with either side leading, with and without a password, and
-// with different passwords.
+// with different passwords; then through a third-party relay (npm aedes,
+// @nostr-relay, bittorrent-tracker: scripts/npm-*), one join order with a
+// password and one with different passwords. TestWasmMQTT025,
+// TestWasmNostr025 and TestWasmTorrent025 (wasm025_test.go) meet
+// posthorn's posthorn/v025/<strategy> page with the real one.
 //
 // Page console lines and native peers' logs go to the test log;
 // native peers log their debug records too (printed only for a failed test),

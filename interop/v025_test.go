@@ -18,6 +18,7 @@ import (
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/browsertest"
 	"github.com/posthorn/posthorn/internal/ids"
+	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/relay/mqttbroker"
 	"github.com/posthorn/posthorn/relay/nostrrelay"
 	"github.com/posthorn/posthorn/relay/tracker"
@@ -30,7 +31,8 @@ import (
 // The 0.25 interop: a page of a real @trystero-p2p/<strategy>@0.25.4
 // package (js025/, pinned by its package-lock.json) in headless Chromium and
 // a native posthorn peer on Protocol025 meet through posthorn's own relay
-// for that strategy on loopback (protocol-0.25 §6, §7, §9, §11).
+// for that strategy on loopback, and through a third-party one (protocol-0.25
+// §6, §7, §9, §11).
 
 // strategy025 is one strategy of the 0.25 interop.
 type strategy025 struct {
@@ -38,8 +40,17 @@ type strategy025 struct {
 	pkg string
 	// relay starts posthorn's relay for the strategy and returns its URL.
 	relay func(t *testing.T) string
+	// thirdParty is a relay for the strategy that is not posthorn's (the
+	// npm fixtures of the 0.18 interop, scripts/npm-*).
+	thirdParty relay025
 	// native makes a native strategy instance.
 	native func(opts *posthorn.Options) native025Strategy
+}
+
+// relay025 is a named relay: start starts it and returns its URL.
+type relay025 struct {
+	name  string
+	start func(t *testing.T) string
 }
 
 // native025Strategy is what the tests need of a strategy instance.
@@ -55,6 +66,9 @@ var (
 			srv := mqttbroker.New(mqttbroker.Config{Logger: relayLogger(t, "broker")})
 			return serveRelay(t, srv, "/mqtt", srv.Close)
 		},
+		thirdParty: relay025{"aedes", func(t *testing.T) string {
+			return strategytest.NodeFixture{Dir: "npm-aedes", Script: "broker.js", Module: "aedes", URLPath: "/mqtt"}.Start(t).URL
+		}},
 		native: func(o *posthorn.Options) native025Strategy { return mqtt.New(o) },
 	}
 	nostr025 = strategy025{
@@ -63,6 +77,9 @@ var (
 			srv := nostrrelay.New(nostrrelay.Config{Logger: relayLogger(t, "relay")})
 			return serveRelay(t, srv, "", srv.Close)
 		},
+		thirdParty: relay025{"npm-nostr-relay", func(t *testing.T) string {
+			return strategytest.NodeFixture{Dir: "npm-nostr-relay", Script: "relay.js", Module: "@nostr-relay/core"}.Start(t).URL
+		}},
 		native: func(o *posthorn.Options) native025Strategy { return nostr.New(o) },
 	}
 	torrent025 = strategy025{
@@ -71,6 +88,9 @@ var (
 			srv := tracker.New(tracker.Config{Logger: relayLogger(t, "tracker")})
 			return serveRelay(t, srv, "", srv.Close)
 		},
+		thirdParty: relay025{"bittorrent-tracker", func(t *testing.T) string {
+			return strategytest.NodeFixture{Dir: "npm-tracker", Script: "tracker.js", Module: "bittorrent-tracker"}.Start(t).URL
+		}},
 		native: func(o *posthorn.Options) native025Strategy { return torrent.New(o) },
 	}
 )
@@ -225,23 +245,25 @@ func (m *native025) snapshot() (joined []string, recv []record025, errs []*posth
 }
 
 // TestMQTT025 pairs real @trystero-p2p/mqtt@0.25.4 and native posthorn
-// through the Go MQTT broker (see run025).
+// through the Go MQTT broker and npm aedes (see run025).
 func TestMQTT025(t *testing.T) { run025(t, mqtt025) }
 
 // TestNostr025 pairs real @trystero-p2p/nostr@0.25.4 and native posthorn
-// through the Go nostr relay (see run025).
+// through the Go nostr relay and npm @nostr-relay (see run025).
 func TestNostr025(t *testing.T) { run025(t, nostr025) }
 
 // TestTorrent025 pairs real @trystero-p2p/torrent@0.25.4 and native
-// posthorn through the Go tracker (see run025).
+// posthorn through the Go tracker and npm bittorrent-tracker (see run025).
 func TestTorrent025(t *testing.T) { run025(t, torrent025) }
 
 // run025 pairs real Trystero 0.25.4 and native posthorn on the 0.25
-// protocol through st's relay, with either side leading (the smaller id
+// protocol. Through st's Go relay, with either side leading (the smaller id
 // offers, the other nudges): both join orders without and with a password
-// (they meet and exchange a string with metadata both ways), and different
-// passwords (the side that receives the other's offer reports a join error
-// naming it, and nobody joins).
+// (see pair025), and different passwords with either side leading (see
+// mismatch025). Through st's third-party relay, to keep the suite's time,
+// two runs that send an offer through it each way: the page joining first
+// with a password and the native peer leading, and different passwords with
+// the page leading (the native peer reports the join error).
 func run025(t *testing.T, st strategy025) {
 	b := browsertest.LaunchKind(t, browsertest.Chromium)
 	site := browsertest.Serve(t, assets025(t, st.pkg))
@@ -252,47 +274,69 @@ func run025(t *testing.T, st strategy025) {
 			for _, goLeads := range []bool{true, false} {
 				name := fmt.Sprintf("password=%q/js-first=%v/go-leads=%v", pw, jsFirst, goLeads)
 				t.Run(name, func(t *testing.T) {
-					cfg := joinConfig{AppID: appID, Relays: relays, Room: fmt.Sprintf("v025-%d-%v-%v", len(pw), jsFirst, goLeads), Password: pw}
-					js := openPage025(t, b, site, "js")
-					var n *native025
-					if jsFirst {
-						js.join(t, cfg)
-						n = joinNative025(t, st, "native", nativeID(t, js.id, goLeads), cfg)
-					} else {
-						n = joinNative025(t, st, "native", nativeID(t, js.id, goLeads), cfg)
-						js.join(t, cfg)
-					}
-					talk025(t, js, n, jsFirst)
+					room := fmt.Sprintf("v025-%d-%v-%v", len(pw), jsFirst, goLeads)
+					pair025(t, st, openPage025(t, b, site, "js"), joinConfig{AppID: appID, Relays: relays, Room: room, Password: pw}, jsFirst, goLeads)
 				})
 			}
 		}
 	}
-
 	for _, goLeads := range []bool{true, false} {
 		t.Run(fmt.Sprintf("wrong-password/go-leads=%v", goLeads), func(t *testing.T) {
-			room := fmt.Sprintf("v025-wrong-%v", goLeads)
-			js := openPage025(t, b, site, "js")
-			js.join(t, joinConfig{AppID: appID, Relays: relays, Room: room, Password: "one"})
-			n := joinNative025(t, st, "native", nativeID(t, js.id, goLeads), joinConfig{AppID: appID, Relays: relays, Room: room, Password: "two"})
-			if goLeads {
-				eventually(t, "the page's join error", func() bool { return len(js.joinErrors(t)) > 0 })
-				if e := js.joinErrors(t)[0]; e.PeerID != n.id || e.Error != "incorrect room password when decrypting offer" {
-					t.Errorf("page join error %+v", e)
-				}
-			} else {
-				eventually(t, "the native peer's join error", func() bool { _, _, e := n.snapshot(); return len(e) > 0 })
-				if _, _, e := n.snapshot(); e[0].PeerID != js.id || !errors.Is(e[0], posthorn.ErrWrongPassword) {
-					t.Errorf("native join error %v", e[0])
-				}
-			}
-			time.Sleep(mismatchWindow)
-			if j := js.joined(t); len(j) != 0 {
-				t.Errorf("page saw %v join", j)
-			}
-			if j, _, _ := n.snapshot(); len(j) != 0 {
-				t.Errorf("native peer saw %v join", j)
-			}
+			mismatch025(t, st, openPage025(t, b, site, "js"), relays, fmt.Sprintf("v025-wrong-%v", goLeads), goLeads)
 		})
+	}
+
+	t.Run(st.thirdParty.name, func(t *testing.T) {
+		relays := []string{st.thirdParty.start(t)}
+		t.Run(`password="hunter2"/js-first=true/go-leads=true`, func(t *testing.T) {
+			pair025(t, st, openPage025(t, b, site, "js"), joinConfig{AppID: appID, Relays: relays, Room: "v025-3rd", Password: "hunter2"}, true, true)
+		})
+		t.Run("wrong-password/go-leads=false", func(t *testing.T) {
+			mismatch025(t, st, openPage025(t, b, site, "js"), relays, "v025-3rd-wrong", false)
+		})
+	})
+}
+
+// pair025 joins js and a native peer (the smaller id if goLeads) to cfg's
+// room, js first if jsFirst; they meet and talk (talk025), and whoever
+// joined first leaves.
+func pair025(t *testing.T, st strategy025, js *page025, cfg joinConfig, jsFirst, goLeads bool) {
+	t.Helper()
+	var n *native025
+	if jsFirst {
+		js.join(t, cfg)
+		n = joinNative025(t, st, "native", nativeID(t, js.id, goLeads), cfg)
+	} else {
+		n = joinNative025(t, st, "native", nativeID(t, js.id, goLeads), cfg)
+		js.join(t, cfg)
+	}
+	talk025(t, js, n, jsFirst)
+}
+
+// mismatch025 joins js (password "one") and a native peer (password
+// "two", the smaller id if goLeads) to room: the side that receives the
+// other's offer reports a join error naming it, and nobody joins.
+func mismatch025(t *testing.T, st strategy025, js *page025, relays []string, room string, goLeads bool) {
+	t.Helper()
+	js.join(t, joinConfig{AppID: appID, Relays: relays, Room: room, Password: "one"})
+	n := joinNative025(t, st, "native", nativeID(t, js.id, goLeads), joinConfig{AppID: appID, Relays: relays, Room: room, Password: "two"})
+	if goLeads {
+		eventually(t, "the page's join error", func() bool { return len(js.joinErrors(t)) > 0 })
+		if e := js.joinErrors(t)[0]; e.PeerID != n.id || e.Error != "incorrect room password when decrypting offer" {
+			t.Errorf("page join error %+v", e)
+		}
+	} else {
+		eventually(t, "the native peer's join error", func() bool { _, _, e := n.snapshot(); return len(e) > 0 })
+		if _, _, e := n.snapshot(); e[0].PeerID != js.id || !errors.Is(e[0], posthorn.ErrWrongPassword) {
+			t.Errorf("native join error %v", e[0])
+		}
+	}
+	time.Sleep(mismatchWindow)
+	if j := js.joined(t); len(j) != 0 {
+		t.Errorf("page saw %v join", j)
+	}
+	if j, _, _ := n.snapshot(); len(j) != 0 {
+		t.Errorf("native peer saw %v join", j)
 	}
 }
 

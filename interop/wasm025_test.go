@@ -12,21 +12,22 @@ import (
 	"time"
 
 	"github.com/posthorn/posthorn/internal/browsertest"
-	"github.com/posthorn/posthorn/relay/mqttbroker"
 )
 
-// posthorn's Trystero 0.25 JS API (posthorn/v025/mqtt, the mqtt wasm) in
-// one headless Chromium page and the real @trystero-p2p/mqtt@0.25.4 in
-// another, both driven by js025/harness025.js: the posthorn page's copy
-// differs only in its import line, which is the promise of the API.
+// posthorn's Trystero 0.25 JS API (posthorn/v025/<strategy>, the
+// strategy's wasm) in one headless Chromium page and the real
+// @trystero-p2p/<strategy>@0.25.4 in another, both driven by
+// js025/harness025.js: the posthorn page's copy differs only in its import
+// line, which is the promise of the API.
 
 const realImport = `from '/trystero025.js'`
 
-// assetsWasm025 is assets025's folder plus posthorn's npm package under
-// posthorn/ and a posthorn.html whose harness imports posthorn/v025/mqtt.
-func assetsWasm025(t *testing.T) string {
+// assetsWasm025 is assets025's folder for pkg plus posthorn's npm package
+// under posthorn/ and a posthorn.html whose harness imports
+// posthorn/v025/<pkg>.
+func assetsWasm025(t *testing.T, pkg string) string {
 	t.Helper()
-	dir := assets025(t, "mqtt")
+	dir := assets025(t, pkg)
 	if err := os.Symlink(browsertest.Dist(t), filepath.Join(dir, wasmDir)); err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +38,7 @@ func assetsWasm025(t *testing.T) string {
 	if strings.Count(string(h), realImport) != 1 {
 		t.Fatalf("harness025.js does not import %s once", realImport)
 	}
-	ph := strings.Replace(string(h), realImport, `from '/`+wasmDir+`/v025/mqtt.mjs'`, 1)
+	ph := strings.Replace(string(h), realImport, `from '/`+wasmDir+`/v025/`+pkg+`.mjs'`, 1)
 	html := strings.Replace(index025HTML, "/harness025.js", "/harness025-posthorn.js", 1)
 	for name, b := range map[string]string{"harness025-posthorn.js": ph, "posthorn.html": html} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(b), 0o644); err != nil {
@@ -61,23 +62,43 @@ func openHarness(t *testing.T, b *browsertest.Browser, site *browsertest.Server,
 	return &page025{page: p, id: browsertest.EvalAs[string](t, p, "H.selfId")}
 }
 
-// TestWasmMQTT025 meets posthorn's 0.25 page with the real one through the
-// Go MQTT broker, either page joining first, with and without a password:
-// a string with metadata and a binary of seven chunks with metadata each
-// way (progress on both ends), a ping each way, and a leave seen by the
-// other side; then different passwords: the page that receives the offer
-// reports onJoinError naming the other, and nobody joins.
-func TestWasmMQTT025(t *testing.T) {
-	b := browsertest.LaunchKind(t, browsertest.Chromium)
-	site := browsertest.Serve(t, assetsWasm025(t))
-	srv := mqttbroker.New(mqttbroker.Config{Logger: relayLogger(t, "broker")})
-	relays := []string{serveRelay(t, srv, "/mqtt", srv.Close)}
+// TestWasmMQTT025 meets posthorn's posthorn/v025/mqtt page with the real
+// @trystero-p2p/mqtt one through the Go MQTT broker (see runWasm025).
+func TestWasmMQTT025(t *testing.T) { runWasm025(t, mqtt025, nil) }
 
-	t.Run("defaultRelayUrls", func(t *testing.T) {
+// TestWasmNostr025 is runWasm025 for posthorn/v025/nostr and the real
+// @trystero-p2p/nostr through the Go nostr relay. The real package also
+// exports its event helpers createEvent and subscribe, which posthorn's,
+// whose relay sockets live in Go, does not.
+func TestWasmNostr025(t *testing.T) { runWasm025(t, nostr025, []string{"createEvent", "subscribe"}) }
+
+// TestWasmTorrent025 is runWasm025 for posthorn/v025/torrent and the real
+// @trystero-p2p/torrent through the Go tracker.
+func TestWasmTorrent025(t *testing.T) { runWasm025(t, torrent025, nil) }
+
+// runWasm025 meets posthorn's 0.25 page of st with the real one through
+// st's Go relay. First the modules: posthorn's exports the real package's
+// names but for lacking, and the same defaultRelayUrls. Then without and
+// with a password, either page joining first: a string with metadata and a binary
+// of seven chunks with metadata each way (progress on both ends), a ping
+// each way, and a leave seen by the other side. Then different passwords:
+// the page that receives the offer reports onJoinError naming the other,
+// and nobody joins.
+func runWasm025(t *testing.T, st strategy025, lacking []string) {
+	b := browsertest.LaunchKind(t, browsertest.Chromium)
+	site := browsertest.Serve(t, assetsWasm025(t, st.pkg))
+	relays := []string{st.relay(t)}
+
+	t.Run("exports", func(t *testing.T) {
 		ph := openHarness(t, b, site, "posthorn", "posthorn.html")
 		real := openHarness(t, b, site, "trystero", "index.html")
-		got := browsertest.EvalAs[[]string](t, ph.page, "H.defaultRelayUrls")
-		want := browsertest.EvalAs[[]string](t, real.page, "H.defaultRelayUrls")
+		got := browsertest.EvalAs[[]string](t, ph.page, "H.exports")
+		want := slices.DeleteFunc(browsertest.EvalAs[[]string](t, real.page, "H.exports"), func(n string) bool { return slices.Contains(lacking, n) })
+		if !slices.Equal(got, want) {
+			t.Errorf("posthorn/v025/%s exports %v; @trystero-p2p/%[1]s %v (less %v)", st.pkg, got, want, lacking)
+		}
+		got = browsertest.EvalAs[[]string](t, ph.page, "H.defaultRelayUrls")
+		want = browsertest.EvalAs[[]string](t, real.page, "H.defaultRelayUrls")
 		if len(want) == 0 || !slices.Equal(got, want) {
 			t.Errorf("posthorn's defaultRelayUrls %v, Trystero's %v", got, want)
 		}

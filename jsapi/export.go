@@ -22,9 +22,14 @@ type module struct {
 	s    posthorn.Strategy
 	name string
 
-	mu      sync.Mutex
-	rooms   map[string]*jsRoom       // joinRoom's cache, by namespace (0.25: roomKey)
-	leaving map[string]chan struct{} // rooms of that key still being left
+	// relayPause: a 0.25 module with pauseRelayReconnection, which also
+	// pauses on the window's offline event (online025.go).
+	relayPause bool
+
+	mu         sync.Mutex
+	rooms      map[string]*jsRoom       // joinRoom's cache, by namespace (0.25: roomKey)
+	leaving    map[string]chan struct{} // rooms of that key still being left
+	stopOnline func()                   // undoes watchOnline; nil when not watching
 }
 
 // Export installs the module object of strategy s under name ("torrent",
@@ -48,7 +53,7 @@ func Export(s posthorn.Strategy, name string, opts ...Option) {
 	// The 0.25 module goes in first: the loader's resolver, called below,
 	// is the signal that every module of this wasm is there.
 	if o.install025 != nil {
-		reg.Set(name+Suffix025, o.install025(newModule(s, name)))
+		reg.Set(name+Suffix025, o.install025(newModule(s, name), &o))
 	}
 	obj := jsObject.New()
 	obj.Set("joinRoom", wrapThrowing(funcOf(m.joinRoom)))
@@ -73,7 +78,10 @@ type Option func(*options)
 type options struct {
 	// install025 builds the 0.25 module. Only With025 refers to the 0.25
 	// code, so a build that never calls it does not link that code.
-	install025 func(*module) js.Value
+	install025 func(*module, *options) js.Value
+	// relayPause025: the 0.25 module exports pauseRelayReconnection and
+	// resumeRelayReconnection.
+	relayPause025 bool
 }
 
 // With025 makes Export install the strategy's Trystero 0.25 module too;
@@ -81,8 +89,16 @@ type options struct {
 // list (internal/v025/relays), which the strategy's 0.25 rooms use.
 func With025(defaultRelayURLs []string) Option {
 	return func(o *options) {
-		o.install025 = func(m *module) js.Value { return export025(m, defaultRelayURLs) }
+		o.install025 = func(m *module, o *options) js.Value { return export025(m, defaultRelayURLs, o.relayPause025) }
 	}
+}
+
+// WithRelayPause025 adds pauseRelayReconnection and resumeRelayReconnection
+// to the 0.25 module of With025, as @trystero-p2p/torrent and
+// @trystero-p2p/nostr re-export them from @trystero-p2p/core
+// (@trystero-p2p/mqtt does not).
+func WithRelayPause025() Option {
+	return func(o *options) { o.relayPause025 = true }
 }
 
 func newModule(s posthorn.Strategy, name string) *module {
@@ -156,6 +172,10 @@ func (m *module) forget(jr *jsRoom, done chan struct{}) {
 	defer m.mu.Unlock()
 	if m.rooms[jr.ns] == jr {
 		delete(m.rooms, jr.ns)
+	}
+	if len(m.rooms) == 0 && m.stopOnline != nil {
+		m.stopOnline()
+		m.stopOnline = nil
 	}
 	m.leaving[jr.ns] = done
 	go func() {

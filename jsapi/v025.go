@@ -8,6 +8,7 @@ import (
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/socket"
 )
 
 // Suffix025 follows the strategy name of the registry entry that holds a
@@ -15,9 +16,11 @@ import (
 const Suffix025 = "@0.25"
 
 // export025 builds the module object of @trystero-p2p/<m.name> at 0.25:
-// {joinRoom, selfId, getRelaySockets, defaultRelayUrls}, whose rooms speak
-// Protocol025 and have 0.25's API shape (room025.go, action025.go).
-func export025(m *module, defaultRelayURLs []string) js.Value {
+// {joinRoom, selfId, getRelaySockets, defaultRelayUrls}, plus
+// pauseRelayReconnection and resumeRelayReconnection if relayPause, whose
+// rooms speak Protocol025 and have 0.25's API shape (room025.go,
+// action025.go).
+func export025(m *module, defaultRelayURLs []string, relayPause bool) js.Value {
 	obj := jsObject.New()
 	urls := jsArray.New()
 	for _, u := range defaultRelayURLs {
@@ -29,6 +32,20 @@ func export025(m *module, defaultRelayURLs []string) js.Value {
 	obj.Set("getRelaySockets", js.FuncOf(func(js.Value, []js.Value) any {
 		return relaySockets(m.s.RelaySockets())
 	}))
+	if relayPause {
+		m.relayPause = true
+		// The pause covers every relay socket of this wasm instance, the
+		// 0.18 module's too; @trystero-p2p/core's covers every strategy of
+		// the page (one core), posthorn's each strategy's own wasm.
+		obj.Set("pauseRelayReconnection", js.FuncOf(func(js.Value, []js.Value) any {
+			socket.PauseReconnection()
+			return nil
+		}))
+		obj.Set("resumeRelayReconnection", js.FuncOf(func(js.Value, []js.Value) any {
+			socket.ResumeReconnection()
+			return nil
+		}))
+	}
 	m.closeOnPageHide()
 	return obj
 }
@@ -78,6 +95,7 @@ func (m *module) joinRoom025(_ js.Value, args []js.Value) (any, error) {
 	if jr := m.rooms[key]; jr != nil {
 		return jr.obj, nil
 	}
+	m.watchOnline(cfgArg)
 	jr := newRoom025(m, key)
 	m.rooms[key] = jr
 	prev := m.leaving[key]

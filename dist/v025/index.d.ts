@@ -1,7 +1,7 @@
-// Types of posthorn's Trystero 0.25 API ('posthorn/v025/<strategy>'), the
-// shape of @trystero-p2p/<strategy> 0.25. Only what posthorn implements is
-// declared: no request actions, passive rooms, custom handshakes or media
-// sending yet.
+// Types of posthorn's Trystero 0.25 API, the shape of @trystero-p2p/core
+// 0.25 shared by every 'posthorn/v025/<strategy>' (each one's <strategy>.d.ts
+// adds its own exports). Only what posthorn implements is declared: no
+// request actions, passive rooms, custom handshakes or media sending yet.
 
 export type JsonValue =
   | null
@@ -31,6 +31,11 @@ export interface JoinRoomCallbacks {
 export interface RelayConfig {
   urls?: string[]
   redundancy?: number
+  /**
+   * torrent, nostr: true keeps the window's offline and online events from
+   * pausing and resuming relay reconnection (read from the first room).
+   */
+  manualReconnection?: boolean
 }
 
 export interface JoinRoomConfig {

@@ -1,8 +1,6 @@
 // posthorn, mqtt strategy with Trystero 0.25's API (@trystero-p2p/mqtt):
 // rooms speak the 0.25 protocol. Same posthorn-mqtt.wasm as '../mqtt.mjs'.
 // Top-level await: importing this module waits until the wasm runs.
-// Another strategy's 0.25 module is this file with its name, once its
-// cmd/wasm main passes jsapi.With025 to jsapi.Export.
 import {load025} from '../loader.mjs'
 
 const mod = await load025('mqtt', new URL('../posthorn-mqtt.wasm', import.meta.url))

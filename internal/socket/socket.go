@@ -179,6 +179,15 @@ func (s *Socket) run() {
 			return
 		}
 		s.setState(posthorn.RelayClosed, nil)
+		if resumed := paused(); resumed != nil {
+			s.log.Debug("relay socket closed; reconnection paused")
+			select {
+			case <-resumed:
+				continue
+			case <-s.ctx.Done():
+				return
+			}
+		}
 		wait := b.Next()
 		s.log.Debug("relay socket closed; reconnecting", "in", wait)
 		select {

@@ -2,13 +2,16 @@
 // (bundled as trystero025.js) in a test page of interop/v025_test.go.
 // Everything the room reports is recorded in window.H so the Go test can
 // poll it. interop/wasm025_test.go serves it unchanged but for its import
-// line to drive posthorn's posthorn/v025/mqtt the same way.
+// line to drive posthorn's posthorn/v025/<strategy> the same way.
 
-import {joinRoom, selfId, defaultRelayUrls} from '/trystero025.js'
+import * as lib from '/trystero025.js'
+
+const {joinRoom, selfId, defaultRelayUrls} = lib
 
 const H = (window.H = {
   selfId,
   defaultRelayUrls,
+  exports: Object.keys(lib).sort(),
   room: null,
   actions: {},
   joined: [],

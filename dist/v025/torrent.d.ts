@@ -1,0 +1,16 @@
+// Types of 'posthorn/v025/torrent', the shape of @trystero-p2p/torrent 0.25.
+import type {JoinRoomConfig} from './index.js'
+
+export * from './index.js'
+
+export type TorrentRoomConfig = JoinRoomConfig
+
+/**
+ * Stops this strategy's relay sockets from reconnecting: one whose
+ * connection ends waits for resumeRelayReconnection(). Covers the rooms of
+ * both 'posthorn/torrent' and 'posthorn/v025/torrent' (one wasm).
+ */
+export function pauseRelayReconnection(): void
+
+/** Lets paused relay sockets reconnect, at once. */
+export function resumeRelayReconnection(): void
