@@ -128,15 +128,17 @@ func (r *Room) AddTrack(ctx context.Context, track *media.Track, stream *media.S
 }
 
 // RemoveTrack stops sending track of stream to the targets (nil = every
-// peer). No metadata is sent.
+// peer); a nil stream removes the track from every stream it is sent in. No
+// metadata is sent.
 func (r *Room) RemoveTrack(ctx context.Context, track *media.Track, stream *media.Stream, targets []string) error {
 	return r.eachTarget(ctx, targets, nil, nil, func(p *peer.Peer) error {
 		return p.RemoveTrack(track, stream)
 	})
 }
 
-// ReplaceTrack makes the sender of oldTrack in stream send newTrack instead
-// (no renegotiation), for the targets (nil = every peer). Like room.js it
+// ReplaceTrack makes the sender of oldTrack in stream (nil: in every stream)
+// send newTrack instead (no renegotiation), for the targets (nil = every
+// peer). Like room.js it
 // first sends meta, unless nil, on the track-meta action. Under Protocol025
 // it sends @_track with the new track's key and the old track's id in every
 // case, unless newTrack is nil (protocol-0.25 §10): the receiver reports its

@@ -34,10 +34,12 @@ type media025 struct {
 }
 
 func newMedia025() *media025 {
-	return &media025{
+	m := &media025{
 		streams: mediapair.New[*media.Stream](mediapair.DefaultLimits),
 		tracks:  mediapair.New[trackRef](mediapair.DefaultLimits),
 	}
+	m.tracks.Announced = m.streams.Known // both under mu
+	return m
 }
 
 // mediaKey is the key of a local stream ("s") or track ("t") with the given
@@ -75,7 +77,7 @@ func (r *Room) gotStreamMeta025(m Message, c *conn) {
 		return
 	}
 	c.media.mu.Lock()
-	pair, ok, dropped := c.media.streams.Meta(mm, mm.StreamID)
+	pair, ok, dropped := c.media.streams.Meta(mm)
 	c.media.mu.Unlock()
 	if dropped > 0 {
 		c.complain(r.log, "room: stream metadata without a stream dropped", "count", dropped)
@@ -93,7 +95,7 @@ func (r *Room) gotTrackMeta025(m Message, c *conn) {
 		return
 	}
 	c.media.mu.Lock()
-	pair, ok, dropped := c.media.tracks.Meta(mm, mm.TrackID)
+	pair, ok, dropped := c.media.tracks.Meta(mm)
 	c.media.mu.Unlock()
 	if dropped > 0 {
 		c.complain(r.log, "room: track metadata without a track dropped", "count", dropped)
@@ -120,7 +122,7 @@ func (r *Room) parseMediaMeta(m Message, c *conn) (v025wire.MediaMeta, bool) {
 // it until the message comes.
 func (r *Room) remoteStream025(c *conn, s *media.Stream) {
 	c.media.mu.Lock()
-	pair, ok, dropped := c.media.streams.Media(s.ID(), s)
+	pair, ok, dropped := c.media.streams.Media(s.ID(), "", s)
 	c.media.mu.Unlock()
 	if dropped {
 		c.complain(r.log, "room: a stream without metadata dropped")
@@ -130,10 +132,12 @@ func (r *Room) remoteStream025(c *conn, s *media.Stream) {
 	}
 }
 
-// remoteTrack025 is remoteStream025 for tracks.
+// remoteTrack025 is remoteStream025 for tracks. A track of a stream
+// already reported (its late tracks: pion reports each at its first RTP
+// packet) takes only a message that names it or its stream.
 func (r *Room) remoteTrack025(c *conn, t *media.Track, s *media.Stream) {
 	c.media.mu.Lock()
-	pair, ok, dropped := c.media.tracks.Media(t.ID(), trackRef{t, s})
+	pair, ok, dropped := c.media.tracks.Media(t.ID(), streamID(s), trackRef{t, s})
 	c.media.mu.Unlock()
 	if dropped {
 		c.complain(r.log, "room: a track without metadata dropped")
@@ -153,4 +157,11 @@ func (r *Room) emitTrack(c *conn, t trackRef, meta json.RawMessage) {
 	if f := r.mediaCallbacks(); f.track != nil {
 		f.track(t.t, t.s, c.id, meta)
 	}
+}
+
+func streamID(s *media.Stream) string {
+	if s == nil {
+		return ""
+	}
+	return s.ID()
 }

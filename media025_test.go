@@ -4,6 +4,7 @@ package posthorn
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -29,6 +30,8 @@ func link025(t *testing.T, x, y *member) {
 // metadata and one without, a track added on its own, and a ReplaceTrack,
 // which reports the receiver's same track again with the new metadata.
 // The tracks of an added stream get no track event, as in Trystero 0.25.
+// ReplaceTrack and RemoveTrack with a nil stream act on the track wherever
+// it is sent.
 func TestMedia025(t *testing.T) {
 	for _, fromInitiator := range []bool{true, false} {
 		t.Run(map[bool]string{true: "from initiator", false: "from polite side"}[fromInitiator], func(t *testing.T) {
@@ -76,11 +79,19 @@ func TestMedia025(t *testing.T) {
 				t.Errorf("track event %+v", tr)
 			}
 			mic3 := sampleTrack(t, "mic3", "cam")
-			if err := from.room.ReplaceTrack(ctx, mic2, mic3, cam, nil, "third"); err != nil {
+			// A nil stream: the track in whatever stream it is sent (0.25's JS
+			// replaceTrack and removeTrack name no stream).
+			if err := from.room.ReplaceTrack(ctx, mic2, mic3, nil, nil, "third"); err != nil {
 				t.Fatal(err)
 			}
 			if tr := recv(t, tracks, "replaced track event"); tr != (trackEvent{"mic2", "cam", from.id, `"third"`}) {
 				t.Errorf("replaced track event %+v", tr)
+			}
+			if err := from.room.RemoveTrack(ctx, mic3, nil, nil); err != nil {
+				t.Errorf("RemoveTrack of the replacement: %v", err)
+			}
+			if err := from.room.RemoveTrack(ctx, mic3, nil, nil); !errors.Is(err, peer.ErrTrackNotAdded) {
+				t.Errorf("RemoveTrack again = %v, want ErrTrackNotAdded", err)
 			}
 			if _, err := from.room.Ping(ctx, to.id); err != nil {
 				t.Fatal(err)

@@ -6,15 +6,22 @@
 // media it already delivered (by key, or by stream or track id) that
 // media again at once.
 //
-// posthorn also holds remote media that arrives before its message (pion
-// reports a track at its first RTP packet, so the order is not fixed),
-// where JS would drop it, and prefers a queued message naming the media's
-// id to the oldest one. Everything a peer can fill is bounded in count and
-// bytes; past a bound the oldest entry goes.
+// Pion reports a track at its first RTP packet, so media and messages do
+// not arrive in a fixed order, and the track ids a receiver sees need not
+// be the ones the sender named (the SDP's msid). posthorn therefore pairs
+// more carefully than JS, within the same rules: a message naming the
+// media's id, then one naming its group (a track's stream), is preferred
+// to the oldest; media of a group already announced (the late tracks of a
+// stream) takes no message but one naming it; media that finds no message
+// is held for one that names it, where JS would drop it; delivered media
+// is remembered under the ids the message named as well as its own.
+// Everything a peer can fill is bounded in count and bytes; past a bound
+// the oldest entry goes.
 package mediapair
 
 import (
 	"encoding/json"
+	"slices"
 
 	"github.com/posthorn/posthorn/internal/v025/wire"
 )
@@ -39,6 +46,10 @@ var DefaultLimits = Limits{Metas: 64, MetaBytes: 256 << 10, Held: 16, Known: 256
 // tracks) with that peer's remote media of that kind. T is the media as the
 // room hands it out. It is not safe for concurrent use.
 type Pairer[T any] struct {
+	// Announced, if set, reports whether a group (a stream) was announced
+	// and delivered already; its tracks then pair only by their own id.
+	Announced func(group string) bool
+
 	lim       Limits
 	metas     []wire.MediaMeta
 	metaBytes int
@@ -48,8 +59,8 @@ type Pairer[T any] struct {
 }
 
 type entry[T any] struct {
-	id   string
-	item T
+	id, group string
+	item      T
 }
 
 // New returns an empty Pairer; zero fields of lim take DefaultLimits'.
@@ -77,11 +88,12 @@ type Pair[T any] struct {
 	Meta json.RawMessage
 }
 
-// Meta takes a message whose media id (s for streams, t for tracks) is id.
-// It returns the media to deliver now, if the
-// message names media delivered before or held; otherwise the message
-// waits (and dropped counts the oldest ones it pushed out).
-func (p *Pairer[T]) Meta(m wire.MediaMeta, id string) (pair Pair[T], ok bool, dropped int) {
+// Meta takes a message. It returns the media to deliver now, if the
+// message names media delivered before (by key, or by its media id: t for
+// tracks, s for streams) or media held; otherwise the message waits (and
+// dropped counts the oldest ones it pushed out).
+func (p *Pairer[T]) Meta(m wire.MediaMeta) (pair Pair[T], ok bool, dropped int) {
+	id := metaID(m)
 	if it, found := p.byKey.get(m.Key); found {
 		return p.deliver(m, id, it), true, 0
 	}
@@ -89,11 +101,11 @@ func (p *Pairer[T]) Meta(m wire.MediaMeta, id string) (pair Pair[T], ok bool, dr
 		if it, found := p.byID.get(id); found {
 			return p.deliver(m, id, it), true, 0
 		}
-		for i, h := range p.held {
-			if h.id == id {
-				p.held = append(p.held[:i], p.held[i+1:]...)
-				return p.deliver(m, id, h.item), true, 0
-			}
+	}
+	for i, h := range p.held {
+		if (id != "" && h.id == id) || (h.group != "" && h.group == m.StreamID && m.TrackID != "" && !p.announced(h.group)) {
+			p.held = append(p.held[:i], p.held[i+1:]...)
+			return p.deliver(m, h.id, h.item), true, 0
 		}
 	}
 	p.metas = append(p.metas, m)
@@ -106,25 +118,33 @@ func (p *Pairer[T]) Meta(m wire.MediaMeta, id string) (pair Pair[T], ok bool, dr
 	return Pair[T]{}, false, dropped
 }
 
-// Media takes remote media whose id is id (stream id, or track id). It
-// returns the pairing to deliver when a message waits for it: the first
-// naming id, else the oldest. Otherwise the media is held for its message
-// (and dropped tells whether the oldest held media was pushed out).
-func (p *Pairer[T]) Media(id string, item T) (pair Pair[T], ok bool, dropped bool) {
-	if len(p.metas) > 0 {
-		i := 0
-		for j, m := range p.metas {
-			if metaID(m) == id && id != "" {
-				i = j
-				break
-			}
-		}
+// Media takes remote media whose id is id (a stream's id, or a track's)
+// in group (a track's stream id; "" for streams). It returns the pairing to
+// deliver when a message waits for it: the first naming id, else the first
+// naming group, else the oldest. When the group was announced already (most
+// likely this is one of its own tracks, arriving late) only a message
+// naming id will do, and without one the media is dropped. Otherwise media
+// without a message is held for one naming it or its group (and dropped
+// tells whether the oldest held media was pushed out).
+func (p *Pairer[T]) Media(id, group string, item T) (pair Pair[T], ok bool, dropped bool) {
+	announced := p.announced(group)
+	i := slices.IndexFunc(p.metas, func(m wire.MediaMeta) bool { return id != "" && metaID(m) == id })
+	if i < 0 && group != "" && !announced {
+		i = slices.IndexFunc(p.metas, func(m wire.MediaMeta) bool { return m.StreamID == group })
+	}
+	if i < 0 && !announced && len(p.metas) > 0 {
+		i = 0
+	}
+	if i >= 0 {
 		m := p.metas[i]
 		p.metas = append(p.metas[:i], p.metas[i+1:]...)
 		p.metaBytes -= metaSize(m)
 		return p.deliver(m, id, item), true, false
 	}
-	p.held = append(p.held, entry[T]{id, item})
+	if announced {
+		return Pair[T]{}, false, false // a stream's own track: nothing will name it
+	}
+	p.held = append(p.held, entry[T]{id: id, group: group, item: item})
 	if len(p.held) > p.lim.Held {
 		p.held = p.held[1:]
 		dropped = true
@@ -132,14 +152,27 @@ func (p *Pairer[T]) Media(id string, item T) (pair Pair[T], ok bool, dropped boo
 	return Pair[T]{}, false, dropped
 }
 
+func (p *Pairer[T]) announced(group string) bool {
+	return group != "" && p.Announced != nil && p.Announced(group)
+}
+
+// Known reports whether media with this id was delivered.
+func (p *Pairer[T]) Known(id string) bool {
+	_, ok := p.byID.get(id)
+	return ok
+}
+
 // Waiting returns how many messages and media wait for each other.
 func (p *Pairer[T]) Waiting() (metas, held int) { return len(p.metas), len(p.held) }
 
-// deliver remembers item under m's key and id and pairs it with m.
-func (p *Pairer[T]) deliver(m wire.MediaMeta, id string, item T) Pair[T] {
+// deliver remembers item under m's key, under its own id and under the id
+// m names, and pairs it with m.
+func (p *Pairer[T]) deliver(m wire.MediaMeta, own string, item T) Pair[T] {
 	p.byKey.put(m.Key, item)
-	if id != "" {
-		p.byID.put(id, item)
+	for _, id := range []string{own, metaID(m)} {
+		if id != "" {
+			p.byID.put(id, item)
+		}
 	}
 	return Pair[T]{Item: item, Meta: m.Meta}
 }
