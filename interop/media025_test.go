@@ -15,6 +15,7 @@ import (
 	"github.com/posthorn/posthorn/internal/browsertest"
 	"github.com/posthorn/posthorn/internal/testutil"
 	phmedia "github.com/posthorn/posthorn/media"
+	"github.com/posthorn/posthorn/relay/mqttbroker"
 )
 
 // Media under Trystero 0.25 (protocol-0.25 §10, §14.8): every addStream,
@@ -240,5 +241,82 @@ func TestNativeMedia025(t *testing.T) {
 				t.Errorf("page errors %v", e)
 			}
 		})
+	}
+}
+
+// TestWasmMedia025 meets posthorn's 0.25 JS API page (posthorn/v025/mqtt)
+// and a real @trystero-p2p/mqtt@0.25.4 page through the Go MQTT broker:
+// each sends the other its camera with metadata (the other reports the
+// stream with it, and its tracks go live), then a track with metadata and
+// its replacement with new metadata (the other reports its same track
+// again). The media methods return what Trystero's return.
+func TestWasmMedia025(t *testing.T) {
+	b := browsertest.LaunchKind(t, browsertest.Chromium)
+	site := browsertest.Serve(t, assetsWasm025(t))
+	srv := mqttbroker.New(mqttbroker.Config{Logger: relayLogger(t, "broker")})
+	cfg := joinConfig{AppID: appID, Relays: []string{serveRelay(t, srv, "/mqtt", srv.Close)}, Room: "wasm-media025"}
+	ph := openHarness(t, b, site, "posthorn", "posthorn.html")
+	real := openHarness(t, b, site, "trystero", "index.html")
+	ph.join(t, cfg)
+	real.join(t, cfg)
+	for _, p := range [][2]*page025{{ph, real}, {real, ph}} {
+		from, to := p[0], p[1]
+		eventually(t, from.page.Name+" to see "+to.page.Name+" join", func() bool { return slices.Contains(from.joined(t), to.id) })
+	}
+	for i, p := range [][2]*page025{{ph, real}, {real, ph}} {
+		from, to := p[0], p[1]
+		meta := map[string]any{"from": from.page.Name}
+		var camID string
+		from.page.Eval(t, "H.addCamera("+string(mustJSON(to.id))+", "+string(mustJSON(meta))+")", &camID)
+		var got []media025Event
+		eventually(t, to.page.Name+" to report "+from.page.Name+"'s camera", func() bool {
+			got, _ = pageMedia025(t, to)
+			return len(got) > 0
+		})
+		wantEvent(t, to.page.Name+"'s stream event", got[0], from.id, meta)
+		if got[0].StreamID != camID || !slices.Equal(browsertest.EvalAs[[]string](t, to.page, "H.streams[0].kinds"), []string{"audio", "video"}) {
+			t.Errorf("%s's stream event %+v, %s sent stream %s with audio and video", to.page.Name, got[0], from.page.Name, camID)
+		}
+		eventually(t, to.page.Name+"'s received tracks to be live", func() bool {
+			return browsertest.EvalAs[bool](t, to.page, "H.remoteLive()")
+		})
+
+		var sent struct{ TrackID, StreamID string }
+		from.page.Eval(t, "H.addVideoTrack("+string(mustJSON(to.id))+fmt.Sprintf(`, {"track": %d})`, i), &sent)
+		eventually(t, to.page.Name+" to report "+from.page.Name+"'s track", func() bool {
+			_, got = pageMedia025(t, to)
+			return len(got) > 0
+		})
+		wantEvent(t, to.page.Name+"'s track event", got[0], from.id, map[string]any{"track": float64(i)})
+		if got[0].StreamID != sent.StreamID || got[0].Kind != "video" {
+			t.Errorf("%s's track event %+v, %s sent %+v", to.page.Name, got[0], from.page.Name, sent)
+		}
+		from.page.Eval(t, "H.replaceVideoTrack("+string(mustJSON(to.id))+`, "replaced")`, nil)
+		eventually(t, to.page.Name+" to report the replaced track", func() bool {
+			_, got = pageMedia025(t, to)
+			return len(got) > 1
+		})
+		wantEvent(t, to.page.Name+"'s replaced-track event", got[1], from.id, "replaced")
+		if got[1].TrackID != got[0].TrackID {
+			t.Errorf("%s's replaced-track event %+v, want track %s", to.page.Name, got[1], got[0].TrackID)
+		}
+		if s, _ := pageMedia025(t, to); len(s) != 1 {
+			t.Errorf("%s's stream events %+v, want the camera only", to.page.Name, s)
+		}
+	}
+	// The return values, for a target that is not in the room: an empty
+	// array from the adders, undefined from the removers.
+	const shape = `JSON.stringify([H.room.addStream(H.local.camera, {target: 'nobody'}),
+		H.room.addTrack(H.local.track, H.local.camera, {target: ['nobody']}),
+		H.room.replaceTrack(H.local.track, H.local.track, {target: 'nobody'}),
+		H.room.removeStream(H.local.camera, {target: 'nobody'}) === undefined,
+		H.room.removeTrack(H.local.track, {target: 'nobody'}) === undefined])`
+	if got, want := browsertest.EvalAs[string](t, ph.page, shape), browsertest.EvalAs[string](t, real.page, shape); got != want || want != "[[],[],[],true,true]" {
+		t.Errorf("posthorn's media methods give %s, Trystero's %s", got, want)
+	}
+	for _, p := range []*page025{ph, real} {
+		if e := browsertest.EvalAs[[]string](t, p.page, "H.errors"); len(e) != 0 {
+			t.Errorf("%s: page errors %v", p.page.Name, e)
+		}
 	}
 }
