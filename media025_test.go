@@ -5,10 +5,13 @@ package posthorn
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/peer"
+	v025wire "github.com/posthorn/posthorn/internal/v025/wire"
 	"github.com/posthorn/posthorn/media"
 )
 
@@ -104,5 +107,39 @@ func TestMedia025(t *testing.T) {
 			case <-time.After(100 * time.Millisecond):
 			}
 		})
+	}
+}
+
+// TestMediaPayload025: the @_stream/@_track messages as the JS receiver
+// reads them (protocol-0.25 §10): k is 20 characters of the id alphabet,
+// the same for the same stream or track id and different otherwise; m is
+// present only when there is metadata (JSON null included).
+func TestMediaPayload025(t *testing.T) {
+	m, _ := newMember025(t, "", 0)
+	v := m.room.v025
+	k := v.mediaKey("s", "cam")
+	if len(k) != 20 || strings.Trim(k, ids.Alphabet) != "" {
+		t.Errorf("key %q", k)
+	}
+	if v.mediaKey("s", "cam") != k || v.mediaKey("s", "mic") == k || v.mediaKey("t", "cam") == k {
+		t.Error("keys not stable per (kind, id) or not distinct")
+	}
+	for _, tc := range []struct {
+		m    v025wire.MediaMeta
+		meta any
+		want string
+	}{
+		{v025wire.MediaMeta{Key: k, StreamID: "cam"}, nil, `{"k":"` + k + `","s":"cam"}`},
+		{v025wire.MediaMeta{Key: k, StreamID: "cam"}, json.RawMessage("null"), `{"k":"` + k + `","s":"cam","m":null}`},
+		{v025wire.MediaMeta{Key: k, StreamID: "cam", TrackID: "mic"}, map[string]int{"n": 1}, `{"k":"` + k + `","s":"cam","t":"mic","m":{"n":1}}`},
+		{v025wire.MediaMeta{Key: k, TrackID: "old"}, false, `{"k":"` + k + `","t":"old","m":false}`},
+	} {
+		b, err := m.room.mediaPayload(tc.m, tc.meta)
+		if err != nil || string(b) != tc.want {
+			t.Errorf("mediaPayload(%+v, %v) = %s, %v; want %s", tc.m, tc.meta, b, err, tc.want)
+		}
+	}
+	if _, err := m.room.mediaPayload(v025wire.MediaMeta{Key: k}, make(chan int)); err == nil {
+		t.Error("unmarshallable metadata accepted")
 	}
 }
