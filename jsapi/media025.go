@@ -30,13 +30,13 @@ func (jr *jsRoom) installMedia025(o js.Value) {
 			return r.AddStream(context.Background(), wrapStream(stream), targets, m)
 		}, true), nil
 	})))
-	o.Set("removeStream", js.FuncOf(func(_ js.Value, args []js.Value) any {
+	o.Set("removeStream", wrapThrowing(funcOf(func(_ js.Value, args []js.Value) (any, error) {
 		stream, targets := arg(args, 0), targetIDs(option(arg(args, 1), "target"))
 		jr.mediaOp(targets, func(r *posthorn.Room) error {
 			return r.RemoveStream(context.Background(), wrapStream(stream), targets)
 		}, false)
-		return js.Undefined()
-	}))
+		return js.Undefined(), nil
+	})))
 	o.Set("addTrack", wrapThrowing(funcOf(func(_ js.Value, args []js.Value) (any, error) {
 		track, stream, opts := arg(args, 0), arg(args, 1), arg(args, 2)
 		targets := targetIDs(option(opts, "target"))
@@ -48,13 +48,13 @@ func (jr *jsRoom) installMedia025(o js.Value) {
 			return r.AddTrack(context.Background(), wrapTrack(track), wrapStream(stream), targets, m)
 		}, true), nil
 	})))
-	o.Set("removeTrack", js.FuncOf(func(_ js.Value, args []js.Value) any {
+	o.Set("removeTrack", wrapThrowing(funcOf(func(_ js.Value, args []js.Value) (any, error) {
 		track, targets := arg(args, 0), targetIDs(option(arg(args, 1), "target"))
 		jr.mediaOp(targets, func(r *posthorn.Room) error {
 			return r.RemoveTrack(context.Background(), wrapTrack(track), nil, targets)
 		}, false)
-		return js.Undefined()
-	}))
+		return js.Undefined(), nil
+	})))
 	o.Set("replaceTrack", wrapThrowing(funcOf(func(_ js.Value, args []js.Value) (any, error) {
 		old, repl, opts := arg(args, 0), arg(args, 1), arg(args, 2)
 		targets := targetIDs(option(opts, "target"))
@@ -68,12 +68,14 @@ func (jr *jsRoom) installMedia025(o js.Value) {
 	})))
 }
 
-// option is opts[name], undefined when opts is not an object.
+// option is opts[name], undefined when opts is not an object. It reads it
+// with Reflect.get: a getter that throws then panics with a js.Error that
+// funcOf turns into a throw, where Value.Get would stop the Go runtime.
 func option(opts js.Value, name string) js.Value {
 	if opts.Type() != js.TypeObject {
 		return js.Undefined()
 	}
-	return opts.Get(name)
+	return jsReflect.Call("get", opts, name)
 }
 
 // mediaMeta025 converts 0.25's media metadata: any JSON value, null and
