@@ -73,6 +73,9 @@ type conn struct {
 	// refuses the peer if it does not complete; nil under 0.18.
 	hs      *handshake.Handshake
 	hsTimer *time.Timer
+	// media pairs the peer's @_stream/@_track messages with its media
+	// (media025.go); nil under 0.18.
+	media *media025
 }
 
 // control is one chunk on the control queue.
@@ -92,6 +95,9 @@ func newConn(r *Room, id string, p *peer.Peer) *conn {
 		complaints: rate.Sometimes{First: 3, Interval: time.Minute},
 	}
 	c.reasm.Share(r.budget)
+	if r.v025 != nil {
+		c.media = newMedia025()
+	}
 	c.control = serial.New(func(m control) {
 		if m.pong {
 			defer c.pongs.Add(-1)

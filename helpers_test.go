@@ -21,15 +21,21 @@ const waitTimeout = 5 * time.Minute
 // connect. The initiator is returned first.
 func connectPeers(t testing.TB) (*peer.Peer, *peer.Peer) {
 	t.Helper()
-	testutil.RequireNetns(t)
 	cfg := func(init bool) peer.Config {
 		return peer.Config{Initiator: init, RTCConfig: &peer.Configuration{}, Logger: quietLogger()}
 	}
-	a, err := peer.New(cfg(true))
+	return connectPeersWith(t, cfg(true), cfg(false))
+}
+
+// connectPeersWith is connectPeers with the peers' configurations.
+func connectPeersWith(t testing.TB, cfgA, cfgB peer.Config) (*peer.Peer, *peer.Peer) {
+	t.Helper()
+	testutil.RequireNetns(t)
+	a, err := peer.New(cfgA)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := peer.New(cfg(false))
+	b, err := peer.New(cfgB)
 	if err != nil {
 		t.Fatal(err)
 	}

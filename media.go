@@ -8,14 +8,20 @@ import (
 	"sync"
 
 	"github.com/posthorn/posthorn/internal/peer"
+	v025wire "github.com/posthorn/posthorn/internal/v025/wire"
 	"github.com/posthorn/posthorn/media"
 	"github.com/posthorn/posthorn/transfer"
 )
 
 // hookMedia routes c's remote streams and tracks to OnPeerStream and
 // OnPeerTrack, with the metadata slot of that peer, which is then cleared
-// (protocol-0.18 §4.6).
+// (protocol-0.18 §4.6); under 0.25, through the pairing of media025.go.
 func (r *Room) hookMedia(c *conn) {
+	if c.media != nil {
+		c.p.OnStream(func(s *media.Stream) { r.remoteStream025(c, s) })
+		c.p.OnTrack(func(t *media.Track, s *media.Stream) { r.remoteTrack025(c, t, s) })
+		return
+	}
 	c.p.OnStream(func(s *media.Stream) {
 		meta, f := r.takeMeta(r.streamMetas, c.id)
 		if f.stream != nil {
@@ -45,9 +51,18 @@ func (r *Room) takeMeta(slot map[string][]byte, id string) (json.RawMessage, med
 	return meta, mediaCallbacks{r.onPeerStream, r.onPeerTrack}
 }
 
+// mediaCallbacks returns the current OnPeerStream and OnPeerTrack callbacks.
+func (r *Room) mediaCallbacks() mediaCallbacks {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return mediaCallbacks{r.onPeerStream, r.onPeerTrack}
+}
+
 // OnPeerStream sets the callback run when a peer sends a media stream, with
 // the stream metadata the peer sent before it (nil if none); only the latest
-// one registered is called.
+// one registered is called. Under Protocol025 a stream is reported once its
+// @_stream message has arrived (protocol-0.25 §10), and again with the new
+// metadata when the peer adds the same stream again.
 func (r *Room) OnPeerStream(f func(s *media.Stream, id string, meta json.RawMessage)) {
 	r.mu.Lock()
 	r.onPeerStream = f
@@ -56,7 +71,10 @@ func (r *Room) OnPeerStream(f func(s *media.Stream, id string, meta json.RawMess
 
 // OnPeerTrack sets the callback run when a peer sends a media track, with
 // the track metadata the peer sent before it (nil if none); only the latest
-// one registered is called.
+// one registered is called. Under Protocol025 only tracks added with
+// AddTrack are reported (a stream's tracks come with OnPeerStream), and a
+// ReplaceTrack reports the track being replaced again, with the new
+// metadata: the receiver's track object stays the same.
 func (r *Room) OnPeerTrack(f func(t *media.Track, s *media.Stream, id string, meta json.RawMessage)) {
 	r.mu.Lock()
 	r.onPeerTrack = f
@@ -66,10 +84,20 @@ func (r *Room) OnPeerTrack(f func(t *media.Track, s *media.Stream, id string, me
 // AddStream sends stream to the targets (nil = every peer). If meta is not
 // nil, it is first sent as JSON on the stream-meta action and that send completes before the
 // stream is added, so the receiver can attach it to the stream event
-// (protocol-0.18 §4.6). Targets are served in parallel; unknown ids are skipped
-// with a warning. Adding renegotiates over the data channel.
+// (protocol-0.18 §4.6). Under Protocol025 the @_stream message goes first
+// whether or not there is metadata (protocol-0.25 §10). Targets are served
+// in parallel; unknown ids are skipped with a warning. Adding renegotiates
+// over the data channel.
 func (r *Room) AddStream(ctx context.Context, stream *media.Stream, targets []string, meta any) error {
-	return r.eachTarget(ctx, targets, r.streamMeta, meta, func(p *peer.Peer) error {
+	var m v025wire.MediaMeta
+	if r.v025 != nil && stream != nil {
+		m = v025wire.MediaMeta{Key: r.v025.mediaKey("s", stream.ID()), StreamID: stream.ID()}
+	}
+	b, err := r.mediaPayload(m, meta)
+	if err != nil {
+		return err
+	}
+	return r.eachTarget(ctx, targets, r.streamMeta, b, func(p *peer.Peer) error {
 		return p.AddStream(stream)
 	})
 }
@@ -83,42 +111,69 @@ func (r *Room) RemoveStream(ctx context.Context, stream *media.Stream, targets [
 }
 
 // AddTrack sends track as part of stream to the targets (nil = every peer),
-// preceded by meta, unless nil, on the track-meta action (see AddStream).
+// preceded by meta, unless nil, on the track-meta action (see AddStream;
+// under Protocol025 by @_track in every case).
 func (r *Room) AddTrack(ctx context.Context, track *media.Track, stream *media.Stream, targets []string, meta any) error {
-	return r.eachTarget(ctx, targets, r.trackMeta, meta, func(p *peer.Peer) error {
+	var m v025wire.MediaMeta
+	if r.v025 != nil && track != nil && stream != nil {
+		m = v025wire.MediaMeta{Key: r.v025.mediaKey("t", track.ID()), StreamID: stream.ID(), TrackID: track.ID()}
+	}
+	b, err := r.mediaPayload(m, meta)
+	if err != nil {
+		return err
+	}
+	return r.eachTarget(ctx, targets, r.trackMeta, b, func(p *peer.Peer) error {
 		return p.AddTrack(track, stream)
 	})
 }
 
 // RemoveTrack stops sending track of stream to the targets (nil = every
-// peer). No metadata is sent.
+// peer); a nil stream removes the track from every stream it is sent in. No
+// metadata is sent.
 func (r *Room) RemoveTrack(ctx context.Context, track *media.Track, stream *media.Stream, targets []string) error {
 	return r.eachTarget(ctx, targets, nil, nil, func(p *peer.Peer) error {
 		return p.RemoveTrack(track, stream)
 	})
 }
 
-// ReplaceTrack makes the sender of oldTrack in stream send newTrack instead
-// (no renegotiation), for the targets (nil = every peer). Like room.js it
-// first sends meta, unless nil, on the track-meta action.
+// ReplaceTrack makes the sender of oldTrack in stream (nil: in every stream)
+// send newTrack instead (no renegotiation), for the targets (nil = every
+// peer). Like room.js it
+// first sends meta, unless nil, on the track-meta action. Under Protocol025
+// it sends @_track with the new track's key and the old track's id in every
+// case, unless newTrack is nil (protocol-0.25 §10): the receiver reports its
+// track again with this metadata.
 func (r *Room) ReplaceTrack(ctx context.Context, oldTrack, newTrack *media.Track, stream *media.Stream, targets []string, meta any) error {
-	return r.eachTarget(ctx, targets, r.trackMeta, meta, func(p *peer.Peer) error {
+	var m v025wire.MediaMeta
+	if r.v025 != nil && oldTrack != nil && newTrack != nil {
+		m = v025wire.MediaMeta{Key: r.v025.mediaKey("t", newTrack.ID()), TrackID: oldTrack.ID()}
+	}
+	b, err := r.mediaPayload(m, meta)
+	if err != nil {
+		return err
+	}
+	return r.eachTarget(ctx, targets, r.trackMeta, b, func(p *peer.Peer) error {
 		return p.ReplaceTrack(oldTrack, newTrack, stream)
 	})
 }
 
-// eachTarget runs f on the connection of every target in parallel, after
-// sending meta, unless nil, on metaAction to that target. A target
-// that leaves meanwhile is skipped silently.
-func (r *Room) eachTarget(ctx context.Context, ids []string, metaAction *Action, meta any, f func(*peer.Peer) error) error {
-	var metaJSON []byte
-	if metaAction != nil && meta != nil {
-		b, err := encodeMeta(meta)
-		if err != nil {
-			return err
-		}
-		metaJSON = b
+// mediaPayload is what goes on the stream- or track-meta action before a
+// media operation: under 0.18 meta as JSON, nothing when meta is nil
+// (protocol-0.18 §4.6); under 0.25 m with meta, unless m has no key.
+func (r *Room) mediaPayload(m v025wire.MediaMeta, meta any) ([]byte, error) {
+	if r.v025 == nil {
+		return encodeMeta(meta)
 	}
+	if m.Key == "" {
+		return nil, nil
+	}
+	return mediaMeta025(m, meta)
+}
+
+// eachTarget runs f on the connection of every target in parallel, after
+// sending payload, unless nil, on metaAction to that target. A target
+// that leaves meanwhile is skipped silently.
+func (r *Room) eachTarget(ctx context.Context, ids []string, metaAction *Action, payload []byte, f func(*peer.Peer) error) error {
 	ts, err := r.targets(ids)
 	if err != nil {
 		return err
@@ -127,8 +182,8 @@ func (r *Room) eachTarget(ctx context.Context, ids []string, metaAction *Action,
 	var wg sync.WaitGroup
 	for i, t := range ts {
 		wg.Go(func() {
-			if metaJSON != nil {
-				tx, err := metaAction.nonces.Encode(r.prof.Framing, metaAction.name, transfer.KindJSON, metaJSON, nil)
+			if payload != nil {
+				tx, err := metaAction.nonces.Encode(r.prof.Framing, metaAction.name, transfer.KindJSON, payload, nil)
 				if err == nil {
 					err = r.sendChunks(ctx, tx, t, nil)
 				}

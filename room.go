@@ -105,6 +105,8 @@ func newRoom(opts roomlink.Options) *Room {
 		r.setMetaSlot(r.trackMetas, c.id, m)
 	})
 	if r.v025 != nil {
+		r.streamMeta.internal = r.gotStreamMeta025
+		r.trackMeta.internal = r.gotTrackMeta025
 		r.internalAction(r.prof.HandshakeData, r.gotHandshakeData)
 		r.hsReady = r.internalAction(r.prof.HandshakeReady, r.gotHandshakeReady)
 		r.hsData = r.actions[r.prof.HandshakeData]

@@ -2,6 +2,7 @@ package posthorn
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"sync"
 	"time"
@@ -44,6 +45,9 @@ type room025 struct {
 	// pending holds the connections whose handshake has not completed;
 	// guarded by the Room's lock.
 	pending map[*conn]bool
+
+	// mediaSalt keys the @_stream/@_track keys of local media (mediaKey).
+	mediaSalt [32]byte
 }
 
 func newRoom025(o roomlink.Options) *room025 {
@@ -59,6 +63,7 @@ func newRoom025(o roomlink.Options) *room025 {
 	if v.timeout <= 0 {
 		v.timeout = handshake.Timeout
 	}
+	_, _ = rand.Read(v.mediaSalt[:]) // never fails (crypto/rand)
 	// The token is 64 hex characters: framing it cannot fail.
 	v.head, _ = frame.AppendRoom(nil, v.token, nil)
 	return v

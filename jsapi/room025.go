@@ -17,8 +17,8 @@ import (
 // onPeerJoin, onPeerLeave, onPeerStream and onPeerTrack are properties to
 // assign (null when unset; assigning onPeerJoin calls it at once for every
 // peer already joined), makeAction(name, config) returns an action object,
-// leave() returns a Promise. Media sending (addStream and the rest) is not
-// on it yet.
+// leave() returns a Promise, and the media methods take 0.25's option
+// objects (installMedia025).
 func newRoom025(m *module, key string) *jsRoom {
 	jr := &jsRoom{
 		m:       m,
@@ -50,6 +50,7 @@ func newRoom025(m *module, key string) *jsRoom {
 	jr.property(o, "onPeerLeave", &jr.onLeave, nil)
 	jr.property(o, "onPeerStream", &jr.onStream, nil)
 	jr.property(o, "onPeerTrack", &jr.onTrack, nil)
+	jr.installMedia025(o)
 	jr.obj = o
 	return jr
 }

@@ -1,7 +1,7 @@
 // Types of posthorn's Trystero 0.25 API, the shape of @trystero-p2p/core
 // 0.25 shared by every 'posthorn/v025/<strategy>' (each one's <strategy>.d.ts
 // adds its own exports). Only what posthorn implements is declared: no
-// request actions, passive rooms, custom handshakes or media sending yet.
+// request actions, passive rooms or custom handshakes yet.
 
 export type JsonValue =
   | null
@@ -71,6 +71,16 @@ export interface MessageActionConfig<T extends DataPayload = DataPayload> {
   onReceiveProgress?: ActionProgressHandler
 }
 
+export interface AddMediaOptions {
+  target?: PeerTarget
+  /** Sent before the media (@_stream / @_track); the receiver's onPeerStream or onPeerTrack gets it. */
+  metadata?: JsonValue
+}
+
+export interface RemoveMediaOptions {
+  target?: PeerTarget
+}
+
 export interface Room {
   makeAction<T extends DataPayload = DataPayload>(
     namespace: string,
@@ -80,6 +90,11 @@ export interface Room {
   leave(): Promise<void>
   isPassive(): boolean
   getPeers(): Record<string, RTCPeerConnection>
+  addStream(stream: MediaStream, options?: AddMediaOptions): Promise<void>[]
+  removeStream(stream: MediaStream, options?: RemoveMediaOptions): void
+  addTrack(track: MediaStreamTrack, stream: MediaStream, options?: AddMediaOptions): Promise<void>[]
+  removeTrack(track: MediaStreamTrack, options?: RemoveMediaOptions): void
+  replaceTrack(oldTrack: MediaStreamTrack, newTrack: MediaStreamTrack, options?: AddMediaOptions): Promise<void>[]
   onPeerJoin: ((peerId: string) => void) | null
   onPeerLeave: ((peerId: string) => void) | null
   onPeerStream: ((stream: MediaStream, peerId: string, metadata?: JsonValue) => void) | null

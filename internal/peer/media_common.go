@@ -3,6 +3,7 @@ package peer
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/posthorn/posthorn/media"
 )
@@ -50,11 +51,12 @@ func (p *Peer) AddTrack(t *media.Track, s *media.Stream) error {
 	return nil
 }
 
-// RemoveTrack stops sending t in s and renegotiates (protocol-0.18 §4.6). A
-// failure of the platform's removeTrack destroys the peer with
-// ErrNegotiation.
+// RemoveTrack stops sending t in s and renegotiates (protocol-0.18 §4.6);
+// a nil s removes t from every stream it is sent in (Trystero 0.25's
+// removeTrack(track)). A failure of the platform's removeTrack destroys the
+// peer with ErrNegotiation.
 func (p *Peer) RemoveTrack(t *media.Track, s *media.Stream) error {
-	if t == nil || s == nil {
+	if t == nil {
 		return ErrTrackNotAdded
 	}
 	p.mu.Lock()
@@ -62,13 +64,18 @@ func (p *Peer) RemoveTrack(t *media.Track, s *media.Stream) error {
 		p.mu.Unlock()
 		return ErrClosed
 	}
-	x := p.media.senders[senderKey{t.ID(), s.ID()}]
-	if x == nil {
+	xs := p.sendersOf(t, s)
+	if len(xs) == 0 {
 		p.mu.Unlock()
 		return ErrTrackNotAdded
 	}
-	x.removed = true
-	err := p.removeSender(x)
+	var err error
+	for _, x := range xs {
+		x.removed = true
+		if err = p.removeSender(x); err != nil {
+			break
+		}
+	}
 	p.mu.Unlock()
 	if err != nil {
 		err = fmt.Errorf("%w: remove track: %v", ErrNegotiation, err)
@@ -79,11 +86,30 @@ func (p *Peer) RemoveTrack(t *media.Track, s *media.Stream) error {
 	return nil
 }
 
+// sendersOf returns the live sender of (t, s), or with a nil s those of t
+// in every stream; p.mu is held.
+func (p *Peer) sendersOf(t *media.Track, s *media.Stream) []*sender {
+	if s != nil {
+		if x := p.media.senders[senderKey{t.ID(), s.ID()}]; x != nil {
+			return []*sender{x}
+		}
+		return nil
+	}
+	var xs []*sender
+	for k, x := range p.media.senders {
+		if k.track == t.ID() && !x.removed && !slices.Contains(xs, x) {
+			xs = append(xs, x)
+		}
+	}
+	return xs
+}
+
 // ReplaceTrack makes the sender of (old, s) send repl (nil: nothing), without
-// renegotiation (protocol-0.18 §4.6). Like simple-peer, the browser build does not
-// wait for replaceTrack's promise.
+// renegotiation (protocol-0.18 §4.6); a nil s replaces old in every stream
+// it is sent in (Trystero 0.25's replaceTrack(old, new)). Like simple-peer,
+// the browser build does not wait for replaceTrack's promise.
 func (p *Peer) ReplaceTrack(old, repl *media.Track, s *media.Stream) error {
-	if old == nil || s == nil {
+	if old == nil {
 		return ErrTrackNotAdded
 	}
 	p.mu.Lock()
@@ -91,18 +117,27 @@ func (p *Peer) ReplaceTrack(old, repl *media.Track, s *media.Stream) error {
 	if p.destroyed {
 		return ErrClosed
 	}
-	x := p.media.senders[senderKey{old.ID(), s.ID()}]
-	if x == nil {
+	keys := map[*sender]string{}
+	for k, x := range p.media.senders {
+		if k.track == old.ID() && (s == nil || k.stream == s.ID()) && (s != nil || !x.removed) {
+			keys[x] = k.stream
+		}
+	}
+	if len(keys) == 0 {
 		return ErrTrackNotAdded
 	}
 	if repl != nil {
 		if err := checkReplacement(repl); err != nil {
 			return err
 		}
-		p.media.senders[senderKey{repl.ID(), s.ID()}] = x
 	}
-	if err := replaceSender(x, repl); err != nil {
-		return fmt.Errorf("peer: replace track: %w", err)
+	for x, sid := range keys {
+		if repl != nil {
+			p.media.senders[senderKey{repl.ID(), sid}] = x
+		}
+		if err := replaceSender(x, repl); err != nil {
+			return fmt.Errorf("peer: replace track: %w", err)
+		}
 	}
 	return nil
 }

@@ -20,6 +20,9 @@ const H = (window.H = {
   joinErrors: [],
   recvProgress: [],
   sendProgress: [],
+  streams: [],
+  tracks: [],
+  local: {},
   errors: []
 })
 
@@ -38,6 +41,18 @@ H.join = ({appId, password, relayUrls, roomId}) => {
   }))
   room.onPeerJoin = id => H.joined.push(id)
   room.onPeerLeave = id => H.left.push(id)
+  // Media received: records for the test, and the objects in H.remote.
+  H.remote = {streams: [], tracks: []}
+  room.onPeerStream = (stream, id, metadata) => {
+    H.remote.streams.push(stream)
+    H.streams.push({id, streamId: stream.id, meta: metadata ?? null, hasMeta: metadata !== undefined,
+      kinds: stream.getTracks().map(t => t.kind).sort()})
+  }
+  room.onPeerTrack = (track, stream, id, metadata) => {
+    H.remote.tracks.push(track)
+    H.tracks.push({id, trackId: track.id, streamId: stream.id, kind: track.kind, meta: metadata ?? null,
+      hasMeta: metadata !== undefined})
+  }
   for (const name of ['msg', 'bin']) {
     const action = room.makeAction(name)
     action.onMessage = async (data, {peerId, metadata}) => {
@@ -73,3 +88,39 @@ H.sendBin = async (size, metadata) => {
   })
   return {size, sum: bytes.reduce((a, b) => (a + b) % 65521, 0)}
 }
+
+// addCamera sends the fake camera and microphone (a new stream each call)
+// to target with metadata (omitted when undefined); it resolves with the
+// stream's id once every peer's promise resolved.
+H.addCamera = async (target, metadata) => {
+  const stream = await navigator.mediaDevices.getUserMedia({audio: true, video: true})
+  H.local.camera = stream
+  const opts = metadata === undefined ? {target} : {target, metadata}
+  await Promise.all(H.room.addStream(stream, opts))
+  return stream.id
+}
+
+// addVideoTrack sends a fresh fake video track as part of a new stream to
+// target with metadata; it resolves with {trackId, streamId}.
+H.addVideoTrack = async (target, metadata) => {
+  const stream = await navigator.mediaDevices.getUserMedia({video: true})
+  const track = stream.getVideoTracks()[0]
+  H.local.track = track
+  await Promise.all(H.room.addTrack(track, stream, {target, metadata}))
+  return {trackId: track.id, streamId: stream.id}
+}
+
+// replaceVideoTrack replaces the track addVideoTrack sent with a fresh one,
+// with metadata; it resolves with the new track's id.
+H.replaceVideoTrack = async (target, metadata) => {
+  const track = (await navigator.mediaDevices.getUserMedia({video: true})).getVideoTracks()[0]
+  await Promise.all(H.room.replaceTrack(H.local.track, track, {target, metadata}))
+  H.local.track = track
+  return track.id
+}
+
+// remoteLive reports whether every received stream's tracks are live and
+// unmuted (media flows).
+H.remoteLive = () =>
+  H.remote.streams.length > 0 &&
+  H.remote.streams.every(s => s.getTracks().every(t => t.readyState === 'live' && !t.muted))
