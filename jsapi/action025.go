@@ -133,10 +133,7 @@ func context025(id string, meta json.RawMessage) js.Value {
 // AbortError and stops the sending.
 func (a *jsAction) send025(_ js.Value, args []js.Value) js.Value {
 	data, opts := arg(args, 0), arg(args, 1)
-	target, meta, onProgress, signal := js.Undefined(), js.Undefined(), js.Undefined(), js.Undefined()
-	if opts.Type() == js.TypeObject {
-		target, meta, onProgress, signal = opts.Get("target"), opts.Get("metadata"), opts.Get("onProgress"), opts.Get("signal")
-	}
+	target, meta, onProgress, signal := option(opts, "target"), option(opts, "metadata"), option(opts, "onProgress"), option(opts, "signal")
 	if signal.Type() == js.TypeObject && signal.Get("aborted").Truthy() {
 		return rejected(errAborted)
 	}
