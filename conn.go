@@ -73,6 +73,11 @@ type conn struct {
 	// refuses the peer if it does not complete; nil under 0.18.
 	hs      *handshake.Handshake
 	hsTimer *time.Timer
+	// requests and requestBytes count the peer's requests held or being
+	// handled on this connection (request_serve.go); guarded by the Room's
+	// lock.
+	requests     int
+	requestBytes int64
 }
 
 // control is one chunk on the control queue.
