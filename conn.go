@@ -78,6 +78,8 @@ type conn struct {
 	// lock.
 	requests     int
 	requestBytes int64
+	// saidLeave is set once the peer sent @_leave on this connection.
+	saidLeave atomic.Bool
 }
 
 // control is one chunk on the control queue.

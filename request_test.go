@@ -201,8 +201,8 @@ func TestRequestPeerLeaves(t *testing.T) {
 	}()
 	recv(t, started, "handler")
 	_ = b.room.Leave()
-	if err := recv(t, errc, "request"); !errors.Is(err, ErrPeerLeft) {
-		t.Fatalf("got %v, want ErrPeerLeft", err)
+	if err := recv(t, errc, "request"); !errors.Is(err, ErrPeerLeft) || !errors.Is(err, reqres.ErrSaidLeave) {
+		t.Fatalf("got %v, want ErrPeerLeft because it said it left", err)
 	}
 	recv(t, ended, "handler's ctx")
 	if _, err := ask.Request(testCtx(t), b.id, "x", nil); !errors.Is(err, ErrUnknownPeer) {

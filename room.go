@@ -3,6 +3,7 @@ package posthorn
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/profile"
 	"github.com/posthorn/posthorn/internal/roomlink"
+	"github.com/posthorn/posthorn/internal/v025/reqres"
 	"github.com/posthorn/posthorn/media"
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -219,7 +221,11 @@ func (r *Room) exitConn(c *conn, err error) {
 	delete(r.peers, c.id)
 	waiters := r.pongs[c.id]
 	delete(r.pongs, c.id)
-	r.failRequests(c.id, ErrPeerLeft)
+	cause := ErrPeerLeft
+	if c.saidLeave.Load() {
+		cause = fmt.Errorf("%w: %w", ErrPeerLeft, reqres.ErrSaidLeave)
+	}
+	r.failRequests(c.id, cause)
 	delete(r.streamMetas, c.id)
 	delete(r.trackMetas, c.id)
 	var leave func(string)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/v025/reqres"
 	"github.com/posthorn/posthorn/transfer"
 )
 
@@ -128,7 +129,8 @@ func errRedefined025(name string) error {
 }
 
 // requestError025 is the error a 0.25 request rejects with for err. A
-// peer that left or a room left gives "Trystero: Trystero: …": 0.25.4
+// peer that left (with @_leave: "peer left room"; its connection closed:
+// "peer disconnected") or a room left gives "Trystero: Trystero: …": 0.25.4
 // wraps its own Error's message with mkErr a second time.
 func requestError025(id string, err error) error {
 	var re *posthorn.RequestError
@@ -140,6 +142,8 @@ func requestError025(id string, err error) error {
 		return errRequestTimeout025
 	case errors.As(err, &unknown):
 		return &actionError{"disconnected", trysteroPrefix + "no active peer with id " + id}
+	case errors.Is(err, reqres.ErrSaidLeave):
+		return &actionError{"disconnected", trysteroPrefix + trysteroPrefix + "peer left room"}
 	case errors.Is(err, posthorn.ErrPeerLeft):
 		return &actionError{"disconnected", trysteroPrefix + trysteroPrefix + "peer disconnected"}
 	case errors.Is(err, posthorn.ErrLeft):

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/v025/reqres"
 )
 
 // The 0.25 API's texts appear verbatim in @trystero-p2p/core@0.25.4's code
@@ -61,7 +62,7 @@ func TestRequestError025(t *testing.T) {
 		src.Write(b)
 	}
 	for _, lit := range []string{`makeActionError("timeout", "request timed out")`, `mkErr("request handler returned undefined")`,
-		`mkErr("peer disconnected")`, `mkErr("room left")`, "mkErr(`action type \"${type}\" cannot be redefined`)",
+		`mkErr("peer disconnected")`, `mkErr("room left")`, `mkErr("peer left room")`, "mkErr(`action type \"${type}\" cannot be redefined`)",
 		`toErrorMessage(error, "request failed")`, `makeActionError("rejected", parsed.e)`} {
 		if !strings.Contains(src.String(), lit) {
 			t.Errorf("@trystero-p2p/core lacks %s", lit)
@@ -75,6 +76,7 @@ func TestRequestError025(t *testing.T) {
 		{fmt.Errorf("x: %w", posthorn.ErrRequestTimeout), "Trystero: request timed out", "timeout"},
 		{&posthorn.UnknownPeerError{ID: "p"}, "Trystero: no active peer with id p", "disconnected"},
 		{fmt.Errorf("x: %w", posthorn.ErrPeerLeft), "Trystero: Trystero: peer disconnected", "disconnected"},
+		{fmt.Errorf("x: %w: %w", posthorn.ErrPeerLeft, reqres.ErrSaidLeave), "Trystero: Trystero: peer left room", "disconnected"},
 		{posthorn.ErrLeft, "Trystero: Trystero: room left", "disconnected"},
 	} {
 		e := requestError025("p", tc.err)
