@@ -93,6 +93,9 @@ func pageAsks(t *testing.T, p *page025, toID string, toPage *page025) {
 	if o := pageRequest(t, p, "ask", toID, "stall", map[string]any{"timeoutMs": 300}); o.Error != "Trystero: request timed out" || o.Kind != "timeout" {
 		t.Errorf("%s asks with a timeout: %+v", p.page.Name, o)
 	}
+	if o := pageRequest(t, p, "ask", toID, "stall", map[string]any{"abortAfterMs": 200}); o.Error != "Trystero: operation aborted" || o.Kind != "aborted" || o.Name != "AbortError" {
+		t.Errorf("%s asks, then aborts: %+v", p.page.Name, o)
+	}
 	if o := pageRequest(t, p, "ask", "nobody", "hi", nil); o.Error != "Trystero: no active peer with id nobody" || o.Kind != "disconnected" {
 		t.Errorf("%s asks nobody: %+v", p.page.Name, o)
 	}
@@ -176,10 +179,9 @@ func TestMQTT025Requests(t *testing.T) {
 		}
 		var o outcome025
 		js.page.Eval(t, "window.pending", &o)
-		if o.Kind != "disconnected" || o.Error == "" {
+		if o.Kind != "disconnected" || o.Error != "Trystero: Trystero: peer left room" {
 			t.Errorf("page request when the peer left: %+v", o)
 		}
-		t.Logf("page request when the peer left: %+v", o)
 	})
 	if e := browsertest.EvalAs[[]string](t, js.page, "H.errors"); len(e) != 0 {
 		t.Errorf("page errors %v", e)
@@ -247,6 +249,19 @@ func TestWasmMQTT025Requests(t *testing.T) {
 		want := browsertest.EvalAs[string](t, real.page, shape)
 		if got != want {
 			t.Errorf("posthorn's request action %q, Trystero's %q", got, want)
+		}
+	})
+	t.Run("trystero-leaves", func(t *testing.T) {
+		real.page.Eval(t, "H.stalled.length = 0", nil)
+		ph.page.Eval(t, fmt.Sprintf("(window.pending = H.request('ask', %s, 'stall'), true)", mustJSON(real.id)), nil)
+		eventually(t, "trystero's handler to stall", func() bool {
+			return containsStr(browsertest.EvalAs[[]string](t, real.page, "H.stalled"), ph.id)
+		})
+		real.page.Eval(t, "H.leave()", nil)
+		var o outcome025
+		ph.page.Eval(t, "window.pending", &o)
+		if o.Kind != "disconnected" || o.Error != "Trystero: Trystero: peer left room" {
+			t.Errorf("posthorn's request when the peer left: %+v", o)
 		}
 	})
 	for _, p := range []*page025{ph, real} {

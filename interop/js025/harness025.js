@@ -79,9 +79,19 @@ const outcome = async p => {
   }
 }
 
+// withAbort turns options.abortAfterMs into a signal that aborts then.
+const withAbort = options => {
+  const {abortAfterMs, ...rest} = options ?? {}
+  options = rest
+  if (abortAfterMs === undefined) return options
+  const c = new AbortController()
+  setTimeout(() => c.abort(), abortAfterMs)
+  return {...options, signal: c.signal}
+}
+
 // request asks target on action name ('ask' or 'none').
 H.request = (name, target, data, options = {}) =>
-  outcome(H.actions[name].request(data, {...options, target}))
+  outcome(H.actions[name].request(data, {...withAbort(options), target}))
 
 // requestMany asks targets on action name; results given to onResult are
 // recorded in H.results, errors as their messages.
@@ -89,7 +99,7 @@ H.requestMany = (name, targets, data, options = {}) => {
   const plain = r => (r.error ? {...r, error: r.error.message} : r)
   return outcome(
     H.actions[name]
-      .requestMany(data, {...options, targets, onResult: r => H.results.push(plain(r))})
+      .requestMany(data, {...withAbort(options), targets, onResult: r => H.results.push(plain(r))})
       .then(rs => rs.map(plain))
   )
 }
