@@ -19,6 +19,12 @@ type Action struct {
 	onProgress func(pct float64, peerID string, meta json.RawMessage)
 	// internal handles received messages of the Room's own actions.
 	internal func(m Message, c *conn)
+
+	// isRequest marks a request action (MakeRequestAction, request.go);
+	// onRequest is its handler, held its requests waiting for one.
+	isRequest bool
+	onRequest RequestHandler
+	held      []*incoming
 }
 
 // Name returns the action's name.
@@ -27,13 +33,21 @@ func (a *Action) Name() string { return a.name }
 // MakeAction returns the action called name, creating it on first use; the
 // same name always gives the same *Action. The name must be non-empty, fit
 // the framing's type field (12 UTF-8 bytes for 0.18, §5.1) and not be one of
-// the profile's internal names.
+// the profile's internal names. A name made as a request action
+// (MakeRequestAction) gives ErrActionKind.
 func (r *Room) MakeAction(name string) (*Action, error) {
+	return r.makeAction(name, false)
+}
+
+func (r *Room) makeAction(name string, isRequest bool) (*Action, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if a := r.actions[name]; a != nil {
-		if a.internal != nil {
+		switch {
+		case a.internal != nil:
 			return nil, ErrReservedAction
+		case a.isRequest != isRequest:
+			return nil, ErrActionKind
 		}
 		return a, nil
 	}
@@ -46,7 +60,7 @@ func (r *Room) MakeAction(name string) (*Action, error) {
 	if r.prof.Internal(name) {
 		return nil, ErrReservedAction
 	}
-	a := &Action{r: r, name: name}
+	a := &Action{r: r, name: name, isRequest: isRequest}
 	r.actions[name] = a
 	return a, nil
 }
@@ -60,7 +74,8 @@ func (r *Room) internalAction(name string, h func(Message, *conn)) *Action {
 
 // OnReceive sets the callback run with every complete message of this
 // action; only the latest one registered is called. m.Meta is set only for
-// binary messages that carried metadata.
+// binary messages that carried metadata (under 0.25, for any message that
+// did). A request action's requests go to its OnRequest handler instead.
 func (a *Action) OnReceive(f func(m Message, peerID string)) {
 	a.mu.Lock()
 	a.onReceive = f
@@ -70,7 +85,8 @@ func (a *Action) OnReceive(f func(m Message, peerID string)) {
 // OnProgress sets the callback run for every received chunk of this action
 // with the chunk's progress byte / 255, the sender and the metadata known so
 // far (protocol-0.18 §5.4 step 4; meta is shared, do not modify it); only the
-// latest one registered is called.
+// latest one registered is called. For a request action, meta is the
+// requester's own metadata, without the request's id.
 func (a *Action) OnProgress(f func(pct float64, peerID string, meta json.RawMessage)) {
 	a.mu.Lock()
 	a.onProgress = f

@@ -76,6 +76,13 @@ type conn struct {
 	// media pairs the peer's @_stream/@_track messages with its media
 	// (media025.go); nil under 0.18.
 	media *media025
+	// requests and requestBytes count the peer's requests held or being
+	// handled on this connection (request_serve.go); guarded by the Room's
+	// lock.
+	requests     int
+	requestBytes int64
+	// saidLeave is set once the peer sent @_leave on this connection.
+	saidLeave atomic.Bool
 }
 
 // control is one chunk on the control queue.

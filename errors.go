@@ -34,6 +34,23 @@ var (
 	ErrHandshake = errors.New("posthorn: peer did not complete the session handshake")
 	// ErrLeft: the Room has been left; it sends nothing any more.
 	ErrLeft = errors.New("posthorn: room has been left")
+
+	// ErrRequestUnsupported: requests and responses exist only in rooms
+	// on Protocol025; MakeRequestAction under Protocol018 returns it.
+	ErrRequestUnsupported = errors.New("posthorn: requests need Config.Protocol = Protocol025")
+	// ErrActionKind: the name was made as the other kind of action (an
+	// ordinary one or a request action), or the method is not the
+	// action's kind's (Send on a request action, Request on an ordinary
+	// one).
+	ErrActionKind = errors.New("posthorn: action is of the other kind (ordinary or request)")
+	// ErrRequestTimeout: no response came within RequestOptions.Timeout.
+	ErrRequestTimeout = errors.New("posthorn: request timed out")
+	// ErrRequestFailed matches every *RequestError: the peer answered
+	// that its handler failed.
+	ErrRequestFailed = errors.New("posthorn: the peer's request handler failed")
+	// ErrNoHandler matches the *RequestError of a peer that had no
+	// handler for the action within 500 ms.
+	ErrNoHandler = errors.New("posthorn: the peer has no request handler for this action")
 )
 
 // UnknownPeerError names a target or ping id that is not connected. Sends

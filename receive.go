@@ -63,13 +63,21 @@ func (r *Room) handleData(c *conn, b []byte) {
 	onReceive, onProgress := a.handlers()
 	// §5.4 step 4: progress for every chunk, before the message.
 	if onProgress != nil {
-		onProgress(prog.Fraction(), c.id, prog.Meta)
+		meta := prog.Meta
+		if a.isRequest {
+			meta = userMeta(meta)
+		}
+		onProgress(prog.Fraction(), c.id, meta)
 	}
 	if msg == nil {
 		return
 	}
 	if a.internal != nil {
 		a.internal(*msg, c)
+		return
+	}
+	if a.isRequest {
+		r.gotRequest(a, *msg, c)
 		return
 	}
 	if onReceive != nil {

@@ -3,6 +3,7 @@ package posthorn
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/profile"
 	"github.com/posthorn/posthorn/internal/roomlink"
+	"github.com/posthorn/posthorn/internal/v025/reqres"
 	"github.com/posthorn/posthorn/media"
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -29,7 +31,7 @@ type Room struct {
 	// internal actions (protocol-0.18 §6)
 	ping, pong, signal, streamMeta, trackMeta *Action
 	// and 0.25's (protocol-0.25 §10); nil under 0.18
-	hsData, hsReady, leaveMsg *Action
+	hsData, hsReady, leaveMsg, response *Action
 
 	done chan struct{} // closed at the end of the first Leave
 
@@ -38,6 +40,8 @@ type Room struct {
 	peers   map[string]*remote
 	actions map[string]*Action
 	pongs   map[string][]chan error // ping waiters per peer, oldest first
+	// requests are the pending requests by request id (request.go).
+	requests map[string]*waiter
 	// one slot per peer per kind, not a queue (protocol-0.18 §4.6)
 	streamMetas, trackMetas map[string][]byte
 
@@ -81,6 +85,7 @@ func newRoom(opts roomlink.Options) *Room {
 		peers:       map[string]*remote{},
 		actions:     map[string]*Action{},
 		pongs:       map[string][]chan error{},
+		requests:    map[string]*waiter{},
 		streamMetas: map[string][]byte{},
 		trackMetas:  map[string][]byte{},
 	}
@@ -111,6 +116,7 @@ func newRoom(opts roomlink.Options) *Room {
 		r.hsReady = r.internalAction(r.prof.HandshakeReady, r.gotHandshakeReady)
 		r.hsData = r.actions[r.prof.HandshakeData]
 		r.leaveMsg = r.internalAction(r.prof.Leave, r.gotLeave)
+		r.response = r.internalAction(r.prof.Response, r.gotResponse)
 	}
 	return r
 }
@@ -217,6 +223,11 @@ func (r *Room) exitConn(c *conn, err error) {
 	delete(r.peers, c.id)
 	waiters := r.pongs[c.id]
 	delete(r.pongs, c.id)
+	cause := ErrPeerLeft
+	if c.saidLeave.Load() {
+		cause = fmt.Errorf("%w: %w", ErrPeerLeft, reqres.ErrSaidLeave)
+	}
+	r.failRequests(c.id, cause)
 	delete(r.streamMetas, c.id)
 	delete(r.trackMetas, c.id)
 	var leave func(string)
@@ -331,6 +342,7 @@ func (r *Room) Leave() error {
 		clear(r.v025.pending)
 	}
 	pongs := r.pongs
+	r.failRequests("", ErrLeft)
 	r.peers = map[string]*remote{}
 	r.pongs = map[string][]chan error{}
 	r.mu.Unlock()

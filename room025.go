@@ -233,6 +233,7 @@ func (r *Room) activate(c *conn) {
 // gotLeave handles @_leave: the peer left the room (§10). Its connection
 // serves only this room here, so it is closed.
 func (r *Room) gotLeave(_ Message, c *conn) {
+	c.saidLeave.Store(true)
 	if r.unpend(c) {
 		c.cancel()
 		c.reasm.Reset()

@@ -53,10 +53,13 @@ type SendOptions struct {
 // such target (the receiver discards the partial message; onPeerLeave
 // reports the departure). Send returns ctx's error if ctx ends first and
 // ErrLeft if the Room was left before the call. With no targets it sends
-// nothing and returns nil.
+// nothing and returns nil. A request action has no Send (ErrActionKind).
 func (a *Action) Send(ctx context.Context, data any, opts *SendOptions) error {
 	if opts == nil {
 		opts = &SendOptions{}
+	}
+	if a.isRequest {
+		return ErrActionKind
 	}
 	if a.r.isLeft() {
 		return ErrLeft

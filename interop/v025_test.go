@@ -198,6 +198,10 @@ type native025 struct {
 	id       string
 	room     *posthorn.Room
 	msg, bin *posthorn.Action
+	// ask and none are request actions (request025_test.go): ask answers
+	// as harness025.js's does, none has no handler.
+	ask, none *posthorn.Action
+	stalled   chan string
 
 	mu       sync.Mutex
 	joined   []string
@@ -234,6 +238,7 @@ func joinNative025(t *testing.T, st strategy025, name, selfID string, cfg joinCo
 	if m.bin, err = r.MakeAction("bin"); err != nil {
 		t.Fatal(err)
 	}
+	m.makeRequestActions(t)
 	t.Logf("%s joined %q as %s", name, cfg.Room, m.id)
 	return m
 }

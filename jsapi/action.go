@@ -42,6 +42,10 @@ type jsAction struct {
 	received25   func(transfer.Message, string)
 	progressed25 func(float64, string, json.RawMessage)
 	pending      pending025 // messages held until onMessage is set
+
+	// A 0.25 request action (request025.go) and its onRequest.
+	isRequest bool
+	onRequest js.Value
 }
 
 func newJSAction(jr *jsRoom, name string) *jsAction {
@@ -72,16 +76,22 @@ func (a *jsAction) triple() js.Value {
 
 // bind makes the Go action and routes its events to the JS callbacks.
 func (a *jsAction) bind(r *posthorn.Room, err error) {
-	if err == nil {
-		a.a, a.err = r.MakeAction(a.name)
-	} else {
+	switch {
+	case err != nil:
 		a.err = err
+	case a.isRequest:
+		a.a, a.err = r.MakeRequestAction(a.name)
+	default:
+		a.a, a.err = r.MakeAction(a.name)
 	}
 	if a.a != nil {
 		a.a.OnReceive(a.received)
 		a.a.OnProgress(a.progressed)
 	}
 	close(a.bound)
+	if a.a != nil && a.isRequest {
+		a.installHandler()
+	}
 }
 
 func (a *jsAction) action() (*posthorn.Action, error) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/v025/reqres"
 	"github.com/posthorn/posthorn/transfer"
 )
 
@@ -59,6 +60,10 @@ func errorText(err error) string {
 	if errors.As(err, &je) {
 		return je.msg
 	}
+	var ae *actionError
+	if errors.As(err, &ae) {
+		return ae.msg
+	}
 	return err.Error()
 }
 
@@ -91,6 +96,58 @@ var (
 	// instead of being ignored.
 	errHandshake025 = errors.New("posthorn: onPeerHandshake (custom handshakes) is not supported yet")
 	errPassive025   = errors.New("posthorn: passive rooms are not supported yet")
-	errRequest025   = errors.New(`posthorn: kind: "request" actions are not supported yet`)
 	errNoActivePeer = func(id string) error { return trysteroErr("no active peer with id " + id) }
 )
+
+// actionError is an error 0.25 gives a request (makeActionError): a
+// Trystero text and the kind JS code tells them apart by ("timeout",
+// "disconnected", "rejected", "aborted").
+type actionError struct{ kind, msg string }
+
+func (e *actionError) Error() string { return e.msg }
+
+// The texts of 0.25's request errors, and of its request handlers'
+// failures as they travel to the requester.
+const (
+	// undefinedResponse025 is what a handler that returned undefined
+	// answers.
+	undefinedResponse025 = trysteroPrefix + "request handler returned undefined"
+	// requestFailed025 is toErrorMessage's fallback.
+	requestFailed025 = "request failed"
+)
+
+var errRequestTimeout025 = &actionError{"timeout", trysteroPrefix + "request timed out"}
+
+// errTargets025: requestMany's options have no targets array (JS throws
+// a TypeError reading options.targets.map).
+var errTargets025 = errors.New("posthorn: requestMany needs options.targets, an array of peer ids")
+
+// errRedefined025 is makeAction's refusal to make a name again as the
+// other kind of action.
+func errRedefined025(name string) error {
+	return trysteroErr(`action type "` + name + `" cannot be redefined`)
+}
+
+// requestError025 is the error a 0.25 request rejects with for err. A
+// peer that left (with @_leave: "peer left room"; its connection closed:
+// "peer disconnected") or a room left gives "Trystero: Trystero: …": 0.25.4
+// wraps its own Error's message with mkErr a second time.
+func requestError025(id string, err error) error {
+	var re *posthorn.RequestError
+	var unknown *posthorn.UnknownPeerError
+	switch {
+	case errors.As(err, &re):
+		return &actionError{"rejected", trysteroPrefix + re.Msg}
+	case errors.Is(err, posthorn.ErrRequestTimeout):
+		return errRequestTimeout025
+	case errors.As(err, &unknown):
+		return &actionError{"disconnected", trysteroPrefix + "no active peer with id " + id}
+	case errors.Is(err, reqres.ErrSaidLeave):
+		return &actionError{"disconnected", trysteroPrefix + trysteroPrefix + "peer left room"}
+	case errors.Is(err, posthorn.ErrPeerLeft):
+		return &actionError{"disconnected", trysteroPrefix + trysteroPrefix + "peer disconnected"}
+	case errors.Is(err, posthorn.ErrLeft):
+		return &actionError{"disconnected", trysteroPrefix + trysteroPrefix + "room left"}
+	}
+	return err
+}

@@ -23,9 +23,13 @@ var (
 // JS twin (errorText).
 func jsErr(err error) js.Value {
 	e := jsError.New(errorText(err))
-	if errors.Is(err, errAborted) {
+	var ae *actionError
+	switch {
+	case errors.Is(err, errAborted):
 		e.Set("name", "AbortError")
 		e.Set("kind", "aborted")
+	case errors.As(err, &ae):
+		e.Set("kind", ae.kind)
 	}
 	return e
 }

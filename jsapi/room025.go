@@ -103,14 +103,18 @@ func (jr *jsRoom) ping025(_ js.Value, args []js.Value) js.Value {
 
 // makeAction025 is 0.25's makeAction(name, config): the action object for
 // name (the same object again for the same name), with config's onMessage
-// and onReceiveProgress installed. Request actions are refused for now.
+// and onReceiveProgress installed; with config.kind "request" (any kind
+// but "message", as in JS) a request action (request025.go), with
+// config's onRequest installed.
 func (jr *jsRoom) makeAction025(_ js.Value, args []js.Value) (any, error) {
 	t, conf := arg(args, 0), arg(args, 1)
 	if conf.Type() == js.TypeObject && jsReflectHas(conf, "onRequest") && conf.Get("kind").String() != "request" {
 		return nil, errRequestKind025
 	}
-	if conf.Type() == js.TypeObject && !conf.Get("kind").IsUndefined() && conf.Get("kind").String() != "message" {
-		return nil, errRequest025
+	isRequest := false
+	if conf.Type() == js.TypeObject {
+		k := conf.Get("kind")
+		isRequest = !k.IsUndefined() && !k.IsNull() && !(k.Type() == js.TypeString && k.String() == "message")
 	}
 	name := ""
 	if t.Truthy() {
@@ -120,6 +124,9 @@ func (jr *jsRoom) makeAction025(_ js.Value, args []js.Value) (any, error) {
 	a := jr.actions[name]
 	jr.mu.Unlock()
 	if a != nil {
+		if a.isRequest != isRequest {
+			return nil, errRedefined025(name)
+		}
 		return a.obj, nil
 	}
 	if err := profile.V025.Framing.CheckAction(name); err != nil {
@@ -131,9 +138,16 @@ func (jr *jsRoom) makeAction025(_ js.Value, args []js.Value) (any, error) {
 	jr.mu.Lock()
 	defer jr.mu.Unlock()
 	if a := jr.actions[name]; a != nil {
+		if a.isRequest != isRequest {
+			return nil, errRedefined025(name)
+		}
 		return a.obj, nil
 	}
-	a = newAction025(jr, name, conf)
+	if isRequest {
+		a = newRequestAction025(jr, name, conf)
+	} else {
+		a = newAction025(jr, name, conf)
+	}
 	jr.actions[name] = a
 	if jr.r != nil || jr.err != nil {
 		a.bind(jr.r, jr.err)

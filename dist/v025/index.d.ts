@@ -1,7 +1,7 @@
 // Types of posthorn's Trystero 0.25 API, the shape of @trystero-p2p/core
 // 0.25 shared by every 'posthorn/v025/<strategy>' (each one's <strategy>.d.ts
 // adds its own exports). Only what posthorn implements is declared: no
-// request actions, passive rooms or custom handshakes yet.
+// passive rooms or custom handshakes yet.
 
 export type JsonValue =
   | null
@@ -81,11 +81,64 @@ export interface RemoveMediaOptions {
   target?: PeerTarget
 }
 
+export interface RequestContext {
+  peerId: string
+  metadata?: JsonValue
+  /** Aborts once the handler has settled. */
+  signal: AbortSignal
+}
+
+export type PeerResult<R extends DataPayload = DataPayload> =
+  | {peerId: string; status: 'fulfilled'; value: R}
+  | {peerId: string; status: 'timeout'}
+  | {peerId: string; status: 'rejected'; error: Error}
+  | {peerId: string; status: 'disconnected'}
+
+export interface RequestOptions {
+  target: string
+  metadata?: JsonValue
+  /** Counted from when the request has been sent; none by default. */
+  timeoutMs?: number
+  onProgress?: ActionProgressHandler
+  signal?: AbortSignal
+}
+
+export interface RequestManyOptions<R extends DataPayload = DataPayload> {
+  targets: string[]
+  metadata?: JsonValue
+  timeoutMs?: number
+  onProgress?: ActionProgressHandler
+  onResult?: (result: PeerResult<R>) => void
+  signal?: AbortSignal
+}
+
+/**
+ * A request action. request() rejects with an Error whose kind is
+ * 'rejected' (the peer's handler threw, or it had none within 500 ms),
+ * 'timeout', 'disconnected' or 'aborted'.
+ */
+export interface RequestAction<T extends DataPayload = DataPayload, R extends DataPayload = DataPayload> {
+  request(data: T, options: RequestOptions): Promise<R>
+  requestMany(data: T, options: RequestManyOptions<R>): Promise<PeerResult<R>[]>
+  onRequest: ((data: T, context: RequestContext) => R | Promise<R>) | null
+  onReceiveProgress: ActionProgressHandler | null
+}
+
+export interface RequestActionConfig<T extends DataPayload = DataPayload, R extends DataPayload = DataPayload> {
+  kind: 'request'
+  onRequest?: (data: T, context: RequestContext) => R | Promise<R>
+  onReceiveProgress?: ActionProgressHandler
+}
+
 export interface Room {
   makeAction<T extends DataPayload = DataPayload>(
     namespace: string,
     config?: MessageActionConfig<T>
   ): MessageAction<T>
+  makeAction<T extends DataPayload = DataPayload, R extends DataPayload = DataPayload>(
+    namespace: string,
+    config: RequestActionConfig<T, R>
+  ): RequestAction<T, R>
   ping(id: string): Promise<number>
   leave(): Promise<void>
   isPassive(): boolean

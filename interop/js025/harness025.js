@@ -23,6 +23,8 @@ const H = (window.H = {
   streams: [],
   tracks: [],
   local: {},
+  stalled: [],
+  results: [],
   errors: []
 })
 
@@ -67,7 +69,57 @@ H.join = ({appId, password, relayUrls, roomId}) => {
       H.recvProgress.push({action: name, id: peerId, pct, meta: metadata ?? null})
     H.actions[name] = action
   }
+  // Request actions: ask answers (see answer), none has no handler.
+  H.actions.ask = room.makeAction('ask', {kind: 'request', onRequest: answer})
+  H.actions.none = room.makeAction('none', {kind: 'request'})
   return selfId
+}
+
+// answer is ask's request handler: 'fail' throws, 'undefined' returns
+// undefined, 'stall' never settles (recorded in H.stalled), anything else
+// is echoed with the requester's id and metadata.
+const answer = async (data, {peerId, metadata, signal}) => {
+  if (data === 'fail') throw new Error('boom')
+  if (data === 'undefined') return undefined
+  if (data === 'stall') {
+    H.stalled.push(peerId)
+    return new Promise(() => {})
+  }
+  return {echo: data, from: peerId, meta: metadata ?? null, signal: signal instanceof AbortSignal}
+}
+
+// outcome is a request's result or error as JSON-friendly data.
+const outcome = async p => {
+  try {
+    return {value: await p}
+  } catch (e) {
+    return {error: e.message, kind: e.kind ?? null, name: e.name}
+  }
+}
+
+// withAbort turns options.abortAfterMs into a signal that aborts then.
+const withAbort = options => {
+  const {abortAfterMs, ...rest} = options ?? {}
+  options = rest
+  if (abortAfterMs === undefined) return options
+  const c = new AbortController()
+  setTimeout(() => c.abort(), abortAfterMs)
+  return {...options, signal: c.signal}
+}
+
+// request asks target on action name ('ask' or 'none').
+H.request = (name, target, data, options = {}) =>
+  outcome(H.actions[name].request(data, {...withAbort(options), target}))
+
+// requestMany asks targets on action name; results given to onResult are
+// recorded in H.results, errors as their messages.
+H.requestMany = (name, targets, data, options = {}) => {
+  const plain = r => (r.error ? {...r, error: r.error.message} : r)
+  return outcome(
+    H.actions[name]
+      .requestMany(data, {...withAbort(options), targets, onResult: r => H.results.push(plain(r))})
+      .then(rs => rs.map(plain))
+  )
 }
 
 // send sends value on msg to every peer, with metadata when given.

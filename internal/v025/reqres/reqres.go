@@ -29,6 +29,11 @@ const Unavailable = "request handler unavailable"
 // (requestHandlerBufferMs).
 const HandlerWait = 500 * time.Millisecond
 
+// ErrSaidLeave is in the error of a request whose peer announced it left
+// the room (@_leave), as opposed to its connection closing: JS words the
+// two differently.
+var ErrSaidLeave = errors.New("it left the room")
+
 // ErrMeta wraps every reason metadata is not a request's or a response's.
 var ErrMeta = errors.New("reqres: malformed request/response metadata")
 
