@@ -16,18 +16,25 @@ import (
 // OnPeerTrack, with the metadata slot of that peer, which is then cleared
 // (protocol-0.18 §4.6).
 func (r *Room) hookMedia(c *conn) {
-	c.p.OnStream(func(s *media.Stream) {
-		meta, f := r.takeMeta(r.streamMetas, c.id)
-		if f.stream != nil {
-			f.stream(s, c.id, meta)
-		}
-	})
-	c.p.OnTrack(func(t *media.Track, s *media.Stream) {
-		meta, f := r.takeMeta(r.trackMetas, c.id)
-		if f.track != nil {
-			f.track(t, s, c.id, meta)
-		}
-	})
+	c.p.OnStream(func(s *media.Stream) { r.gotStream(c, s) })
+	c.p.OnTrack(func(t *media.Track, s *media.Stream) { r.gotTrack(c, t, s) })
+}
+
+// gotStream gives a remote stream of c to OnPeerStream with its metadata.
+// Under 0.25 every room bound to the shared connection gets it, as in JS.
+func (r *Room) gotStream(c *conn, s *media.Stream) {
+	meta, f := r.takeMeta(r.streamMetas, c.id)
+	if f.stream != nil {
+		f.stream(s, c.id, meta)
+	}
+}
+
+// gotTrack gives a remote track of c to OnPeerTrack with its metadata.
+func (r *Room) gotTrack(c *conn, t *media.Track, s *media.Stream) {
+	meta, f := r.takeMeta(r.trackMetas, c.id)
+	if f.track != nil {
+		f.track(t, s, c.id, meta)
+	}
 }
 
 type mediaCallbacks struct {
