@@ -315,6 +315,8 @@ func (r *Room) OnPeerLeave(f func(id string)) {
 }
 
 // Leave closes every peer connection and calls Options.OnLeave, once.
+// Under Protocol025 it says @_leave and unbinds instead: a connection that
+// other rooms of the app share stays open (protocol-0.25 §7).
 // onPeerLeave does not fire for the peers closed this way (like room.js).
 // Later calls do nothing; later sends fail with ErrLeft.
 func (r *Room) Leave() error {

@@ -40,7 +40,7 @@ import (
 
 // leaveFlush bounds how long Leave waits for @_leave to be handed to a
 // peer's channel; leaveLinger is how long it then lets the messages leave
-// before closing the connections (JS unbinds the room 99 ms after sending
+// before unbinding from the connections (JS unbinds the room 99 ms after sending
 // @_leave, §10).
 const (
 	leaveFlush  = time.Second
@@ -296,8 +296,8 @@ func (r *Room) activate(c *conn) {
 func (r *Room) gotLeave(_ Message, c *conn) { r.release(c) }
 
 // sayLeave sends @_leave on every connection in parallel, each bounded by
-// leaveFlush, then lingers leaveLinger so that they leave before the
-// connections are closed.
+// leaveFlush, then lingers leaveLinger so that they leave before the room
+// unbinds.
 func (r *Room) sayLeave(conns []*conn) {
 	if len(conns) == 0 {
 		return

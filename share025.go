@@ -260,6 +260,15 @@ func (l *sharedConn) bind(r *Room) bool {
 		l.unbind(c)
 		return false
 	}
+	l.mu.Lock()
+	closed := l.closed
+	l.mu.Unlock()
+	if closed {
+		// The connection closed while c was being admitted: onClose may
+		// have missed it.
+		r.connClosed(c, nil)
+		return false
+	}
 	l.flush(c)
 	return true
 }
