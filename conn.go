@@ -38,8 +38,14 @@ var errSignalFlood = errors.New("posthorn: too many ICE candidates or transceive
 
 // conn is one registered peer connection.
 type conn struct {
-	id string
-	p  *peer.Peer
+	id   string
+	p    *peer.Peer
+	room *Room
+	// link is the shared connection this conn binds its room to under
+	// 0.25 (share025.go), nil under 0.18; flushing, guarded by link.mu,
+	// is set while the frames kept for the room are handed to it.
+	link     *sharedConn
+	flushing bool
 	// ctx is cancelled when the connection closes, is dropped or the Room
 	// is left; it stops sends that wait on the channel's backpressure, and
 	// what the connection still delivers is ignored.
@@ -96,6 +102,7 @@ func newConn(r *Room, id string, p *peer.Peer) *conn {
 	c := &conn{
 		id:         id,
 		p:          p,
+		room:       r,
 		ctx:        ctx,
 		cancel:     cancel,
 		reasm:      chunk.NewReassembler(r.prof.Framing, r.limits),
@@ -117,6 +124,16 @@ func newConn(r *Room, id string, p *peer.Peer) *conn {
 		}
 	})
 	return c
+}
+
+// close closes the connection, or under 0.25 unbinds its room from the
+// shared connection, which other rooms may still use.
+func (c *conn) close() error {
+	if c.link != nil {
+		c.link.unbind(c)
+		return nil
+	}
+	return c.p.Close()
 }
 
 // enqueue queues chunks on the control queue without blocking: the caller

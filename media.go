@@ -17,23 +17,34 @@ import (
 // OnPeerTrack, with the metadata slot of that peer, which is then cleared
 // (protocol-0.18 §4.6); under 0.25, through the pairing of media025.go.
 func (r *Room) hookMedia(c *conn) {
+	c.p.OnStream(func(s *media.Stream) { r.gotStream(c, s) })
+	c.p.OnTrack(func(t *media.Track, s *media.Stream) { r.gotTrack(c, t, s) })
+}
+
+// gotStream gives a remote stream of c to OnPeerStream with its metadata:
+// under 0.25 once paired with its @_stream message (media025.go). Under
+// 0.25 every room bound to the shared connection gets it, as in JS.
+func (r *Room) gotStream(c *conn, s *media.Stream) {
 	if c.media != nil {
-		c.p.OnStream(func(s *media.Stream) { r.remoteStream025(c, s) })
-		c.p.OnTrack(func(t *media.Track, s *media.Stream) { r.remoteTrack025(c, t, s) })
+		r.remoteStream025(c, s)
 		return
 	}
-	c.p.OnStream(func(s *media.Stream) {
-		meta, f := r.takeMeta(r.streamMetas, c.id)
-		if f.stream != nil {
-			f.stream(s, c.id, meta)
-		}
-	})
-	c.p.OnTrack(func(t *media.Track, s *media.Stream) {
-		meta, f := r.takeMeta(r.trackMetas, c.id)
-		if f.track != nil {
-			f.track(t, s, c.id, meta)
-		}
-	})
+	meta, f := r.takeMeta(r.streamMetas, c.id)
+	if f.stream != nil {
+		f.stream(s, c.id, meta)
+	}
+}
+
+// gotTrack gives a remote track of c to OnPeerTrack with its metadata.
+func (r *Room) gotTrack(c *conn, t *media.Track, s *media.Stream) {
+	if c.media != nil {
+		r.remoteTrack025(c, t, s)
+		return
+	}
+	meta, f := r.takeMeta(r.trackMetas, c.id)
+	if f.track != nil {
+		f.track(t, s, c.id, meta)
+	}
 }
 
 type mediaCallbacks struct {

@@ -9,18 +9,13 @@ import (
 )
 
 // handleData processes one data-channel message of connection c (protocol-0.18
-// §5.4). Bad chunks, unregistered types and bad transmissions are dropped
+// §5.4); under 0.25, the chunk of one room frame (the shared connection
+// unframes them, share025.go). Bad chunks, unregistered types and bad transmissions are dropped
 // and logged (rate-limited per connection); the connection carries on. A
 // peer over its receive budget is disconnected (drop).
 func (r *Room) handleData(c *conn, b []byte) {
 	if c.ctx.Err() != nil {
 		return // closed or dropped: what it still delivers is ignored
-	}
-	if r.v025 != nil {
-		var ok bool
-		if b, ok = r.unframe(c, b); !ok {
-			return
-		}
 	}
 	ch, err := r.prof.Framing.Parse(b)
 	if err != nil {

@@ -120,7 +120,7 @@ func (r *Room) serve(in *incoming, h RequestHandler) {
 // and releases in's share of its connection's bounds. A response that
 // cannot be encoded is sent as a failure naming why.
 func (r *Room) respond(in *incoming, v any, errMsg string) {
-	defer r.release(in)
+	defer r.releaseRequest(in)
 	if in.c.ctx.Err() != nil {
 		return // the peer left, or the Room was left
 	}
@@ -141,8 +141,8 @@ func (r *Room) respond(in *incoming, v any, errMsg string) {
 	}
 }
 
-// release gives back in's share of its connection's request bounds.
-func (r *Room) release(in *incoming) {
+// releaseRequest gives back in's share of its connection's request bounds.
+func (r *Room) releaseRequest(in *incoming) {
 	r.mu.Lock()
 	in.c.requests--
 	in.c.requestBytes -= in.size

@@ -70,6 +70,8 @@ func init() {
 	roomlink.NewRoom = func(o roomlink.Options) any { return newRoom(o) }
 	roomlink.AddPeer = func(r any, id string, p *peer.Peer) { r.(*Room).addPeer(id, p) }
 	roomlink.HasPeer = func(r any, id string) bool { return r.(*Room).hasPeer(id) }
+	roomlink.Bind = func(r any, id string) bool { return r.(*Room).bindShared(id) }
+	roomlink.SetSharedIdle = setIdleTimeout
 }
 
 // newRoom returns an empty Room.
@@ -100,6 +102,9 @@ func newRoom(opts roomlink.Options) *Room {
 		r.log = slog.Default()
 	}
 	r.log = r.log.With("self", r.selfID)
+	if r.v025 != nil {
+		defer r.join025()
+	}
 	r.ping = r.internalAction(r.prof.Ping, r.gotPing)
 	r.pong = r.internalAction(r.prof.Pong, r.gotPong)
 	r.signal = r.internalAction(r.prof.Signal, r.gotSignal)
@@ -126,14 +131,15 @@ func newRoom(opts roomlink.Options) *Room {
 // id fires onPeerJoin; a further connection of the same id is kept as a
 // duplicate (see the package documentation and §4.5). The Room takes over
 // p's OnSignal, OnData, OnClose and media callbacks. Adding a peer to a Room
-// that has been left closes p. Under the 0.25 profile the connection is
-// registered only once the session handshake completed (admit, room025.go).
+// that has been left closes p. Under the 0.25 profile the connection
+// becomes a shared one (or is closed if one is live already) and the
+// peer is registered only once the session handshake completed (room025.go).
 func (r *Room) addPeer(id string, p *peer.Peer) {
-	c := newConn(r, id, p)
 	if r.v025 != nil {
-		r.admit(c)
+		r.addPeer025(id, p)
 		return
 	}
+	c := newConn(r, id, p)
 	if !r.register(c) {
 		return
 	}
@@ -151,7 +157,7 @@ func (r *Room) register(c *conn) bool {
 	if r.left || (c.hs != nil && !r.v025.pending[c]) {
 		r.mu.Unlock()
 		c.cancel()
-		_ = p.Close()
+		_ = c.close()
 		return false
 	}
 	if c.hs != nil {
@@ -167,13 +173,14 @@ func (r *Room) register(c *conn) bool {
 	join := r.onPeerJoin
 	r.mu.Unlock()
 
-	// Later signals (renegotiation, late candidates) go over the channel
-	// on the connection they belong to (§4.3).
-	p.OnSignal(func(s peer.Signal) { r.sendSignal(c, s) })
-	if c.hs == nil {
+	if c.link == nil {
+		// Later signals (renegotiation, late candidates) go over the
+		// channel on the connection they belong to (§4.3); under 0.25 the
+		// shared connection routes them (share025.go).
+		p.OnSignal(func(s peer.Signal) { r.sendSignal(c, s) })
 		p.OnClose(func(err error) { r.exitConn(c, err) })
+		r.hookMedia(c)
 	}
-	r.hookMedia(c)
 
 	if first {
 		if join != nil {
@@ -321,6 +328,8 @@ func (r *Room) OnPeerLeave(f func(id string)) {
 }
 
 // Leave closes every peer connection and calls Options.OnLeave, once.
+// Under Protocol025 it says @_leave and unbinds instead: a connection that
+// other rooms of the app share stays open (protocol-0.25 §7).
 // onPeerLeave does not fire for the peers closed this way (like room.js).
 // Later calls do nothing; later sends fail with ErrLeft.
 func (r *Room) Leave() error {
@@ -348,6 +357,7 @@ func (r *Room) Leave() error {
 	r.mu.Unlock()
 
 	if r.v025 != nil {
+		shared.removeRoom(r)
 		r.sayLeave(conns) // protocol-0.25 §10
 	}
 
@@ -360,8 +370,13 @@ func (r *Room) Leave() error {
 	for _, c := range conns {
 		c.cancel()
 		c.reasm.Reset()
-		if err := c.p.Close(); err != nil {
+		if err := c.close(); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	if r.v025 != nil {
+		for _, l := range shared.appLinks(r.v025.app) {
+			l.presence(r.v025.token, false)
 		}
 	}
 	if r.onLeave != nil {

@@ -20,13 +20,28 @@ import (
 // (docs/protocol-0.25.md §7, §9, §10): every chunk travels in a room frame
 // labelled with the room token, a connected peer joins only once the
 // session handshake (password challenge, then @_hsready both ways)
-// completed, and leaving is announced with @_leave. Each connection serves
-// one room: connections shared by the rooms of an app (§7) are not
-// implemented, and presence frames are ignored.
+// completed, and leaving is announced with @_leave.
+//
+// Connections are shared (share025.go): the process keeps one connection
+// per (self id, appId, remote peer id), a link, whatever strategy instance
+// made it, and every 0.25 room of that app binds to it with a conn of its
+// own that holds the room's handshake and reassembly state. The link
+// demultiplexes room frames by token to the bound room, keeps frames for a
+// token no room has bound yet (bounded in bytes, oldest dropped), and sends
+// the connection's renegotiation signals through the first room bound. A
+// room binds to a link when the strategy finds the peer and a live link
+// exists (roomlink.Bind: no offer, no answer), when the remote's presence
+// frame names the room, when the room joins and the remote said it is in
+// it, or when the room's own attempt connected (addPeer; a second
+// connection to a peer we share one with is closed). Presence frames go to
+// every link of the app when a room joins or leaves, and for every room of
+// the app on a new link. @_leave, an absent presence frame, a failed
+// handshake and Leave unbind one room only; a link with no room bound is
+// closed after SharedIdleTimeout.
 
 // leaveFlush bounds how long Leave waits for @_leave to be handed to a
 // peer's channel; leaveLinger is how long it then lets the messages leave
-// before closing the connections (JS unbinds the room 99 ms after sending
+// before unbinding from the connections (JS unbinds the room 99 ms after sending
 // @_leave, §10).
 const (
 	leaveFlush  = time.Second
@@ -39,6 +54,7 @@ type room025 struct {
 	head  []byte // a room frame's header: 01 ‖ u16 len(token) ‖ token (§7)
 
 	appID, roomID, password string
+	app                     appKey // the rooms this one shares connections with
 	timeout                 time.Duration
 	onJoinError             func(peerID string, err error)
 
@@ -54,6 +70,7 @@ func newRoom025(o roomlink.Options) *room025 {
 	v := &room025{
 		token:       frame.Token(o.AppID, o.RoomID),
 		appID:       o.AppID,
+		app:         appKey{o.SelfID, o.AppID},
 		roomID:      o.RoomID,
 		password:    o.Password,
 		timeout:     o.HandshakeTimeout,
@@ -77,30 +94,65 @@ func (r *Room) appendChunk(dst []byte, tx *chunk.Transmission, i int) []byte {
 	return tx.AppendChunk(dst, i)
 }
 
-// unframe takes the chunk out of a 0.25 data-channel message (§7). Frames
-// of other rooms, presence frames and anything else are dropped: each
-// connection serves this room only.
-func (r *Room) unframe(c *conn, b []byte) ([]byte, bool) {
-	f, err := frame.Parse(b)
-	switch {
-	case err != nil:
-		c.complain(r.log, "room: dropped malformed frame", "err", err)
-		return nil, false
-	case f.Type == frame.TypePresence:
-		r.log.Debug("room: presence frame ignored", "peer", c.id, "present", f.Present)
-		return nil, false
-	case f.Token != r.v025.token:
-		c.complain(r.log, "room: dropped a frame of another room")
-		return nil, false
+// join025 registers a new 0.25 room with the rooms of its app: it binds to
+// the shared connections whose remote said it is in the room, and tells
+// every shared connection of the app that we are (§7).
+func (r *Room) join025() {
+	v := r.v025
+	if !shared.addRoom(r) {
+		r.log.Warn("room: joined twice under one peer id; this copy shares no connection the other uses", "room", v.roomID)
 	}
-	return f.Chunk, true
+	for _, l := range shared.appLinks(v.app) {
+		if l.remotePresent(v.token) {
+			l.bind(r)
+		}
+		l.presence(v.token, true)
+	}
 }
 
-// admit starts the session handshake on a new 0.25 connection (§9). The
-// connection is registered (and onPeerJoin fires) once the handshake
-// completes; a handshake that fails, times out or is cut short by the peer
-// is reported to OnJoinError and its connection closed.
-func (r *Room) admit(c *conn) {
+// addPeer025 takes a connection that a 0.25 room's attempt made: the new
+// shared connection to id, bound to r, which tells the remote every room of
+// the app we are in; or, if one is live already, p is closed and r binds
+// to that one (§7: never two connections to one peer).
+func (r *Room) addPeer025(id string, p *peer.Peer) {
+	if r.isLeft() {
+		_ = p.Close()
+		return
+	}
+	l, fresh := shared.adopt(linkKey{r.v025.app, id}, p, r.log)
+	if !fresh {
+		r.log.Debug("room: closing a second connection to a peer we share one with", "peer", id)
+		_ = p.Close()
+		l.bind(r)
+		return
+	}
+	l.bind(r)
+	l.start()
+	for _, x := range shared.appRooms(r.v025.app) {
+		l.presence(x.v025.token, true)
+	}
+}
+
+// bindShared binds r to the live shared connection to id, if there is one
+// (roomlink.Bind).
+func (r *Room) bindShared(id string) bool {
+	if r.v025 == nil || r.isLeft() {
+		return false
+	}
+	l := shared.liveLink(linkKey{r.v025.app, id})
+	if l == nil {
+		return false
+	}
+	l.bind(r)
+	return true
+}
+
+// admit starts the session handshake of c, r's new binding to a shared
+// connection (§9). The connection is registered (and onPeerJoin fires) once
+// the handshake completes; a handshake that fails, times out or is cut
+// short by the peer is reported to OnJoinError and r unbinds. It reports
+// false when r was left.
+func (r *Room) admit(c *conn) bool {
 	v := r.v025
 	c.hs = handshake.New(handshake.Params{SelfID: r.selfID, PeerID: c.id,
 		AppID: v.appID, RoomID: v.roomID, Password: v.password})
@@ -108,30 +160,44 @@ func (r *Room) admit(c *conn) {
 	if r.left {
 		r.mu.Unlock()
 		c.cancel()
-		_ = c.p.Close()
-		return
+		return false
 	}
 	v.pending[c] = true
 	c.hsTimer = time.AfterFunc(v.timeout, func() {
 		r.refuse(c, fmt.Errorf("%w within %v", ErrHandshake, v.timeout))
 	})
 	r.mu.Unlock()
-	c.p.OnClose(func(err error) {
-		if r.unpend(c) {
-			c.cancel()
-			c.reasm.Reset()
-			r.joinError(c, fmt.Errorf("%w: the connection closed first", ErrHandshake))
-			return
-		}
-		r.exitConn(c, err)
-	})
 	sends, err := c.hs.Start()
 	if err != nil {
 		r.refuse(c, err)
-		return
+		return true
 	}
 	r.sendHandshake(c, sends)
-	c.p.OnData(func(b []byte) { r.handleData(c, b) })
+	return true
+}
+
+// connClosed ends c's binding when its shared connection closed; err is
+// why (nil: closed by either side).
+func (r *Room) connClosed(c *conn, err error) {
+	if r.unpend(c) {
+		c.cancel()
+		c.reasm.Reset()
+		r.joinError(c, fmt.Errorf("%w: the connection closed first", ErrHandshake))
+		return
+	}
+	r.exitConn(c, err)
+}
+
+// release unbinds r from c's shared connection because the peer left the
+// room (@_leave, an absent presence frame): a peer that had joined leaves.
+func (r *Room) release(c *conn) {
+	if r.unpend(c) {
+		c.cancel()
+		c.reasm.Reset()
+	} else {
+		r.exitConn(c, nil)
+	}
+	_ = c.close()
 }
 
 // unpend removes c from the pending connections, reporting whether it was
@@ -156,7 +222,7 @@ func (r *Room) refuse(c *conn, err error) {
 	c.cancel()
 	c.reasm.Reset()
 	r.joinError(c, err)
-	_ = c.p.Close()
+	_ = c.close()
 }
 
 // joinError logs err (rate-limited per connection) and tells OnJoinError.
@@ -230,22 +296,16 @@ func (r *Room) activate(c *conn) {
 	r.register(c)
 }
 
-// gotLeave handles @_leave: the peer left the room (§10). Its connection
-// serves only this room here, so it is closed.
+// gotLeave handles @_leave: the peer left the room (§10). Only this room
+// unbinds; the connection may serve others.
 func (r *Room) gotLeave(_ Message, c *conn) {
 	c.saidLeave.Store(true)
-	if r.unpend(c) {
-		c.cancel()
-		c.reasm.Reset()
-	} else {
-		r.exitConn(c, nil)
-	}
-	_ = c.p.Close()
+	r.release(c)
 }
 
 // sayLeave sends @_leave on every connection in parallel, each bounded by
-// leaveFlush, then lingers leaveLinger so that they leave before the
-// connections are closed.
+// leaveFlush, then lingers leaveLinger so that they leave before the room
+// unbinds.
 func (r *Room) sayLeave(conns []*conn) {
 	if len(conns) == 0 {
 		return

@@ -212,9 +212,15 @@ type native025 struct {
 
 func joinNative025(t *testing.T, st strategy025, name, selfID string, cfg joinConfig) *native025 {
 	t.Helper()
-	log := testLogger(t, name)
-	s := st.native(&posthorn.Options{SelfID: selfID, Logger: log})
+	s := st.native(&posthorn.Options{SelfID: selfID, Logger: testLogger(t, name)})
 	t.Cleanup(s.Close)
+	return joinNative025On(t, s, name, cfg)
+}
+
+// joinNative025On joins cfg's room on the strategy instance s.
+func joinNative025On(t *testing.T, s native025Strategy, name string, cfg joinConfig) *native025 {
+	t.Helper()
+	log := testLogger(t, name)
 	m := &native025{id: s.SelfID()}
 	r, err := s.JoinRoom(t.Context(), posthorn.Config{
 		AppID: cfg.AppID, Password: cfg.Password, RelayURLs: cfg.Relays, Protocol: posthorn.Protocol025,

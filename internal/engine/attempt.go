@@ -54,15 +54,19 @@ func (a *Attempt) Done() <-chan struct{} { return a.p.Done() }
 // anonymous offer (the torrent strategy's offer pool), which neither counts
 // nor times out until an answer assigns it a peer (Accept). send gets the
 // sealed offer once ICE gathering completes; onClose runs when the attempt
-// ends. Offer returns nil when the room was left, the peer is connected or
-// already has an attempt, the cap is reached or the peer cannot be created;
-// each is logged.
+// ends. Offer returns nil when the room was left, the peer is connected
+// (or, under 0.25, shares a connection with the room's app: the room binds
+// to it) or already has an attempt, the cap is reached or the peer cannot
+// be created; each is logged.
 func (s *Session) Offer(remote string, send func(sdp string) error, onClose func()) *Attempt {
 	return s.offer(remote, "", send, onClose)
 }
 
 // offer is Offer with the offerId a 0.25 offer carries.
 func (s *Session) offer(remote, offerID string, send func(sdp string) error, onClose func()) *Attempt {
+	if s.bindShared(remote) {
+		return nil
+	}
 	s.mu.Lock()
 	switch {
 	case s.stopped:
@@ -105,6 +109,10 @@ func (s *Session) Answer(remote, sealedOffer string, send func(sdp string) error
 // answer is Answer once the offer is open; key spots copies of the offer,
 // offerID is a 0.25 offer's offerId ("" if none).
 func (s *Session) answer(remote, key, offerID, sdp string, send func(string) error, onClose func()) *Attempt {
+	if s.bindShared(remote) {
+		s.log.Debug("ignoring offer: the room uses the connection it shares with the peer", "peer", remote)
+		return nil
+	}
 	s.mu.Lock()
 	if s.stopped {
 		s.mu.Unlock()
@@ -396,6 +404,11 @@ func (a *Attempt) connect() {
 	}
 	for _, o := range abandon {
 		s.removeLocked(o)
+	}
+	if s.is025() {
+		// The connection becomes one the rooms of the app share
+		// (protocol-0.25 §7): leaving this room must not close it.
+		s.removeLocked(a)
 	}
 	s.mu.Unlock()
 	for _, o := range abandon {

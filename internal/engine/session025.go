@@ -68,3 +68,11 @@ func (s *Session) busy(remote string) bool {
 	defer s.mu.Unlock()
 	return s.stopped || len(s.attempts[remote]) > 0 || s.connectedLocked(remote)
 }
+
+// bindShared binds a 0.25 room to the live connection to remote that the
+// rooms of its app share, reporting false if there is none: then, and only
+// then, the room may offer or answer (protocol-0.25 §7: a second
+// connection to a peer would never be answered by JS).
+func (s *Session) bindShared(remote string) bool {
+	return s.is025() && remote != "" && roomlink.Bind(s.room, remote)
+}

@@ -94,9 +94,10 @@ func (t *Topics) deliver025(r Relay, on string, payload []byte) {
 	}
 }
 
-// onAnnounce025: the smaller id offers, the larger one nudges (§6.2).
+// onAnnounce025: the smaller id offers, the larger one nudges (§6.2),
+// unless the room binds to a connection its app shares with the peer (§7).
 func (t *Topics) onAnnounce025(r Relay, id string) {
-	if t.s.busy(id) {
+	if t.s.busy(id) || t.s.bindShared(id) {
 		return
 	}
 	if t.s.selfID > id {

@@ -176,3 +176,31 @@ H.replaceVideoTrack = async (target, metadata) => {
 H.remoteLive = () =>
   H.remote.streams.length > 0 &&
   H.remote.streams.every(s => s.getTracks().every(t => t.readyState === 'live' && !t.muted))
+
+// Rooms of one app sharing connections (protocol-0.25 §7): H.rooms holds
+// further rooms by id, each with a msg action and its own records.
+H.rooms = {}
+
+// joinShared joins roomId as another room of the app.
+H.joinShared = ({appId, relayUrls, roomId}) => {
+  const room = joinRoom({appId, relayConfig: {urls: relayUrls}, rtcConfig: {iceServers: []}}, roomId)
+  const r = (H.rooms[roomId] = {room, joined: [], left: [], recv: []})
+  room.onPeerJoin = id => r.joined.push(id)
+  room.onPeerLeave = id => r.left.push(id)
+  r.msg = room.makeAction('msg')
+  r.msg.onMessage = (data, {peerId}) => r.recv.push({action: 'msg', id: peerId, data, meta: null})
+  return selfId
+}
+
+// sendIn sends value on msg in roomId.
+H.sendIn = (roomId, value) => H.rooms[roomId].msg.send(value)
+
+// leaveRoom leaves roomId.
+H.leaveRoom = roomId => H.rooms[roomId].room.leave()
+
+// samePeer reports whether rooms a and b reach peer id through one
+// RTCPeerConnection.
+H.samePeer = (a, b, id) => {
+  const pa = H.rooms[a].room.getPeers()[id]
+  return Boolean(pa) && pa === H.rooms[b].room.getPeers()[id]
+}
