@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/coder/websocket"
 )
@@ -105,6 +106,9 @@ func (c *bidiConn) fail(err error) {
 	}
 }
 
+// writeTimeout bounds writing one command to the local BiDi socket.
+const writeTimeout = 30 * time.Second
+
 // call sends the command method with params and decodes its result into
 // out (nil discards it).
 func (c *bidiConn) call(ctx context.Context, method string, params, out any) error {
@@ -131,7 +135,13 @@ func (c *bidiConn) call(ctx context.Context, method string, params, out any) err
 		c.forget(id)
 		return err
 	}
-	if err := c.ws.Write(ctx, websocket.MessageText, msg); err != nil {
+	// websocket closes the whole connection when a Write's context ends
+	// mid-write, so the caller's context (a short WaitUntil, say) bounds
+	// only the wait for the reply below; the write has its own bound.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	err = c.ws.Write(wctx, websocket.MessageText, msg)
+	cancel()
+	if err != nil {
 		c.forget(id)
 		return fmt.Errorf("%s: %w", method, err)
 	}
