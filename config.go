@@ -49,7 +49,12 @@ type Config struct {
 	Limits transfer.Limits
 	// AnnounceInterval is how often the room announces itself to its relays
 	// again; 0 means 33 s, as Trystero. A tracker may ask for a longer one
-	// (up to 120 s, docs/protocol-0.18.md §7.1).
+	// (up to 120 s, docs/protocol-0.18.md §7.1). Protocol025 rooms follow
+	// Trystero 0.25.4 (docs/protocol-0.25.md §6.4): they announce at once,
+	// after 233, 533 and 1333 ms, then every AnnounceInterval, 0 meaning
+	// 60 s on topic strategies and, on torrent, the tracker's interval
+	// within 10–120 s (10 s until a tracker names one); a set
+	// AnnounceInterval is then torrent's lower bound.
 	AnnounceInterval time.Duration
 	// AttemptTimeout bounds one connection attempt, from the first signal
 	// to a connected data channel; 0 means 30 s.

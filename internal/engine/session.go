@@ -71,8 +71,12 @@ type Session struct {
 	complaints rate.Sometimes
 	// recover.go: announcing again after a peer became unreachable
 	reannounce []func()
+	requeue    []func()        // OnRequeue
 	lost       map[string]bool // unreachable peers not back yet
 	recovering bool            // recoverLost is running
+
+	announceSet bool      // Config.AnnounceInterval was set (Schedule)
+	after       AfterFunc // the announce timers' clock; RealAfter but in tests
 }
 
 // NewSession checks c and returns a Session with a fresh room.
@@ -104,6 +108,9 @@ func NewSession(c SessionConfig) (*Session, error) {
 
 		complaints: rate.Sometimes{First: 3, Interval: time.Minute},
 		lost:       map[string]bool{},
+
+		announceSet: c.AnnounceInterval > 0,
+		after:       RealAfter,
 	}
 	ro := roomlink.Options{
 		SelfID:     c.SelfID,

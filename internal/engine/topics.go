@@ -61,6 +61,9 @@ type Topics struct {
 	mu       sync.Mutex
 	relays   map[string]Relay // ready relays by URL, announced to periodically
 	loopOnce sync.Once
+	// Protocol025: each ready relay's place in the announce schedule
+	// (schedule025.go)
+	sched map[string]*announcer
 }
 
 // NewTopics starts the topic strategy on s. Nothing is published until the
@@ -88,13 +91,18 @@ func NewTopics(s *Session, o TopicOptions) (*Topics, error) {
 		root:   root,
 		self:   self,
 		relays: map[string]Relay{},
+		sched:  map[string]*announcer{},
 	}
 	s.OnStop(func() {
 		t.mu.Lock()
 		t.relays = map[string]Relay{}
+		t.stopScheduleLocked()
 		t.mu.Unlock()
 	})
 	s.OnReannounce(t.announceAll)
+	if s.is025() {
+		s.OnRequeue(t.requeue)
+	}
 	return t, nil
 }
 
@@ -112,7 +120,8 @@ func (t *Topics) SelfTopic() string { return t.self }
 
 // Ready tells the session that r is connected and subscribed to both topics
 // (again, after a reconnection): it announces on r now and, from then on,
-// every AnnounceInterval. It returns the publish error.
+// every AnnounceInterval (0.18) or on the Schedule of 0.25.4 (0.25). It
+// returns the publish error.
 func (t *Topics) Ready(ctx context.Context, r Relay) error {
 	if t.s.Stopped() {
 		return nil
@@ -120,6 +129,9 @@ func (t *Topics) Ready(ctx context.Context, r Relay) error {
 	t.mu.Lock()
 	t.relays[r.URL()] = r
 	t.mu.Unlock()
+	if t.s.is025() {
+		return t.start025(ctx, r)
+	}
 	t.loopOnce.Do(func() { go t.announceLoop() })
 	return t.announce(ctx, r)
 }
@@ -131,6 +143,10 @@ func (t *Topics) Forget(r Relay) {
 	defer t.mu.Unlock()
 	if t.relays[r.URL()] == r {
 		delete(t.relays, r.URL())
+	}
+	if a := t.sched[r.URL()]; a != nil && a.r == r {
+		a.stop()
+		delete(t.sched, r.URL())
 	}
 }
 
