@@ -44,6 +44,15 @@ func (ss *session) onMessage(sock *socket.Socket, data []byte) {
 	if m.PeerID == "" {
 		return
 	}
+	if ss.v025 && m.OfferID != "" && (present(m.Offer) || present(m.Answer)) {
+		kind := "answer"
+		if present(m.Offer) {
+			kind = "offer"
+		}
+		if ss.dedupe025(kind, m.OfferID, m.PeerID) {
+			return
+		}
+	}
 	switch {
 	case present(m.Offer) && m.OfferID != "":
 		ss.onOffer(sock, m)
