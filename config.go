@@ -29,6 +29,15 @@ type Config struct {
 	// the relays (docs/protocol-0.18.md §3). Peers with another password
 	// never connect.
 	Password string
+	// Passive makes a Protocol025 room wait to be found (Trystero 0.25's
+	// passive rooms, docs/protocol-0.25.md §6.5): it listens on the room's
+	// root topic only and announces nothing until a peer that is not
+	// passive shows up there; it then takes part like any room, its
+	// messages marked passive, and goes quiet again once it has had no
+	// peers and no connection attempts for 7.533 s. Two passive rooms never
+	// meet. JoinRoom fails with an error wrapping ErrProtocol under 0.18
+	// and on strategies that do not run passive rooms (today all but mqtt).
+	Passive bool
 	// RelayURLs replaces the strategy's default relays; all of them are used.
 	RelayURLs []string
 	// RelayRedundancy is how many of the strategy's default relays to use

@@ -29,6 +29,11 @@ func (t *Topics) start025(ctx context.Context, r Relay) error {
 		t.mu.Unlock()
 		return nil // forgotten meanwhile
 	}
+	if !t.active {
+		t.mu.Unlock()
+		t.s.Joined() // a quiet passive room is joined without a word
+		return nil
+	}
 	if old := t.sched[r.URL()]; old != nil {
 		old.stop()
 	}
@@ -44,14 +49,14 @@ func (t *Topics) start025(ctx context.Context, r Relay) error {
 func (t *Topics) next025(a *announcer) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.sched[a.r.URL()] != a || t.s.Stopped() {
+	if t.sched[a.r.URL()] != a || t.s.Stopped() || !t.active {
 		return
 	}
 	d := t.s.Schedule(TopicPeriod025).Delay(a.n)
 	a.n++
 	a.timer = t.s.after(d, func() {
 		t.mu.Lock()
-		live := t.sched[a.r.URL()] == a
+		live := t.sched[a.r.URL()] == a && t.active
 		t.mu.Unlock()
 		if !live {
 			return
@@ -62,12 +67,15 @@ func (t *Topics) next025(a *announcer) {
 }
 
 // requeue starts the schedule over on every ready relay (a connected peer
-// was lost).
+// was lost, a passive room became active).
 func (t *Topics) requeue() {
 	t.mu.Lock()
-	rs := make([]Relay, 0, len(t.sched))
-	for _, a := range t.sched {
-		rs = append(rs, a.r)
+	if t.s.cfg.Passive && t.active {
+		t.armGraceLocked()
+	}
+	rs := make([]Relay, 0, len(t.relays))
+	for _, r := range t.relays {
+		rs = append(rs, r)
 	}
 	t.mu.Unlock()
 	for _, r := range rs {

@@ -33,6 +33,10 @@ type SessionConfig struct {
 	// every candidate instead of trickling (torrent, whose trickleIce is
 	// off in 0.25, protocol-0.25 §11.1).
 	Whole025 bool
+	// Passive025 says that the strategy runs passive Protocol025 rooms
+	// (Config.Passive); without it NewSession refuses them with
+	// ErrProtocol.
+	Passive025 bool
 }
 
 // Session is one joined room's matchmaking, whatever the strategy: the room
@@ -90,6 +94,9 @@ func NewSession(c SessionConfig) (*Session, error) {
 		return nil, fmt.Errorf("engine: no self id")
 	}
 	if err := checkProtocol(c.Protocol, c.Speaks025); err != nil {
+		return nil, err
+	}
+	if err := checkPassive(c); err != nil {
 		return nil, err
 	}
 	cfg := withDefaults(c.Config)

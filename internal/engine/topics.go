@@ -64,6 +64,12 @@ type Topics struct {
 	// Protocol025: each ready relay's place in the announce schedule
 	// (schedule025.go)
 	sched map[string]*announcer
+	// Passive rooms (passive025.go): active while they take part; grace
+	// is the timer of the check that makes them quiet again.
+	active     bool
+	grace      Timer
+	graceGen   int
+	onActivate []func()
 }
 
 // NewTopics starts the topic strategy on s. Nothing is published until the
@@ -78,7 +84,7 @@ func NewTopics(s *Session, o TopicOptions) (*Topics, error) {
 	}
 	root, self := RootTopic(app, s.roomID), PeerTopic(app, s.roomID, s.selfID)
 	if s.is025() {
-		o.Codec = announce025{}
+		o.Codec = announce025{passive: s.cfg.Passive}
 		root, self = topic.ForRoom(app, s.roomID).Root, topic.ForRoom(app, s.roomID).Peer(s.selfID)
 	}
 	s.mu.Lock()
@@ -92,16 +98,20 @@ func NewTopics(s *Session, o TopicOptions) (*Topics, error) {
 		self:   self,
 		relays: map[string]Relay{},
 		sched:  map[string]*announcer{},
+		active: !s.cfg.Passive,
 	}
 	s.OnStop(func() {
 		t.mu.Lock()
 		t.relays = map[string]Relay{}
 		t.stopScheduleLocked()
+		if t.grace != nil {
+			t.grace.Stop()
+		}
 		t.mu.Unlock()
 	})
 	s.OnReannounce(t.announceAll)
-	if s.is025() {
-		s.OnRequeue(t.requeue)
+	if s.is025() && !s.cfg.Passive {
+		s.OnRequeue(t.requeue) // a passive room does not announce for a lost peer
 	}
 	return t, nil
 }
@@ -175,9 +185,14 @@ func (t *Topics) announceLoop() {
 	}
 }
 
-// announceAll announces on every ready relay.
+// announceAll announces on every ready relay, unless the room is a quiet
+// passive one.
 func (t *Topics) announceAll() {
 	t.mu.Lock()
+	if !t.active {
+		t.mu.Unlock()
+		return
+	}
 	rs := make([]Relay, 0, len(t.relays))
 	for _, r := range t.relays {
 		rs = append(rs, r)
