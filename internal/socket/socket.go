@@ -179,6 +179,15 @@ func (s *Socket) run() {
 			return
 		}
 		s.setState(posthorn.RelayClosed, nil)
+		if resumed := Paused(); resumed != nil {
+			s.log.Debug("relay socket closed; reconnection paused")
+			select {
+			case <-resumed:
+				continue // at once, as Trystero's resume
+			case <-s.ctx.Done():
+				return
+			}
+		}
 		wait := b.Next()
 		s.log.Debug("relay socket closed; reconnecting", "in", wait)
 		select {
