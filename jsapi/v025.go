@@ -8,6 +8,7 @@ import (
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/socket"
 )
 
 // Suffix025 follows the strategy name of the registry entry that holds a
@@ -15,7 +16,8 @@ import (
 const Suffix025 = "@0.25"
 
 // export025 builds the module object of @trystero-p2p/<m.name> at 0.25:
-// {joinRoom, selfId, getRelaySockets, defaultRelayUrls}, whose rooms speak
+// {joinRoom, selfId, getRelaySockets, defaultRelayUrls,
+// pauseRelayReconnection, resumeRelayReconnection}, whose rooms speak
 // Protocol025 and have 0.25's API shape (room025.go, action025.go).
 func export025(m *module, defaultRelayURLs []string) js.Value {
 	obj := jsObject.New()
@@ -28,6 +30,18 @@ func export025(m *module, defaultRelayURLs []string) js.Value {
 	obj.Set("selfId", m.s.SelfID())
 	obj.Set("getRelaySockets", js.FuncOf(func(js.Value, []js.Value) any {
 		return relaySockets(m.s.RelaySockets())
+	}))
+	// 0.25's relay pause and resume (core utils; exported by the torrent and
+	// nostr packages): while paused a relay connection that ends waits, and
+	// on resume every waiting one reconnects at once. They act on every
+	// relay connection of the page's posthorn, whatever the strategy.
+	obj.Set("pauseRelayReconnection", js.FuncOf(func(js.Value, []js.Value) any {
+		socket.PauseReconnection()
+		return js.Undefined()
+	}))
+	obj.Set("resumeRelayReconnection", js.FuncOf(func(js.Value, []js.Value) any {
+		socket.ResumeReconnection()
+		return js.Undefined()
 	}))
 	m.closeOnPageHide()
 	return obj
@@ -66,9 +80,7 @@ func (m *module) joinRoom025(_ js.Value, args []js.Value) (any, error) {
 			return nil, err
 		}
 	}
-	if cfgArg.Get("passive").Truthy() {
-		return nil, errPassive025
-	}
+	cfg.Passive = cfgArg.Get("passive").Truthy()
 	relayConfig025(cfgArg, &cfg)
 	cfg.Protocol = posthorn.Protocol025
 
@@ -78,7 +90,7 @@ func (m *module) joinRoom025(_ js.Value, args []js.Value) (any, error) {
 	if jr := m.rooms[key]; jr != nil {
 		return jr.obj, nil
 	}
-	jr := newRoom025(m, key)
+	jr := newRoom025(m, key, cfg.Passive)
 	m.rooms[key] = jr
 	prev := m.leaving[key]
 	go func() {

@@ -1,7 +1,6 @@
 // Types of posthorn's Trystero 0.25 API ('posthorn/v025/<strategy>'), the
 // shape of @trystero-p2p/<strategy> 0.25. Only what posthorn implements is
-// declared: no request actions, passive rooms, custom handshakes or media
-// sending yet.
+// declared: no request actions, custom handshakes or media sending yet.
 
 export type JsonValue =
   | null
@@ -36,6 +35,11 @@ export interface RelayConfig {
 export interface JoinRoomConfig {
   appId: string
   password?: string
+  /**
+   * A passive room listens and announces nothing until a peer that is not
+   * passive shows up; two passive rooms never meet.
+   */
+  passive?: boolean
   relayConfig?: RelayConfig
   rtcConfig?: RTCConfiguration
 }
@@ -92,3 +96,15 @@ export function getRelaySockets(): Record<string, {url: string; readyState: numb
 
 /** The relays a room uses when relayConfig.urls is not given: the 0.25.4 package's list. */
 export const defaultRelayUrls: string[]
+
+/**
+ * Stops reconnecting relays: while paused, a relay connection that ends
+ * waits instead of reconnecting; open connections stay open. Pausing twice
+ * is pausing once. (Exported by @trystero-p2p/torrent and /nostr 0.25; here
+ * it covers every relay connection of the page's posthorn, MQTT brokers
+ * included.)
+ */
+export function pauseRelayReconnection(): void
+
+/** Ends a pause: every relay connection waiting on it reconnects at once. */
+export function resumeRelayReconnection(): void
