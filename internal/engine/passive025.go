@@ -110,10 +110,22 @@ func (t *Topics) graceOver(gen int) {
 	t.s.log.Debug("passive room quiet again")
 }
 
-// hasWork reports whether the room has peers or connection attempts.
+// hasWork reports whether the room has peers or connection attempts with
+// known peers (the torrent offer pool's anonymous offers do not count).
 func (s *Session) hasWork() bool {
 	s.mu.Lock()
 	n := len(s.attempts)
+	if _, ok := s.attempts[""]; ok {
+		n--
+	}
 	s.mu.Unlock()
 	return n > 0 || len(s.room.Peers()) > 0
 }
+
+// Idle reports whether a passive room has nothing left to do: no peers and
+// no connection attempts with known peers.
+func (s *Session) Idle() bool { return !s.hasWork() }
+
+// PassiveGrace025 is how long a passive room that became active waits
+// before it checks whether it is idle, and again while it is not.
+const PassiveGrace025 = passiveGrace025

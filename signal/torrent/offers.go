@@ -112,6 +112,13 @@ func (ss *session) pooled(offerID string) *offer {
 // the pool's session descriptions are ready the announce goes to every open
 // tracker socket.
 func (ss *session) announceAll() {
+	ss.mu.Lock()
+	quiet := ss.quietLocked()
+	ss.mu.Unlock()
+	if quiet {
+		ss.announceQuiet()
+		return
+	}
 	if ss.v025 {
 		ss.keep025()
 		return
@@ -163,7 +170,12 @@ func (ss *session) onOpen(sock *socket.Socket) {
 	ss.mu.Lock()
 	ss.opens[sock]++
 	round := ss.round
+	quiet := ss.quietLocked()
 	ss.mu.Unlock()
+	if quiet {
+		ss.sendQuiet(sock)
+		return
+	}
 	if ss.waitRound(round) {
 		ss.announce(sock, round)
 	}

@@ -215,7 +215,7 @@ func newSession025(t *testing.T, cfg posthorn.Config) *engine.Session {
 	t.Helper()
 	cfg.Logger = slog.New(slog.DiscardHandler)
 	cfg.Protocol = posthorn.Protocol025
-	es, err := engine.NewSession(engine.SessionConfig{Config: cfg, RoomID: "r", SelfID: ids.New(ids.SelfIDLen), Speaks025: true, Whole025: true})
+	es, err := engine.NewSession(engine.SessionConfig{Config: cfg, RoomID: "r", SelfID: ids.New(ids.SelfIDLen), Speaks025: true, Whole025: true, Passive025: true})
 	if err != nil {
 		t.Fatal(err)
 	}

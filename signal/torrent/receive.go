@@ -55,6 +55,7 @@ func (ss *session) onMessage(sock *socket.Socket, data []byte) {
 	}
 	switch {
 	case present(m.Offer) && m.OfferID != "":
+		ss.wake() // a quiet passive room answers, and takes part (protocol-0.25 §6.5)
 		ss.onOffer(sock, m)
 	case present(m.Answer):
 		ss.onAnswer(m)

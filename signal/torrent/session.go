@@ -22,6 +22,7 @@ type session struct {
 	infoHash string
 	sockets  []*socket.Socket
 	v025     bool // Protocol025: 0.25's info_hash, pool size and messages (protocol-0.25 §11.1)
+	passive  bool // a passive 0.25 room (passive025.go)
 
 	sched engine.Schedule // warm-up (0.25) and base period, from the engine
 
@@ -38,6 +39,9 @@ type session struct {
 	opens, sentTo map[*socket.Socket]int
 	resent        map[*socket.Socket]time.Time // the latest resend per socket (0.25)
 	seen          map[string]time.Time         // 0.25: when each offer and answer was handled (dedupe025)
+	active        bool                         // a passive room takes part (passive025.go)
+	grace         engine.Timer                 // its idle check
+	graceGen      int
 }
 
 // start is the Shell's start function.
@@ -60,6 +64,8 @@ func (s *Strategy) open(es *engine.Session) *session {
 		seen:     map[string]time.Time{},
 	}
 	ss.every = ss.sched.Steady
+	ss.passive = cfg.Passive
+	ss.active = !cfg.Passive
 	urls := engine.Relays(cfg, DefaultRelayURLs, DefaultRedundancy)
 	if cfg.Protocol == posthorn.Protocol025 {
 		ss.v025 = true
@@ -76,8 +82,11 @@ func (s *Strategy) open(es *engine.Session) *session {
 	es.OnReannounce(ss.announceAll)
 	ss.mu.Lock()
 	ss.scheduleLocked()
+	quiet := ss.quietLocked()
 	ss.mu.Unlock()
-	ss.announceAll()
+	if !quiet {
+		ss.announceAll() // a quiet room's first announce is onOpen's
+	}
 	for _, sock := range ss.sockets {
 		sock.OnOpen(ss.infoHash, func() { ss.onOpen(sock) })
 	}
@@ -89,6 +98,9 @@ func (s *Strategy) open(es *engine.Session) *session {
 // 0.25 after the warm-up, then every period (protocol-0.25 §6.4, §11.1).
 func (ss *session) scheduleLocked() {
 	d := engine.Schedule{Warmup: ss.sched.Warmup, Steady: ss.every}.Delay(ss.n)
+	if ss.quietLocked() {
+		d = max(ss.every, quietPeriod025)
+	}
 	ss.n++
 	ss.gen++
 	gen := ss.gen
@@ -144,6 +156,9 @@ func (ss *session) adoptInterval(secs float64) {
 func (ss *session) stop() {
 	ss.mu.Lock()
 	ss.timer.Stop()
+	if ss.grace != nil {
+		ss.grace.Stop()
+	}
 	ss.pool = nil
 	ss.mu.Unlock()
 	for _, sock := range ss.sockets {

@@ -48,7 +48,7 @@ var _ posthorn.Strategy = (*Strategy)(nil)
 // New returns a Strategy; it connects to trackers only when a room is
 // joined. nil opts means the defaults.
 func New(opts *posthorn.Options) *Strategy {
-	sh := engine.NewShell(opts, socket.DefaultReconnect).With025().Whole025()
+	sh := engine.NewShell(opts, socket.DefaultReconnect).With025().Whole025().WithPassive()
 	return &Strategy{
 		sh:          sh,
 		pool:        &socket.Pool{Options: socket.Options{Reconnect: sh.Reconnect(), Logger: sh.Log()}},
