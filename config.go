@@ -29,6 +29,16 @@ type Config struct {
 	// the relays (docs/protocol-0.18.md §3). Peers with another password
 	// never connect.
 	Password string
+	// Passive makes a Protocol025 room wait to be found (Trystero 0.25's
+	// passive rooms, docs/protocol-0.25.md §6.5): it listens on the room's
+	// root topic only and announces nothing until a peer that is not
+	// passive shows up there; it then takes part like any room, its
+	// messages marked passive, and goes quiet again once it has had no
+	// peers and no connection attempts for 7.533 s. Two passive rooms never
+	// meet. JoinRoom fails with an error wrapping ErrProtocol under 0.18
+	// and on strategies that do not run passive rooms (today all but mqtt
+	// and torrent).
+	Passive bool
 	// RelayURLs replaces the strategy's default relays; all of them are used.
 	RelayURLs []string
 	// RelayRedundancy is how many of the strategy's default relays to use
@@ -49,7 +59,12 @@ type Config struct {
 	Limits transfer.Limits
 	// AnnounceInterval is how often the room announces itself to its relays
 	// again; 0 means 33 s, as Trystero. A tracker may ask for a longer one
-	// (up to 120 s, docs/protocol-0.18.md §7.1).
+	// (up to 120 s, docs/protocol-0.18.md §7.1). Protocol025 rooms follow
+	// Trystero 0.25.4 (docs/protocol-0.25.md §6.4): they announce at once,
+	// after 233, 533 and 1333 ms, then every AnnounceInterval, 0 meaning
+	// 60 s on topic strategies and, on torrent, the tracker's interval
+	// within 10–120 s (10 s until a tracker names one); a set
+	// AnnounceInterval is then torrent's lower bound.
 	AnnounceInterval time.Duration
 	// AttemptTimeout bounds one connection attempt, from the first signal
 	// to a connected data channel; 0 means 30 s.

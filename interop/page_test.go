@@ -15,6 +15,7 @@ type joinConfig struct {
 	Password string   `json:"password,omitempty"`
 	Relays   []string `json:"relayUrls"`
 	Room     string   `json:"roomId"`
+	Passive  bool     `json:"passive,omitempty"` // 0.25 only
 }
 
 // pageMember is a page running js/harness.js over a library module: a

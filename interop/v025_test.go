@@ -164,7 +164,7 @@ func (m *page025) join(t *testing.T, cfg joinConfig) {
 	t.Helper()
 	var id string
 	m.page.Eval(t, "H.join("+string(mustJSON(map[string]any{
-		"appId": cfg.AppID, "password": cfg.Password, "relayUrls": cfg.Relays, "roomId": cfg.Room,
+		"appId": cfg.AppID, "password": cfg.Password, "relayUrls": cfg.Relays, "roomId": cfg.Room, "passive": cfg.Passive,
 	}))+")", &id)
 	if id != m.id {
 		t.Fatalf("%s: joinRoom gave selfId %q, want %q", m.page.Name, id, m.id)
@@ -224,7 +224,7 @@ func joinNative025On(t *testing.T, s native025Strategy, name string, cfg joinCon
 	m := &native025{id: s.SelfID()}
 	r, err := s.JoinRoom(t.Context(), posthorn.Config{
 		AppID: cfg.AppID, Password: cfg.Password, RelayURLs: cfg.Relays, Protocol: posthorn.Protocol025,
-		RTCConfig: &webrtc.Configuration{}, Logger: log, AnnounceInterval: 2 * time.Second,
+		RTCConfig: &webrtc.Configuration{}, Logger: log, AnnounceInterval: 2 * time.Second, Passive: cfg.Passive,
 		OnJoinError: func(e *posthorn.JoinError) { m.mu.Lock(); m.joinErrs = append(m.joinErrs, e); m.mu.Unlock() },
 	}, cfg.Room)
 	if err != nil {

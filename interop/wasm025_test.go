@@ -104,6 +104,36 @@ func runWasm025(t *testing.T, st strategy025, lacking []string) {
 		}
 	})
 
+	// posthorn's module exports 0.25's relay pause and resume (the real mqtt
+	// package does not); a page that paused and resumed before joining
+	// meets the other as usual. Their effect on reconnection is tested in
+	// internal/socket and signal/mqtt.
+	t.Run("pause-resume", func(t *testing.T) {
+		ph := openHarness(t, b, site, "posthorn", "posthorn.html")
+		real := openHarness(t, b, site, "trystero", "index.html")
+		if !browsertest.EvalAs[bool](t, ph.page, "H.pauseResume()") {
+			t.Fatal("posthorn/v025/mqtt exports no pauseRelayReconnection and resumeRelayReconnection")
+		}
+		cfg := joinConfig{AppID: appID, Relays: relays, Room: "wasm025-pause"}
+		ph.join(t, cfg)
+		real.join(t, cfg)
+		eventually(t, "the pages to meet", func() bool { return slices.Contains(ph.joined(t), real.id) })
+	})
+
+	// A passive posthorn page is woken by the real page and meets it.
+	t.Run("passive", func(t *testing.T) {
+		ph := openHarness(t, b, site, "posthorn", "posthorn.html")
+		real := openHarness(t, b, site, "trystero", "index.html")
+		ph.join(t, joinConfig{AppID: appID, Relays: relays, Room: "wasm025-passive", Passive: true})
+		if !browsertest.EvalAs[bool](t, ph.page, "H.room.isPassive()") {
+			t.Fatal("the posthorn page's room is not passive")
+		}
+		real.join(t, joinConfig{AppID: appID, Relays: relays, Room: "wasm025-passive"})
+		eventually(t, "the pages to meet", func() bool {
+			return slices.Contains(ph.joined(t), real.id) && slices.Contains(real.joined(t), ph.id)
+		})
+	})
+
 	for _, pw := range []string{"", "hunter2"} {
 		for _, posthornFirst := range []bool{true, false} {
 			t.Run(fmt.Sprintf("password=%q/posthorn-first=%v", pw, posthornFirst), func(t *testing.T) {

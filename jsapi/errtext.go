@@ -95,7 +95,6 @@ var (
 	// What posthorn's 0.25 API does not do yet, refused with a clear text
 	// instead of being ignored.
 	errHandshake025 = errors.New("posthorn: onPeerHandshake (custom handshakes) is not supported yet")
-	errPassive025   = errors.New("posthorn: passive rooms are not supported yet")
 	errNoActivePeer = func(id string) error { return trysteroErr("no active peer with id " + id) }
 )
 

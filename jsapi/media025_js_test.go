@@ -15,7 +15,7 @@ import (
 // rejects the adders' promise, and the Go program keeps running. An
 // unknown target gives an empty array, as in Trystero 0.25.
 func TestRoom025MediaRefusesBadInput(t *testing.T) {
-	jr := newRoom025(&module{}, "room")
+	jr := newRoom025(&module{}, "room", false)
 	room := jr.obj
 	evil := eval(`({get target() { throw new Error('evil target') }})`)
 	evilID := eval(`({target: {toString() { throw new Error('evil toString') }}})`)

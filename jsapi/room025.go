@@ -19,7 +19,7 @@ import (
 // peer already joined), makeAction(name, config) returns an action object,
 // leave() returns a Promise, and the media methods take 0.25's option
 // objects (installMedia025).
-func newRoom025(m *module, key string) *jsRoom {
+func newRoom025(m *module, key string, passive bool) *jsRoom {
 	jr := &jsRoom{
 		m:       m,
 		ns:      key,
@@ -38,7 +38,7 @@ func newRoom025(m *module, key string) *jsRoom {
 			return js.Undefined(), nil
 		})
 	}))
-	o.Set("isPassive", js.FuncOf(func(js.Value, []js.Value) any { return false }))
+	o.Set("isPassive", js.FuncOf(func(js.Value, []js.Value) any { return passive }))
 	o.Set("getPeers", js.FuncOf(jr.getPeers))
 	jr.property(o, "onPeerJoin", &jr.onJoin, func(f js.Value) {
 		if r := jr.joined(); r != nil {

@@ -83,9 +83,7 @@ func (m *module) joinRoom025(_ js.Value, args []js.Value) (any, error) {
 			return nil, err
 		}
 	}
-	if cfgArg.Get("passive").Truthy() {
-		return nil, errPassive025
-	}
+	cfg.Passive = cfgArg.Get("passive").Truthy()
 	relayConfig025(cfgArg, &cfg)
 	cfg.Protocol = posthorn.Protocol025
 
@@ -96,7 +94,7 @@ func (m *module) joinRoom025(_ js.Value, args []js.Value) (any, error) {
 		return jr.obj, nil
 	}
 	m.watchOnline(cfgArg)
-	jr := newRoom025(m, key)
+	jr := newRoom025(m, key, cfg.Passive)
 	m.rooms[key] = jr
 	prev := m.leaving[key]
 	go func() {

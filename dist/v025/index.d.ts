@@ -1,7 +1,7 @@
 // Types of posthorn's Trystero 0.25 API, the shape of @trystero-p2p/core
 // 0.25 shared by every 'posthorn/v025/<strategy>' (each one's <strategy>.d.ts
 // adds its own exports). Only what posthorn implements is declared: no
-// passive rooms or custom handshakes yet.
+// custom handshakes yet.
 
 export type JsonValue =
   | null
@@ -41,6 +41,11 @@ export interface RelayConfig {
 export interface JoinRoomConfig {
   appId: string
   password?: string
+  /**
+   * A passive room listens and announces nothing until a peer that is not
+   * passive shows up; two passive rooms never meet.
+   */
+  passive?: boolean
   relayConfig?: RelayConfig
   rtcConfig?: RTCConfiguration
 }
@@ -165,3 +170,15 @@ export function getRelaySockets(): Record<string, {url: string; readyState: numb
 
 /** The relays a room uses when relayConfig.urls is not given: the 0.25.4 package's list. */
 export const defaultRelayUrls: string[]
+
+/**
+ * Stops reconnecting relays: while paused, a relay connection that ends
+ * waits instead of reconnecting; open connections stay open. Pausing twice
+ * is pausing once. (Exported by @trystero-p2p/torrent and /nostr 0.25; here
+ * it covers every relay connection of the page's posthorn, MQTT brokers
+ * included.)
+ */
+export function pauseRelayReconnection(): void
+
+/** Ends a pause: every relay connection waiting on it reconnects at once. */
+export function resumeRelayReconnection(): void

@@ -28,14 +28,27 @@ func (s *Session) OnReannounce(f func()) {
 	s.mu.Unlock()
 }
 
-// peerLost is the room's OnPeerLost: id's connection failed. The room
-// announces itself again on recoverDelays until id (and any other peer lost
+// OnRequeue registers how a Protocol025 strategy starts its announce
+// schedule over; the Session calls it when a connected peer was lost, as
+// Trystero 0.25.4's topic strategies do (protocol-0.25 §6.4).
+func (s *Session) OnRequeue(f func()) {
+	s.mu.Lock()
+	s.requeue = append(s.requeue, f)
+	s.mu.Unlock()
+}
+
+// peerLost is the room's OnPeerLost: id's connection failed. A 0.25 room
+// starts its announce schedule over (OnRequeue); every room announces
+// itself again on recoverDelays until id (and any other peer lost
 // meanwhile) is connected again.
 func (s *Session) peerLost(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stopped {
 		return
+	}
+	for _, f := range s.requeue {
+		go f()
 	}
 	s.lost[id] = true
 	if s.recovering {
@@ -53,9 +66,10 @@ func (s *Session) recoverLost() {
 		s.mu.Unlock()
 	}()
 	for _, d := range recoverDelays {
-		t := time.NewTimer(min(d, s.cfg.AnnounceInterval))
+		fired := make(chan struct{})
+		t := s.after(min(d, s.cfg.AnnounceInterval), func() { close(fired) })
 		select {
-		case <-t.C:
+		case <-fired:
 		case <-s.ctx.Done():
 			t.Stop()
 			return

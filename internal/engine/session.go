@@ -33,6 +33,10 @@ type SessionConfig struct {
 	// every candidate instead of trickling (torrent, whose trickleIce is
 	// off in 0.25, protocol-0.25 §11.1).
 	Whole025 bool
+	// Passive025 says that the strategy runs passive Protocol025 rooms
+	// (Config.Passive); without it NewSession refuses them with
+	// ErrProtocol.
+	Passive025 bool
 }
 
 // Session is one joined room's matchmaking, whatever the strategy: the room
@@ -71,8 +75,12 @@ type Session struct {
 	complaints rate.Sometimes
 	// recover.go: announcing again after a peer became unreachable
 	reannounce []func()
+	requeue    []func()        // OnRequeue
 	lost       map[string]bool // unreachable peers not back yet
 	recovering bool            // recoverLost is running
+
+	announceSet bool      // Config.AnnounceInterval was set (Schedule)
+	after       AfterFunc // the announce timers' clock; RealAfter but in tests
 }
 
 // NewSession checks c and returns a Session with a fresh room.
@@ -86,6 +94,9 @@ func NewSession(c SessionConfig) (*Session, error) {
 		return nil, fmt.Errorf("engine: no self id")
 	}
 	if err := checkProtocol(c.Protocol, c.Speaks025); err != nil {
+		return nil, err
+	}
+	if err := checkPassive(c); err != nil {
 		return nil, err
 	}
 	cfg := withDefaults(c.Config)
@@ -104,6 +115,9 @@ func NewSession(c SessionConfig) (*Session, error) {
 
 		complaints: rate.Sometimes{First: 3, Interval: time.Minute},
 		lost:       map[string]bool{},
+
+		announceSet: c.AnnounceInterval > 0,
+		after:       RealAfter,
 	}
 	ro := roomlink.Options{
 		SelfID:     c.SelfID,

@@ -34,6 +34,9 @@ type tcfg struct {
 	Quirks                engine.Quirks
 	Codec                 engine.Codec
 	OnJoinError           func(*posthorn.JoinError)
+	Protocol              posthorn.Protocol
+	Passive               bool
+	Clock                 engine.AfterFunc // nil: the real one
 }
 
 // newTopics makes a session and its topic strategy from c, filling in the
@@ -55,10 +58,13 @@ func newTopics(t *testing.T, c tcfg) *engine.Topics {
 	es, err := engine.NewSession(engine.SessionConfig{RoomID: c.RoomID, SelfID: c.SelfID, Config: posthorn.Config{
 		AppID: c.AppID, Password: c.Password, RTCConfig: &posthorn.RTCConfiguration{}, Logger: c.Logger,
 		AnnounceInterval: c.AnnounceInterval, AttemptTimeout: c.AttemptTimeout, MaxPendingAttempts: c.MaxPending,
-		OnJoinError: c.OnJoinError,
-	}})
+		OnJoinError: c.OnJoinError, Protocol: c.Protocol, Passive: c.Passive,
+	}, Speaks025: true, Passive025: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.Clock != nil {
+		engine.SetClock(es, c.Clock)
 	}
 	t.Cleanup(func() { _ = es.Room().Leave() })
 	tp, err := engine.NewTopics(es, engine.TopicOptions{Codec: c.Codec, Quirks: c.Quirks, NudgeDelay: c.NudgeDelay})

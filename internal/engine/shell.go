@@ -25,6 +25,7 @@ type Shell struct {
 	trickle   bool
 	speaks025 bool
 	whole025  bool
+	passive   bool
 	rooms     rooms
 }
 
@@ -78,6 +79,13 @@ func (sh *Shell) Whole025() *Shell {
 	return sh
 }
 
+// WithPassive lets the instance's Protocol025 rooms be passive
+// (SessionConfig.Passive025) and returns sh.
+func (sh *Shell) WithPassive() *Shell {
+	sh.passive = true
+	return sh
+}
+
 // SelfID is the id the instance's rooms announce.
 func (sh *Shell) SelfID() string { return sh.selfID }
 
@@ -101,7 +109,7 @@ func (sh *Shell) JoinRoom(ctx context.Context, cfg posthorn.Config, roomID strin
 	}
 	s, created, err := sh.rooms.join(roomID, func() (*Session, error) {
 		return NewSession(SessionConfig{Config: cfg, RoomID: roomID, SelfID: sh.selfID, Trickle: sh.trickle,
-			Speaks025: sh.speaks025, Whole025: sh.whole025})
+			Speaks025: sh.speaks025, Whole025: sh.whole025, Passive025: sh.passive})
 	})
 	if err != nil {
 		return nil, err

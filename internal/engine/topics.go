@@ -61,6 +61,15 @@ type Topics struct {
 	mu       sync.Mutex
 	relays   map[string]Relay // ready relays by URL, announced to periodically
 	loopOnce sync.Once
+	// Protocol025: each ready relay's place in the announce schedule
+	// (schedule025.go)
+	sched map[string]*announcer
+	// Passive rooms (passive025.go): active while they take part; grace
+	// is the timer of the check that makes them quiet again.
+	active     bool
+	grace      Timer
+	graceGen   int
+	onActivate []func()
 }
 
 // NewTopics starts the topic strategy on s. Nothing is published until the
@@ -75,7 +84,7 @@ func NewTopics(s *Session, o TopicOptions) (*Topics, error) {
 	}
 	root, self := RootTopic(app, s.roomID), PeerTopic(app, s.roomID, s.selfID)
 	if s.is025() {
-		o.Codec = announce025{}
+		o.Codec = announce025{passive: s.cfg.Passive}
 		root, self = topic.ForRoom(app, s.roomID).Root, topic.ForRoom(app, s.roomID).Peer(s.selfID)
 	}
 	s.mu.Lock()
@@ -88,13 +97,22 @@ func NewTopics(s *Session, o TopicOptions) (*Topics, error) {
 		root:   root,
 		self:   self,
 		relays: map[string]Relay{},
+		sched:  map[string]*announcer{},
+		active: !s.cfg.Passive,
 	}
 	s.OnStop(func() {
 		t.mu.Lock()
 		t.relays = map[string]Relay{}
+		t.stopScheduleLocked()
+		if t.grace != nil {
+			t.grace.Stop()
+		}
 		t.mu.Unlock()
 	})
 	s.OnReannounce(t.announceAll)
+	if s.is025() && !s.cfg.Passive {
+		s.OnRequeue(t.requeue) // a passive room does not announce for a lost peer
+	}
 	return t, nil
 }
 
@@ -112,7 +130,8 @@ func (t *Topics) SelfTopic() string { return t.self }
 
 // Ready tells the session that r is connected and subscribed to both topics
 // (again, after a reconnection): it announces on r now and, from then on,
-// every AnnounceInterval. It returns the publish error.
+// every AnnounceInterval (0.18) or on the Schedule of 0.25.4 (0.25). It
+// returns the publish error.
 func (t *Topics) Ready(ctx context.Context, r Relay) error {
 	if t.s.Stopped() {
 		return nil
@@ -120,6 +139,9 @@ func (t *Topics) Ready(ctx context.Context, r Relay) error {
 	t.mu.Lock()
 	t.relays[r.URL()] = r
 	t.mu.Unlock()
+	if t.s.is025() {
+		return t.start025(ctx, r)
+	}
 	t.loopOnce.Do(func() { go t.announceLoop() })
 	return t.announce(ctx, r)
 }
@@ -131,6 +153,10 @@ func (t *Topics) Forget(r Relay) {
 	defer t.mu.Unlock()
 	if t.relays[r.URL()] == r {
 		delete(t.relays, r.URL())
+	}
+	if a := t.sched[r.URL()]; a != nil && a.r == r {
+		a.stop()
+		delete(t.sched, r.URL())
 	}
 }
 
@@ -159,9 +185,14 @@ func (t *Topics) announceLoop() {
 	}
 }
 
-// announceAll announces on every ready relay.
+// announceAll announces on every ready relay, unless the room is a quiet
+// passive one.
 func (t *Topics) announceAll() {
 	t.mu.Lock()
+	if !t.active {
+		t.mu.Unlock()
+		return
+	}
 	rs := make([]Relay, 0, len(t.relays))
 	for _, r := range t.relays {
 		rs = append(rs, r)

@@ -27,10 +27,11 @@ import (
 //   - our offer or answer and then each of our candidates go, sealed, to
 //     the peer's topic on the relay that started the attempt.
 
-// announce025 is the 0.25 announcement: {"peerId":self} (§6.1).
-type announce025 struct{}
+// announce025 is the 0.25 announcement: {"peerId":self}, with
+// "passive":true from a passive room (§6.1).
+type announce025 struct{ passive bool }
 
-func (announce025) EncodeID(id string) []byte { return v025wire.Announce(id, false) }
+func (a announce025) EncodeID(id string) []byte { return v025wire.Announce(id, a.passive) }
 
 func (announce025) DecodeID(p []byte) (string, error) {
 	m, err := v025wire.Parse(p)
@@ -59,6 +60,8 @@ func (t *Topics) deliver025(r Relay, on string, payload []byte) {
 		return // the relay echoes our own announcement
 	case !ValidID(m.PeerID):
 		t.s.complaints.Do(func() { t.s.log.Warn("dropping signal from an invalid peer id", "relay", r.URL()) })
+		return
+	case !t.admit025(on, m):
 		return
 	}
 	switch m.Kind {
@@ -101,6 +104,7 @@ func (t *Topics) onAnnounce025(r Relay, id string) {
 		return
 	}
 	if t.s.selfID > id {
+		// The nudge is {"peerId":self}, passive or not, as in JS.
 		ctx, cancel := context.WithTimeout(t.s.ctx, publishTimeout)
 		defer cancel()
 		if err := r.Publish(ctx, t.peerTopic025(id), v025wire.Announce(t.s.selfID, false)); err != nil {
@@ -163,11 +167,11 @@ func (t *Topics) sender025(r Relay, remote, offerID string, offerer bool) func(s
 		var payload []byte
 		switch {
 		case first && offerer:
-			payload = v025wire.Offer(t.s.selfID, offerID, sealed, false)
+			payload = v025wire.Offer(t.s.selfID, offerID, sealed, t.s.cfg.Passive)
 		case first:
-			payload = v025wire.Answer(t.s.selfID, sealed, offerID, false)
+			payload = v025wire.Answer(t.s.selfID, sealed, offerID, t.s.cfg.Passive)
 		default:
-			payload = v025wire.Candidate(t.s.selfID, sealed, offerID, offerer, false)
+			payload = v025wire.Candidate(t.s.selfID, sealed, offerID, offerer, t.s.cfg.Passive)
 		}
 		ctx, cancel := context.WithTimeout(t.s.ctx, publishTimeout)
 		defer cancel()

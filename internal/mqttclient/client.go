@@ -294,16 +294,35 @@ func (c *Client) run() {
 		for _, h := range onErr {
 			h(err)
 		}
-		t := time.NewTimer(delay)
-		select {
-		case <-c.ctx.Done():
-			t.Stop()
+		if !c.wait(delay) {
 			return
-		case <-t.C:
 		}
 		c.mu.Lock()
 		c.state = posthorn.RelayConnecting
 		c.mu.Unlock()
+	}
+}
+
+// wait waits delay before the next connection attempt, or while
+// reconnection is paused until it resumes (socket.PauseReconnection). It
+// reports false if the client was closed meanwhile.
+func (c *Client) wait(delay time.Duration) bool {
+	if resumed := socket.Paused(); resumed != nil {
+		c.log.Debug("mqtt reconnection paused")
+		select {
+		case <-resumed:
+			return true
+		case <-c.ctx.Done():
+			return false
+		}
+	}
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-c.ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 

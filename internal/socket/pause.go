@@ -2,17 +2,18 @@ package socket
 
 import "sync"
 
-// Reconnection can be paused for every Socket of the process, as Trystero
-// 0.25's pauseRelayReconnection (an app calls it when the device goes
-// offline): a Socket whose connection ends while paused makes no attempt
-// until ResumeReconnection, then reconnects at once, without counting the
-// pause as a backoff step. Open connections are left alone.
+// Reconnection is paused and resumed process-wide, as Trystero 0.25's
+// pauseRelayReconnection and resumeRelayReconnection (core utils,
+// protocol-0.25 §11.8): while paused, a relay connection that ends is not
+// retried; on resume every connection waiting so is retried at once.
+// Connections that are open stay open, and a retry already scheduled when
+// the pause began goes ahead.
 var pause struct {
 	mu      sync.Mutex
-	resumed chan struct{} // nil while not paused
+	resumed chan struct{} // closed on resume; nil when not paused
 }
 
-// PauseReconnection pauses reconnection; pausing again is a no-op.
+// PauseReconnection pauses reconnecting; pausing twice is pausing once.
 func PauseReconnection() {
 	pause.mu.Lock()
 	defer pause.mu.Unlock()
@@ -21,8 +22,7 @@ func PauseReconnection() {
 	}
 }
 
-// ResumeReconnection lets paused Sockets reconnect; without a pause it is
-// a no-op.
+// ResumeReconnection ends a pause; without one it does nothing.
 func ResumeReconnection() {
 	pause.mu.Lock()
 	defer pause.mu.Unlock()
@@ -32,9 +32,9 @@ func ResumeReconnection() {
 	}
 }
 
-// paused returns a channel closed at the next ResumeReconnection, or nil
-// when reconnection is not paused.
-func paused() <-chan struct{} {
+// Paused returns a channel closed when the current pause ends, or nil when
+// reconnection is not paused.
+func Paused() <-chan struct{} {
 	pause.mu.Lock()
 	defer pause.mu.Unlock()
 	return pause.resumed

@@ -1,58 +1,61 @@
 package socket
 
 import (
-	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
+	"context"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/posthorn/posthorn"
 )
 
-// A socket whose connection ends while reconnection is paused dials nothing
-// until ResumeReconnection, then reconnects.
-func TestPauseReconnection(t *testing.T) {
-	var dials atomic.Int32
-	drop := make(chan struct{}, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		dials.Add(1)
-		c, err := websocket.Accept(w, r, nil)
-		if err != nil {
-			return
-		}
-		defer c.CloseNow()
-		gone := c.CloseRead(r.Context()) // done when the client closes
-		select {
-		case <-drop:
-		case <-gone.Done():
-		}
-	}))
-	defer srv.Close()
-	defer ResumeReconnection()
+// logLines is a slog handler that passes every message to a channel.
+type logLines chan string
 
-	ResumeReconnection() // no pause: a no-op
-	s := Dial("ws"+srv.URL[len("http"):], &Options{Reconnect: posthorn.ReconnectPolicy{Wait: 5 * time.Millisecond, MaxWait: 5 * time.Millisecond}})
+func (l logLines) Enabled(context.Context, slog.Level) bool { return true }
+func (l logLines) Handle(_ context.Context, r slog.Record) error {
+	select {
+	case l <- r.Message:
+	default:
+	}
+	return nil
+}
+func (l logLines) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l logLines) WithGroup(string) slog.Handler      { return l }
+
+// TestPauseReconnection: while reconnection is paused a socket whose
+// connection ends waits; resuming reconnects it at once, although its
+// reconnect wait is an hour.
+func TestPauseReconnection(t *testing.T) {
+	e := startEcho(t, "127.0.0.1:0")
+	lines := make(logLines, 64)
+	s := Dial("ws://"+e.addr, &Options{Reconnect: posthorn.ReconnectPolicy{Wait: time.Hour, MaxWait: time.Hour}, Logger: slog.New(lines)})
 	defer s.Close()
 	waitState(t, s, posthorn.RelayOpen)
 
 	PauseReconnection()
-	PauseReconnection() // twice: still one pause
-	drop <- struct{}{}
-	waitState(t, s, posthorn.RelayClosed)
-	// Unpaused, the socket would have dialled dozens of times by now.
-	time.Sleep(200 * time.Millisecond)
-	if n := dials.Load(); n != 1 {
-		t.Fatalf("%d dials while paused, want the first only", n)
+	PauseReconnection() // twice is once
+	defer ResumeReconnection()
+	e.stop()
+	deadline := time.After(10 * time.Second)
+	for waiting := false; !waiting; {
+		select {
+		case l := <-lines:
+			if strings.Contains(l, "reconnecting") {
+				t.Fatalf("the socket went on reconnecting while paused: %q", l)
+			}
+			waiting = strings.Contains(l, "reconnection paused")
+		case <-deadline:
+			t.Fatal("the socket never waited for the pause to end")
+		}
 	}
-	if st := s.State(); st != posthorn.RelayClosed {
-		t.Fatalf("state %v while paused", st)
-	}
-
+	e2 := startEcho(t, e.addr)
+	defer e2.stop()
 	ResumeReconnection()
-	waitState(t, s, posthorn.RelayOpen)
-	if n := dials.Load(); n != 2 {
-		t.Fatalf("%d dials after resuming, want 2", n)
+	if Paused() != nil {
+		t.Fatal("still paused after resume")
 	}
+	waitState(t, s, posthorn.RelayOpen)
+	ResumeReconnection() // without a pause: nothing
 }

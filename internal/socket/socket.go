@@ -179,11 +179,11 @@ func (s *Socket) run() {
 			return
 		}
 		s.setState(posthorn.RelayClosed, nil)
-		if resumed := paused(); resumed != nil {
+		if resumed := Paused(); resumed != nil {
 			s.log.Debug("relay socket closed; reconnection paused")
 			select {
 			case <-resumed:
-				continue
+				continue // at once, as Trystero's resume
 			case <-s.ctx.Done():
 				return
 			}

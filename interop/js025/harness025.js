@@ -33,11 +33,12 @@ window.addEventListener('unhandledrejection', e =>
   H.errors.push(String(e.reason && (e.reason.stack || e.reason)))
 )
 
-// join joins roomId through the given relays; it returns this page's
-// selfId.
-H.join = ({appId, password, relayUrls, roomId}) => {
+// join joins roomId through the given relays, as a passive room if
+// passive; it returns this page's selfId.
+H.join = ({appId, password, relayUrls, roomId, passive}) => {
   const config = {appId, relayConfig: {urls: relayUrls}, rtcConfig: {iceServers: []}}
   if (password) config.password = password
+  if (passive) config.passive = true
   const room = (H.room = joinRoom(config, roomId, {
     onJoinError: e => H.joinErrors.push({peerId: e.peerId, error: e.error})
   }))
@@ -127,6 +128,17 @@ H.send = (value, metadata) =>
   H.actions.msg.send(value, metadata === undefined ? {} : {metadata})
 
 H.ping = id => H.room.ping(id)
+
+// pauseResume pauses and resumes relay reconnection, if the library exports
+// both (@trystero-p2p/torrent and /nostr do, /mqtt does not); it reports
+// whether it did.
+H.pauseResume = () => {
+  if (typeof lib.pauseRelayReconnection !== 'function' || typeof lib.resumeRelayReconnection !== 'function')
+    return false
+  lib.pauseRelayReconnection()
+  lib.resumeRelayReconnection()
+  return true
+}
 
 H.leave = () => H.room.leave()
 

@@ -54,7 +54,7 @@ var _ posthorn.Strategy = (*Strategy)(nil)
 // New returns a Strategy; it connects to brokers only when a room is
 // joined. nil opts means the defaults.
 func New(opts *posthorn.Options) *Strategy {
-	return &Strategy{sh: engine.NewShell(opts, DefaultReconnect).With025(), sockets: map[string]*mqttclient.Client{}}
+	return &Strategy{sh: engine.NewShell(opts, DefaultReconnect).With025().WithPassive(), sockets: map[string]*mqttclient.Client{}}
 }
 
 // SelfID is the peer id the instance's rooms announce.
@@ -105,6 +105,11 @@ func (s *Strategy) start(es *engine.Session) error {
 		order = []string{self, root}
 		urls = engine.Relays(es.Config(), relays.MQTT.URLs, relays.MQTT.Redundancy)
 	}
+	if es.Config().Passive {
+		// A quiet passive room listens on the root topic only; it takes
+		// its self topic once it becomes active (protocol-0.25 §6.5).
+		order = []string{root}
+	}
 	log := es.Log()
 	opts := mqttclient.Options{Reconnect: s.sh.Reconnect(), Logger: log}
 	var clients []*mqttclient.Client
@@ -124,6 +129,15 @@ func (s *Strategy) start(es *engine.Session) error {
 		// takes the announcement. The client logs it and keeps retrying.
 		c.OnError(func(err error) { es.RelayFailed(url, err) })
 		clients = append(clients, c)
+	}
+	if es.Config().Passive {
+		topics.OnActivate(func() {
+			for _, c := range clients {
+				if err := c.Subscribe(es.Context(), self, func(p []byte) { topics.Deliver(c, self, p) }); err != nil {
+					log.Debug("mqtt: subscribing the self topic failed", "broker", c.URL(), "err", err)
+				}
+			}
+		})
 	}
 	// MQTT.js client.end() on every broker when the room is left (§7.3).
 	es.OnStop(func() {

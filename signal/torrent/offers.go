@@ -13,10 +13,11 @@ import (
 // offer is one entry of the offer pool: an anonymous offer of the engine's
 // and its sealed session description.
 type offer struct {
-	id    string
-	a     *engine.Attempt
-	ready chan struct{} // closed once sdp is set
-	sdp   string        // the offer as sent (sealed with a password)
+	id      string
+	created time.Time
+	a       *engine.Attempt
+	ready   chan struct{} // closed once sdp is set
+	sdp     string        // the offer as sent (sealed with a password)
 }
 
 // newOffer creates one pooled offer (ss.mu not held). Its session
@@ -24,7 +25,7 @@ type offer struct {
 // (non-trickle, §4.3); nil if the room was left or the peer could not be
 // made.
 func (ss *session) newOffer() *offer {
-	o := &offer{id: ids.New(hashLimit), ready: make(chan struct{})}
+	o := &offer{id: ids.New(hashLimit), created: time.Now(), ready: make(chan struct{})}
 	o.a = ss.es.Offer("", func(sdp string) error {
 		ss.mu.Lock()
 		o.sdp = sdp
@@ -114,11 +115,23 @@ func (ss *session) pooled(offerID string) *offer {
 	return nil
 }
 
-// announceAll starts a new round: unanswered offers of the previous round
-// are closed, a fresh pool of poolSize offers is made, and once their
-// session descriptions are ready the announce goes to every open tracker
-// socket (§7.1).
+// announceAll starts a new round: under 0.18 the unanswered offers of the
+// previous round are closed and a fresh pool of poolSize offers is made
+// (§7.1), under 0.25 the pool is kept and only topped up (keep025); once
+// the pool's session descriptions are ready the announce goes to every open
+// tracker socket.
 func (ss *session) announceAll() {
+	ss.mu.Lock()
+	quiet := ss.quietLocked()
+	ss.mu.Unlock()
+	if quiet {
+		ss.announceQuiet()
+		return
+	}
+	if ss.v025 {
+		ss.keep025()
+		return
+	}
 	fresh := make([]*offer, 0, ss.poolSize())
 	for range ss.poolSize() {
 		if o := ss.newOffer(); o != nil {
@@ -132,6 +145,13 @@ func (ss *session) announceAll() {
 	}
 	stale := ss.pool
 	ss.pool = fresh
+	ss.sendRoundLocked(stale)
+}
+
+// sendRoundLocked starts a new round with the pool in place and unlocks
+// ss.mu: the unanswered offers of stale are closed, and the pool goes to
+// every tracker socket once its session descriptions are ready.
+func (ss *session) sendRoundLocked(stale []*offer) {
 	ss.round++
 	round := ss.round
 	ss.sentTo = map[*socket.Socket]int{}
@@ -159,7 +179,12 @@ func (ss *session) onOpen(sock *socket.Socket) {
 	ss.mu.Lock()
 	ss.opens[sock]++
 	round := ss.round
+	quiet := ss.quietLocked()
 	ss.mu.Unlock()
+	if quiet {
+		ss.sendQuiet(sock)
+		return
+	}
 	if ss.waitRound(round) {
 		ss.announce(sock, round)
 	}

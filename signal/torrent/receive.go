@@ -44,8 +44,18 @@ func (ss *session) onMessage(sock *socket.Socket, data []byte) {
 	if m.PeerID == "" {
 		return
 	}
+	if ss.v025 && m.OfferID != "" && (present(m.Offer) || present(m.Answer)) {
+		kind := "answer"
+		if present(m.Offer) {
+			kind = "offer"
+		}
+		if ss.dedupe025(kind, m.OfferID, m.PeerID) {
+			return
+		}
+	}
 	switch {
 	case present(m.Offer) && m.OfferID != "":
+		ss.wake() // a quiet passive room answers, and takes part (protocol-0.25 §6.5)
 		ss.onOffer(sock, m)
 	case present(m.Answer):
 		ss.onAnswer(m)

@@ -14,9 +14,9 @@ import (
 
 func TestAdoptInterval(t *testing.T) {
 	es := newSession(t, posthorn.Config{AppID: "a"})
-	ss := &session{s: &Strategy{maxAnnounce: defaultMaxAnnounceInterval}, es: es, every: engine.DefaultAnnounceInterval}
+	ss := &session{s: &Strategy{maxAnnounce: defaultMaxAnnounceInterval, after: engine.RealAfter}, es: es, every: engine.DefaultAnnounceInterval}
 	ss.timer = time.AfterFunc(time.Hour, func() {})
-	defer ss.timer.Stop()
+	defer func() { ss.mu.Lock(); ss.timer.Stop(); ss.mu.Unlock() }()
 	// Applied in order: only 33 < interval ≤ 120 and only increases (§7.1).
 	for _, tt := range []struct {
 		secs float64

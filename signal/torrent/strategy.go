@@ -25,8 +25,9 @@ const DefaultRedundancy = 3
 
 const (
 	// defaultMaxAnnounceInterval caps the announce interval a tracker may
-	// ask for (maxAnnounceSecs = 120, §7.1).
-	defaultMaxAnnounceInterval = 120 * time.Second
+	// ask for (maxAnnounceSecs = 120, §7.1; the same under 0.25,
+	// protocol-0.25 §11.1).
+	defaultMaxAnnounceInterval = engine.TorrentMaxPeriod025
 	// sendTimeout bounds one write to a tracker socket.
 	sendTimeout = 10 * time.Second
 )
@@ -39,6 +40,7 @@ type Strategy struct {
 	sh          *engine.Shell
 	pool        *socket.Pool
 	maxAnnounce time.Duration
+	after       engine.AfterFunc // the announce timers' clock; a fake one in tests
 }
 
 var _ posthorn.Strategy = (*Strategy)(nil)
@@ -46,11 +48,12 @@ var _ posthorn.Strategy = (*Strategy)(nil)
 // New returns a Strategy; it connects to trackers only when a room is
 // joined. nil opts means the defaults.
 func New(opts *posthorn.Options) *Strategy {
-	sh := engine.NewShell(opts, socket.DefaultReconnect).With025().Whole025()
+	sh := engine.NewShell(opts, socket.DefaultReconnect).With025().Whole025().WithPassive()
 	return &Strategy{
 		sh:          sh,
 		pool:        &socket.Pool{Options: socket.Options{Reconnect: sh.Reconnect(), Logger: sh.Log()}},
 		maxAnnounce: defaultMaxAnnounceInterval,
+		after:       engine.RealAfter,
 	}
 }
 

@@ -55,3 +55,20 @@ func TorrentAnnounce(infoHash, self string, offers []TorrentOffer) []byte {
 func TorrentAnswer(infoHash, self, to, offerID, cipher string) []byte {
 	return mustMarshal(torrentAnswer{trackerAction, infoHash, self, SDP{"answer", cipher}, offerID, to})
 }
+
+// torrentQuiet is the announce of a passive room that is not active,
+// members in JS's order (protocol-0.25 §6.5, §11.1).
+type torrentQuiet struct {
+	Action   string         `json:"action"`
+	InfoHash string         `json:"info_hash"`
+	PeerID   string         `json:"peer_id"`
+	Left     int            `json:"left"`
+	NumWant  int            `json:"numwant"`
+	Offers   []TorrentOffer `json:"offers"`
+}
+
+// TorrentQuietAnnounce encodes a quiet passive room's announce:
+// {…,"left":0,"numwant":3,"offers":[]}.
+func TorrentQuietAnnounce(infoHash, self string) []byte {
+	return mustMarshal(torrentQuiet{trackerAction, infoHash, self, 0, TorrentOffers, []TorrentOffer{}})
+}
