@@ -134,10 +134,15 @@ func (r *Room) addPeer025(id string, p *peer.Peer) {
 }
 
 // bindShared binds r to the live shared connection to id, if there is one
-// (roomlink.Bind).
+// (roomlink.Bind). A room being left binds nothing but reports true all
+// the same: it must not offer or answer either, though its session still
+// hears the relay while @_leave lingers (leaveLinger).
 func (r *Room) bindShared(id string) bool {
-	if r.v025 == nil || r.isLeft() {
+	if r.v025 == nil {
 		return false
+	}
+	if r.isLeft() {
+		return true
 	}
 	l := shared.liveLink(linkKey{r.v025.app, id})
 	if l == nil {

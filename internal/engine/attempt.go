@@ -239,7 +239,7 @@ func (s *Session) connectedLocked(id string) bool {
 			return true
 		}
 	}
-	return roomlink.HasPeer(s.room, id)
+	return s.handoff[id] > 0 || roomlink.HasPeer(s.room, id)
 }
 
 // newAttemptLocked creates the peer and registers the attempt (s.mu held).
@@ -405,10 +405,14 @@ func (a *Attempt) connect() {
 	for _, o := range abandon {
 		s.removeLocked(o)
 	}
-	if s.is025() {
+	handoff := s.is025()
+	if handoff {
 		// The connection becomes one the rooms of the app share
-		// (protocol-0.25 §7): leaving this room must not close it.
+		// (protocol-0.25 §7): leaving this room must not close it. Until
+		// the room has adopted it, an announce must not start a second
+		// one.
 		s.removeLocked(a)
+		s.handoff[a.remote]++
 	}
 	s.mu.Unlock()
 	for _, o := range abandon {
@@ -416,4 +420,11 @@ func (a *Attempt) connect() {
 	}
 	s.log.Debug("peer connected", "peer", a.remote, "initiator", a.initiator)
 	roomlink.AddPeer(s.room, a.remote, a.p) // closes p if the room was left
+	if handoff {
+		s.mu.Lock()
+		if s.handoff[a.remote]--; s.handoff[a.remote] == 0 {
+			delete(s.handoff, a.remote)
+		}
+		s.mu.Unlock()
+	}
 }

@@ -67,6 +67,10 @@ type Session struct {
 	nudge    time.Duration // see glareLocked; set by NewTopics
 	stopped  bool
 	attempts map[string][]*Attempt // live attempts by remote id; anonymous offers under ""
+	// handoff counts, by remote id, 0.25 connections that left attempts
+	// but that the room has not adopted as shared connections yet
+	// (Attempt.connect): the remote counts as connected meanwhile.
+	handoff map[string]int
 	relayErr string                // the latest relay failure, for JoinRoom's error
 	onStop   []func()
 
@@ -112,6 +116,7 @@ func NewSession(c SessionConfig) (*Session, error) {
 		forget:   func() {},
 		joined:   make(chan struct{}),
 		attempts: map[string][]*Attempt{},
+		handoff:  map[string]int{},
 
 		complaints: rate.Sometimes{First: 3, Interval: time.Minute},
 		lost:       map[string]bool{},

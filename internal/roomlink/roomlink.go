@@ -56,8 +56,9 @@ var (
 	// HasPeer reports whether a connection to id is registered.
 	HasPeer func(room any, id string) bool
 	// Bind binds a 0.25 room to the live connection to id that the rooms
-	// of its app share, reporting false if there is none: the room then
-	// needs no offer or answer of its own (protocol-0.25 §7).
+	// of its app share, reporting false if there is none. True means the
+	// room needs no offer or answer of its own: it bound (protocol-0.25
+	// §7), or it is being left.
 	Bind func(room any, id string) bool
 	// SetSharedIdle sets how long a shared 0.25 connection no room uses
 	// stays open (posthorn.SharedIdleTimeout) and returns a function
