@@ -84,6 +84,7 @@ type Conn struct {
 	err    error // why the connection ended; set once
 	notify chan struct{}
 	opened chan struct{}
+	failed chan struct{} // closed by the first error event
 	closed chan struct{} // closed by the close event
 }
 
@@ -98,7 +99,7 @@ func Dial(ctx context.Context, url string, subprotocols []string) (c *Conn, err 
 		protos[i] = p
 	}
 	c = &Conn{limit: defaultReadLimit, notify: make(chan struct{}, 1),
-		opened: make(chan struct{}), closed: make(chan struct{})}
+		opened: make(chan struct{}), failed: make(chan struct{}), closed: make(chan struct{})}
 	if err := c.open(url, protos); err != nil {
 		return nil, err
 	}
@@ -107,6 +108,11 @@ func Dial(ctx context.Context, url string, subprotocols []string) (c *Conn, err 
 		return c, nil
 	case <-c.closed:
 		return nil, fmt.Errorf("%w: %w", errDialFailed, c.cause(nil))
+	case <-c.failed:
+		// Browsers follow the error event with a close event; Node 20's
+		// WebSocket, after a refused connection, does not.
+		c.CloseNow()
+		return nil, errDialFailed
 	case <-ctx.Done():
 		c.CloseNow()
 		return nil, ctx.Err()
@@ -129,6 +135,7 @@ func (c *Conn) open(url string, protos []any) (err error) {
 	c.ws.Set("binaryType", "arraybuffer")
 	c.on("open", func(js.Value) { close(c.opened) })
 	c.on("message", c.onMessage)
+	c.on("error", c.onError)
 	c.on("close", c.onClose)
 	return nil
 }
@@ -181,12 +188,24 @@ func (c *Conn) onMessage(ev js.Value) {
 	c.wake()
 }
 
+// onError ends the connection for its reader; the browser gives no
+// reason.
+func (c *Conn) onError(js.Value) {
+	c.setErr(errors.New("ws: connection error"))
+	select {
+	case <-c.failed:
+	default:
+		close(c.failed)
+	}
+	c.wake()
+}
+
 // onClose records the close code and reason, detaches and releases the
 // handlers (no event follows a close event).
 func (c *Conn) onClose(ev js.Value) {
 	code := StatusCode(ev.Get("code").Int())
 	c.setErr(CloseError{Code: code, Reason: ev.Get("reason").String()})
-	for _, name := range []string{"open", "message", "close"} {
+	for _, name := range []string{"open", "message", "error", "close"} {
 		c.ws.Set("on"+name, js.Null())
 	}
 	for _, fn := range c.handlers {

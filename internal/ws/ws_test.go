@@ -87,3 +87,19 @@ func TestReadContext(t *testing.T) {
 		t.Fatalf("Read error %v, want context.Canceled", err)
 	}
 }
+
+// TestDialRefused: a port nobody listens on fails the dial with an error
+// of its own, not by running out the context.
+func TestDialRefused(t *testing.T) {
+	serverURL(t) // under js, only where the test server's script runs (inside a namespace)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	c, err := ws.Dial(ctx, "ws://127.0.0.1:1/", nil)
+	if err == nil {
+		c.CloseNow()
+		t.Fatal("dialled port 1")
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("dial ran out its context: %v", err)
+	}
+}
