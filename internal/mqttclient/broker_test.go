@@ -12,7 +12,7 @@ import (
 // TestBrokerURL runs the client against the broker at $POSTHORN_MQTT_BROKER
 // (a ws:// URL), if set: scripts/test-wasm-mqtt starts aedes on loopback and
 // runs this test compiled to js/wasm under Node, so the browser build's
-// client (coder/websocket over the JS WebSocket) meets a real MQTT 3.1.1
+// client (internal/ws over the JS WebSocket) meets a real MQTT 3.1.1
 // broker. The native client meets the brokers in signal/mqtt's tests.
 func TestBrokerURL(t *testing.T) {
 	url := os.Getenv("POSTHORN_MQTT_BROKER")

@@ -16,8 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/mochi-mqtt/server/v2/packets"
+	"github.com/posthorn/posthorn/internal/ws"
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/socket"
@@ -499,7 +499,7 @@ func (s *session) keepAliveLoop(d time.Duration) {
 func (c *Client) session() (opened time.Time, err error) {
 	dialCtx, dialCancel := context.WithTimeout(c.ctx, dialTimeout)
 	defer dialCancel()
-	ws, _, err := websocket.Dial(dialCtx, c.url, &websocket.DialOptions{Subprotocols: []string{Subprotocol}})
+	conn, err := ws.Dial(dialCtx, c.url, []string{Subprotocol})
 	if err != nil {
 		return opened, fmt.Errorf("mqtt: dial: %w", err)
 	}
@@ -508,13 +508,13 @@ func (c *Client) session() (opened time.Time, err error) {
 	connCtx, connCancel := context.WithCancelCause(context.Background())
 	defer connCancel(nil)
 	s := &session{
-		pc:     newPacketConn(connCtx, ws),
+		pc:     newPacketConn(connCtx, conn),
 		ctx:    connCtx,
 		cancel: connCancel,
 		sent:   make(chan struct{}, 1),
 		acks:   map[uint16]chan packets.Packet{},
 	}
-	defer ws.CloseNow()
+	defer conn.CloseNow()
 
 	connect := packets.Packet{
 		FixedHeader: packets.FixedHeader{Type: packets.Connect},
@@ -611,7 +611,7 @@ func (c *Client) session() (opened time.Time, err error) {
 		}
 	}
 	if err := s.write(byeCtx, &packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Disconnect}}); err == nil {
-		ws.Close(websocket.StatusNormalClosure, "")
+		conn.Close(ws.StatusNormalClosure, "")
 	}
 	return opened, ErrClosed
 }

@@ -9,8 +9,8 @@ import (
 	"io"
 	"sync"
 
-	"github.com/coder/websocket"
 	"github.com/mochi-mqtt/server/v2/packets"
+	"github.com/posthorn/posthorn/internal/ws"
 )
 
 var (
@@ -27,7 +27,7 @@ var (
 // carry several packets or part of one, and some brokers behind a
 // WebSocket-to-TCP bridge do both.
 type packetConn struct {
-	ws *websocket.Conn
+	ws *ws.Conn
 	r  *bufio.Reader // the binary messages' bytes as one stream
 
 	wmu sync.Mutex // one packet at a time, in the order written
@@ -35,11 +35,11 @@ type packetConn struct {
 
 // newPacketConn reads and writes packets on ws until ctx ends, which closes
 // ws.
-func newPacketConn(ctx context.Context, ws *websocket.Conn) *packetConn {
+func newPacketConn(ctx context.Context, wsc *ws.Conn) *packetConn {
 	// A message holds at most a few packets; the packet limit is ours.
-	ws.SetReadLimit(2 * maxPacketBytes)
-	nc := websocket.NetConn(ctx, ws, websocket.MessageBinary)
-	return &packetConn{ws: ws, r: bufio.NewReader(nc)}
+	wsc.SetReadLimit(2 * maxPacketBytes)
+	nc := ws.Stream(ctx, wsc, ws.MessageBinary)
+	return &packetConn{ws: wsc, r: bufio.NewReader(nc)}
 }
 
 // readPacket returns the next packet from the broker, decoded as MQTT
@@ -94,7 +94,7 @@ func (c *packetConn) writePacket(ctx context.Context, pk *packets.Packet) error 
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	return c.ws.Write(ctx, websocket.MessageBinary, b)
+	return c.ws.Write(ctx, ws.MessageBinary, b)
 }
 
 // encode returns the bytes of one client packet, MQTT 3.1.1.

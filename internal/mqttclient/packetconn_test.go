@@ -15,6 +15,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/posthorn/posthorn/internal/testutil"
+	"github.com/posthorn/posthorn/internal/ws"
 )
 
 // TestEncodeMQTT311: the packets we send are MQTT 3.1.1 byte for byte as
@@ -98,11 +99,11 @@ func TestReadPacketFraming(t *testing.T) {
 	defer srv.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), &websocket.DialOptions{Subprotocols: []string{Subprotocol}})
+	conn, err := ws.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), []string{Subprotocol})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pc := newPacketConn(ctx, ws)
+	pc := newPacketConn(ctx, conn)
 	wantTypes := []byte{packets.Connack, packets.Suback, packets.Publish, packets.Pingresp}
 	for _, want := range wantTypes {
 		pk, err := pc.readPacket()

@@ -1,9 +1,11 @@
 // Package nip01 is the NIP-01 event model shared by posthorn's Nostr client
 // (signal/nostr) and relay (relay/nostrrelay): canonical serialisation that is
 // JSON.stringify-exact (protocol-0.18 §7.2 "Go trap"), ids, BIP-340 keys,
-// signing and verification. The BIP-340 maths come from btcec's schnorr
-// package (the one go-nostr uses), without go-nostr's relay client, which
-// would add a JSON parser and a WebSocket stack to the wasm build.
+// signing and verification. The BIP-340 maths come natively from btcec's
+// schnorr package (the one go-nostr uses), without go-nostr's relay client,
+// which would add a JSON parser and a WebSocket stack to the wasm build; in
+// the browser build from internal/bip340, since btcec's secp256k1 links a
+// 700 KB table (keys_js.go).
 package nip01
 
 import (
@@ -12,9 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"unicode/utf8"
-
-	"github.com/btcsuite/btcd/btcec/v2"
-	"github.com/btcsuite/btcd/btcec/v2/schnorr"
 
 	"github.com/posthorn/posthorn/internal/jsjson"
 )
@@ -80,17 +79,17 @@ func (e Event) Tag(name string) (string, bool) {
 
 // Keys is a secp256k1 key pair; PublicKey is the 64-hex BIP-340 x-only key.
 type Keys struct {
-	secret    *btcec.PrivateKey
+	secret    secretKey
 	PublicKey string
 }
 
 // NewKeys returns a fresh random key pair.
 func NewKeys() Keys {
-	sk, err := btcec.NewPrivateKey()
+	k, err := newSecret()
 	if err != nil {
 		panic("nip01: key generation failed: " + err.Error())
 	}
-	return keysOf(sk)
+	return k
 }
 
 // KeysFromSecret returns the key pair of a 64-hex secret key.
@@ -99,15 +98,11 @@ func KeysFromSecret(secretHex string) (Keys, error) {
 	if err != nil || len(b) != 32 {
 		return Keys{}, errors.New("nip01: secret key must be 64 hex characters")
 	}
-	var k btcec.ModNScalar
-	if overflow := k.SetByteSlice(b); overflow || k.IsZero() {
+	k, ok := secretFrom(b)
+	if !ok {
 		return Keys{}, errors.New("nip01: secret key out of range")
 	}
-	return keysOf(btcec.PrivKeyFromScalar(&k)), nil
-}
-
-func keysOf(sk *btcec.PrivateKey) Keys {
-	return Keys{secret: sk, PublicKey: hex.EncodeToString(schnorr.SerializePubKey(sk.PubKey()))}
+	return k, nil
 }
 
 // Sign sets e.PubKey, e.ID and e.Sig (BIP-340 over the id).
@@ -121,11 +116,11 @@ func (k Keys) Sign(e *Event) error {
 		return err
 	}
 	h, _ := hex.DecodeString(id)
-	sig, err := schnorr.Sign(k.secret, h)
+	sig, err := sign(k.secret, h)
 	if err != nil {
 		return fmt.Errorf("nip01: sign: %w", err)
 	}
-	e.ID, e.Sig = id, hex.EncodeToString(sig.Serialize())
+	e.ID, e.Sig = id, hex.EncodeToString(sig)
 	return nil
 }
 
@@ -161,12 +156,7 @@ func (e Event) Verify() error {
 	pkb, _ := hex.DecodeString(e.PubKey)
 	sigb, _ := hex.DecodeString(e.Sig)
 	h, _ := hex.DecodeString(id)
-	pk, err := schnorr.ParsePubKey(pkb)
-	if err != nil {
-		return ErrSignature
-	}
-	sig, err := schnorr.ParseSignature(sigb)
-	if err != nil || !sig.Verify(h, pk) {
+	if !verify(pkb, h, sigb) {
 		return ErrSignature
 	}
 	return nil

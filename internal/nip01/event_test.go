@@ -1,9 +1,12 @@
 package nip01
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 // TestKeysFromSecret: BIP-340's x-only public keys (test vectors 0 and 1 of
@@ -41,5 +44,34 @@ func TestSignVerify(t *testing.T) {
 	bad := Event{Kind: 29333, Content: "a\xffb"}
 	if err := k.Sign(&bad); !errors.Is(err, ErrEventShape) {
 		t.Fatalf("Sign(invalid UTF-8) = %v, want ErrEventShape", err)
+	}
+}
+
+// TestVerifyCaptured: events that Trystero 0.18 (nostr-tools) signed verify,
+// and fail once their signature is altered.
+func TestVerifyCaptured(t *testing.T) {
+	var capture struct {
+		OfferEvent  []json.RawMessage `json:"offerEvent"`
+		AnswerEvent []json.RawMessage `json:"answerEvent"`
+	}
+	if err := json.Unmarshal(testutil.Vector(t, "018-nostr-capture.json"), &capture); err != nil {
+		t.Fatal(err)
+	}
+	for _, msg := range [][]json.RawMessage{capture.OfferEvent, capture.AnswerEvent} {
+		var e Event
+		if err := json.Unmarshal(msg[1], &e); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Verify(); err != nil {
+			t.Fatalf("captured event %s: %v", e.ID, err)
+		}
+		flip := "0"
+		if e.Sig[0] == '0' {
+			flip = "1"
+		}
+		e.Sig = flip + e.Sig[1:]
+		if err := e.Verify(); !errors.Is(err, ErrSignature) {
+			t.Fatalf("altered signature: %v, want ErrSignature", err)
+		}
 	}
 }

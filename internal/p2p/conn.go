@@ -11,8 +11,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coder/websocket"
 	mss "github.com/multiformats/go-multistream"
+	"github.com/posthorn/posthorn/internal/ws"
+	"github.com/posthorn/posthorn/internal/ws/wsnet"
 )
 
 // Protocol ids of the connection's layers.
@@ -62,7 +63,7 @@ type Options struct {
 type Conn struct {
 	remote ID
 	mc     *muxer
-	ws     *websocket.Conn
+	ws     *ws.Conn
 	cancel context.CancelFunc
 	log    *slog.Logger
 	muxer  *mss.MultistreamMuxer[string]
@@ -88,18 +89,18 @@ func Dial(ctx context.Context, addr string, o Options) (*Conn, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	ws, _, err := websocket.Dial(ctx, t.URL, nil)
+	wsc, err := ws.Dial(ctx, t.URL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("p2p: dial %s: %w", t.URL, err)
 	}
-	ws.SetReadLimit(readLimit)
+	wsc.SetReadLimit(readLimit)
 	life, cancel := context.WithCancel(context.Background())
-	c := &Conn{remote: t.Peer, ws: ws, cancel: cancel, log: o.Logger.With("peer", t.Peer.String()),
+	c := &Conn{remote: t.Peer, ws: wsc, cancel: cancel, log: o.Logger.With("peer", t.Peer.String()),
 		slots: make(chan struct{}, maxInbound), done: make(chan struct{})}
-	mc, err := upgrade(ctx, websocket.NetConn(life, ws, websocket.MessageBinary), o.Key, t.Peer)
+	mc, err := upgrade(ctx, wsnet.NetConn(life, wsc, ws.MessageBinary), o.Key, t.Peer)
 	if err != nil {
 		cancel()
-		ws.CloseNow()
+		wsc.CloseNow()
 		return nil, fmt.Errorf("p2p: %s: %w", addr, err)
 	}
 	c.mc = mc

@@ -1,7 +1,7 @@
 // Package p2p is the dialer side of libp2p that a Waku light client needs,
 // in one implementation for the native and the browser (GOOS=js) builds:
-// a WebSocket (coder/websocket: net/http natively, the browser's WebSocket
-// under js/wasm), multistream-select 1.0 (go-multistream), noise XX with
+// a WebSocket (internal/ws: coder/websocket natively, the browser's
+// WebSocket under js/wasm), multistream-select 1.0 (go-multistream), noise XX with
 // the libp2p handshake payload (flynn/noise; our identity is an ed25519
 // key, the peer's may be ed25519 or secp256k1) and mplex (mplex.go, the
 // dialer's side of the spec). Keys, peer ids and multiaddrs are parsed

@@ -11,9 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/socket"
+	"github.com/posthorn/posthorn/internal/ws"
 )
 
 var (
@@ -252,18 +252,18 @@ func (c *Client) connectOnce() (opened, redirected bool) {
 	host := c.host
 	c.mu.Unlock()
 	dctx, cancel := context.WithTimeout(c.ctx, dialTimeout)
-	ws, _, err := websocket.Dial(dctx, c.db.WebSocketURL(host), nil)
+	wsc, err := ws.Dial(dctx, c.db.WebSocketURL(host), nil)
 	cancel()
 	if err != nil {
 		c.fail(err)
 		return false, false
 	}
-	ws.SetReadLimit(4*frameSize + 1024) // 16384 characters of up to 4 bytes
+	wsc.SetReadLimit(4*frameSize + 1024) // 16384 characters of up to 4 bytes
 	cctx, ccancel := context.WithCancel(c.ctx)
-	cn := &conn{c: c, ws: ws, ctx: cctx, pending: map[int]chan reply{}}
+	cn := &conn{c: c, ws: wsc, ctx: cctx, pending: map[int]chan reply{}}
 	defer func() {
 		ccancel()
-		ws.Close(websocket.StatusNormalClosure, "")
+		wsc.Close(ws.StatusNormalClosure, "")
 	}()
 	hello := time.AfterFunc(dialTimeout, func() {
 		if !cn.isOpen() {

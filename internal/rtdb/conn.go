@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/ws"
 )
 
 var errRedirect = errors.New("rtdb: redirected")
@@ -19,7 +19,7 @@ var errRedirect = errors.New("rtdb: redirected")
 // conn is one WebSocket connection of a Client.
 type conn struct {
 	c   *Client
-	ws  *websocket.Conn
+	ws  *ws.Conn
 	ctx context.Context // ends with the connection
 
 	writeMu sync.Mutex
@@ -85,15 +85,15 @@ func (cn *conn) write(ctx context.Context, msg []byte) error {
 	cn.writeMu.Lock()
 	defer cn.writeMu.Unlock()
 	if len(msg) <= frameSize {
-		return cn.ws.Write(ctx, websocket.MessageText, msg)
+		return cn.ws.Write(ctx, ws.MessageText, msg)
 	}
 	n := (len(msg) + frameSize - 1) / frameSize
-	if err := cn.ws.Write(ctx, websocket.MessageText, []byte(strconv.Itoa(n))); err != nil {
+	if err := cn.ws.Write(ctx, ws.MessageText, []byte(strconv.Itoa(n))); err != nil {
 		return err
 	}
 	for len(msg) > 0 {
 		k := min(frameSize, len(msg))
-		if err := cn.ws.Write(ctx, websocket.MessageText, msg[:k]); err != nil {
+		if err := cn.ws.Write(ctx, ws.MessageText, msg[:k]); err != nil {
 			return err
 		}
 		msg = msg[k:]
@@ -110,7 +110,7 @@ func (cn *conn) keepAlive() {
 			return
 		case <-t.C:
 			cn.writeMu.Lock()
-			_ = cn.ws.Write(cn.ctx, websocket.MessageText, []byte("0"))
+			_ = cn.ws.Write(cn.ctx, ws.MessageText, []byte("0"))
 			cn.writeMu.Unlock()
 		}
 	}

@@ -8,7 +8,8 @@
 // It does what posthorn's firebase strategy needs and no more: put (set and
 // remove), onDisconnect put, listen and unlisten without queries, and
 // reconnection with a backoff. It runs natively and in the browser
-// (coder/websocket uses the browser's WebSocket under js/wasm).
+// (internal/ws: coder/websocket natively, the browser's WebSocket under
+// js/wasm).
 //
 // Not implemented: authentication (rules that need a signed-in user refuse
 // us), queries, transactions and the persistent write queue of the SDKs (a

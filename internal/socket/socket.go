@@ -1,7 +1,7 @@
 // Package socket keeps one reconnecting WebSocket per relay URL, shared by all
 // rooms of a strategy, the way Trystero 0.18 shares one socket per tracker URL
-// (protocol-0.18 §7.1). It uses coder/websocket, which dials with net/http natively
-// and with the browser's WebSocket under js/wasm, so both builds share it.
+// (protocol-0.18 §7.1). It dials through internal/ws: coder/websocket natively, the
+// browser's WebSocket under js/wasm.
 package socket
 
 import (
@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/ws"
 )
 
 var (
@@ -55,7 +55,7 @@ type Socket struct {
 
 	mu        sync.Mutex
 	state     posthorn.RelayState
-	conn      *websocket.Conn
+	conn      *ws.Conn
 	onMessage map[string]func([]byte)
 	onOpen    map[string]func()
 	onError   map[string]func(error)
@@ -151,7 +151,7 @@ func (s *Socket) Send(ctx context.Context, msg []byte) error {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	return conn.Write(ctx, websocket.MessageText, msg)
+	return conn.Write(ctx, ws.MessageText, msg)
 }
 
 // Close stops reconnecting and closes the connection.
@@ -160,7 +160,7 @@ func (s *Socket) Close() {
 	<-s.done
 }
 
-func (s *Socket) setState(st posthorn.RelayState, conn *websocket.Conn) {
+func (s *Socket) setState(st posthorn.RelayState, conn *ws.Conn) {
 	s.mu.Lock()
 	s.state, s.conn = st, conn
 	s.mu.Unlock()
@@ -202,7 +202,7 @@ func (s *Socket) run() {
 // whether the connection opened.
 func (s *Socket) connectAndRead() bool {
 	dctx, cancel := context.WithTimeout(s.ctx, dialTimeout)
-	conn, _, err := websocket.Dial(dctx, s.url, &websocket.DialOptions{Subprotocols: s.opts.Subprotocols})
+	conn, err := ws.Dial(dctx, s.url, s.opts.Subprotocols)
 	cancel()
 	if err != nil {
 		if s.ctx.Err() == nil {
@@ -235,7 +235,7 @@ func (s *Socket) connectAndRead() bool {
 		_, msg, err := conn.Read(s.ctx)
 		if err != nil {
 			s.setState(posthorn.RelayClosing, nil)
-			conn.Close(websocket.StatusNormalClosure, "")
+			conn.Close(ws.StatusNormalClosure, "")
 			if s.ctx.Err() == nil {
 				s.log.Info("relay connection lost", "err", err)
 			}

@@ -18,9 +18,9 @@
 // signals we left in others' mailboxes, exactly as for a JS peer. REST has
 // no onDisconnect; a dead peer's node would stay until someone cleaned it,
 // and peers joining later would offer to it in vain. The same Go client
-// runs natively and in the browser (coder/websocket uses the browser's
-// WebSocket under js/wasm), and it is what firebase-server, the offline
-// stand-in the tests run, understands.
+// runs natively and in the browser (internal/ws: coder/websocket natively,
+// the browser's WebSocket under js/wasm), and it is what firebase-server,
+// the offline stand-in the tests run, understands.
 //
 // # Differences from Trystero 0.18 (invisible to JS peers)
 //

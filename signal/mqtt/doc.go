@@ -12,7 +12,8 @@
 // The transport is an MQTT 3.1.1 client, like Trystero's MQTT.js: protocol
 // level 4, clean session, keepalive 60 s, QoS 0, no credentials. Its packets
 // are encoded and decoded by mochi-mqtt's packets package and carried by
-// coder/websocket (subprotocol "mqtt"), so the same code runs natively and
+// internal/ws (subprotocol "mqtt"; coder/websocket natively, the browser's
+// WebSocket under js/wasm), so the same code runs natively and
 // in the browser (GOOS=js). MQTT 3.1.1 is what every broker accepts: MQTT 5
 // brokers, 3.1.1-only ones such as aedes, and managed services that never
 // added MQTT 5.
