@@ -70,8 +70,8 @@ type Session struct {
 	// handoff counts, by remote id, 0.25 connections that left attempts
 	// but that the room has not adopted as shared connections yet
 	// (Attempt.connect): the remote counts as connected meanwhile.
-	handoff map[string]int
-	relayErr string                // the latest relay failure, for JoinRoom's error
+	handoff  map[string]int
+	relayErr string // the latest relay failure, for JoinRoom's error
 	onStop   []func()
 
 	// complaints limits the log lines about session descriptions that do
