@@ -170,15 +170,3 @@ export function getRelaySockets(): Record<string, {url: string; readyState: numb
 
 /** The relays a room uses when relayConfig.urls is not given: the 0.25.4 package's list. */
 export const defaultRelayUrls: string[]
-
-/**
- * Stops reconnecting relays: while paused, a relay connection that ends
- * waits instead of reconnecting; open connections stay open. Pausing twice
- * is pausing once. (Exported by @trystero-p2p/torrent and /nostr 0.25; here
- * it covers every relay connection of the page's posthorn, MQTT brokers
- * included.)
- */
-export function pauseRelayReconnection(): void
-
-/** Ends a pause: every relay connection waiting on it reconnects at once. */
-export function resumeRelayReconnection(): void

@@ -9,5 +9,3 @@ export const joinRoom = mod.joinRoom
 export const selfId = mod.selfId
 export const getRelaySockets = mod.getRelaySockets
 export const defaultRelayUrls = mod.defaultRelayUrls
-export const pauseRelayReconnection = mod.pauseRelayReconnection
-export const resumeRelayReconnection = mod.resumeRelayReconnection
