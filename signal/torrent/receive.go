@@ -55,24 +55,29 @@ func (ss *session) onMessage(sock *socket.Socket, data []byte) {
 	}
 	switch {
 	case present(m.Offer) && m.OfferID != "":
-		ss.wake() // a quiet passive room answers, and takes part (protocol-0.25 §6.5)
-		ss.onOffer(sock, m)
+		// Whether our offers are out is judged before a quiet passive room
+		// wakes and makes some: as in JS, it answers the offer that woke it
+		// and takes part (protocol-0.25 §6.5).
+		out := ss.v025 && ss.offering()
+		ss.wake()
+		ss.onOffer(sock, m, out)
 	case present(m.Answer):
 		ss.onAnswer(m)
 	}
 }
 
-// onOffer answers a forwarded offer on the socket it came from. The engine
-// drops copies (the same offer arrives from every tracker), offers from
-// connected peers and offers over the attempt cap.
-func (ss *session) onOffer(sock *socket.Socket, m *trackerMsg) {
+// onOffer answers a forwarded offer on the socket it came from, unless
+// our own offers were out (offering) and it comes from a larger id. The
+// engine drops copies (the same offer arrives from every tracker), offers
+// from connected peers and offers over the attempt cap.
+func (ss *session) onOffer(sock *socket.Socket, m *trackerMsg, offering bool) {
 	sdp, err := sealedSDP(m.Offer, peer.TypeOffer)
 	if err != nil {
 		ss.es.Log().Warn("torrent: dropping offer", "peer", m.PeerID, "tracker", sock.URL(), "err", err)
 		return
 	}
 	to, offerID := m.PeerID, m.OfferID
-	if ss.v025 && to > ss.s.sh.SelfID() && ss.offering() {
+	if offering && to > ss.s.sh.SelfID() {
 		// 0.25: while our own offers are out, a larger id's offers are
 		// ignored; it answers ours instead (protocol-0.25 §11.1). Our
 		// offers go to this tracker again now, not at the next round, so
