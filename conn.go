@@ -95,6 +95,9 @@ type conn struct {
 type control struct {
 	b    []byte
 	pong bool
+	// done, if set, makes this item a barrier: it is closed once every
+	// chunk queued before it has been handed to the channel (flushControl).
+	done chan struct{}
 }
 
 func newConn(r *Room, id string, p *peer.Peer) *conn {
@@ -113,6 +116,10 @@ func newConn(r *Room, id string, p *peer.Peer) *conn {
 		c.media = newMedia025()
 	}
 	c.control = serial.New(func(m control) {
+		if m.done != nil {
+			close(m.done)
+			return
+		}
 		if m.pong {
 			defer c.pongs.Add(-1)
 		}
@@ -142,6 +149,18 @@ func (c *conn) close() error {
 func (c *conn) enqueue(chunks [][]byte) {
 	for _, b := range chunks {
 		c.control.Push(control{b: b})
+	}
+}
+
+// flushControl waits until every chunk queued on the control queue so far
+// has been handed to the channel, or the connection closed. Only for
+// callers that may block: not a pion callback, not a JS event.
+func (c *conn) flushControl() {
+	done := make(chan struct{})
+	c.control.Push(control{done: done})
+	select {
+	case <-done:
+	case <-c.ctx.Done():
 	}
 }
 

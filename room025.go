@@ -298,6 +298,11 @@ func (r *Room) activate(c *conn) {
 		return // registered already, or refused meanwhile
 	}
 	c.hsTimer.Stop()
+	// Our own handshake messages leave before the peer joins: a message
+	// sent from onPeerJoin must not overtake our @_hsready, or the remote,
+	// for which we are not active yet, drops it (§8). Sends from the
+	// control queue and from actions take different paths to the channel.
+	c.flushControl()
 	r.register(c)
 }
 
