@@ -51,7 +51,7 @@ func ExampleAction_Request() {
 	room.OnPeerJoin(func(id string) { joined <- id })
 	select {
 	case id := <-joined:
-		resp, err := ask.Request(ctx, id, "hello", &posthorn.RequestOptions{Timeout: 30 * time.Second})
+		resp, err := ask.Request(ctx, id, "hello", &posthorn.RequestOptions{Timeout: 10 * time.Second})
 		if err != nil {
 			log.Fatal(err)
 		}
