@@ -53,15 +53,7 @@ func newAction025(jr *jsRoom, name string, conf js.Value) *jsAction {
 		defer a.mu.Unlock()
 		return a.onReceive
 	}, a.setOnMessage)
-	defineAccessor(o, "onReceiveProgress", func() js.Value {
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		return a.onProgress
-	}, func(f js.Value) {
-		a.mu.Lock()
-		a.onProgress = f
-		a.mu.Unlock()
-	})
+	a.defineProgress025(o)
 	a.obj = o
 	return a
 }
@@ -193,5 +185,19 @@ func (a *jsAction) send025(_ js.Value, args []js.Value) js.Value {
 			return nil, err
 		}
 		return js.Undefined(), nil
+	})
+}
+
+// defineProgress025 defines 0.25's onReceiveProgress property on o, shared
+// by message and request actions.
+func (a *jsAction) defineProgress025(o js.Value) {
+	defineAccessor(o, "onReceiveProgress", func() js.Value {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return a.onProgress
+	}, func(f js.Value) {
+		a.mu.Lock()
+		a.onProgress = f
+		a.mu.Unlock()
 	})
 }

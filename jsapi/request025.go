@@ -53,15 +53,7 @@ func newRequestAction025(jr *jsRoom, name string, conf js.Value) *jsAction {
 		default: // bind installs it
 		}
 	})
-	defineAccessor(o, "onReceiveProgress", func() js.Value {
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		return a.onProgress
-	}, func(f js.Value) {
-		a.mu.Lock()
-		a.onProgress = f
-		a.mu.Unlock()
-	})
+	a.defineProgress025(o)
 	a.obj = o
 	return a
 }
