@@ -27,10 +27,10 @@ func newRequestAction025(jr *jsRoom, name string, conf js.Value) *jsAction {
 	// Requests go to the Go handler; only progress reaches JS this way.
 	a.received25, a.progressed25 = func(transfer.Message, string) {}, a.progressed025
 	if conf.Type() == js.TypeObject {
-		if f := conf.Get("onRequest"); f.Type() == js.TypeFunction {
+		if f := option(conf, "onRequest"); f.Type() == js.TypeFunction {
 			a.onRequest = f
 		}
-		if f := conf.Get("onReceiveProgress"); f.Type() == js.TypeFunction {
+		if f := option(conf, "onReceiveProgress"); f.Type() == js.TypeFunction {
 			a.onProgress = f
 		}
 	}
@@ -94,7 +94,7 @@ func (a *jsAction) serve025(ctx context.Context, req transfer.Message, id string
 	c.Set("signal", ac.Get("signal"))
 	v, err := protect(func() (any, error) {
 		r := f.Invoke(toJS(req), c)
-		if r.Type() == js.TypeObject && r.Get("then").Type() == js.TypeFunction {
+		if r.Type() == js.TypeObject && option(r, "then").Type() == js.TypeFunction {
 			return await(r)
 		}
 		return r, nil
@@ -143,15 +143,15 @@ func convertRequest(data, opts js.Value) (requestArgs, error) {
 	if opts.Type() != js.TypeObject {
 		return ra, nil
 	}
-	ra.signal = opts.Get("signal")
-	if meta := opts.Get("metadata"); !meta.IsUndefined() {
+	ra.signal = option(opts, "signal")
+	if meta := option(opts, "metadata"); !meta.IsUndefined() {
 		s := jsJSON.Call("stringify", meta)
 		if s.Type() != js.TypeString {
 			return ra, errNotJSON
 		}
 		ra.opts.Meta = json.RawMessage(s.String())
 	}
-	if t := opts.Get("timeoutMs"); t.Type() == js.TypeNumber {
+	if t := option(opts, "timeoutMs"); t.Type() == js.TypeNumber {
 		// JS's setTimeout fires at once for 0, negative or NaN delays.
 		ms := t.Float()
 		if !(ms >= 1) {
@@ -159,8 +159,8 @@ func convertRequest(data, opts js.Value) (requestArgs, error) {
 		}
 		ra.opts.Timeout = time.Duration(ms * float64(time.Millisecond))
 	}
-	if f := opts.Get("onProgress"); f.Type() == js.TypeFunction {
-		meta := opts.Get("metadata")
+	if f := option(opts, "onProgress"); f.Type() == js.TypeFunction {
+		meta := option(opts, "metadata")
 		ra.onProgress = f
 		ra.opts.OnProgress = func(pct float64, id string) {
 			c := jsObject.New()
@@ -176,7 +176,7 @@ func convertRequest(data, opts js.Value) (requestArgs, error) {
 
 // aborted reports whether signal is an AbortSignal that has fired.
 func aborted(signal js.Value) bool {
-	return signal.Type() == js.TypeObject && signal.Get("aborted").Truthy()
+	return signal.Type() == js.TypeObject && option(signal, "aborted").Truthy()
 }
 
 // abortContext returns a context cancelled when signal aborts, and its
@@ -210,12 +210,12 @@ func (ra *requestArgs) payload() (any, error) {
 // "aborted".
 func (a *jsAction) request025(_ js.Value, args []js.Value) js.Value {
 	data, opts := arg(args, 0), arg(args, 1)
-	if opts.Type() == js.TypeObject && aborted(opts.Get("signal")) {
+	if opts.Type() == js.TypeObject && aborted(option(opts, "signal")) {
 		return rejected(errAborted)
 	}
 	target := ""
 	if opts.Type() == js.TypeObject {
-		target = jsString.Invoke(opts.Get("target")).String()
+		target = jsString.Invoke(option(opts, "target")).String()
 	}
 	ra, err := convertRequest(data, opts)
 	if err != nil {
@@ -251,14 +251,14 @@ func (a *jsAction) request025(_ js.Value, args []js.Value) js.Value {
 // signal rejects the whole Promise.
 func (a *jsAction) requestMany025(_ js.Value, args []js.Value) js.Value {
 	data, opts := arg(args, 0), arg(args, 1)
-	if opts.Type() == js.TypeObject && aborted(opts.Get("signal")) {
+	if opts.Type() == js.TypeObject && aborted(option(opts, "signal")) {
 		return rejected(errAborted)
 	}
 	var targets []string
 	onResult := js.Undefined()
 	if opts.Type() == js.TypeObject {
-		onResult = opts.Get("onResult")
-		ts := opts.Get("targets")
+		onResult = option(opts, "onResult")
+		ts := option(opts, "targets")
 		if !jsArray.Call("isArray", ts).Bool() {
 			return rejected(errTargets025)
 		}

@@ -108,12 +108,12 @@ func (jr *jsRoom) ping025(_ js.Value, args []js.Value) js.Value {
 // config's onRequest installed.
 func (jr *jsRoom) makeAction025(_ js.Value, args []js.Value) (any, error) {
 	t, conf := arg(args, 0), arg(args, 1)
-	if conf.Type() == js.TypeObject && jsReflectHas(conf, "onRequest") && conf.Get("kind").String() != "request" {
+	if conf.Type() == js.TypeObject && jsReflectHas(conf, "onRequest") && option(conf, "kind").String() != "request" {
 		return nil, errRequestKind025
 	}
 	isRequest := false
 	if conf.Type() == js.TypeObject {
-		k := conf.Get("kind")
+		k := option(conf, "kind")
 		isRequest = !k.IsUndefined() && !k.IsNull() && !(k.Type() == js.TypeString && k.String() == "message")
 	}
 	name := ""
