@@ -39,10 +39,10 @@ func newAction025(jr *jsRoom, name string, conf js.Value) *jsAction {
 	}
 	a.received25, a.progressed25 = a.received025, a.progressed025
 	if conf.Type() == js.TypeObject {
-		if f := conf.Get("onMessage"); f.Type() == js.TypeFunction {
+		if f := option(conf, "onMessage"); f.Type() == js.TypeFunction {
 			a.onReceive = f
 		}
-		if f := conf.Get("onReceiveProgress"); f.Type() == js.TypeFunction {
+		if f := option(conf, "onReceiveProgress"); f.Type() == js.TypeFunction {
 			a.onProgress = f
 		}
 	}

@@ -18,10 +18,10 @@ func convertConfig(c js.Value, strategy string) (posthorn.Config, error) {
 	if !c.Truthy() || (c.Type() != js.TypeObject && c.Type() != js.TypeFunction) {
 		return cfg, errNoConfig
 	}
-	if strategy == "torrent" && (c.Get("trackerUrls").Truthy() || c.Get("trackerRedundancy").Truthy()) {
+	if strategy == "torrent" && (option(c, "trackerUrls").Truthy() || option(c, "trackerRedundancy").Truthy()) {
 		return cfg, errTrackerOptions
 	}
-	if v := c.Get("appId"); v.Truthy() {
+	if v := option(c, "appId"); v.Truthy() {
 		cfg.AppID = jsString.Invoke(v).String()
 	}
 	if strategy == "firebase" {
@@ -33,25 +33,25 @@ func convertConfig(c js.Value, strategy string) (posthorn.Config, error) {
 	if cfg.AppID == "" {
 		return cfg, posthorn.ErrNoAppID
 	}
-	if v := c.Get("password"); v.Truthy() {
+	if v := option(c, "password"); v.Truthy() {
 		cfg.Password = jsString.Invoke(v).String()
 	}
-	if v := c.Get("rtcConfig"); v.Truthy() {
+	if v := option(c, "rtcConfig"); v.Truthy() {
 		rc, err := ParseRTCConfig([]byte(jsJSON.Call("stringify", v).String()))
 		if err != nil {
 			return cfg, err
 		}
 		cfg.RTCConfig = rc
 	}
-	if v := c.Get("relayUrls"); v.Truthy() && jsArray.Call("isArray", v).Bool() {
+	if v := option(c, "relayUrls"); v.Truthy() && jsArray.Call("isArray", v).Bool() {
 		for i := range v.Length() {
 			cfg.RelayURLs = append(cfg.RelayURLs, jsString.Invoke(v.Index(i)).String())
 		}
 	}
-	if v := c.Get("relayRedundancy"); v.Type() == js.TypeNumber {
+	if v := option(c, "relayRedundancy"); v.Type() == js.TypeNumber {
 		cfg.RelayRedundancy = v.Int()
 	}
-	if f := c.Get("onJoinError"); f.Type() == js.TypeFunction {
+	if f := option(c, "onJoinError"); f.Type() == js.TypeFunction {
 		cfg.OnJoinError = func(e *posthorn.JoinError) { call(f, joinErrorValue(e)) }
 	}
 	return cfg, nil

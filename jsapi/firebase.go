@@ -20,15 +20,15 @@ type occupier interface {
 // speaks to that database itself (signal/firebase); the app's SDK
 // connection and its signed-in user are not used.
 func firebaseConfig(c js.Value, cfg *posthorn.Config) {
-	if v := c.Get("rootPath"); v.Truthy() {
+	if v := option(c, "rootPath"); v.Truthy() {
 		cfg.RootPath = jsString.Invoke(v).String()
 	}
-	app := c.Get("firebaseApp")
+	app := option(c, "firebaseApp")
 	if !app.Truthy() || app.Type() != js.TypeObject {
 		return
 	}
-	if opts := app.Get("options"); opts.Type() == js.TypeObject {
-		if u := opts.Get("databaseURL"); u.Truthy() {
+	if opts := option(app, "options"); opts.Type() == js.TypeObject {
+		if u := option(opts, "databaseURL"); u.Truthy() {
 			cfg.AppID = jsString.Invoke(u).String() // firebase.js prefers the app's URL
 		}
 	}

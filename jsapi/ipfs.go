@@ -19,11 +19,11 @@ import (
 // connectionGater, ...) has no meaning here. relayUrls, read as for every
 // strategy, may name service nodes too.
 func ipfsConfig(c js.Value, cfg *posthorn.Config) {
-	lc := c.Get("libp2pConfig")
+	lc := option(c, "libp2pConfig")
 	if lc.Type() != js.TypeObject {
 		return
 	}
-	pd := lc.Get("peerDiscovery")
+	pd := option(lc, "peerDiscovery")
 	if !jsArray.Call("isArray", pd).Bool() {
 		return
 	}
@@ -41,13 +41,13 @@ func bootstrapList(f js.Value) []string {
 	if err != nil {
 		return nil
 	}
-	list := v.(js.Value).Get("list")
+	list := option(v.(js.Value), "list")
 	if !jsArray.Call("isArray", list).Bool() {
 		return nil
 	}
 	var out []string
 	for i := range list.Length() {
-		mas := list.Index(i).Get("multiaddrs")
+		mas := option(list.Index(i), "multiaddrs")
 		if !jsArray.Call("isArray", mas).Bool() {
 			continue
 		}

@@ -68,16 +68,6 @@ func (jr *jsRoom) installMedia025(o js.Value) {
 	})))
 }
 
-// option is opts[name], undefined when opts is not an object. It reads it
-// with Reflect.get: a getter that throws then panics with a js.Error that
-// funcOf turns into a throw, where Value.Get would stop the Go runtime.
-func option(opts js.Value, name string) js.Value {
-	if opts.Type() != js.TypeObject {
-		return js.Undefined()
-	}
-	return jsReflect.Call("get", opts, name)
-}
-
 // mediaMeta025 converts 0.25's media metadata: any JSON value, null and
 // false included; undefined means none (media.ts sends m only when
 // metadata !== undefined).

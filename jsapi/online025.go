@@ -17,7 +17,7 @@ func (m *module) watchOnline(cfg js.Value) {
 	if !m.relayPause || m.stopOnline != nil || len(m.rooms) != 0 {
 		return
 	}
-	if rc := cfg.Get("relayConfig"); rc.Type() == js.TypeObject && rc.Get("manualReconnection").Truthy() {
+	if rc := option(cfg, "relayConfig"); rc.Type() == js.TypeObject && option(rc, "manualReconnection").Truthy() {
 		return
 	}
 	if js.Global().Get("addEventListener").Type() != js.TypeFunction {

@@ -155,10 +155,6 @@ func (jr *jsRoom) makeAction025(_ js.Value, args []js.Value) (any, error) {
 	return a.obj, nil
 }
 
-var jsReflect = js.Global().Get("Reflect")
-
-func jsReflectHas(o js.Value, key string) bool { return jsReflect.Call("has", o, key).Bool() }
-
 func isInternal025(name string) bool {
 	p := profile.V025
 	switch name {

@@ -134,16 +134,16 @@ func checkCallbacks025(cb js.Value, cfg *posthorn.Config) error {
 // 0.18's top-level relayUrls and relayRedundancy, which 0.25 ignores.
 func relayConfig025(c js.Value, cfg *posthorn.Config) {
 	cfg.RelayURLs, cfg.RelayRedundancy = nil, 0
-	rc := c.Get("relayConfig")
+	rc := option(c, "relayConfig")
 	if rc.Type() != js.TypeObject {
 		return
 	}
-	if v := rc.Get("urls"); v.Truthy() && jsArray.Call("isArray", v).Bool() {
+	if v := option(rc, "urls"); v.Truthy() && jsArray.Call("isArray", v).Bool() {
 		for i := range v.Length() {
 			cfg.RelayURLs = append(cfg.RelayURLs, jsString.Invoke(v.Index(i)).String())
 		}
 	}
-	if v := rc.Get("redundancy"); v.Type() == js.TypeNumber {
+	if v := option(rc, "redundancy"); v.Type() == js.TypeNumber {
 		cfg.RelayRedundancy = v.Int()
 	}
 }
