@@ -9,6 +9,7 @@ import (
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/engine/enginetest"
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/testutil"
 	v025wire "github.com/posthorn/posthorn/internal/v025/wire"
@@ -21,7 +22,7 @@ import (
 // id), and goes quiet again when the grace of 7.533 s ends with nothing to
 // do.
 func TestPassiveQuiet025(t *testing.T) {
-	clock := newFakeClock()
+	clock := enginetest.NewClock()
 	h := newHub("mem://a")
 	p := subscribed(t, tcfg{SelfID: "zzzzzzzzzzzzzzzzzzzz", Protocol: posthorn.Protocol025, Passive: true, Clock: clock.AfterFunc}, h)
 	p.ready(h)
@@ -58,26 +59,26 @@ func TestPassiveQuiet025(t *testing.T) {
 		t.Fatalf("after activation: %v", h.published(""))
 	}
 	// Two timers: the idle check and the next announcement.
-	var grace, next *fakeTimer
+	var grace, next *enginetest.Timer
 	for range 2 {
-		switch ft := clock.next(t); ft.d {
+		switch ft := clock.Next(t, waitTimeout); ft.D {
 		case 7533 * time.Millisecond:
 			grace = ft
 		case 233 * time.Millisecond:
 			next = ft
 		default:
-			t.Fatalf("unexpected timer of %v", ft.d)
+			t.Fatalf("unexpected timer of %v", ft.D)
 		}
 	}
 	if grace == nil || next == nil {
 		t.Fatal("missing timer")
 	}
-	grace.f()
+	grace.F()
 	if p.s.Active() {
 		t.Fatal("still active after the grace with nothing to do")
 	}
 	n := len(h.published(""))
-	next.f()
+	next.F()
 	if len(h.published("")) != n {
 		t.Fatal("a quiet passive room announced")
 	}
@@ -87,8 +88,8 @@ func TestPassiveQuiet025(t *testing.T) {
 // announcements and stays quiet.
 func TestTwoPassive025(t *testing.T) {
 	h := newHub("mem://a")
-	a := subscribed(t, tcfg{Protocol: posthorn.Protocol025, Passive: true, Clock: newFakeClock().AfterFunc}, h)
-	b := subscribed(t, tcfg{Protocol: posthorn.Protocol025, Passive: true, Clock: newFakeClock().AfterFunc}, h)
+	a := subscribed(t, tcfg{Protocol: posthorn.Protocol025, Passive: true, Clock: enginetest.NewClock().AfterFunc}, h)
+	b := subscribed(t, tcfg{Protocol: posthorn.Protocol025, Passive: true, Clock: enginetest.NewClock().AfterFunc}, h)
 	a.ready(h)
 	b.ready(h)
 	// Wake a up with a plain announcement from someone else; a's own

@@ -2,12 +2,12 @@ package engine_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/engine/enginetest"
 	"github.com/posthorn/posthorn/internal/ids"
 )
 
@@ -60,52 +60,6 @@ func TestSessionSchedule(t *testing.T) {
 	}
 }
 
-// fakeClock records the timers set on it; a test fires them by hand.
-type fakeClock struct {
-	set chan *fakeTimer
-}
-
-type fakeTimer struct {
-	d       time.Duration
-	f       func()
-	mu      sync.Mutex
-	stopped bool
-}
-
-func (ft *fakeTimer) Stop() bool {
-	ft.mu.Lock()
-	defer ft.mu.Unlock()
-	was := !ft.stopped
-	ft.stopped = true
-	return was
-}
-
-func (ft *fakeTimer) isStopped() bool {
-	ft.mu.Lock()
-	defer ft.mu.Unlock()
-	return ft.stopped
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{set: make(chan *fakeTimer, 16)} }
-
-func (c *fakeClock) AfterFunc(d time.Duration, f func()) engine.Timer {
-	ft := &fakeTimer{d: d, f: f}
-	c.set <- ft
-	return ft
-}
-
-// next returns the next timer set.
-func (c *fakeClock) next(t *testing.T) *fakeTimer {
-	t.Helper()
-	select {
-	case ft := <-c.set:
-		return ft
-	case <-time.After(waitTimeout):
-		t.Fatal("no announce timer was set")
-		return nil
-	}
-}
-
 // TestSchedule025 records a 0.25 room's announcements on a fake clock:
 // one at once, then after 233, 533 and 1333 ms, then every minute
 // (protocol-0.25 §6.4); a lost peer starts the schedule over; a forgotten
@@ -117,7 +71,7 @@ func TestSchedule025(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = es.Room().Leave() })
-	clock := newFakeClock()
+	clock := enginetest.NewClock()
 	engine.SetClock(es, clock.AfterFunc)
 	tp, err := engine.NewTopics(es, engine.TopicOptions{})
 	if err != nil {
@@ -132,40 +86,40 @@ func TestSchedule025(t *testing.T) {
 		t.Fatalf("%d announcements on Ready, want 1", n)
 	}
 	want := []time.Duration{233 * time.Millisecond, 533 * time.Millisecond, 1333 * time.Millisecond, time.Minute, time.Minute}
-	var ft *fakeTimer
+	var ft *enginetest.Timer
 	for i, d := range want {
-		ft = clock.next(t)
-		if ft.d != d {
-			t.Fatalf("wait %d: %v, want %v", i, ft.d, d)
+		ft = clock.Next(t, waitTimeout)
+		if ft.D != d {
+			t.Fatalf("wait %d: %v, want %v", i, ft.D, d)
 		}
-		ft.f()
+		ft.F()
 		if n := announcements(); n != i+2 {
 			t.Fatalf("after wait %d: %d announcements, want %d", i, n, i+2)
 		}
 	}
-	ft = clock.next(t) // the next minute
+	ft = clock.Next(t, waitTimeout) // the next minute
 
 	// A lost peer sets two timers: the restarted schedule's, and the first
 	// of recoverDelays (1 s), which this test never fires.
 	engine.PeerLost(es, "somebody")
-	again := clock.next(t)
-	if again.d == time.Second {
-		again = clock.next(t)
-	} else if other := clock.next(t); other.d != time.Second {
-		t.Fatalf("after a lost peer: waits %v and %v", again.d, other.d)
+	again := clock.Next(t, waitTimeout)
+	if again.D == time.Second {
+		again = clock.Next(t, waitTimeout)
+	} else if other := clock.Next(t, waitTimeout); other.D != time.Second {
+		t.Fatalf("after a lost peer: waits %v and %v", again.D, other.D)
 	}
-	if again.d != 233*time.Millisecond || !ft.isStopped() {
-		t.Fatalf("after a lost peer: next wait %v, old timer stopped %v", again.d, ft.isStopped())
+	if again.D != 233*time.Millisecond || !ft.Stopped() {
+		t.Fatalf("after a lost peer: next wait %v, old timer stopped %v", again.D, ft.Stopped())
 	}
 	if n := announcements(); n != len(want)+2 {
 		t.Fatalf("a lost peer made %d announcements, want 1", n-len(want)-1)
 	}
 
 	tp.Forget(h)
-	if !again.isStopped() {
+	if !again.Stopped() {
 		t.Fatal("a forgotten relay's timer is still set")
 	}
-	again.f() // a timer that fired as it was stopped
+	again.F() // a timer that fired as it was stopped
 	if n := announcements(); n != len(want)+2 {
 		t.Fatal("announced on a forgotten relay")
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/crypt"
 	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/engine/enginetest"
 	"github.com/posthorn/posthorn/internal/ids"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/strategytest"
@@ -90,7 +90,7 @@ func TestDedupe025(t *testing.T) {
 func TestOffersSurvive025(t *testing.T) {
 	testutil.RequireNetns(t)
 	st := newScriptedTracker(t)
-	clock := newFakeClock()
+	clock := enginetest.NewClock()
 	s := New(&posthorn.Options{Logger: slog.New(slog.DiscardHandler)})
 	s.after = clock.AfterFunc
 	t.Cleanup(s.Close)
@@ -101,11 +101,11 @@ func TestOffersSurvive025(t *testing.T) {
 
 	first := readAnnounce025(t, c, ih, s.SelfID())
 	for i, d := range []time.Duration{233 * time.Millisecond, 533 * time.Millisecond, 1333 * time.Millisecond, 10 * time.Second, 10 * time.Second} {
-		ft := clock.next(t)
-		if ft.d != d {
-			t.Fatalf("wait %d: %v, want %v", i, ft.d, d)
+		ft := clock.Next(t, strategytest.WaitTimeout)
+		if ft.D != d {
+			t.Fatalf("wait %d: %v, want %v", i, ft.D, d)
 		}
-		ft.f()
+		ft.F()
 		if got := readAnnounce025(t, c, ih, s.SelfID()); !slices.Equal(got, first) {
 			t.Fatalf("announce %d: offers %v, first %v", i+1, got, first)
 		}
@@ -124,7 +124,7 @@ func TestOffersSurvive025(t *testing.T) {
 	aged := ss.pooled(first[1])
 	aged.created = time.Now().Add(-offerRetention025 - time.Second)
 	ss.mu.Unlock()
-	clock.next(t).f()
+	clock.Next(t, strategytest.WaitTimeout).F()
 	got := readAnnounce025(t, c, ih, s.SelfID())
 	if slices.Contains(got, answered) || slices.Contains(got, first[1]) || !slices.Contains(got, first[2]) {
 		t.Fatalf("after an answer and an aged offer: offers %v, first %v", got, first)
@@ -221,42 +221,4 @@ func newSession025(t *testing.T, cfg posthorn.Config) *engine.Session {
 	}
 	t.Cleanup(func() { _ = es.Room().Leave() })
 	return es
-}
-
-// fakeClock records the timers set on it; a test fires them by hand.
-type fakeClock struct{ set chan *fakeTimer }
-
-type fakeTimer struct {
-	d       time.Duration
-	f       func()
-	mu      sync.Mutex
-	stopped bool
-}
-
-func (ft *fakeTimer) Stop() bool {
-	ft.mu.Lock()
-	defer ft.mu.Unlock()
-	was := !ft.stopped
-	ft.stopped = true
-	return was
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{set: make(chan *fakeTimer, 64)} }
-
-func (c *fakeClock) AfterFunc(d time.Duration, f func()) engine.Timer {
-	ft := &fakeTimer{d: d, f: f}
-	c.set <- ft
-	return ft
-}
-
-// next returns the next timer set.
-func (c *fakeClock) next(t *testing.T) *fakeTimer {
-	t.Helper()
-	select {
-	case ft := <-c.set:
-		return ft
-	case <-time.After(strategytest.WaitTimeout):
-		t.Fatal("no announce timer was set")
-		return nil
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/crypt"
 	"github.com/posthorn/posthorn/internal/engine"
+	"github.com/posthorn/posthorn/internal/engine/enginetest"
 	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/internal/v025/topic"
@@ -24,7 +25,7 @@ import (
 func TestPassive025(t *testing.T) {
 	testutil.RequireNetns(t)
 	st := newScriptedTracker(t)
-	clock := newFakeClock()
+	clock := enginetest.NewClock()
 	s := New(&posthorn.Options{Logger: slog.New(slog.DiscardHandler)})
 	s.after = clock.AfterFunc
 	t.Cleanup(s.Close)
@@ -39,11 +40,11 @@ func TestPassive025(t *testing.T) {
 	if got := string(readMsg(t, c)); got != quiet {
 		t.Fatalf("first message %s, want the quiet announce", got)
 	}
-	ft := clock.next(t)
-	if ft.d != quietPeriod025 {
-		t.Fatalf("quiet period %v", ft.d)
+	ft := clock.Next(t, strategytest.WaitTimeout)
+	if ft.D != quietPeriod025 {
+		t.Fatalf("quiet period %v", ft.D)
 	}
-	ft.f()
+	ft.F()
 	if got := string(readMsg(t, c)); got != quiet {
 		t.Fatalf("second message %s, want the quiet announce", got)
 	}
@@ -71,9 +72,9 @@ func TestPassive025(t *testing.T) {
 			offered = len(ann.Offers) == 3
 		}
 	}
-	var grace *fakeTimer
+	var grace *enginetest.Timer
 	for grace == nil {
-		if ft := clock.next(t); ft.d == engine.PassiveGrace025 {
+		if ft := clock.Next(t, strategytest.WaitTimeout); ft.D == engine.PassiveGrace025 {
 			grace = ft
 		}
 	}
@@ -85,7 +86,7 @@ func TestPassive025(t *testing.T) {
 	// our answer; 10 s leave room for making the answer under -race);
 	// then the idle check makes the room quiet.
 	waitFor(t, "the answering attempt to end", ss.es.Idle)
-	grace.f()
+	grace.F()
 	for {
 		raw := readMsg(t, c)
 		if string(raw) == quiet {
