@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -226,7 +227,10 @@ func (m *Member) WaitUntil(t testing.TB, what string, cond func(peers map[string
 		case <-changed:
 		case <-logged:
 		case <-ctx.Done():
-			t.Fatalf("%s: timed out waiting until %s", m.ID, what)
+			m.mu.Lock()
+			seen := slices.Sorted(maps.Keys(m.peers))
+			m.mu.Unlock()
+			t.Fatalf("%s: timed out waiting until %s; it sees %v", m.ID, what, seen)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package strategytest
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/testutil"
@@ -17,8 +18,10 @@ func RunMesh(t *testing.T, h Harness, n int) {
 	testutil.RequireNetns(t)
 	h = h.withDefaults()
 	r := h.Relay.Start(t)
+	start := time.Now()
 	ms := joinAll(t, h, n, "mesh", posthorn.Config{RelayURLs: []string{r.URL}})
 	meet(t, ms...)
+	t.Logf("full mesh of %d after %v", n, time.Since(start).Round(time.Millisecond))
 	for _, m := range ms {
 		if err := m.Action("chat").Send(Ctx(t), "hello from "+m.ID, nil); err != nil {
 			t.Fatalf("%s: %v", m.ID, err)
