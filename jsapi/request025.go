@@ -203,24 +203,10 @@ func (ra *requestArgs) payload() (any, error) {
 	return readBlob(ra.blob)
 }
 
-// request025 is 0.25's request(data, {target, metadata, timeoutMs,
-// onProgress, signal}): a Promise of the peer's response. It rejects with
-// an Error whose kind is "rejected" (the peer's handler failed, or it had
-// none), "timeout", "disconnected" (the peer is not there or left) or
-// "aborted".
-func (a *jsAction) request025(_ js.Value, args []js.Value) js.Value {
-	data, opts := arg(args, 0), arg(args, 1)
-	if opts.Type() == js.TypeObject && aborted(option(opts, "signal")) {
-		return rejected(errAborted)
-	}
-	target := ""
-	if opts.Type() == js.TypeObject {
-		target = jsString.Invoke(option(opts, "target")).String()
-	}
-	ra, err := convertRequest(data, opts)
-	if err != nil {
-		return rejected(err)
-	}
+// start025 runs f in a Promise with the bound action, the request's data
+// (a Blob read by then) and a context that the request's AbortSignal
+// cancels.
+func (a *jsAction) start025(ra requestArgs, f func(ctx context.Context, act *posthorn.Action, data any) (any, error)) js.Value {
 	ctx, release := abortContext(ra.signal)
 	return newPromise(func() (any, error) {
 		defer release()
@@ -232,6 +218,29 @@ func (a *jsAction) request025(_ js.Value, args []js.Value) js.Value {
 		if err != nil {
 			return nil, err
 		}
+		return f(ctx, act, d)
+	})
+}
+
+// request025 is 0.25's request(data, {target, metadata, timeoutMs,
+// onProgress, signal}): a Promise of the peer's response. It rejects with
+// an Error whose kind is "rejected" (the peer's handler failed, or it had
+// none), "timeout", "disconnected" (the peer is not there or left) or
+// "aborted".
+func (a *jsAction) request025(_ js.Value, args []js.Value) js.Value {
+	data, opts := arg(args, 0), arg(args, 1)
+	if aborted(option(opts, "signal")) {
+		return rejected(errAborted)
+	}
+	target := ""
+	if opts.Type() == js.TypeObject {
+		target = jsString.Invoke(option(opts, "target")).String()
+	}
+	ra, err := convertRequest(data, opts)
+	if err != nil {
+		return rejected(err)
+	}
+	return a.start025(ra, func(ctx context.Context, act *posthorn.Action, d any) (any, error) {
 		m, err := act.Request(ctx, target, d, ra.opts)
 		switch {
 		case err != nil && ctx.Err() != nil:
@@ -251,7 +260,7 @@ func (a *jsAction) request025(_ js.Value, args []js.Value) js.Value {
 // signal rejects the whole Promise.
 func (a *jsAction) requestMany025(_ js.Value, args []js.Value) js.Value {
 	data, opts := arg(args, 0), arg(args, 1)
-	if opts.Type() == js.TypeObject && aborted(option(opts, "signal")) {
+	if aborted(option(opts, "signal")) {
 		return rejected(errAborted)
 	}
 	var targets []string
@@ -272,17 +281,7 @@ func (a *jsAction) requestMany025(_ js.Value, args []js.Value) js.Value {
 	if err != nil {
 		return rejected(err)
 	}
-	ctx, release := abortContext(ra.signal)
-	return newPromise(func() (any, error) {
-		defer release()
-		act, err := a.action()
-		if err != nil {
-			return nil, err
-		}
-		d, err := ra.payload()
-		if err != nil {
-			return nil, err
-		}
+	return a.start025(ra, func(ctx context.Context, act *posthorn.Action, d any) (any, error) {
 		type result struct {
 			m   posthorn.Message
 			err error
