@@ -34,15 +34,17 @@ type jsRoom struct {
 	onJoin, onLeave, onStream, onTrack js.Value
 }
 
-func newJSRoom(m *module, ns string) *jsRoom {
-	jr := &jsRoom{
-		m:       m,
-		ns:      ns,
-		ready:   make(chan struct{}),
-		actions: map[string]*jsAction{},
-		onJoin:  js.Undefined(), onLeave: js.Undefined(),
-		onStream: js.Undefined(), onTrack: js.Undefined(),
+// newRoomState is the Go side of a room object, its callbacks all unset
+// (undefined in 0.18's shape, null in 0.25's).
+func newRoomState(m *module, ns string, unset js.Value) *jsRoom {
+	return &jsRoom{
+		m: m, ns: ns, ready: make(chan struct{}), actions: map[string]*jsAction{},
+		onJoin: unset, onLeave: unset, onStream: unset, onTrack: unset,
 	}
+}
+
+func newJSRoom(m *module, ns string) *jsRoom {
+	jr := newRoomState(m, ns, js.Undefined())
 	o := jsObject.New()
 	o.Set("makeAction", wrapThrowing(funcOf(jr.makeAction)))
 	o.Set("ping", asyncFunc(jr.ping))

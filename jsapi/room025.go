@@ -20,14 +20,7 @@ import (
 // leave() returns a Promise, and the media methods take 0.25's option
 // objects (installMedia025).
 func newRoom025(m *module, key string, passive bool) *jsRoom {
-	jr := &jsRoom{
-		m:       m,
-		ns:      key,
-		ready:   make(chan struct{}),
-		actions: map[string]*jsAction{},
-		onJoin:  js.Null(), onLeave: js.Null(),
-		onStream: js.Null(), onTrack: js.Null(),
-	}
+	jr := newRoomState(m, key, js.Null())
 	o := jsObject.New()
 	o.Set("makeAction", wrapThrowing(funcOf(jr.makeAction025)))
 	o.Set("ping", asyncFunc(jr.ping025))
