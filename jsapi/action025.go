@@ -35,17 +35,9 @@ type pending025 struct {
 func newAction025(jr *jsRoom, name string, conf js.Value) *jsAction {
 	a := &jsAction{
 		jr: jr, name: name, bound: make(chan struct{}),
-		onReceive: js.Null(), onProgress: js.Null(), lastMeta: js.Undefined(),
+		onReceive: funcOption(conf, "onMessage"), onProgress: funcOption(conf, "onReceiveProgress"), lastMeta: js.Undefined(),
 	}
 	a.received25, a.progressed25 = a.received025, a.progressed025
-	if conf.Type() == js.TypeObject {
-		if f := option(conf, "onMessage"); f.Type() == js.TypeFunction {
-			a.onReceive = f
-		}
-		if f := option(conf, "onReceiveProgress"); f.Type() == js.TypeFunction {
-			a.onProgress = f
-		}
-	}
 	o := jsObject.New()
 	o.Set("send", asyncFunc(a.send025))
 	defineAccessor(o, "onMessage", func() js.Value {

@@ -18,4 +18,13 @@ func option(opts js.Value, name string) js.Value {
 	return jsReflect.Call("get", opts, name)
 }
 
+// funcOption is opts[name] if it is a function, else null (0.25's unset
+// callback).
+func funcOption(opts js.Value, name string) js.Value {
+	if f := option(opts, name); f.Type() == js.TypeFunction {
+		return f
+	}
+	return js.Null()
+}
+
 func jsReflectHas(o js.Value, key string) bool { return jsReflect.Call("has", o, key).Bool() }

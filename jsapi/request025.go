@@ -21,19 +21,11 @@ var jsAbortController = js.Global().Get("AbortController")
 // onReceiveProgress properties, initialised from conf.
 func newRequestAction025(jr *jsRoom, name string, conf js.Value) *jsAction {
 	a := &jsAction{
-		jr: jr, name: name, bound: make(chan struct{}), isRequest: true,
-		onReceive: js.Null(), onProgress: js.Null(), onRequest: js.Null(), lastMeta: js.Undefined(),
+		jr: jr, name: name, bound: make(chan struct{}), isRequest: true, onReceive: js.Null(),
+		onProgress: funcOption(conf, "onReceiveProgress"), onRequest: funcOption(conf, "onRequest"), lastMeta: js.Undefined(),
 	}
 	// Requests go to the Go handler; only progress reaches JS this way.
 	a.received25, a.progressed25 = func(transfer.Message, string) {}, a.progressed025
-	if conf.Type() == js.TypeObject {
-		if f := option(conf, "onRequest"); f.Type() == js.TypeFunction {
-			a.onRequest = f
-		}
-		if f := option(conf, "onReceiveProgress"); f.Type() == js.TypeFunction {
-			a.onProgress = f
-		}
-	}
 	o := jsObject.New()
 	o.Set("request", asyncFunc(a.request025))
 	o.Set("requestMany", asyncFunc(a.requestMany025))
