@@ -20,7 +20,8 @@ import (
 // queue, 64 × 15 bytes: while the channel is stalled, a ping flood would
 // otherwise queue a pong per ping. Pings beyond it get no pong; a ping is
 // not data, and the pinger's later pings are answered once the channel
-// moves again.
+// moves again. (Pongs sent at once, sendNow, are bounded by the channel's
+// high-water mark, like every send.)
 const maxQueuedPongs = 64
 
 // A connected peer's signals over the data channel (§4.3, §4.6) that cost
@@ -171,6 +172,30 @@ func (c *conn) enqueuePong(b []byte) {
 		return
 	}
 	c.control.Push(control{b: b, pong: true})
+}
+
+// sendNow sends one internal chunk at once, inside the caller, when nothing
+// waits on the control queue and the channel takes it without waiting
+// (peer.TrySend); otherwise it queues the chunk as enqueue or, for a pong,
+// enqueuePong does, so it never overtakes a chunk queued before it. Pings
+// and pongs take it (protocol-0.18 §6): in the browser build a round trip
+// then costs no goroutine hand-off for either send. It never blocks. A
+// failed attempt is queued too: the queue's Send meets the error again and
+// reports it.
+func (c *conn) sendNow(b []byte, pong bool) {
+	if c.ctx.Err() != nil {
+		return
+	}
+	if c.control.Idle() {
+		if sent, _ := c.p.TrySend(b); sent {
+			return
+		}
+	}
+	if pong {
+		c.enqueuePong(b)
+		return
+	}
+	c.control.Push(control{b: b})
 }
 
 // complain logs a problem with what the peer sent, rate-limited per

@@ -33,7 +33,9 @@ func (r *Room) Ping(ctx context.Context, id string) (time.Duration, error) {
 	r.mu.Unlock()
 
 	start := time.Now()
-	r.sendInternal(c, r.ping, transfer.KindString, nil)
+	if b := r.emptyChunk(r.ping); b != nil {
+		c.sendNow(b, false)
+	}
 	select {
 	case err := <-w:
 		if err != nil {

@@ -158,15 +158,25 @@ func (r *Room) gotSignal(m Message, c *conn) {
 	}
 }
 
-// gotPing answers a ping with a pong (protocol-0.18 §6, §10 item 6), unless
-// maxQueuedPongs wait on a stalled channel already.
+// gotPing answers a ping with a pong (protocol-0.18 §6, §10 item 6), at once
+// inside the data callback when it can (conn.sendNow), unless maxQueuedPongs
+// wait on a stalled channel already.
 func (r *Room) gotPing(_ Message, c *conn) {
-	tx, err := r.pong.nonces.Encode(r.prof.Framing, r.pong.name, transfer.KindString, nil, nil)
-	if err != nil {
-		r.log.Error("room: pong not encodable", "err", err)
-		return
+	if b := r.emptyChunk(r.pong); b != nil {
+		c.sendNow(b, true)
 	}
-	c.enqueuePong(r.appendChunk(nil, tx, 0))
+}
+
+// emptyChunk encodes a message of internal action a with no data, which is
+// one chunk (a ping or a pong, protocol-0.18 §6), or returns nil, logged, if
+// it cannot.
+func (r *Room) emptyChunk(a *Action) []byte {
+	tx, err := a.nonces.Encode(r.prof.Framing, a.name, transfer.KindString, nil, nil)
+	if err != nil {
+		r.log.Error("room: internal message not encodable", "action", a.name, "err", err)
+		return nil
+	}
+	return r.appendChunk(nil, tx, 0)
 }
 
 // gotPong resolves the oldest pending ping to that peer, unless it answers

@@ -1,6 +1,7 @@
 package posthorn
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -304,6 +305,45 @@ func TestPing(t *testing.T) {
 	var unknown *UnknownPeerError
 	if _, err := a.room.Ping(ctx, "nobody"); !errors.As(err, &unknown) || unknown.ID != "nobody" {
 		t.Errorf("Ping(nobody) = %v", err)
+	}
+}
+
+// TestPingDuringTransfer pings both ways while a large message is on its
+// way: pongs that cannot go out at once (the channel busy with data or over
+// its high-water mark) wait on the control queue and still arrive, and the
+// message arrives whole.
+func TestPingDuringTransfer(t *testing.T) {
+	ms := mesh(t, 2, nil)
+	a, b := ms[0], ms[1]
+	ctx := testCtx(t)
+	big := make([]byte, 8<<20)
+	for i := range big {
+		big[i] = byte(i * 7)
+	}
+	_, in := collect(t, b, "big")
+	ab, err := a.room.MakeAction("big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := make(chan error, 1)
+	go func() { sent <- ab.Send(ctx, big, nil) }()
+	var wg sync.WaitGroup
+	for _, d := range [][2]*member{{a, b}, {b, a}} {
+		wg.Go(func() {
+			for range 20 {
+				if _, err := d[0].room.Ping(ctx, d[1].id); err != nil {
+					t.Errorf("Ping during the transfer: %v", err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := recv(t, sent, "the sender"); err != nil {
+		t.Fatal(err)
+	}
+	if g := recv(t, in, "the big message"); !bytes.Equal(g.data, big) {
+		t.Fatalf("got %d bytes, not the %d sent", len(g.data), len(big))
 	}
 }
 

@@ -87,24 +87,27 @@ func wrapThrowing(f js.Func) js.Value { return trampoline.Invoke(f, throwKey) }
 
 // newPromise returns a Promise settled by run, which runs on its own
 // goroutine: the js.FuncOf callback that calls newPromise never blocks.
+// The Promise and its resolvers are made in JS (pending), so no Go
+// executor callback runs inside new Promise.
 func newPromise(run func() (any, error)) js.Value {
-	var executor js.Func
-	executor = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		resolve, reject := args[0], args[1]
-		go func() {
-			v, err := protect(run)
-			if err != nil {
-				reject.Invoke(jsErr(err))
-				return
-			}
-			resolve.Invoke(v)
-		}()
-		return nil
-	})
-	p := jsPromise.New(executor)
-	executor.Release() // the executor has run synchronously inside new Promise
+	pr := pending.Invoke()
+	p, resolve, reject := pr.Index(0), pr.Index(1), pr.Index(2)
+	go func() {
+		v, err := protect(run)
+		if err != nil {
+			reject.Invoke(jsErr(err))
+			return
+		}
+		resolve.Invoke(v)
+	}()
 	return p
 }
+
+// pending returns [promise, resolve, reject] for a new pending Promise.
+var pending = js.Global().Get("Function").New(`
+let resolve, reject
+const p = new Promise((res, rej) => { resolve = res; reject = rej })
+return [p, resolve, reject]`)
 
 // rejected returns a Promise rejected with err, for checks the seed's async
 // functions make before their first await.

@@ -239,6 +239,40 @@ func (p *Peer) Send(ctx context.Context, b []byte) error {
 	return nil
 }
 
+// TrySend sends b as one binary message only if it can do so at once: the
+// channel is open, no other Send holds the channel, and its bufferedAmount
+// is within the high-water mark. It never waits; it reports false, having
+// sent nothing, when Send would have had to wait. A small message that must
+// not wait behind anything (a pong) goes out inside the event that caused
+// it instead of on another goroutine. b may be reused once it returns.
+func (p *Peer) TrySend(b []byte) (bool, error) {
+	select {
+	case p.sendSem <- struct{}{}:
+	default:
+		return false, nil
+	}
+	defer func() { <-p.sendSem }()
+	select {
+	case <-p.open:
+	default:
+		return false, nil
+	}
+	if p.isDestroyed() {
+		return false, ErrClosed
+	}
+	ch := p.channel()
+	if ch.bufferedAmount() > ch.highWater() {
+		return false, nil
+	}
+	if err := ch.send(b); err != nil {
+		if p.isDestroyed() {
+			return false, ErrClosed
+		}
+		return false, fmt.Errorf("%w: send: %v", ErrDataChannel, err)
+	}
+	return true, nil
+}
+
 // waitWindow is Send's backpressure (protocol-0.18 §5.6): it returns once ch's
 // bufferedAmount is at most its high-water mark. bufferedamountlow wakes it;
 // so does, natively, a check every sendPoll, because pion fires that event

@@ -228,3 +228,36 @@ func TestSendBeforeOpen(t *testing.T) {
 		t.Fatalf("Send across Close: %v, want ErrClosed", err)
 	}
 }
+
+// TestTrySend: nothing before the channel opens, in order with Send once it
+// is open, ErrClosed after Close.
+func TestTrySend(t *testing.T) {
+	testutil.RequireNetns(t)
+	if sent, err := newPeer(t, true, false).TrySend([]byte("x")); sent || err != nil {
+		t.Fatalf("TrySend before open = %v, %v; want false, nil", sent, err)
+	}
+	pr := newPair(t, pairOpts{})
+	pr.waitConnected(t)
+	got := make(chan []byte, 3)
+	pr.b.OnData(func(b []byte) { got <- b })
+	if err := pr.a.Send(ctxT(t), []byte("1")); err != nil {
+		t.Fatal(err)
+	}
+	if sent, err := pr.a.TrySend([]byte("2")); !sent || err != nil {
+		t.Fatalf("TrySend on an idle open channel = %v, %v; want true, nil", sent, err)
+	}
+	if err := pr.a.Send(ctxT(t), []byte("3")); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"1", "2", "3"} {
+		if b := recv(t, "message "+want, got); string(b) != want {
+			t.Fatalf("got %q, want %q", b, want)
+		}
+	}
+	if err := pr.a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if sent, err := pr.a.TrySend([]byte("x")); sent || !errors.Is(err, ErrClosed) {
+		t.Fatalf("TrySend after Close = %v, %v; want false, ErrClosed", sent, err)
+	}
+}

@@ -102,6 +102,14 @@ func (q *Queue[T]) drain() {
 	q.mu.Unlock()
 }
 
+// Idle reports whether no item is queued or being delivered: a caller that
+// then does what the handler would do overtakes nothing pushed before.
+func (q *Queue[T]) Idle() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return !q.running && q.head == len(q.items)
+}
+
 // Len reports how many items wait for delivery.
 func (q *Queue[T]) Len() int {
 	q.mu.Lock()

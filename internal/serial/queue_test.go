@@ -60,3 +60,39 @@ func TestQueueWaitUnblocks(t *testing.T) {
 	q.Unblock()
 	q.Wait(5) // must not block after unblock
 }
+
+// TestQueueIdle: Idle is false while an item waits or is being delivered,
+// and true again once the handler has returned.
+func TestQueueIdle(t *testing.T) {
+	entered, release, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	q := New(func(v int) {
+		if v == 0 {
+			close(entered)
+			<-release
+			return
+		}
+		close(done)
+	})
+	if !q.Idle() {
+		t.Fatal("a new queue is not idle")
+	}
+	q.Push(0)
+	<-entered
+	if q.Idle() {
+		t.Fatal("idle while an item is being delivered")
+	}
+	q.Push(1)
+	close(release)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("second item not delivered")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !q.Idle() {
+		if time.Now().After(deadline) {
+			t.Fatal("not idle after every item was delivered")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
