@@ -27,6 +27,7 @@ import (
 //	-rounds N         rounds (default 5)
 //	-bench-browser B  the browser, chromium or firefox (default $POSTHORN_BROWSER, else chromium)
 //	-size-mib N       the transfer size (default 32)
+//	-trace-join       log each join page's RTCPeerConnection and WebSocket events
 func BenchmarkVsTrystero(b *testing.B) {
 	kind, err := browsertest.ParseKind(*benchBrowser)
 	if err != nil {
@@ -67,6 +68,8 @@ func BenchmarkVsTrystero(b *testing.B) {
 					p, _ := bc.page(b, "B", lib, strategy)
 					bc.join(b, p, strategy, fmt.Sprintf("stag-%s-%d-%d", strategy, r, lib))
 					res.add("staggered join "+strategy, lib, r, joinedMS(b, p))
+					printTrace(b, "B", p)
+					printTrace(b, "A", a)
 				})
 			}
 			for _, lib := range order {
@@ -87,6 +90,8 @@ func BenchmarkVsTrystero(b *testing.B) {
 						}
 					}
 					res.add("simultaneous join "+strategy, lib, r, max(joinedMS(b, a), joinedMS(b, p)))
+					printTrace(b, "A", a)
+					printTrace(b, "B", p)
 				})
 			}
 		}
@@ -130,7 +135,8 @@ var (
 	benchRounds  = flag.Int("rounds", 5, "BenchmarkVsTrystero: rounds")
 	benchBrowser = flag.String("bench-browser", cmp.Or(os.Getenv(browsertest.BrowserEnv), string(browsertest.Chromium)),
 		"BenchmarkVsTrystero: browser to run, chromium or firefox (default $"+browsertest.BrowserEnv+", else chromium)")
-	benchSizeMiB = flag.Int("size-mib", 32, "BenchmarkVsTrystero: transfer size in MiB")
+	benchSizeMiB   = flag.Int("size-mib", 32, "BenchmarkVsTrystero: transfer size in MiB")
+	benchTraceJoin = flag.Bool("trace-join", false, "BenchmarkVsTrystero: log each join page's RTCPeerConnection and WebSocket events")
 )
 
 // benchStrategies are the strategies of the start and join rows.
@@ -175,6 +181,9 @@ func (bc *benchRun) page(b *testing.B, name string, lib int, strategy string) (*
 	b.Helper()
 	p := bc.b.NewNamedPage(b, libNames[lib]+"-"+name, bc.s.URL+"/bench.html")
 	p.WaitFor(b, "window.B", 0)
+	if *benchTraceJoin {
+		browsertest.EvalAs[bool](b, p, "B.traceOn()")
+	}
 	l := browsertest.EvalAs[struct {
 		MS            float64 `json:"ms"`
 		InstantiateMS float64 `json:"instantiateMs"`
@@ -204,6 +213,21 @@ func (bc *benchRun) joinAsync(p *browsertest.Page, strategy, room string) error 
 	ctx, cancel := context.WithTimeout(context.Background(), browsertest.DefaultTimeout)
 	defer cancel()
 	return p.Evaluate(ctx, fmt.Sprintf("B.join(%s, %q)", bc.config(strategy), room), nil)
+}
+
+// printTrace logs the events B.traceOn recorded on p (-trace-join), in ms
+// since p's joinRoom call.
+func printTrace(b *testing.B, name string, p *browsertest.Page) {
+	b.Helper()
+	if !*benchTraceJoin {
+		return
+	}
+	time.Sleep(300 * time.Millisecond) // let the last events of the join land
+	var sb strings.Builder
+	for _, e := range browsertest.EvalAs[[][3]any](b, p, "B.trace") {
+		fmt.Fprintf(&sb, "%s %s %7v %v %v\n", b.Name(), name, e[0], e[1], e[2])
+	}
+	fmt.Fprint(os.Stderr, sb.String()) // b.Log truncates a benchmark's log
 }
 
 // joinedMS waits for p's first onPeerJoin and returns the milliseconds from

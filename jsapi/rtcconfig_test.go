@@ -1,6 +1,7 @@
 package jsapi
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -64,8 +65,15 @@ func FuzzParseRTCConfig(f *testing.F) {
 	f.Add([]byte(`{"iceServers":[{"urls":["turn:127.0.0.1:3478"],"username":"u","credential":"c"}],"iceTransportPolicy":"relay"}`))
 	f.Add([]byte(`{"iceServers":[{"urls":42}]}`))
 	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"ICESERVERS":[null],"iceServers":[{"URLS":["a"],"urls":null,"Urls":[null],"username":"u","username":null}],"bundlePolicy":"max-bundle","bundlePolicy":null}`))
+	f.Add([]byte(`{"iceCandidatePoolSize":256,"rtcpMuxPolicy":"require","x":{"iceServers":1}}`))
+	f.Add([]byte(`null`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := ParseRTCConfig(b)
+		want, wantErr := parseRTCConfigReflect(b)
+		if (err == nil) != (wantErr == nil) || (err == nil && !reflect.DeepEqual(c, want)) {
+			t.Fatalf("%s: got %+v, %v; encoding/json into a struct gives %+v, %v", b, c, err, want, wantErr)
+		}
 		if err != nil {
 			if !errors.Is(err, ErrRTCConfig) {
 				t.Fatalf("error %v is not ErrRTCConfig", err)
@@ -78,4 +86,45 @@ func FuzzParseRTCConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+// parseRTCConfigReflect is what ParseRTCConfig did with json.Unmarshal into
+// a struct: the reference FuzzParseRTCConfig checks it against.
+func parseRTCConfigReflect(text []byte) (*posthorn.RTCConfiguration, error) {
+	var in struct {
+		ICEServers []struct {
+			URLs       json.RawMessage `json:"urls"`
+			Username   string          `json:"username"`
+			Credential string          `json:"credential"`
+		} `json:"iceServers"`
+		ICETransportPolicy   *peer.ICETransportPolicy `json:"iceTransportPolicy"`
+		BundlePolicy         *peer.BundlePolicy       `json:"bundlePolicy"`
+		RTCPMuxPolicy        *peer.RTCPMuxPolicy      `json:"rtcpMuxPolicy"`
+		ICECandidatePoolSize uint8                    `json:"iceCandidatePoolSize"`
+	}
+	if err := json.Unmarshal(text, &in); err != nil {
+		return nil, err
+	}
+	cfg := &posthorn.RTCConfiguration{ICEServers: []posthorn.ICEServer{}, ICECandidatePoolSize: in.ICECandidatePoolSize}
+	for _, s := range in.ICEServers {
+		urls, err := parseURLs(s.URLs)
+		if err != nil {
+			return nil, err
+		}
+		srv := posthorn.ICEServer{URLs: urls, Username: s.Username}
+		if s.Credential != "" {
+			srv.Credential = s.Credential
+		}
+		cfg.ICEServers = append(cfg.ICEServers, srv)
+	}
+	if in.ICETransportPolicy != nil {
+		cfg.ICETransportPolicy = *in.ICETransportPolicy
+	}
+	if in.BundlePolicy != nil {
+		cfg.BundlePolicy = *in.BundlePolicy
+	}
+	if in.RTCPMuxPolicy != nil {
+		cfg.RTCPMuxPolicy = *in.RTCPMuxPolicy
+	}
+	return cfg, nil
 }

@@ -3,8 +3,10 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/posthorn/posthorn/internal/jsjson"
+	"github.com/posthorn/posthorn/internal/jsonobj"
 
 	"github.com/posthorn/posthorn/internal/peer"
 )
@@ -44,16 +46,30 @@ type wireMessage struct {
 // valid id; answer (checked first, as JS does) or offer must be an object
 // {type, sdp} with the matching type and a non-empty sdp string. Errors wrap
 // ErrPayload.
+//
+// It decodes as json.Unmarshal into wireMessage would, through
+// internal/jsonobj (no reflection on a struct type on the join's path in
+// the browser build).
 func parseMessage(p []byte) (message, error) {
 	var w wireMessage
-	if err := json.Unmarshal(p, &w); err != nil {
+	err := jsonobj.Members(p, func(name string, v json.RawMessage) error {
+		switch {
+		case strings.EqualFold(name, "peerId"):
+			w.PeerID = v
+		case strings.EqualFold(name, "offer"):
+			w.Offer = v
+		case strings.EqualFold(name, "answer"):
+			w.Answer = v
+		}
+		return nil
+	})
+	if err != nil {
 		return message{}, fmt.Errorf("%w: %v", ErrPayload, err)
 	}
 	var m message
 	if err := json.Unmarshal(w.PeerID, &m.PeerID); err != nil || !ValidID(m.PeerID) {
 		return message{}, fmt.Errorf("%w: peerId is not a peer id", ErrPayload)
 	}
-	var err error
 	switch {
 	case isPresent(w.Answer):
 		m.Answer, err = parseSDP(w.Answer, peer.TypeAnswer)
@@ -71,11 +87,17 @@ func parseMessage(p []byte) (message, error) {
 func isPresent(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "null" }
 
 func parseSDP(raw json.RawMessage, typ string) (*peer.Signal, error) {
-	var s struct {
-		Type string `json:"type"`
-		SDP  string `json:"sdp"`
-	}
-	if err := json.Unmarshal(raw, &s); err != nil {
+	var s struct{ Type, SDP string }
+	err := jsonobj.Members(raw, func(name string, v json.RawMessage) error {
+		switch {
+		case strings.EqualFold(name, "type"):
+			return jsonobj.String(v, &s.Type)
+		case strings.EqualFold(name, "sdp"):
+			return jsonobj.String(v, &s.SDP)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrPayload, typ, err)
 	}
 	if s.Type != typ || s.SDP == "" {

@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/posthorn/posthorn/internal/peer"
@@ -188,8 +189,13 @@ func FuzzParseMessage(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(`{"PEERID":"P1","peerId":"P2","Answer":null,"offer":{"TYPE":"offer","sdp":"x","SDP":null}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := parseMessage(b)
+		want, wantErr := parseMessageReflect(b)
+		if (err == nil) != (wantErr == nil) || (err == nil && !reflect.DeepEqual(m, want)) {
+			t.Fatalf("%q: got %+v, %v; with encoding/json into structs %+v, %v", b, m, err, want, wantErr)
+		}
 		if err != nil {
 			if !errors.Is(err, ErrPayload) {
 				t.Fatalf("error does not wrap ErrPayload: %v", err)
@@ -220,4 +226,37 @@ func FuzzDecodeID(f *testing.F) {
 			}
 		}
 	})
+}
+
+// parseMessageReflect is parseMessage with json.Unmarshal into structs, the
+// reference FuzzParseMessage checks it against.
+func parseMessageReflect(p []byte) (message, error) {
+	var w wireMessage
+	if err := json.Unmarshal(p, &w); err != nil {
+		return message{}, err
+	}
+	var m message
+	if err := json.Unmarshal(w.PeerID, &m.PeerID); err != nil || !ValidID(m.PeerID) {
+		return message{}, errors.New("peerId")
+	}
+	raw, typ := w.Offer, peer.TypeOffer
+	if isPresent(w.Answer) {
+		raw, typ = w.Answer, peer.TypeAnswer
+	} else if !isPresent(w.Offer) {
+		return message{}, errors.New("neither")
+	}
+	var s struct {
+		Type string `json:"type"`
+		SDP  string `json:"sdp"`
+	}
+	if err := json.Unmarshal(raw, &s); err != nil || s.Type != typ || s.SDP == "" {
+		return message{}, errors.New("sdp")
+	}
+	sig := &peer.Signal{Type: s.Type, SDP: s.SDP}
+	if typ == peer.TypeOffer {
+		m.Offer = sig
+	} else {
+		m.Answer = sig
+	}
+	return m, nil
 }

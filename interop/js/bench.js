@@ -45,9 +45,12 @@ B.load = async lib => {
 // join calls joinRoom and records every onPeerJoin with the milliseconds
 // since that call; it returns this page's selfId.
 B.join = (config, roomId) => {
-  const t = performance.now()
+  const t = (B.t0 = performance.now())
   const room = (B.room = B.mod.joinRoom(config, roomId))
-  room.onPeerJoin(id => B.joined.push({id, ms: performance.now() - t}))
+  room.onPeerJoin(id => {
+    B.joined.push({id, ms: performance.now() - t})
+    B.trace?.push([Math.round((performance.now() - t) * 10) / 10, 'onPeerJoin', id])
+  })
   const [send, get] = room.makeAction('big')
   B.send = send
   get(data => B.got.push({len: data.byteLength ?? data.size, at: now()}))
@@ -85,3 +88,56 @@ B.memory = () => ({
   wasm: B.mem ? B.mem.buffer.byteLength : 0,
   js: performance.memory ? performance.memory.usedJSHeapSize : 0
 })
+
+// traceOn wraps RTCPeerConnection and WebSocket to record what a join does
+// and when (ms since joinRoom), for BenchmarkVsTrystero's -trace-join flag.
+// Call it before load.
+B.traceOn = () => {
+  const tr = (B.trace = [])
+  const ev = (what, extra) => tr.push([Math.round((performance.now() - (B.t0 ?? 0)) * 10) / 10, what, extra ?? ''])
+  const short = d => (typeof d === 'string' ? d.slice(0, 90) : `<${d.byteLength ?? d.size} bytes>`)
+  let n = 0
+  const PC = window.RTCPeerConnection
+  window.RTCPeerConnection = function (...a) {
+    const id = ++n
+    ev(`pc${id} new`)
+    const pc = new PC(...a)
+    for (const m of ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription']) {
+      const f = pc[m].bind(pc)
+      pc[m] = (...x) => {
+        ev(`pc${id} ${m}`)
+        return f(...x).then(r => (ev(`pc${id} ${m} done`), r))
+      }
+    }
+    let cands = 0
+    pc.addEventListener('icecandidate', e =>
+      e.candidate ? cands++ || ev(`pc${id} first candidate`) : ev(`pc${id} ice end`, `${cands} candidates`)
+    )
+    pc.addEventListener('icegatheringstatechange', () => ev(`pc${id} gathering ${pc.iceGatheringState}`))
+    pc.addEventListener('connectionstatechange', () => ev(`pc${id} ${pc.connectionState}`))
+    pc.addEventListener('datachannel', e => e.channel.addEventListener('open', () => ev(`pc${id} remote channel open`)))
+    const cdc = pc.createDataChannel.bind(pc)
+    pc.createDataChannel = (...x) => {
+      const dc = cdc(...x)
+      dc.addEventListener('open', () => ev(`pc${id} channel open`))
+      return dc
+    }
+    return pc
+  }
+  window.RTCPeerConnection.prototype = PC.prototype
+  const WS = window.WebSocket
+  let w = 0
+  window.WebSocket = function (...a) {
+    const id = ++w
+    ev(`ws${id} new`, String(a[0]))
+    const s = new WS(...a)
+    s.addEventListener('open', () => ev(`ws${id} open`))
+    s.addEventListener('message', e => ev(`ws${id} recv`, short(e.data)))
+    const send = s.send.bind(s)
+    s.send = d => (ev(`ws${id} send`, short(d)), send(d))
+    return s
+  }
+  Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3})
+  window.WebSocket.prototype = WS.prototype
+  return true
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -225,9 +226,31 @@ func TestParseRelayMessage(t *testing.T) {
 	}
 }
 
+// TestRoomsOnly: the strategy's watcher skips EVENTs and EOSEs (the rooms
+// decode them) and decodes everything else.
+func TestRoomsOnly(t *testing.T) {
+	for in, want := range map[string]bool{
+		`["EVENT","sub",{}]`:         true,
+		` [ "EOSE","sub"]`:           true,
+		"[\n\t\"EVENT\",\"sub\",{}]": true,
+		`["OK","abc",false,"x"]`:     false,
+		`["NOTICE","EVENT"]`:         false,
+		`["CLOSED","sub","EOSE"]`:    false,
+		`["EVENTS"]`:                 false,
+		`"EVENT"`:                    false,
+		``:                           false,
+	} {
+		if got := roomsOnly([]byte(in)); got != want {
+			t.Errorf("roomsOnly(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
 func FuzzParseRelayMessage(f *testing.F) {
 	for _, s := range []string{`["EVENT","s",{"kind":29333,"content":"\"x\"","tags":[["x","t"]]}]`,
-		`["OK","a",true,""]`, `["EOSE","s"]`, `["NOTICE"]`, `[null]`} {
+		`["OK","a",true,""]`, `["EOSE","s"]`, `["NOTICE"]`, `[null]`,
+		`["EVENT","s",{"KIND":1,"kind":null,"Tags":[null,["x",null]],"created_at":1.5}]`,
+		`["EVENT","s",{"id":"a","ID":null,"sig":5}]`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -238,8 +261,17 @@ func FuzzParseRelayMessage(f *testing.F) {
 			}
 			return
 		}
+		if roomsOnly(b) && m.Type != "EVENT" && m.Type != "EOSE" {
+			t.Fatalf("%s: the watcher would skip a %s", b, m.Type)
+		}
 		if m.Type == "EVENT" {
-			if ev, err := parseEvent(m.Event); err == nil {
+			var want nip01.Event
+			wantErr := json.Unmarshal(m.Event, &want) // the reference: encoding/json into the struct
+			ev, err := parseEvent(m.Event)
+			if (err == nil) != (wantErr == nil) || (err == nil && !reflect.DeepEqual(ev, want)) {
+				t.Fatalf("%s: parseEvent gives %+v, %v; encoding/json %+v, %v", m.Event, ev, err, want, wantErr)
+			}
+			if err == nil {
 				_ = ev.Verify() // must not panic
 				_, _ = ev.Tag(tagName)
 			}

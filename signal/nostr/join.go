@@ -102,6 +102,9 @@ func (s *Strategy) watch(sock *socket.Socket) {
 	s.watched[sock] = true
 	log := s.sh.Log().With("relay", sock.URL())
 	sock.OnMessage(watcherKey, func(b []byte) {
+		if roomsOnly(b) {
+			return
+		}
 		m, err := parseRelayMessage(b)
 		switch {
 		case err != nil:
@@ -272,7 +275,10 @@ func (r *roomRelay) resubscribe(sub string) {
 func (r *roomRelay) receive(b []byte) {
 	m, err := parseRelayMessage(b)
 	if err != nil {
-		return // logged once by the strategy's watcher
+		if roomsOnly(b) {
+			r.log.Debug("malformed relay message", "err", err) // the watcher skips these
+		}
+		return // else logged once by the strategy's watcher
 	}
 	want := r.topicsOf(m.SubID)
 	switch {

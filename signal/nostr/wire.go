@@ -1,11 +1,14 @@
 package nostr
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/posthorn/posthorn/internal/jsjson"
+	"github.com/posthorn/posthorn/internal/jsonobj"
 	"github.com/posthorn/posthorn/internal/nip01"
 )
 
@@ -129,10 +132,45 @@ func parseRelayMessage(b []byte) (relayMessage, error) {
 	return m, err
 }
 
+// roomsOnly reports whether b looks like an EVENT or EOSE, the messages only
+// rooms act on: the strategy's watcher leaves them to the rooms rather than
+// decode each one once more (most of a relay's traffic is EVENTs, and
+// decoding costs in the browser build).
+func roomsOnly(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	if len(b) == 0 || b[0] != '[' {
+		return false
+	}
+	b = bytes.TrimLeft(b[1:], " \t\r\n")
+	return bytes.HasPrefix(b, []byte(`"EVENT"`)) || bytes.HasPrefix(b, []byte(`"EOSE"`))
+}
+
 // parseEvent decodes an event object.
+// It decodes as json.Unmarshal into nip01.Event would, through
+// internal/jsonobj (no reflection on a struct type on the join's path in
+// the browser build).
 func parseEvent(raw json.RawMessage) (nip01.Event, error) {
 	var e nip01.Event
-	if err := json.Unmarshal(raw, &e); err != nil {
+	err := jsonobj.Members(raw, func(name string, v json.RawMessage) error {
+		switch {
+		case strings.EqualFold(name, "kind"):
+			return json.Unmarshal(v, &e.Kind)
+		case strings.EqualFold(name, "content"):
+			return jsonobj.String(v, &e.Content)
+		case strings.EqualFold(name, "pubkey"):
+			return jsonobj.String(v, &e.PubKey)
+		case strings.EqualFold(name, "created_at"):
+			return json.Unmarshal(v, &e.CreatedAt)
+		case strings.EqualFold(name, "tags"):
+			return json.Unmarshal(v, &e.Tags)
+		case strings.EqualFold(name, "id"):
+			return jsonobj.String(v, &e.ID)
+		case strings.EqualFold(name, "sig"):
+			return jsonobj.String(v, &e.Sig)
+		}
+		return nil
+	})
+	if err != nil {
 		return nip01.Event{}, fmt.Errorf("%w: %v", nip01.ErrEventShape, err)
 	}
 	return e, nil

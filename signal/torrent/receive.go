@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/posthorn/posthorn/internal/jsonobj"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/socket"
 )
@@ -17,7 +19,16 @@ var errBadSDP = errors.New("torrent: malformed offer or answer")
 // session description as sealed by the sender.
 func sealedSDP(raw json.RawMessage, wantType string) (string, error) {
 	var o sdpObject
-	if err := json.Unmarshal(raw, &o); err != nil || o.Type != wantType || o.SDP == "" {
+	err := jsonobj.Members(raw, func(name string, v json.RawMessage) error {
+		switch {
+		case strings.EqualFold(name, "type"):
+			return jsonobj.String(v, &o.Type)
+		case strings.EqualFold(name, "sdp"):
+			return jsonobj.String(v, &o.SDP)
+		}
+		return nil
+	})
+	if err != nil || o.Type != wantType || o.SDP == "" {
 		return "", fmt.Errorf("%w: want type %q", errBadSDP, wantType)
 	}
 	return o.SDP, nil

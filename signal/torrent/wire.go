@@ -1,9 +1,12 @@
 package torrent
 
 import (
+	"bytes"
 	"encoding/json"
+	"strings"
 
 	"github.com/posthorn/posthorn/internal/jsjson"
+	"github.com/posthorn/posthorn/internal/jsonobj"
 	"github.com/posthorn/posthorn/internal/peer"
 	v025wire "github.com/posthorn/posthorn/internal/v025/wire"
 )
@@ -98,9 +101,32 @@ type trackerMsg struct {
 
 // decodeTrackerMsg parses one tracker message. Members of unexpected types
 // make it fail as a whole (JS would also fail on them later).
+// It decodes as json.Unmarshal into the struct would, through
+// internal/jsonobj (no reflection on the join's path in the browser build).
 func decodeTrackerMsg(data []byte) (*trackerMsg, error) {
 	var m trackerMsg
-	if err := json.Unmarshal(data, &m); err != nil {
+	err := jsonobj.Members(data, func(name string, v json.RawMessage) error {
+		switch {
+		case strings.EqualFold(name, "action"):
+			return jsonobj.String(v, &m.Action)
+		case strings.EqualFold(name, "info_hash"):
+			return jsonobj.String(v, &m.InfoHash)
+		case strings.EqualFold(name, "peer_id"):
+			return jsonobj.String(v, &m.PeerID)
+		case strings.EqualFold(name, "failure reason"):
+			return jsonobj.String(v, &m.FailureReason)
+		case strings.EqualFold(name, "offer_id"):
+			return jsonobj.String(v, &m.OfferID)
+		case strings.EqualFold(name, "interval"):
+			m.Interval = bytes.Clone(v) // v is part of data, which the socket may reuse
+		case strings.EqualFold(name, "offer"):
+			m.Offer = bytes.Clone(v)
+		case strings.EqualFold(name, "answer"):
+			m.Answer = bytes.Clone(v)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &m, nil

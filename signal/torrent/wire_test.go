@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -190,10 +191,21 @@ func FuzzDecodeTrackerMsg(f *testing.F) {
 	f.Add([]byte(`{"failure reason":"x","interval":33.5}`))
 	f.Add([]byte(`{"answer":"{\"c\":\"\",\"iv\":[]}"}`))
 	key := crypt.NewCBC("pw", "r")
+	f.Add([]byte(`{"ACTION":"announce","action":null,"Offer":{"TYPE":"offer","sdp":"x","Sdp":null},"interval":null}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := decodeTrackerMsg(data)
+		var want trackerMsg
+		wantErr := json.Unmarshal(data, &want) // the reference: encoding/json into the struct
+		if (err == nil) != (wantErr == nil) || (err == nil && !reflect.DeepEqual(*m, want)) {
+			t.Fatalf("%q: got %+v, %v; encoding/json gives %+v, %v", data, m, err, want, wantErr)
+		}
 		if err != nil {
 			return
+		}
+		var o sdpObject
+		_, sdpErr := sealedSDP(m.Offer, "offer")
+		if ok := json.Unmarshal(m.Offer, &o) == nil && o.Type == "offer" && o.SDP != ""; ok != (sdpErr == nil) {
+			t.Fatalf("%q: sealedSDP err %v, encoding/json gives %+v", m.Offer, sdpErr, o)
 		}
 		// Taking apart and opening whatever arrived fails cleanly or yields
 		// a session description.

@@ -1,0 +1,133 @@
+// Package jsonobj reads small JSON objects member by member with the rules
+// encoding/json applies when it decodes into a struct (names matched without
+// regard to case, the last of repeated members wins, null leaves a string as
+// it is), without reflecting on a struct type. In the browser build each
+// page decodes a few message shapes a few times on its join's path, and
+// encoding/json's first use of a struct type there costs milliseconds.
+package jsonobj
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+)
+
+// ErrShape reports JSON that is not the object or string wanted.
+var ErrShape = errors.New("jsonobj: unexpected JSON type")
+
+// Members checks that text is one JSON value and calls f with each member of
+// that value, in order, if it is an object; null counts as an object
+// without members (as for a struct). Anything else is ErrShape. f's error
+// stops the walk and is returned. The values f gets are slices of text,
+// trimmed of white space: f copies what it keeps beyond the call.
+func Members(text []byte, f func(name string, v json.RawMessage) error) error {
+	if !json.Valid(text) {
+		return errors.New("jsonobj: not a JSON text")
+	}
+	return members(bytes.TrimSpace(text), f) // valid JSON: only JSON's white space
+}
+
+// members is Members for a value known to be valid and trimmed, such as
+// the json.RawMessage f is given. It walks the bytes itself rather than
+// through json.Decoder, which would add its code to every browser bundle.
+func members(v []byte, f func(name string, v json.RawMessage) error) error {
+	if IsNull(v) {
+		return nil
+	}
+	if v[0] != '{' {
+		return ErrShape
+	}
+	i := skipSpace(v, 1)
+	for v[i] != '}' {
+		end := stringEnd(v, i)
+		var name string
+		if err := json.Unmarshal(v[i:end], &name); err != nil {
+			return err
+		}
+		i = skipSpace(v, end)
+		i = skipSpace(v, i+1) // the colon
+		end = valueEnd(v, i)
+		if err := f(name, v[i:end:end]); err != nil {
+			return err
+		}
+		i = skipSpace(v, end)
+		if v[i] == ',' {
+			i = skipSpace(v, i+1)
+		}
+	}
+	return nil
+}
+
+// skipSpace returns the index of the first byte at or after i that is not
+// JSON white space.
+func skipSpace(v []byte, i int) int {
+	for i < len(v) && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n') {
+		i++
+	}
+	return i
+}
+
+// stringEnd returns the index just past the string that starts at v[i].
+func stringEnd(v []byte, i int) int {
+	for i++; v[i] != '"'; i++ {
+		if v[i] == '\\' {
+			i++
+		}
+	}
+	return i + 1
+}
+
+// valueEnd returns the index just past the value that starts at v[i] (valid
+// JSON: it ends before the ',', '}' or ']' that follows it at its depth,
+// or at the end of v).
+func valueEnd(v []byte, i int) int {
+	depth := 0
+	for ; i < len(v); i++ {
+		switch v[i] {
+		case '"':
+			i = stringEnd(v, i) - 1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return trimEnd(v, i)
+			}
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		case ',':
+			if depth == 0 {
+				return trimEnd(v, i)
+			}
+		}
+	}
+	return trimEnd(v, i)
+}
+
+// trimEnd backs j up over the white space that ends a scalar value.
+func trimEnd(v []byte, j int) int {
+	for j > 0 && (v[j-1] == ' ' || v[j-1] == '\t' || v[j-1] == '\r' || v[j-1] == '\n') {
+		j--
+	}
+	return j
+}
+
+// Object is Members for a member value f was given.
+func Object(v json.RawMessage, f func(name string, v json.RawMessage) error) error {
+	return members(v, f)
+}
+
+// IsNull reports whether a member value is null (or missing: empty).
+func IsNull(v json.RawMessage) bool { return len(v) == 0 || v[0] == 'n' }
+
+// String decodes a string member value into dst; null leaves dst as it is,
+// anything else is ErrShape.
+func String(v json.RawMessage, dst *string) error {
+	if IsNull(v) {
+		return nil
+	}
+	if v[0] != '"' {
+		return ErrShape
+	}
+	return json.Unmarshal(v, dst)
+}
