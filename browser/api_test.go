@@ -162,9 +162,10 @@ func testAPITwoPages(t *testing.T, k browsertest.Kind) {
   )
   return {resolved: r.length, sent, sum}
 })()`, id1))
-		// 100000 bytes = 7 chunks of ≤16369 bytes plus the meta chunk (§5.3).
+		// 100000 bytes = 2 chunks of ≤65521 bytes (chunk.Framing018Send)
+		// plus the meta chunk (§5.3).
 		sentProg := res["sent"].([]any)
-		if len(sentProg) != 8 || !reflect.DeepEqual(sentProg[7], []any{1.0, id1}) || res["resolved"] != 1.0 {
+		if len(sentProg) != 3 || !reflect.DeepEqual(sentProg[2], []any{1.0, id1}) || res["resolved"] != 1.0 {
 			t.Fatalf("sender: %v", res)
 		}
 		p1.WaitFor(t, "files.length === 1", 0)
@@ -174,8 +175,8 @@ func testAPITwoPages(t *testing.T, k browsertest.Kind) {
 			t.Fatalf("received %v, want %v", files[0], wantFile)
 		}
 		prog := browsertest.EvalAs[[][]any](t, p1, "progress")
-		if len(prog) != 8 {
-			t.Fatalf("receiver progress: %d events, want 8: %v", len(prog), prog)
+		if len(prog) != 3 {
+			t.Fatalf("receiver progress: %d events, want 3: %v", len(prog), prog)
 		}
 		for i, ev := range prog {
 			pct := ev[0].(float64)

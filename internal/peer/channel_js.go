@@ -5,7 +5,9 @@ package peer
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sync"
+	"sync/atomic"
 	"syscall/js"
 )
 
@@ -19,6 +21,9 @@ type channel struct {
 
 	sendBuf js.Value // reused Uint8Array, sized to the largest message so far
 	sendCap int
+
+	pc     js.Value     // the RTCPeerConnection, for maxMessageSize
+	maxMsg atomic.Int64 // maxMessageSize once known
 }
 
 var uint8Array = js.Global().Get("Uint8Array")
@@ -45,6 +50,25 @@ func (c *channel) bufferedAmount() uint64 {
 	return uint64(c.v.Get("bufferedAmount").Float())
 }
 
+// maxMessageSize is the RTCPeerConnection's sctp.maxMessageSize, the
+// remote's max-message-size bounded by what the browser can send (Chromium:
+// 256 KiB; +Infinity means no limit), read once; 0 while the connection has
+// no SCTP transport yet.
+func (c *channel) maxMessageSize() int {
+	if n := c.maxMsg.Load(); n > 0 {
+		return int(n)
+	}
+	t := c.pc.Get("sctp")
+	if !t.Truthy() {
+		return 0
+	}
+	n := int64(min(t.Get("maxMessageSize").Float(), math.MaxInt32))
+	if n > 0 {
+		c.maxMsg.Store(n)
+	}
+	return int(n)
+}
+
 func (c *channel) closing() bool { return c.v.Get("readyState").String() == "closing" }
 
 func (c *channel) close() {
@@ -67,7 +91,7 @@ func (p *Peer) createChannel() error {
 // no message can slip past. Messages are copied into Go inside the message
 // event and queued in order; nothing here blocks.
 func (p *Peer) adopt(v js.Value) {
-	ch := &channel{v: v, on: handlers{target: v}}
+	ch := &channel{v: v, on: handlers{target: v}, pc: p.pc.JSValue()}
 	if !p.setChannel(ch) {
 		p.refuse(v)
 		return
