@@ -6,12 +6,14 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/pion/webrtc/v4"
 	"github.com/posthorn/posthorn/internal/chunk"
+	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/transfer"
 )
 
 // TestSendFitsRemoteMaxMessageSize: a peer that advertises an
-// a=max-message-size below posthorn's 64 KiB chunks gets every message cut
+// a=max-message-size below posthorn's 256 KiB chunks gets every message cut
 // to that size, and the chunks still make the whole message for a 0.18
 // receiver.
 func TestSendFitsRemoteMaxMessageSize(t *testing.T) {
@@ -62,7 +64,7 @@ func TestSendFitsRemoteMaxMessageSize(t *testing.T) {
 }
 
 // TestSendLargeChunks: to a peer that accepts them (pion advertises 1 GiB),
-// a 0.18 Room sends 64 KiB chunks, a quarter of Trystero's count.
+// a 0.18 Room sends 256 KiB chunks, a sixteenth of Trystero's count.
 func TestSendLargeChunks(t *testing.T) {
 	const size = 1 << 20
 	m := newMember(t)
@@ -87,4 +89,19 @@ func TestSendLargeChunks(t *testing.T) {
 	if len(rp.received) != want {
 		t.Fatalf("%d chunks, want %d", len(rp.received), want)
 	}
+}
+
+// bareLink016 is bareLink with a bare peer that advertises an
+// a=max-message-size of 16384, Trystero's chunk size: the Room then cuts its
+// sends exactly as Trystero does, byte for byte (protocol-0.18 §5.1).
+func bareLink016(t *testing.T, m *member, id string) (*peer.Peer, <-chan []byte) {
+	var se webrtc.SettingEngine
+	se.SetIncludeLoopbackCandidate(true)
+	se.SetSCTPMaxMessageSize(uint32(chunk.Framing018.ChunkSize))
+	cfg := peer.Config{RTCConfig: &peer.Configuration{}, Logger: quietLogger()}
+	cfgA := cfg
+	cfgA.Initiator = true
+	cfg.API = webrtc.NewAPI(webrtc.WithSettingEngine(se))
+	x, y := connectPeersWith(t, cfgA, cfg)
+	return bareLinked(m, id, x, y)
 }

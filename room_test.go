@@ -143,7 +143,7 @@ func TestLargeBinaryWithMetaBothWays(t *testing.T) {
 	const size = 40 << 20
 	ms := mesh(t, 2, nil)
 	f := chunk.Framing018Send
-	// chunks = meta chunk + ceil(size/65521) data chunks (protocol-0.18 §5.3)
+	// chunks = meta chunk + ceil(size/262129) data chunks (protocol-0.18 §5.3)
 	wantChunks := 1 + (size+f.MaxPayload()-1)/f.MaxPayload()
 
 	type side struct {

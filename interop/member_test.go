@@ -58,8 +58,8 @@ type member interface {
 	Received(t testing.TB) []record
 	RecvProgress(t testing.TB) []progress
 	// ChunkPayload is the payload of a full 0.18 chunk as this member's
-	// library sends it: 16369 bytes for Trystero (16 KiB chunks), 65521
-	// for posthorn (64 KiB chunks, chunk.Framing018Send).
+	// library sends it: 16369 bytes for Trystero (16 KiB chunks), 262129
+	// for posthorn (256 KiB chunks, chunk.Framing018Send).
 	ChunkPayload() int
 	Ping(t testing.TB, id string)
 	Leave(t testing.TB)

@@ -9,8 +9,8 @@ import (
 )
 
 // binarySize is the size of the binary transfer in every direction: 5 MiB,
-// i.e. 321 chunks of Trystero 0.18's 16 KiB framing, 81 of posthorn's 64 KiB
-// chunks (protocol-0.18 §5), enough to cross the 64 KiB backpressure
+// i.e. 321 chunks of Trystero 0.18's 16 KiB framing, 21 of posthorn's
+// 256 KiB chunks (protocol-0.18 §5), enough to cross the 64 KiB backpressure
 // threshold (§5.6) many times.
 const binarySize = 5 << 20
 

@@ -25,7 +25,7 @@ import (
 // README): POSTHORN_DEMO_PNG=$PWD/docs/demo.png.
 const DemoPNGEnv = "POSTHORN_DEMO_PNG"
 
-// fileSize is the size of the file sent through the page: dozens of 64 KiB
+// fileSize is the size of the file sent through the page: a dozen 256 KiB
 // chunks, so progress is reported many times.
 const fileSize = 3 << 20
 

@@ -38,15 +38,14 @@ type Framing struct {
 var Framing018 = Framing{TypeLen: 12, NonceLen: 1, ChunkSize: 16384}
 
 // Framing018Send is the layout posthorn sends in 0.18 rooms: Framing018 with
-// chunks of up to 64 KiB. No chunk carries its own length, and a 0.18
+// chunks of up to 256 KiB. No chunk carries its own length, and a 0.18
 // receiver (room.js handleData, and Reassembler) appends payloads of any size
-// until the last flag, so four times fewer messages move the same bytes at
-// less CPU per byte on both ends (protocol-0.18 §5.1, docs/benchmarks.md).
-// 64 KiB is within every max-message-size a WebRTC stack advertises
-// (Chromium 256 KiB, Firefox and pion 1 GiB) and RFC 8841's 64 KiB default
-// when none is; a sender still cuts smaller for a peer that accepts less
-// (Transmission.Rechunk).
-var Framing018Send = Framing018.WithChunkSize(64 << 10)
+// until the last flag, so sixteen times fewer messages move the same bytes at
+// less CPU per byte (protocol-0.18 §5.1; docs/benchmarks.md measured 64 and
+// 256 KiB). 256 KiB is the max-message-size Chromium advertises and the
+// largest it sends; Firefox and pion accept 1 GiB. A sender cuts smaller for
+// a peer that accepts less (Transmission.Rechunk).
+var Framing018Send = Framing018.WithChunkSize(256 << 10)
 
 // Framing025 is the action-chunk layout of Trystero 0.25 (protocol-0.25 §8): a
 // 32-byte type, a 2-byte big-endian nonce, 16 KiB chunks (36 header bytes,

@@ -8,8 +8,8 @@ import (
 	"github.com/posthorn/posthorn/transfer"
 )
 
-// TestRechunk cuts one transmission three ways: posthorn's 64 KiB chunks,
-// Trystero's 16 KiB and a small size a peer might advertise. Every cut keeps
+// TestRechunk cuts one transmission four ways: posthorn's 256 KiB chunks,
+// 64 KiB, Trystero's 16 KiB and a small size a peer might advertise. Every cut keeps
 // the header fields, respects the size, and reassembles with Trystero's
 // Framing018 receiver to the same message.
 func TestRechunk(t *testing.T) {
@@ -25,8 +25,9 @@ func TestRechunk(t *testing.T) {
 	cases := []struct {
 		size, wantLen int
 	}{
-		{64 << 10, 1 + 4}, // ceil(200000/65521)
-		{1 << 20, 1 + 4},  // larger than its chunks: tx itself
+		{256 << 10, 1 + 1}, // its own size: tx itself
+		{1 << 20, 1 + 1},   // larger than its chunks: tx itself
+		{64 << 10, 1 + 4},  // ceil(200000/65521)
 		{16 << 10, 1 + 13},
 		{1000, 1 + 204}, // ceil(200000/985)
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/posthorn/posthorn"
 )
 
-// chunkPayload is the payload room puts in one 0.18 chunk: 64 KiB minus the
+// chunkPayload is the payload room puts in one 0.18 chunk: 256 KiB minus the
 // 15-byte header (chunk.Framing018Send, protocol-0.18 §5.1). A transfer of n
 // bytes makes at least n/chunkPayload progress calls on each side.
 var chunkPayload = chunk.Framing018Send.MaxPayload()
