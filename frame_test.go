@@ -44,6 +44,10 @@ func loadVectors(t *testing.T) map[string]json.RawMessage {
 // in m as id; the bare peer's received chunks arrive on the returned channel.
 func bareLink(t *testing.T, m *member, id string) (*peer.Peer, <-chan []byte) {
 	x, y := connectPeers(t)
+	return bareLinked(m, id, x, y)
+}
+
+func bareLinked(m *member, id string, x, y *peer.Peer) (*peer.Peer, <-chan []byte) {
 	chunks := make(chan []byte, 4096)
 	y.OnData(func(b []byte) { chunks <- b })
 	m.room.addPeer(id, x)
@@ -103,7 +107,7 @@ func TestFrameVectorsBothWays(t *testing.T) {
 		{`chat null nonce8`, nil, nil},
 	}
 	sender := newMember(t)
-	_, chunks := bareLink(t, sender, "bare")
+	_, chunks := bareLink016(t, sender, "bare")
 	chat, err := sender.room.MakeAction("chat")
 	if err != nil {
 		t.Fatal(err)

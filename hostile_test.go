@@ -55,6 +55,9 @@ type rawOpts struct {
 	// test ends, with a small SCTP receive buffer, so the Room's sends to
 	// it stop almost at once.
 	stall bool
+	// maxMessage, when not 0, is the a=max-message-size the raw peer
+	// advertises (and the largest message it accepts).
+	maxMessage uint32
 }
 
 // newRawPeer connects a raw peer to m's Room under id and returns once the
@@ -66,6 +69,9 @@ func newRawPeer(t testing.TB, m *member, id string, o rawOpts) *rawPeer {
 	se.SetIncludeLoopbackCandidate(true)
 	if o.stall {
 		se.SetSCTPMaxReceiveBufferSize(16 << 10)
+	}
+	if o.maxMessage != 0 {
+		se.SetSCTPMaxMessageSize(o.maxMessage)
 	}
 	pc, err := webrtc.NewAPI(webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})
 	if err != nil {

@@ -88,6 +88,7 @@ func (r *Room) sendInternal(c *conn, a *Action, kind transfer.Kind, data []byte)
 		r.log.Error("room: internal message not encodable", "action", a.name, "err", err)
 		return
 	}
+	tx = r.fit(tx, c)
 	chunks := make([][]byte, tx.Len())
 	for i := range chunks {
 		chunks[i] = r.appendChunk(nil, tx, i)

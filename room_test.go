@@ -143,8 +143,8 @@ func (p *progressLog) check(t *testing.T, what, id string, wantCalls int) {
 func TestLargeBinaryWithMetaBothWays(t *testing.T) {
 	const size = 40 << 20
 	ms := mesh(t, 2, nil)
-	f := chunk.Framing018
-	// chunks = meta chunk + ceil(size/16369) data chunks (protocol-0.18 §5.3)
+	f := chunk.Framing018Send
+	// chunks = meta chunk + ceil(size/262129) data chunks (protocol-0.18 §5.3)
 	wantChunks := 1 + (size+f.MaxPayload()-1)/f.MaxPayload()
 
 	type side struct {
@@ -445,7 +445,7 @@ func TestPeerVanishesMidTransfer(t *testing.T) {
 	sent.mu.Lock()
 	n := len(sent.vals[b.id])
 	sent.mu.Unlock()
-	if n == 0 || n >= size/chunk.Framing018.MaxPayload() {
+	if n == 0 || n >= size/chunk.Framing018Send.MaxPayload() {
 		t.Errorf("sender reported %d chunks before stopping", n)
 	}
 	select {

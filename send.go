@@ -108,6 +108,7 @@ func (r *Room) sendChunks(ctx context.Context, tx *chunk.Transmission, t target,
 	left := func(i int) error {
 		return fmt.Errorf("posthorn: send %q to %s stopped after %d of %d chunks: %w", tx.Action(), t.id, i, tx.Len(), ErrPeerLeft)
 	}
+	tx = r.fit(tx, t.c)
 	// AppendChunk is safe for concurrent use; each target has its buffer.
 	var buf []byte
 	for i := range tx.Len() {
@@ -134,6 +135,33 @@ func (r *Room) sendChunks(ctx context.Context, tx *chunk.Transmission, t target,
 		}
 	}
 	return nil
+}
+
+// fallbackChunk is the chunk size, header included, used for a peer whose
+// max-message-size is not known yet: 16 KiB, what every Trystero sends.
+const fallbackChunk = 16 << 10
+
+// fit returns tx cut so that no message to c, a 0.25 room frame's header
+// included, exceeds the largest message c's peer accepts (its SDP
+// a=max-message-size, peer.MaxMessageSize): tx itself when its chunks fit.
+// Only the metadata chunk, never split (protocol-0.18 §5.3), may still be
+// larger; its send then fails as it would from Trystero.
+func (r *Room) fit(tx *chunk.Transmission, c *conn) *chunk.Transmission {
+	limit := c.p.MaxMessageSize()
+	if limit <= 0 {
+		limit = fallbackChunk
+	}
+	if r.v025 != nil {
+		limit -= len(r.v025.head)
+	}
+	if limit >= tx.ChunkSize() {
+		return tx
+	}
+	small, err := tx.Rechunk(limit)
+	if err != nil {
+		return tx // no payload fits: the send fails and says so
+	}
+	return small
 }
 
 // encodeData maps a Go value to a transmission kind and payload (§5.3).

@@ -57,6 +57,10 @@ type member interface {
 	SendBinary(t testing.TB, action string, size int, meta any, targets any) (string, []progress)
 	Received(t testing.TB) []record
 	RecvProgress(t testing.TB) []progress
+	// ChunkPayload is the payload of a full 0.18 chunk as this member's
+	// library sends it: 16369 bytes for Trystero (16 KiB chunks), 262129
+	// for posthorn (256 KiB chunks, chunk.Framing018Send).
+	ChunkPayload() int
 	Ping(t testing.TB, id string)
 	Leave(t testing.TB)
 }

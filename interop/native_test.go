@@ -15,6 +15,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/internal/ids"
 
 	"github.com/posthorn/posthorn/transfer"
@@ -109,8 +110,9 @@ func (m *nativeMember) add(r record) {
 	m.recv = append(m.recv, r)
 }
 
-func (m *nativeMember) Name() string { return m.name }
-func (m *nativeMember) ID() string   { return m.id }
+func (m *nativeMember) Name() string      { return m.name }
+func (m *nativeMember) ChunkPayload() int { return chunk.Framing018Send.MaxPayload() }
+func (m *nativeMember) ID() string        { return m.id }
 
 func (m *nativeMember) Joined(testing.TB) []string {
 	m.mu.Lock()

@@ -4,9 +4,11 @@ package interop
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/posthorn/posthorn/internal/browsertest"
+	"github.com/posthorn/posthorn/internal/chunk"
 )
 
 // joinConfig is what a member joins with.
@@ -21,8 +23,9 @@ type joinConfig struct {
 // pageMember is a page running js/harness.js over a library module: a
 // trystero bundle or posthorn's wasm loader.
 type pageMember struct {
-	page *browsertest.Page
-	id   string
+	page     *browsertest.Page
+	id       string
+	posthorn bool // lib is posthorn's wasm loader, not a trystero bundle
 }
 
 // joinPage opens a page named name on site, loads lib (a module URL path
@@ -41,11 +44,18 @@ func joinPage(t testing.TB, b *browsertest.Browser, site *browsertest.Server, na
 		t.Fatalf("%s: joinRoom gave no selfId", name)
 	}
 	t.Logf("%s joined %q as %s", name, cfg.Room, id)
-	return &pageMember{page: p, id: id}
+	return &pageMember{page: p, id: id, posthorn: strings.HasPrefix(lib, "/"+wasmDir+"/")}
 }
 
 func (m *pageMember) Name() string { return m.page.Name }
-func (m *pageMember) ID() string   { return m.id }
+
+func (m *pageMember) ChunkPayload() int {
+	if m.posthorn {
+		return chunk.Framing018Send.MaxPayload()
+	}
+	return chunk.Framing018.MaxPayload()
+}
+func (m *pageMember) ID() string { return m.id }
 
 func (m *pageMember) Joined(t testing.TB) []string {
 	return browsertest.EvalAs[[]string](t, m.page, "H.joined")

@@ -9,8 +9,9 @@ import (
 )
 
 // binarySize is the size of the binary transfer in every direction: 5 MiB,
-// i.e. 321 chunks of 0.18's 16 KiB framing (protocol-0.18 §5), enough to cross
-// the 64 KiB backpressure threshold (§5.6) many times.
+// i.e. 321 chunks of Trystero 0.18's 16 KiB framing, 21 of posthorn's
+// 256 KiB chunks (protocol-0.18 §5), enough to cross the 64 KiB backpressure
+// threshold (§5.6) many times.
 const binarySize = 5 << 20
 
 // messages are the values every member sends every other on action "msg":
@@ -80,8 +81,18 @@ func exchange(t *testing.T, from, to member) {
 	if err := json.Unmarshal(b.Meta, &gotMeta); err != nil || !reflect.DeepEqual(gotMeta, meta) {
 		t.Errorf("binary %s→%s: metadata %s, want %s", from.Name(), to.Name(), b.Meta, mustJSON(meta))
 	}
-	checkProgress(t, from.Name()+" send progress", filterProgress(sent, "", to.ID()), nil)
-	checkProgress(t, to.Name()+" receive progress", filterProgress(to.RecvProgress(t), "bin", from.ID()), meta)
+	sentTo := filterProgress(sent, "", to.ID())
+	recvd := filterProgress(to.RecvProgress(t), "bin", from.ID())
+	checkProgress(t, from.Name()+" send progress", sentTo, nil)
+	checkProgress(t, to.Name()+" receive progress", recvd, meta)
+	// One report per chunk on both ends: the metadata chunk, then the data
+	// in chunks of the sender's size, which the receiver reassembles
+	// whatever that size (protocol-0.18 §5.4).
+	chunks := 1 + (binarySize+from.ChunkPayload()-1)/from.ChunkPayload()
+	if len(sentTo) != chunks || len(recvd) != chunks {
+		t.Errorf("binary %s→%s: %d chunks sent, %d received; want %d of %d payload bytes",
+			from.Name(), to.Name(), len(sentTo), len(recvd), chunks, from.ChunkPayload())
+	}
 }
 
 // filterProgress keeps the reports of action (all when "") about peer id.

@@ -25,8 +25,8 @@ import (
 // README): POSTHORN_DEMO_PNG=$PWD/docs/demo.png.
 const DemoPNGEnv = "POSTHORN_DEMO_PNG"
 
-// fileSize is the size of the file sent through the page: several hundred
-// 16 KiB chunks, so progress is reported many times.
+// fileSize is the size of the file sent through the page: a dozen 256 KiB
+// chunks, so progress is reported many times.
 const fileSize = 3 << 20
 
 // TestDemo drives the demo page with two, then three peers, through the

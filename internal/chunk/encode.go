@@ -64,15 +64,39 @@ func (f Framing) Encode(action string, nonce uint32, kind transfer.Kind, data, m
 	copy(header, action)
 	f.putNonce(header[f.TypeLen:], nonce&f.NonceMask())
 
-	// total = ceil(len/MaxPayload) (+1 with meta), and at least 1 (protocol-0.18 §5.3).
+	return &Transmission{f: f, action: action, header: header, kind: kind, data: data, meta: meta, total: f.total(data, meta)}, nil
+}
+
+// total is the number of chunks of data and meta: ceil(len/MaxPayload)
+// (+1 with meta), and at least 1 (protocol-0.18 §5.3).
+func (f Framing) total(data, meta []byte) int {
 	total := (len(data) + f.MaxPayload() - 1) / f.MaxPayload()
 	if meta != nil {
 		total++
 	}
-	if total == 0 {
-		total = 1
+	return max(total, 1)
+}
+
+// ChunkSize is the largest chunk of t (its Framing's ChunkSize); only a
+// metadata chunk, never split, may be larger.
+func (t *Transmission) ChunkSize() int { return t.f.ChunkSize }
+
+// Rechunk returns the same transmission (action, nonce, kind, data and
+// metadata) cut into chunks of at most size bytes, header included, for a
+// peer that accepts no larger message. The receiver reassembles either cut
+// alike, since no chunk carries its own length (protocol-0.18 §5.4); only the
+// number of chunks and their progress bytes differ. It returns t itself when
+// size is at least t's ChunkSize, and ErrFraming when size leaves no room for
+// a payload byte. The result shares t's data: the same rules apply.
+func (t *Transmission) Rechunk(size int) (*Transmission, error) {
+	if size >= t.f.ChunkSize {
+		return t, nil
 	}
-	return &Transmission{f: f, action: action, header: header, kind: kind, data: data, meta: meta, total: total}, nil
+	f := t.f.WithChunkSize(size)
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	return &Transmission{f: f, action: t.action, header: t.header, kind: t.kind, data: t.data, meta: t.meta, total: f.total(t.data, t.meta)}, nil
 }
 
 // CheckAction reports whether action can be used as an action type: it must

@@ -30,10 +30,22 @@ type Framing struct {
 	MetaAnyKind bool
 }
 
-// Framing018 is Trystero 0.18's layout: a 12-byte type (typeByteLimit in
-// room.js), a 1-byte nonce and 16 KiB chunks, so 15 header bytes and at most
-// 16369 payload bytes per chunk (protocol-0.18 §5.1).
+// Framing018 is Trystero 0.18's layout as Trystero itself sends it: a
+// 12-byte type (typeByteLimit in room.js), a 1-byte nonce and 16 KiB chunks,
+// so 15 header bytes and at most 16369 payload bytes per chunk
+// (protocol-0.18 §5.1). posthorn sends larger chunks in the same layout
+// (Framing018Send).
 var Framing018 = Framing{TypeLen: 12, NonceLen: 1, ChunkSize: 16384}
+
+// Framing018Send is the layout posthorn sends in 0.18 rooms: Framing018 with
+// chunks of up to 256 KiB. No chunk carries its own length, and a 0.18
+// receiver (room.js handleData, and Reassembler) appends payloads of any size
+// until the last flag, so sixteen times fewer messages move the same bytes at
+// less CPU per byte (protocol-0.18 §5.1; docs/benchmarks.md measured 64 and
+// 256 KiB). 256 KiB is the max-message-size Chromium advertises and the
+// largest it sends; Firefox and pion accept 1 GiB. A sender cuts smaller for
+// a peer that accepts less (Transmission.Rechunk).
+var Framing018Send = Framing018.WithChunkSize(256 << 10)
 
 // Framing025 is the action-chunk layout of Trystero 0.25 (protocol-0.25 §8): a
 // 32-byte type, a 2-byte big-endian nonce, 16 KiB chunks (36 header bytes,
@@ -75,6 +87,12 @@ func kindOf(tag byte) transfer.Kind {
 		return transfer.KindJSON
 	}
 	return transfer.KindString
+}
+
+// WithChunkSize returns f with chunks of at most n bytes, header included.
+func (f Framing) WithChunkSize(n int) Framing {
+	f.ChunkSize = n
+	return f
 }
 
 // HeaderLen is the number of header bytes before the payload: type, nonce,

@@ -20,6 +20,12 @@ func (c *channel) send(b []byte) error { return c.dc.Send(b) }
 
 func (c *channel) bufferedAmount() uint64 { return c.dc.BufferedAmount() }
 
+// maxMessageSize is the remote's max-message-size as pion's SCTP association
+// applies it (65535 when the remote SDP has none), 0 before the association.
+func (c *channel) maxMessageSize() int {
+	return int(c.sctp.GetCapabilities().MaxMessageSize)
+}
+
 func (c *channel) closing() bool { return c.dc.ReadyState() == webrtc.DataChannelStateClosing }
 
 func (c *channel) close() { _ = c.dc.Close() }

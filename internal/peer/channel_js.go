@@ -5,7 +5,9 @@ package peer
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sync"
+	"sync/atomic"
 	"syscall/js"
 )
 
@@ -19,6 +21,9 @@ type channel struct {
 
 	sendBuf js.Value // reused Uint8Array, sized to the largest message so far
 	sendCap int
+
+	pc     js.Value     // the RTCPeerConnection, for maxMessageSize (undefined in unit tests)
+	maxMsg atomic.Int64 // maxMessageSize once known
 }
 
 var uint8Array = js.Global().Get("Uint8Array")
@@ -45,6 +50,28 @@ func (c *channel) bufferedAmount() uint64 {
 	return uint64(c.v.Get("bufferedAmount").Float())
 }
 
+// maxMessageSize is the RTCPeerConnection's sctp.maxMessageSize, the
+// remote's max-message-size bounded by what the browser can send (Chromium:
+// 256 KiB; +Infinity means no limit), read once; 0 while the connection has
+// no SCTP transport yet.
+func (c *channel) maxMessageSize() int {
+	if n := c.maxMsg.Load(); n > 0 {
+		return int(n)
+	}
+	if !c.pc.Truthy() {
+		return 0
+	}
+	t := c.pc.Get("sctp")
+	if !t.Truthy() {
+		return 0
+	}
+	n := int64(min(t.Get("maxMessageSize").Float(), math.MaxInt32))
+	if n > 0 {
+		c.maxMsg.Store(n)
+	}
+	return int(n)
+}
+
 func (c *channel) closing() bool { return c.v.Get("readyState").String() == "closing" }
 
 func (c *channel) close() {
@@ -68,6 +95,9 @@ func (p *Peer) createChannel() error {
 // event and queued in order; nothing here blocks.
 func (p *Peer) adopt(v js.Value) {
 	ch := &channel{v: v, on: handlers{target: v}}
+	if p.pc != nil {
+		ch.pc = p.pc.JSValue()
+	}
 	if !p.setChannel(ch) {
 		p.refuse(v)
 		return
@@ -106,18 +136,20 @@ func (p *Peer) adopt(v js.Value) {
 
 // rxFree keeps received-message buffers for reuse once OnData's handler has
 // returned (recycle): a transfer then copies each chunk from JS into a buffer
-// that already exists instead of allocating 16 KiB per message for the
-// garbage collector. It is bounded in count and in buffer size, shared by
+// that already exists instead of allocating one per message for the garbage
+// collector. It is bounded in count, in buffer size and in bytes, shared by
 // all peers.
 var rxFree struct {
 	sync.Mutex
-	bufs [][]byte
+	bufs  [][]byte
+	bytes int // sum of the kept buffers' capacities
 }
 
 const (
-	rxFreeMax = 32       // buffers kept
-	rxBufMax  = 64 << 10 // larger buffers are left to the garbage collector
-	rxBufMin  = 16 << 10 // a chunk of Trystero 0.18 (16 KiB)
+	rxFreeMax   = 32        // buffers kept
+	rxFreeBytes = 2 << 20   // bytes kept
+	rxBufMax    = 256 << 10 // larger ones are left to the GC; posthorn sends 256 KiB chunks
+	rxBufMin    = 16 << 10  // a chunk of Trystero 0.18 (16 KiB)
 )
 
 // rxBuffer returns a buffer of length n, reused when one big enough is free.
@@ -127,6 +159,7 @@ func rxBuffer(n int) []byte {
 		b := rxFree.bufs[k-1]
 		rxFree.bufs[k-1] = nil
 		rxFree.bufs = rxFree.bufs[:k-1]
+		rxFree.bytes -= cap(b)
 		rxFree.Unlock()
 		return b[:n]
 	}
@@ -140,8 +173,9 @@ func recycle(b []byte) {
 		return
 	}
 	rxFree.Lock()
-	if len(rxFree.bufs) < rxFreeMax {
+	if len(rxFree.bufs) < rxFreeMax && rxFree.bytes+cap(b) <= rxFreeBytes {
 		rxFree.bufs = append(rxFree.bufs, b[:0])
+		rxFree.bytes += cap(b)
 	}
 	rxFree.Unlock()
 }

@@ -38,8 +38,9 @@ func (p Profile) Internal(name string) bool {
 // V018 is the Trystero 0.18.0 profile.
 var V018 = Profile{
 	Name: "0.18",
-	// protocol-0.18 §5.1: 12-byte type, 1-byte nonce, 16384-byte chunks.
-	Framing: chunk.Framing018,
+	// protocol-0.18 §5.1: 12-byte type, 1-byte nonce; posthorn sends chunks
+	// of up to 256 KiB where Trystero sends 16 KiB (chunk.Framing018Send).
+	Framing: chunk.Framing018Send,
 	// protocol-0.18 §6: ping; the receiver must answer with a pong. room.js
 	// makeAction('__91n6__').
 	Ping: "__91n6__",

@@ -8,16 +8,17 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/posthorn/posthorn/internal/chunk"
 	"github.com/posthorn/posthorn/internal/jsjson"
 	"github.com/posthorn/posthorn/transfer"
 
 	"github.com/posthorn/posthorn"
 )
 
-// chunkPayload is the payload room puts in one 0.18 chunk: 16384 bytes
-// minus the 15-byte header (protocol-0.18 §5.1). A transfer of n bytes makes at
-// least n/chunkPayload progress calls on each side.
-const chunkPayload = 16384 - 15
+// chunkPayload is the payload room puts in one 0.18 chunk: 256 KiB minus the
+// 15-byte header (chunk.Framing018Send, protocol-0.18 §5.1). A transfer of n
+// bytes makes at least n/chunkPayload progress calls on each side.
+var chunkPayload = chunk.Framing018Send.MaxPayload()
 
 // testRoom is one room used step by step; a failed step ends it.
 func testRoom(t *testing.T, h Harness, k RelayKind, size int) {
