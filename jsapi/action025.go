@@ -40,12 +40,8 @@ func newAction025(jr *jsRoom, name string, conf js.Value) *jsAction {
 	a.received25, a.progressed25 = a.received025, a.progressed025
 	o := jsObject.New()
 	o.Set("send", asyncFunc(a.send025))
-	defineAccessor(o, "onMessage", func() js.Value {
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		return a.onReceive
-	}, a.setOnMessage)
-	a.defineProgress025(o)
+	a.defineCallback025(o, "onMessage", &a.onReceive, a.setOnMessage)
+	a.defineCallback025(o, "onReceiveProgress", &a.onProgress, nil)
 	a.obj = o
 	return a
 }
@@ -180,16 +176,20 @@ func (a *jsAction) send025(_ js.Value, args []js.Value) js.Value {
 	})
 }
 
-// defineProgress025 defines 0.25's onReceiveProgress property on o, shared
-// by message and request actions.
-func (a *jsAction) defineProgress025(o js.Value) {
-	defineAccessor(o, "onReceiveProgress", func() js.Value {
+// defineCallback025 defines one of 0.25's callback properties on o:
+// reading it returns *slot; assigning it calls set, or with a nil set
+// stores the value in *slot.
+func (a *jsAction) defineCallback025(o js.Value, name string, slot *js.Value, set func(js.Value)) {
+	if set == nil {
+		set = func(f js.Value) {
+			a.mu.Lock()
+			*slot = f
+			a.mu.Unlock()
+		}
+	}
+	defineAccessor(o, name, func() js.Value {
 		a.mu.Lock()
 		defer a.mu.Unlock()
-		return a.onProgress
-	}, func(f js.Value) {
-		a.mu.Lock()
-		a.onProgress = f
-		a.mu.Unlock()
-	})
+		return *slot
+	}, set)
 }

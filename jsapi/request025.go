@@ -29,25 +29,25 @@ func newRequestAction025(jr *jsRoom, name string, conf js.Value) *jsAction {
 	o := jsObject.New()
 	o.Set("request", asyncFunc(a.request025))
 	o.Set("requestMany", asyncFunc(a.requestMany025))
-	defineAccessor(o, "onRequest", func() js.Value {
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		return a.onRequest
-	}, func(f js.Value) {
-		a.mu.Lock()
-		a.onRequest = f
-		a.mu.Unlock()
-		select {
-		case <-a.bound:
-			if a.a != nil {
-				a.installHandler()
-			}
-		default: // bind installs it
-		}
-	})
-	a.defineProgress025(o)
+	a.defineCallback025(o, "onRequest", &a.onRequest, a.setOnRequest)
+	a.defineCallback025(o, "onReceiveProgress", &a.onProgress, nil)
 	a.obj = o
 	return a
+}
+
+// setOnRequest installs f as the request handler, at once if the action
+// is bound (bind installs it otherwise).
+func (a *jsAction) setOnRequest(f js.Value) {
+	a.mu.Lock()
+	a.onRequest = f
+	a.mu.Unlock()
+	select {
+	case <-a.bound:
+		if a.a != nil {
+			a.installHandler()
+		}
+	default:
+	}
 }
 
 // installHandler gives the bound Go action a handler while onRequest is a
