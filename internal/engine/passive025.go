@@ -37,7 +37,13 @@ func checkPassive(c SessionConfig) error {
 
 // OnActivate registers what the strategy does when a passive room becomes
 // active: subscribe its self topic, which a quiet passive room leaves out.
-// f runs in a goroutine of its own.
+// f runs on the goroutine delivering the waking message, before that
+// message is handled and before the room announces, as Trystero awaits
+// its self subscription first: a peer answers the announcement or nudge
+// at once, on the self topic. So f must not wait for a relay's reply
+// (which that goroutine may be the one to deliver), only send the
+// subscription so that the relay has it before anything the room
+// publishes afterwards.
 func (t *Topics) OnActivate(f func()) {
 	t.mu.Lock()
 	t.onActivate = append(t.onActivate, f)
@@ -76,7 +82,7 @@ func (t *Topics) admit025(on string, m v025wire.Message) bool {
 	t.mu.Unlock()
 	t.s.log.Debug("passive room activated", "peer", m.PeerID)
 	for _, f := range fs {
-		go f() // a subscription may wait for the relay that delivers this message
+		f()
 	}
 	t.requeue()
 	return true

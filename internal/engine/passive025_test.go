@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,9 +43,18 @@ func TestPassiveQuiet025(t *testing.T) {
 		t.Fatalf("a quiet passive room woke up: %d publishes, active %v", len(got), p.s.Active())
 	}
 
+	// The strategy's activation hook (the self topic's subscription) runs
+	// before the room publishes anything, so the offer that the nudge and
+	// the announcement call for finds it in place.
+	var hookSaw []int // how many messages the hub had carried when the hook ran
+	p.s.OnActivate(func() { hookSaw = append(hookSaw, len(h.published(""))) })
+	before := len(h.published(""))
 	_ = h.Publish(context.Background(), root, v025wire.Announce(other, false))
 	if !p.s.Active() {
 		t.Fatal("a plain announcement did not activate the passive room")
+	}
+	if want := []int{before + 1}; !slices.Equal(hookSaw, want) {
+		t.Fatalf("the activation hook saw %v messages on the hub, want %v (before the room's own)", hookSaw, want)
 	}
 	var announce, nudge bool
 	for _, m := range h.published("") {

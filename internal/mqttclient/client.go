@@ -179,10 +179,27 @@ func (c *Client) State() posthorn.RelayState {
 
 // Subscribe delivers every message published to topic (an exact topic, no
 // wildcards) to fn, on one goroutine per connection, in arrival order. The
-// subscription is sent now if connected and again after every reconnect.
-// Subscribing to a topic again replaces its handler. fn must not wait for
-// another message of the same client.
+// subscription is sent now if connected and again after every reconnect;
+// Subscribe returns once the broker has acknowledged it. Subscribing to a
+// topic again replaces its handler. fn must not wait for another message
+// of the same client.
 func (c *Client) Subscribe(ctx context.Context, topic string, fn func(payload []byte)) error {
+	acked, err := c.SubscribeSent(ctx, topic, fn)
+	if err != nil {
+		return err
+	}
+	return acked(ctx)
+}
+
+// SubscribeSent is Subscribe returning as soon as the SUBSCRIBE is written,
+// as MQTT.js's subscribe does: a broker handles one connection's packets in
+// order, so whatever c publishes afterwards is handled after the
+// subscription, and replies to it on topic are delivered. It does not
+// wait for the broker, so a handler may call it. acked waits for the
+// broker's SUBACK and reports a refusal; it must be called once (it frees
+// the packet id). When not connected, the next connect subscribes and
+// acked returns nil.
+func (c *Client) SubscribeSent(ctx context.Context, topic string, fn func(payload []byte)) (acked func(context.Context) error, err error) {
 	c.mu.Lock()
 	if _, ok := c.handlers[topic]; !ok {
 		c.topics = append(c.topics, topic)
@@ -191,9 +208,9 @@ func (c *Client) Subscribe(ctx context.Context, topic string, fn func(payload []
 	s := c.conn
 	c.mu.Unlock()
 	if s == nil {
-		return nil // the next connect subscribes
+		return func(context.Context) error { return nil }, nil // the next connect subscribes
 	}
-	return s.subscribe(ctx, topic)
+	return s.subscribeSent(ctx, topic)
 }
 
 // OnConnect adds a hook run after each (re)connect, once the subscriptions
@@ -360,6 +377,17 @@ func (s *session) write(ctx context.Context, pk *packets.Packet) error {
 func (s *session) request(ctx context.Context, pk *packets.Packet) (packets.Packet, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
+	wait, err := s.send(ctx, pk)
+	if err != nil {
+		return packets.Packet{}, err
+	}
+	return wait(ctx)
+}
+
+// send writes pk (SUBSCRIBE or UNSUBSCRIBE) with a fresh packet id. wait
+// returns the broker's acknowledgement; it must be called once, as it
+// also frees the packet id.
+func (s *session) send(ctx context.Context, pk *packets.Packet) (wait func(context.Context) (packets.Packet, error), err error) {
 	ack := make(chan packets.Packet, 1)
 	s.mu.Lock()
 	for {
@@ -371,39 +399,63 @@ func (s *session) request(ctx context.Context, pk *packets.Packet) (packets.Pack
 	id := s.nextID
 	s.acks[id] = ack
 	s.mu.Unlock()
-	defer func() {
+	release := func() {
 		s.mu.Lock()
 		delete(s.acks, id)
 		s.mu.Unlock()
-	}()
+	}
 	pk.PacketID = id
 	if err := s.write(ctx, pk); err != nil {
-		return packets.Packet{}, err
+		release()
+		return nil, err
 	}
-	select {
-	case a := <-ack:
-		return a, nil
-	case <-ctx.Done():
-		return packets.Packet{}, ctx.Err()
-	case <-s.ctx.Done():
-		return packets.Packet{}, context.Cause(s.ctx)
-	}
+	return func(ctx context.Context) (packets.Packet, error) {
+		defer release()
+		select {
+		case a := <-ack:
+			return a, nil
+		case <-ctx.Done():
+			return packets.Packet{}, ctx.Err()
+		case <-s.ctx.Done():
+			return packets.Packet{}, context.Cause(s.ctx)
+		}
+	}, nil
 }
 
 // subscribe subscribes to topic with QoS 0 and checks the SUBACK.
 func (s *session) subscribe(ctx context.Context, topic string) error {
-	ack, err := s.request(ctx, &packets.Packet{
+	acked, err := s.subscribeSent(ctx, topic)
+	if err != nil {
+		return err
+	}
+	return acked(ctx)
+}
+
+// subscribeSent writes a SUBSCRIBE to topic with QoS 0; acked waits for
+// the SUBACK (at most requestTimeout) and checks it.
+func (s *session) subscribeSent(ctx context.Context, topic string) (acked func(context.Context) error, err error) {
+	wctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	wait, err := s.send(wctx, &packets.Packet{
 		FixedHeader: packets.FixedHeader{Type: packets.Subscribe, Qos: 1}, // flags 0010 (§3.8.1)
 		Filters:     packets.Subscriptions{{Filter: topic, Qos: 0}},
 	})
 	if err != nil {
-		return fmt.Errorf("mqtt: subscribe %s: %w", topic, err)
+		return nil, fmt.Errorf("mqtt: subscribe %s: %w", topic, err)
 	}
-	// SUBACK return codes: 0-2 the granted QoS, 0x80 failure (§3.9.3).
-	if len(ack.ReasonCodes) != 1 || ack.ReasonCodes[0] >= 0x80 {
-		return fmt.Errorf("mqtt: broker refused the subscription to %s: SUBACK return codes %#x", topic, ack.ReasonCodes)
-	}
-	return nil
+	return func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		defer cancel()
+		ack, err := wait(ctx)
+		if err != nil {
+			return fmt.Errorf("mqtt: subscribe %s: %w", topic, err)
+		}
+		// SUBACK return codes: 0-2 the granted QoS, 0x80 failure (§3.9.3).
+		if len(ack.ReasonCodes) != 1 || ack.ReasonCodes[0] >= 0x80 {
+			return fmt.Errorf("mqtt: broker refused the subscription to %s: SUBACK return codes %#x", topic, ack.ReasonCodes)
+		}
+		return nil
+	}, nil
 }
 
 // unsubscribe ends the subscriptions to topics.

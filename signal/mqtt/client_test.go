@@ -88,6 +88,60 @@ func TestClientPublishSubscribe(t *testing.T) {
 	}
 }
 
+// TestClientSubscribeSent: a subscription sent with SubscribeSent, not yet
+// acknowledged, is in place for the reply to the client's next publish on
+// every broker, which handle one connection's packets in order (what a
+// waking passive room relies on: protocol-0.25 §6.5). Each round runs in
+// the handler of the previous reply, which SubscribeSent must not block.
+func TestClientSubscribeSent(t *testing.T) {
+	for _, bk := range brokerKinds {
+		t.Run(bk.Name, func(t *testing.T) {
+			b := bk.Start(t)
+			ctx := context.Background()
+			const rounds = 12 // within the Go broker's 16 subscriptions per client
+			// c replies at once to every ping on the topic the ping names.
+			c := dialTest(t, b.URL, "c")
+			if err := c.Subscribe(ctx, "ping", func(p []byte) {
+				if err := c.Publish(ctx, string(p), p); err != nil {
+					t.Errorf("reply: %v", err)
+				}
+			}); err != nil {
+				t.Fatal(err)
+			}
+			a := dialTest(t, b.URL, "a")
+			waitFor(t, "both open", func() bool { return a.State() == posthorn.RelayOpen && c.State() == posthorn.RelayOpen })
+			done := make(chan int, 1)
+			acks := make(chan error, rounds)
+			var round func(n int)
+			round = func(n int) {
+				if n == rounds {
+					done <- n
+					return
+				}
+				topic := fmt.Sprintf("reply/%d", n)
+				acked, err := a.SubscribeSent(ctx, topic, func([]byte) { round(n + 1) })
+				if err != nil {
+					t.Errorf("round %d: %v", n, err)
+					return
+				}
+				go func() { acks <- acked(ctx) }()
+				if err := a.Publish(ctx, "ping", []byte(topic)); err != nil {
+					t.Errorf("round %d: %v", n, err)
+				}
+			}
+			round(0)
+			if n := recv(t, done, "the last reply"); n != rounds {
+				t.Fatalf("%d rounds", n)
+			}
+			for range rounds {
+				if err := recv(t, acks, "SUBACK"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // TestClientReconnect: after a broker restart the client reconnects by
 // itself, subscribes again and runs its OnConnect hooks again (§7.3: on
 // every connect, subscribe root and self and announce).

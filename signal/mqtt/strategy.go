@@ -131,11 +131,22 @@ func (s *Strategy) start(es *engine.Session) error {
 		clients = append(clients, c)
 	}
 	if es.Config().Passive {
+		// The self topic's SUBSCRIBE is written before the room's
+		// announcement and nudge, without waiting for the SUBACK (as
+		// MQTT.js), so the offer they call for finds it in place.
 		topics.OnActivate(func() {
 			for _, c := range clients {
-				if err := c.Subscribe(es.Context(), self, func(p []byte) { topics.Deliver(c, self, p) }); err != nil {
-					log.Debug("mqtt: subscribing the self topic failed", "broker", c.URL(), "err", err)
+				failed := func(err error) { log.Debug("mqtt: subscribing the self topic failed", "broker", c.URL(), "err", err) }
+				acked, err := c.SubscribeSent(es.Context(), self, func(p []byte) { topics.Deliver(c, self, p) })
+				if err != nil {
+					failed(err)
+					continue
 				}
+				go func() {
+					if err := acked(es.Context()); err != nil {
+						failed(err)
+					}
+				}()
 			}
 		})
 	}
