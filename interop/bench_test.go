@@ -28,6 +28,7 @@ import (
 //	-bench-browser B  the browser, chromium or firefox (default $POSTHORN_BROWSER, else chromium)
 //	-size-mib N       the transfer size (default 32)
 //	-trace-join       log each join page's RTCPeerConnection and WebSocket events
+//	-profile-join D   write a CPU profile of each staggered join's B page into folder D
 func BenchmarkVsTrystero(b *testing.B) {
 	kind, err := browsertest.ParseKind(*benchBrowser)
 	if err != nil {
@@ -66,8 +67,10 @@ func BenchmarkVsTrystero(b *testing.B) {
 					bc.join(b, a, strategy, fmt.Sprintf("stag-%s-%d-%d", strategy, r, lib))
 					time.Sleep(1500 * time.Millisecond)
 					p, _ := bc.page(b, "B", lib, strategy)
+					stop := profileJoin(b, p)
 					bc.join(b, p, strategy, fmt.Sprintf("stag-%s-%d-%d", strategy, r, lib))
 					res.add("staggered join "+strategy, lib, r, joinedMS(b, p))
+					stop()
 					printTrace(b, "B", p)
 					printTrace(b, "A", a)
 				})
