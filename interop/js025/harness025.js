@@ -28,6 +28,40 @@ const H = (window.H = {
   errors: []
 })
 
+// Every RTCPeerConnection's state changes and data channels go to the
+// console, which the Go test logs: what a failed meeting looked like from
+// this side.
+{
+  const PC = window.RTCPeerConnection
+  let n = 0
+  const log = (...a) => console.log('rtc', Math.round(performance.now()), ...a)
+  const watch = (id, dc, how) => {
+    log(`pc${id}`, how, 'channel', dc.label, dc.id)
+    for (const e of ['open', 'close', 'closing', 'error']) {
+      dc.addEventListener(e, ev => log(`pc${id}`, 'channel', dc.label, e, ev.error ? ev.error.message : ''))
+    }
+  }
+  window.RTCPeerConnection = function (...a) {
+    const id = ++n
+    const pc = new PC(...a)
+    log(`pc${id}`, 'new')
+    pc.addEventListener('connectionstatechange', () => log(`pc${id}`, 'connection', pc.connectionState))
+    pc.addEventListener('signalingstatechange', () => log(`pc${id}`, 'signaling', pc.signalingState))
+    pc.addEventListener('datachannel', e => watch(id, e.channel, 'remote'))
+    const create = pc.createDataChannel.bind(pc)
+    pc.createDataChannel = (...x) => {
+      const dc = create(...x)
+      watch(id, dc, 'local')
+      return dc
+    }
+    const close = pc.close.bind(pc)
+    pc.close = () => (log(`pc${id}`, 'close()'), close())
+    return pc
+  }
+  window.RTCPeerConnection.prototype = PC.prototype
+  Object.setPrototypeOf(window.RTCPeerConnection, PC) // its static members
+}
+
 window.addEventListener('error', e => H.errors.push(String(e.message)))
 window.addEventListener('unhandledrejection', e =>
   H.errors.push(String(e.reason && (e.reason.stack || e.reason)))
