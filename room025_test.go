@@ -230,6 +230,40 @@ func TestV025HandshakeTimeout(t *testing.T) {
 	}
 }
 
+// TestV025SilentConnection: a shared connection on which nothing ever
+// arrived is closed as soon as its last room lets it go (here at the
+// handshake's timeout), not kept for the idle period; one on which the
+// peer sent a frame, even for another room, stays open for later rooms.
+func TestV025SilentConnection(t *testing.T) {
+	defer setIdleTimeout(time.Hour)()
+	for _, speaks := range []bool{false, true} {
+		a, errs := newMember025(t, "", 300*time.Millisecond)
+		raw, _ := rawPeer025(t, a, ids.New(ids.SelfIDLen))
+		if speaks {
+			b, err := frame.AppendPresence(nil, frame.Token(app025, "another-room"), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := raw.Send(testCtx(t), b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if e := recv(t, errs, "join error"); !errors.Is(e.err, ErrHandshake) {
+			t.Fatalf("join error %v", e.err)
+		}
+		if !speaks {
+			recv(t, raw.Done(), "the room to close the silent connection")
+			continue
+		}
+		select {
+		case <-raw.Done():
+			t.Fatal("the room closed a connection that had carried a frame")
+		case <-time.After(500 * time.Millisecond):
+		}
+		_ = raw.Close()
+	}
+}
+
 // TestV025Leave: @_leave makes the peer leave at once, and Leave sends it.
 func TestV025Leave(t *testing.T) {
 	a, _ := newMember025(t, "", 0)

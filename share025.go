@@ -85,6 +85,11 @@ type sharedConn struct {
 	pendingBytes int
 	remote       map[string]bool // tokens the remote said it is in
 	idle         *time.Timer
+	// heard is set by the first message that arrives. A 0.25 peer sends
+	// presence frames as soon as a connection is up (§7), so a connection
+	// still silent when its last room unbinds does not carry data: it is
+	// closed then, not kept idle (see unbind).
+	heard bool
 }
 
 // pendingFrame is a room frame's chunk kept for a room not bound yet.
@@ -317,6 +322,15 @@ func (l *sharedConn) unbind(c *conn) {
 	if len(l.bound) > 0 || l.closed || l.idle != nil {
 		return
 	}
+	if !l.heard {
+		// Nothing ever arrived: the remote's frames are lost (seen with
+		// Chromium answering a pion offer, whose first sends can fail),
+		// and no room will do better on this connection. Closing it lets
+		// both sides meet again through signalling.
+		l.log.Debug("room: closing a shared connection that delivered nothing", "peer", l.key.remote)
+		go l.p.Close()
+		return
+	}
 	l.idle = time.AfterFunc(idleTimeout(), func() {
 		l.mu.Lock()
 		idle := len(l.bound) == 0 && !l.closed
@@ -330,6 +344,9 @@ func (l *sharedConn) unbind(c *conn) {
 
 // onData demultiplexes one message of the shared connection (§7).
 func (l *sharedConn) onData(b []byte) {
+	l.mu.Lock()
+	l.heard = true
+	l.mu.Unlock()
 	f, err := frame.Parse(b)
 	if err != nil {
 		l.log.Debug("room: dropped malformed frame", "peer", l.key.remote, "err", err)
