@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/posthorn/posthorn/internal/peer"
@@ -88,8 +89,9 @@ type sharedConn struct {
 	// heard is set by the first message that arrives. A 0.25 peer sends
 	// presence frames as soon as a connection is up (§7), so a connection
 	// still silent when its last room unbinds does not carry data: it is
-	// closed then, not kept idle (see unbind).
-	heard bool
+	// closed then, not kept idle (see unbind). Atomic, so that the
+	// receive path does not lock for it.
+	heard atomic.Bool
 }
 
 // pendingFrame is a room frame's chunk kept for a room not bound yet.
@@ -322,7 +324,7 @@ func (l *sharedConn) unbind(c *conn) {
 	if len(l.bound) > 0 || l.closed || l.idle != nil {
 		return
 	}
-	if !l.heard {
+	if !l.heard.Load() {
 		// Nothing ever arrived: the remote's frames are lost (seen with
 		// Chromium answering a pion offer, whose first sends can fail),
 		// and no room will do better on this connection. Closing it lets
@@ -344,9 +346,9 @@ func (l *sharedConn) unbind(c *conn) {
 
 // onData demultiplexes one message of the shared connection (§7).
 func (l *sharedConn) onData(b []byte) {
-	l.mu.Lock()
-	l.heard = true
-	l.mu.Unlock()
+	if !l.heard.Load() {
+		l.heard.Store(true)
+	}
 	f, err := frame.Parse(b)
 	if err != nil {
 		l.log.Debug("room: dropped malformed frame", "peer", l.key.remote, "err", err)

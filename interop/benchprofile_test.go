@@ -6,9 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -23,8 +23,8 @@ var benchProfileJoin = flag.String("profile-join", "", "BenchmarkVsTrystero: wri
 // profileJoin starts Chromium's sampling profiler on p when -profile-join
 // names a folder, and returns the function that stops it and writes the
 // profile (DevTools' .cpuprofile JSON, which the Performance panel opens)
-// as <trial>.cpuprofile. Build the wasm without -s to see Go function
-// names in it.
+// as <strategy>-<lib>-round<N>.cpuprofile. Build the wasm without -s to
+// see Go function names in it.
 func profileJoin(b *testing.B, p *browsertest.Page) (stop func()) {
 	b.Helper()
 	if *benchProfileJoin == "" {
@@ -59,7 +59,9 @@ func profileJoin(b *testing.B, p *browsertest.Page) (stop func()) {
 		if err := os.MkdirAll(*benchProfileJoin, 0o755); err != nil {
 			b.Fatal(err)
 		}
-		name := filepath.Join(*benchProfileJoin, fmt.Sprintf("%s.cpuprofile", filepath.Base(filepath.Dir(b.Name()))+"-"+filepath.Base(b.Name())))
+		// staggered/<strategy>/<lib>/round<N> → <strategy>-<lib>-round<N>.cpuprofile
+		trial := strings.TrimPrefix(b.Name(), "BenchmarkVsTrystero/staggered/")
+		name := filepath.Join(*benchProfileJoin, strings.ReplaceAll(trial, "/", "-")+".cpuprofile")
 		if err := os.WriteFile(name, j, 0o644); err != nil {
 			b.Fatal(err)
 		}
