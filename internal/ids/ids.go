@@ -2,10 +2,7 @@
 // nostr subscription ids (protocol-0.18 §2).
 package ids
 
-import (
-	"crypto/rand"
-	"math/big"
-)
+import "crypto/rand"
 
 // Alphabet is the 62-character alphabet Trystero draws ids from, in Trystero's
 // order (protocol-0.18 §2; the order does not matter on the wire). It contains no
@@ -16,20 +13,24 @@ const Alphabet = "0123456789AaBbCcDdEeFfGgHhIiJjKkLlMmNnOoPpQqRrSsTtUuVvWwXxYyZz
 // 20 characters (protocol-0.18 §2, §7.1).
 const SelfIDLen = 20
 
-var alphabetLen = big.NewInt(int64(len(Alphabet)))
-
 // New returns n characters drawn uniformly from Alphabet. Unlike Trystero,
-// which uses Math.random, it uses crypto/rand.
+// which uses Math.random, it uses crypto/rand: random bytes below 248 (4 × 62)
+// pick a character by their remainder mod 62, the others are drawn again.
+// The bytes come in one read per round, not one per character: in the
+// browser build each read is a call out to getRandomValues.
 func New(n int) string {
-	b := make([]byte, n)
-	for i := range b {
-		k, err := rand.Int(rand.Reader, alphabetLen)
-		if err != nil {
-			panic("ids: crypto/rand failed: " + err.Error())
+	const limit = 256 - 256%len(Alphabet)
+	out := make([]byte, 0, n)
+	buf := make([]byte, n+n/16+1)
+	for len(out) < n {
+		rand.Read(buf) // never fails (crypto/rand's documentation)
+		for _, c := range buf {
+			if int(c) < limit && len(out) < n {
+				out = append(out, Alphabet[int(c)%len(Alphabet)])
+			}
 		}
-		b[i] = Alphabet[k.Int64()]
 	}
-	return string(b)
+	return string(out)
 }
 
 // Valid reports whether id has SelfIDLen characters, all from Alphabet.
