@@ -38,13 +38,7 @@ func (rawID) DecodeID(p []byte) (string, error) {
 
 type jsonID struct{}
 
-func (jsonID) EncodeID(id string) []byte {
-	b, err := jsjson.Marshal(id)
-	if err != nil { // a string always marshals
-		panic(err)
-	}
-	return b
-}
+func (jsonID) EncodeID(id string) []byte { return jsjson.AppendString(nil, id) }
 
 func (jsonID) DecodeID(p []byte) (string, error) {
 	var id string

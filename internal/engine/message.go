@@ -21,7 +21,7 @@ type message struct {
 
 // encodeMessage returns the self-topic payload carrying our sealed offer or
 // answer (typ), byte-identical to JSON.stringify's.
-func encodeMessage(from, typ, sdp string) ([]byte, error) {
+func encodeMessage(from, typ, sdp string) []byte {
 	m := message{PeerID: from}
 	sig := &peer.Signal{Type: typ, SDP: sdp}
 	if typ == peer.TypeOffer {
@@ -32,8 +32,39 @@ func encodeMessage(from, typ, sdp string) ([]byte, error) {
 	return m.encode()
 }
 
-// encode returns the payload byte-identical to JSON.stringify.
-func (m message) encode() ([]byte, error) { return jsjson.Marshal(m) }
+// encode returns the payload byte-identical to JSON.stringify: peerId, then
+// the offer or the answer as {type, sdp}, the only members a self-topic
+// signal has. It writes the bytes itself: this runs on a join's path in the
+// browser, where encoding by reflection compiles encoding/json's encoders
+// on the page's first use.
+func (m message) encode() []byte {
+	b := make([]byte, 0, 64+len(m.PeerID)+sdpLen(m.Offer)+sdpLen(m.Answer))
+	b = jsjson.AppendString(append(b, `{"peerId":`...), m.PeerID)
+	if m.Offer != nil {
+		b = appendSignal(append(b, `,"offer":`...), m.Offer)
+	}
+	if m.Answer != nil {
+		b = appendSignal(append(b, `,"answer":`...), m.Answer)
+	}
+	return append(b, '}')
+}
+
+// appendSignal appends {type, sdp}; an empty sdp is left out (omitempty).
+func appendSignal(b []byte, s *peer.Signal) []byte {
+	b = jsjson.AppendString(append(b, `{"type":`...), s.Type)
+	if s.SDP != "" {
+		b = jsjson.AppendString(append(b, `,"sdp":`...), s.SDP)
+	}
+	return append(b, '}')
+}
+
+// sdpLen estimates a signal's encoded size, for the buffer's capacity.
+func sdpLen(s *peer.Signal) int {
+	if s == nil {
+		return 0
+	}
+	return 32 + len(s.SDP) + len(s.SDP)/8
+}
 
 // wireMessage is what parseMessage accepts before validation.
 type wireMessage struct {

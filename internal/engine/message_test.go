@@ -1,11 +1,13 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
 
+	"github.com/posthorn/posthorn/internal/jsjson"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/testutil"
 )
@@ -51,11 +53,7 @@ func TestMessageEncodeMatchesCapture(t *testing.T) {
 			if m.PeerID != c.SelfID {
 				t.Fatalf("peerId %q, want %q", m.PeerID, c.SelfID)
 			}
-			got, err := m.encode()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(got) != ev.Content {
+			if got := m.encode(); string(got) != ev.Content {
 				t.Fatalf("re-encoded\n%s\nwant\n%s", got, ev.Content)
 			}
 		})
@@ -92,10 +90,7 @@ func TestRootAndPeerTopicsMatchCapture(t *testing.T) {
 
 func TestMessageEncodeIsJSONStringify(t *testing.T) {
 	m := message{PeerID: "abc", Offer: &peer.Signal{Type: "offer", SDP: "a<b>&c\u2028é\n\t\x01"}}
-	got, err := m.encode()
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := m.encode()
 	// What JSON.stringify writes for the same object.
 	want := `{"peerId":"abc","offer":{"type":"offer","sdp":"a<b>&c` + "\u2028" + `é\n\t\u0001"}}`
 	if string(got) != want {
@@ -181,6 +176,29 @@ func TestCodecs(t *testing.T) {
 	}
 }
 
+// FuzzEncodeMessage checks the hand-written encoder against encoding/json
+// (through jsjson) on the struct.
+func FuzzEncodeMessage(f *testing.F) {
+	f.Add("GW8x2NijagYFduwG9Q6C", true, "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n")
+	f.Add("\u2028<>&\x00\xff", false, "")
+	f.Fuzz(func(t *testing.T, from string, offer bool, sdp string) {
+		typ, m := peer.TypeAnswer, message{PeerID: from}
+		if offer {
+			typ = peer.TypeOffer
+			m.Offer = &peer.Signal{Type: typ, SDP: sdp}
+		} else {
+			m.Answer = &peer.Signal{Type: typ, SDP: sdp}
+		}
+		want, err := jsjson.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := encodeMessage(from, typ, sdp); !bytes.Equal(got, want) {
+			t.Fatalf("encodeMessage\n got %s\nwant %s", got, want)
+		}
+	})
+}
+
 func FuzzParseMessage(f *testing.F) {
 	for _, s := range []string{
 		`{"peerId":"P1","offer":{"type":"offer","sdp":"v=0"}}`,
@@ -205,8 +223,13 @@ func FuzzParseMessage(f *testing.F) {
 		if !ValidID(m.PeerID) || (m.Offer == nil) == (m.Answer == nil) {
 			t.Fatalf("accepted invalid message %+v", m)
 		}
-		if _, err := m.encode(); err != nil {
+		// Re-encoding gives what encoding/json (through jsjson) gives.
+		ref, err := jsjson.Marshal(m)
+		if err != nil {
 			t.Fatalf("cannot re-encode accepted message: %v", err)
+		}
+		if got := m.encode(); !bytes.Equal(got, ref) {
+			t.Fatalf("encode\n got %s\nwant %s", got, ref)
 		}
 	})
 }

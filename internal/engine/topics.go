@@ -263,12 +263,9 @@ func (t *Topics) sender(r Relay, remote string, initiator bool) func(sdp string)
 		typ = "offer"
 	}
 	return func(sdp string) error {
-		payload, err := encodeMessage(t.s.selfID, typ, sdp)
-		if err != nil {
-			return fmt.Errorf("encode %s: %w", typ, err)
-		}
+		payload := encodeMessage(t.s.selfID, typ, sdp)
 		ctx, cancel := context.WithTimeout(t.s.ctx, publishTimeout)
-		err = r.Publish(ctx, PeerTopic(t.s.cfg.AppID, t.s.roomID, remote), payload)
+		err := r.Publish(ctx, PeerTopic(t.s.cfg.AppID, t.s.roomID, remote), payload)
 		cancel()
 		if err != nil {
 			return fmt.Errorf("publish on %s: %w", r.URL(), err)

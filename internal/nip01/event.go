@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/posthorn/posthorn/internal/jsjson"
@@ -40,31 +41,69 @@ type Event struct {
 
 // Serialize returns the NIP-01 canonical form that the id hashes:
 // JSON.stringify([0, pubkey, created_at, kind, tags, content]) byte for byte
-// (no HTML escaping, raw non-ASCII; protocol-0.18 §7.2 "Go trap").
-func (e Event) Serialize() ([]byte, error) {
-	tags := e.Tags
-	if tags == nil {
-		tags = [][]string{}
-	}
-	return jsjson.Marshal([]any{0, e.PubKey, e.CreatedAt, e.Kind, tags, e.Content})
+// (no HTML escaping, raw non-ASCII; protocol-0.18 §7.2 "Go trap"). It writes
+// the bytes itself, not by reflection: the relay hashes every event it
+// takes, and a page every event it sends.
+func (e Event) Serialize() []byte {
+	b := make([]byte, 0, 96+len(e.PubKey)+tagsLen(e.Tags)+len(e.Content)+len(e.Content)/8)
+	b = jsjson.AppendString(append(b, "[0,"...), e.PubKey)
+	b = strconv.AppendInt(append(b, ','), e.CreatedAt, 10)
+	b = strconv.AppendInt(append(b, ','), int64(e.Kind), 10)
+	b = AppendTags(append(b, ','), e.Tags)
+	b = jsjson.AppendString(append(b, ','), e.Content)
+	return append(b, ']')
 }
 
 // ComputeID returns the lowercase hex SHA-256 of Serialize.
-func (e Event) ComputeID() (string, error) {
-	b, err := e.Serialize()
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrEventShape, err)
-	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:]), nil
+func (e Event) ComputeID() string {
+	h := sha256.Sum256(e.Serialize())
+	return hex.EncodeToString(h[:])
 }
 
-// Marshal returns the event JSON in wire order, as JSON.stringify writes it.
-func (e Event) Marshal() ([]byte, error) {
-	if e.Tags == nil {
-		e.Tags = [][]string{}
+// Marshal returns the event JSON in wire order, as JSON.stringify writes it
+// (nil tags as []).
+func (e Event) Marshal() []byte {
+	b := make([]byte, 0, 256+tagsLen(e.Tags)+len(e.Content)+len(e.Content)/8)
+	b = strconv.AppendInt(append(b, `{"kind":`...), int64(e.Kind), 10)
+	b = jsjson.AppendString(append(b, `,"content":`...), e.Content)
+	b = jsjson.AppendString(append(b, `,"pubkey":`...), e.PubKey)
+	b = strconv.AppendInt(append(b, `,"created_at":`...), e.CreatedAt, 10)
+	b = AppendTags(append(b, `,"tags":`...), e.Tags)
+	b = jsjson.AppendString(append(b, `,"id":`...), e.ID)
+	b = jsjson.AppendString(append(b, `,"sig":`...), e.Sig)
+	return append(b, '}')
+}
+
+// AppendTags appends tags as JSON.stringify writes an array of arrays of
+// strings ([] for nil).
+func AppendTags(b []byte, tags [][]string) []byte {
+	b = append(b, '[')
+	for i, t := range tags {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		for j, v := range t {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = jsjson.AppendString(b, v)
+		}
+		b = append(b, ']')
 	}
-	return jsjson.Marshal(e)
+	return append(b, ']')
+}
+
+// tagsLen estimates the encoded size of tags, for a buffer's capacity.
+func tagsLen(tags [][]string) int {
+	n := 2
+	for _, t := range tags {
+		n += 3
+		for _, v := range t {
+			n += len(v) + 3
+		}
+	}
+	return n
 }
 
 // Tag returns the value of the first tag named name.
@@ -111,10 +150,7 @@ func (k Keys) Sign(e *Event) error {
 		return fmt.Errorf("%w: not representable as a JS string", ErrEventShape)
 	}
 	e.PubKey = k.PublicKey
-	id, err := e.ComputeID()
-	if err != nil {
-		return err
-	}
+	id := e.ComputeID()
 	h, _ := hex.DecodeString(id)
 	sig, err := sign(k.secret, h)
 	if err != nil {
@@ -146,10 +182,7 @@ func (e Event) Verify() error {
 	if !isHex(e.ID, 64) || !isHex(e.PubKey, 64) || !isHex(e.Sig, 128) {
 		return fmt.Errorf("%w: id, pubkey and sig must be lowercase hex of 32, 32 and 64 bytes", ErrEventShape)
 	}
-	id, err := e.ComputeID()
-	if err != nil {
-		return err
-	}
+	id := e.ComputeID()
 	if id != e.ID {
 		return ErrEventID
 	}

@@ -188,11 +188,7 @@ func (r *roomRelay) Publish(ctx context.Context, tp string, payload []byte) erro
 	if err != nil {
 		return err
 	}
-	msg, err := eventMessage(ev, r.v025)
-	if err != nil {
-		return err
-	}
-	return r.sock.Send(ctx, msg)
+	return r.sock.Send(ctx, eventMessage(ev, r.v025))
 }
 
 // open runs on every (re)connection: subscribe to the root and self topics,

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/posthorn/posthorn/internal/jsjson"
@@ -15,59 +16,52 @@ import (
 // errRelayMessage reports a relay message that is not a NIP-01 array.
 var errRelayMessage = errors.New("nostr: malformed relay message")
 
-// filter is Trystero's subscription filter, members in its order
-// {"kinds":[29333],"since":<now>,"#x":[topic]} (protocol-0.18 §7.2); 0.25
-// lists the topics' distinct kinds and the topics, self first
-// (protocol-0.25 §11.2).
-type filter struct {
-	Kinds []int    `json:"kinds"`
-	Since int64    `json:"since"`
-	X     []string `json:"#x"`
-}
-
-// reqMessage is ["REQ", subID, filter].
+// reqMessage is ["REQ", subID, filter], the filter's members in Trystero's
+// order {"kinds":[29333],"since":<now>,"#x":[topic]} (protocol-0.18 §7.2);
+// 0.25 lists the topics' distinct kinds and the topics, self first
+// (protocol-0.25 §11.2). Like the other encoders here it writes
+// JSON.stringify's bytes itself: they run on a join's path in the browser.
 func reqMessage(subID string, kinds []int, topics []string, since int64) []byte {
-	return mustJSON([]any{"REQ", subID, filter{Kinds: kinds, Since: since, X: topics}})
+	b := jsjson.AppendString(append(make([]byte, 0, 64+len(subID)+len(topics)*72), `["REQ",`...), subID)
+	b = append(b, `,{"kinds":[`...)
+	for i, k := range kinds {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, int64(k), 10)
+	}
+	b = strconv.AppendInt(append(b, `],"since":`...), since, 10)
+	b = append(b, `,"#x":[`...)
+	for i, t := range topics {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsjson.AppendString(b, t)
+	}
+	return append(b, "]}]"...)
 }
 
 // closeMessage is ["CLOSE", subID], sent on leave (§7.2).
-func closeMessage(subID string) []byte { return mustJSON([]any{"CLOSE", subID}) }
-
-// event025 is an event in the member order of Trystero 0.25
-// (protocol-0.25 §11.2).
-type event025 struct {
-	Kind      int        `json:"kind"`
-	Tags      [][]string `json:"tags"`
-	CreatedAt int64      `json:"created_at"`
-	Content   string     `json:"content"`
-	PubKey    string     `json:"pubkey"`
-	ID        string     `json:"id"`
-	Sig       string     `json:"sig"`
+func closeMessage(subID string) []byte {
+	return append(jsjson.AppendString([]byte(`["CLOSE",`), subID), ']')
 }
 
 // eventMessage is ["EVENT", event], the event's members in 0.25's order
-// if v025, else in 0.18's.
-func eventMessage(e nip01.Event, v025 bool) ([]byte, error) {
-	ev, err := e.Marshal()
-	if v025 {
-		if e.Tags == nil {
-			e.Tags = [][]string{}
-		}
-		ev, err = jsjson.Marshal(event025{Kind: e.Kind, Tags: e.Tags, CreatedAt: e.CreatedAt, Content: e.Content,
-			PubKey: e.PubKey, ID: e.ID, Sig: e.Sig})
+// (kind, tags, created_at, content, pubkey, id, sig; protocol-0.25 §11.2)
+// if v025, else in 0.18's (nip01.Event.Marshal).
+func eventMessage(e nip01.Event, v025 bool) []byte {
+	b := append(make([]byte, 0, 300+len(e.Content)+len(e.Content)/8), `["EVENT",`...)
+	if !v025 {
+		return append(append(b, e.Marshal()...), ']')
 	}
-	if err != nil {
-		return nil, err
-	}
-	return append(append([]byte(`["EVENT",`), ev...), ']'), nil
-}
-
-func mustJSON(v any) []byte {
-	b, err := jsjson.Marshal(v)
-	if err != nil {
-		panic(err) // only strings, ints and slices of them
-	}
-	return b
+	b = strconv.AppendInt(append(b, `{"kind":`...), int64(e.Kind), 10)
+	b = nip01.AppendTags(append(b, `,"tags":`...), e.Tags)
+	b = strconv.AppendInt(append(b, `,"created_at":`...), e.CreatedAt, 10)
+	b = jsjson.AppendString(append(b, `,"content":`...), e.Content)
+	b = jsjson.AppendString(append(b, `,"pubkey":`...), e.PubKey)
+	b = jsjson.AppendString(append(b, `,"id":`...), e.ID)
+	b = jsjson.AppendString(append(b, `,"sig":`...), e.Sig)
+	return append(b, "}]"...)
 }
 
 // relayMessage is one parsed relay-to-client message (NIP-01).

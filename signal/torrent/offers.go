@@ -233,11 +233,7 @@ func (ss *session) announce(sock *socket.Socket, round int) {
 	ss.sentTo[sock] = conn
 	ss.mu.Unlock()
 
-	msg, err := ss.encodeAnnounce(offers)
-	if err == nil {
-		err = ss.send(sock, msg)
-	}
-	if err != nil {
+	if err := ss.send(sock, ss.encodeAnnounce(offers)); err != nil {
 		ss.es.Log().Debug("torrent: announce not sent", "tracker", sock.URL(), "err", err)
 		ss.es.RelayFailed(sock.URL(), err)
 		ss.mu.Lock()

@@ -98,11 +98,7 @@ func (ss *session) onOffer(sock *socket.Socket, m *trackerMsg, offering bool) {
 		return
 	}
 	ss.es.Answer(to, sdp, func(answer string) error {
-		msg, err := ss.encodeAnswer(to, offerID, answer)
-		if err == nil {
-			err = ss.send(sock, msg)
-		}
-		return err
+		return ss.send(sock, ss.encodeAnswer(to, offerID, answer))
 	}, nil)
 }
 

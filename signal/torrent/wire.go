@@ -3,6 +3,7 @@ package torrent
 import (
 	"bytes"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/posthorn/posthorn/internal/jsjson"
@@ -31,41 +32,53 @@ type offerEntry struct {
 	Offer   sdpObject `json:"offer"`
 }
 
-// announceMsg is Trystero's announce, members in its order (protocol-0.18 §7.1,
-// 018-torrent-capture.json announceFieldOrder). No event, uploaded,
-// downloaded or left.
-type announceMsg struct {
-	Action   string       `json:"action"`
-	InfoHash string       `json:"info_hash"`
-	NumWant  int          `json:"numwant"`
-	PeerID   string       `json:"peer_id"`
-	Offers   []offerEntry `json:"offers"`
-}
-
-// answerMsg is Trystero's answer, members in its order (protocol-0.18 §7.1,
-// answerFieldOrder).
-type answerMsg struct {
-	Answer   sdpObject `json:"answer"`
-	Action   string    `json:"action"`
-	InfoHash string    `json:"info_hash"`
-	PeerID   string    `json:"peer_id"`
-	ToPeerID string    `json:"to_peer_id"`
-	OfferID  string    `json:"offer_id"`
-}
-
 // encodeAnnounce and encodeAnswer write the bytes JSON.stringify writes for
-// the same objects, in 0.18's member order (0.25's: session.encodeAnnounce).
-func encodeAnnounce(infoHash, selfID string, offers []offerEntry) ([]byte, error) {
-	return jsjson.Marshal(announceMsg{trackerAction, infoHash, offerPoolSize, selfID, offers})
+// Trystero's announce and answer objects, members in its order
+// (protocol-0.18 §7.1, 018-torrent-capture.json announceFieldOrder and
+// answerFieldOrder; no event, uploaded, downloaded or left), without
+// reflection: these are on a join's path in the browser (0.25's:
+// session.encodeAnnounce).
+func encodeAnnounce(infoHash, selfID string, offers []offerEntry) []byte {
+	size := 96 + len(infoHash) + len(selfID)
+	for _, o := range offers {
+		size += 48 + len(o.OfferID) + len(o.Offer.Type) + len(o.Offer.SDP)*9/8
+	}
+	b := append(make([]byte, 0, size), `{"action":"`+trackerAction+`","info_hash":`...)
+	b = jsjson.AppendString(b, infoHash)
+	b = strconv.AppendInt(append(b, `,"numwant":`...), offerPoolSize, 10)
+	b = jsjson.AppendString(append(b, `,"peer_id":`...), selfID)
+	b = append(b, `,"offers":[`...)
+	for i, o := range offers {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsjson.AppendString(append(b, `{"offer_id":`...), o.OfferID)
+		b = appendSDP(append(b, `,"offer":`...), o.Offer)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
 }
 
-func encodeAnswer(infoHash, selfID, to, offerID string, answer sdpObject) ([]byte, error) {
-	return jsjson.Marshal(answerMsg{answer, trackerAction, infoHash, selfID, to, offerID})
+func encodeAnswer(infoHash, selfID, to, offerID string, answer sdpObject) []byte {
+	b := make([]byte, 0, 160+len(infoHash)+len(selfID)+len(to)+len(offerID)+len(answer.SDP)*9/8)
+	b = appendSDP(append(b, `{"answer":`...), answer)
+	b = jsjson.AppendString(append(b, `,"action":"`+trackerAction+`","info_hash":`...), infoHash)
+	b = jsjson.AppendString(append(b, `,"peer_id":`...), selfID)
+	b = jsjson.AppendString(append(b, `,"to_peer_id":`...), to)
+	b = jsjson.AppendString(append(b, `,"offer_id":`...), offerID)
+	return append(b, '}')
+}
+
+// appendSDP appends {type, sdp}.
+func appendSDP(b []byte, o sdpObject) []byte {
+	b = jsjson.AppendString(append(b, `{"type":`...), o.Type)
+	b = jsjson.AppendString(append(b, `,"sdp":`...), o.SDP)
+	return append(b, '}')
 }
 
 // encodeAnnounce is the room's announce with offers, in its protocol's
 // member order.
-func (ss *session) encodeAnnounce(offers []offerEntry) ([]byte, error) {
+func (ss *session) encodeAnnounce(offers []offerEntry) []byte {
 	if !ss.v025 {
 		return encodeAnnounce(ss.infoHash, ss.s.sh.SelfID(), offers)
 	}
@@ -73,16 +86,16 @@ func (ss *session) encodeAnnounce(offers []offerEntry) ([]byte, error) {
 	for i, o := range offers {
 		out[i] = v025wire.TorrentOffer{OfferID: o.OfferID, Offer: v025wire.SDP{Type: o.Offer.Type, SDP: o.Offer.SDP}}
 	}
-	return v025wire.TorrentAnnounce(ss.infoHash, ss.s.sh.SelfID(), out), nil
+	return v025wire.TorrentAnnounce(ss.infoHash, ss.s.sh.SelfID(), out)
 }
 
 // encodeAnswer is the room's answer to offerID of peer to, sealed answer
 // inside, in its protocol's member order.
-func (ss *session) encodeAnswer(to, offerID, sealed string) ([]byte, error) {
+func (ss *session) encodeAnswer(to, offerID, sealed string) []byte {
 	if !ss.v025 {
 		return encodeAnswer(ss.infoHash, ss.s.sh.SelfID(), to, offerID, sdpObject{Type: peer.TypeAnswer, SDP: sealed})
 	}
-	return v025wire.TorrentAnswer(ss.infoHash, ss.s.sh.SelfID(), to, offerID, sealed), nil
+	return v025wire.TorrentAnswer(ss.infoHash, ss.s.sh.SelfID(), to, offerID, sealed)
 }
 
 // trackerMsg is what a client reads from a tracker: an announce response, a

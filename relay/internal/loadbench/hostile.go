@@ -84,7 +84,7 @@ func (h *hostile) reqAmplifier(ctx context.Context, base string) {
 	for i := range 60 {
 		e := nip01.Event{Kind: 1, CreatedAt: time.Now().Unix() + int64(i), Content: content, Tags: [][]string{}}
 		keys.Sign(&e)
-		b, _ := e.Marshal()
+		b := e.Marshal()
 		if write(ctx, ws, websocket.MessageText, append(append([]byte(`["EVENT",`), b...), ']')) == nil {
 			h.b.Add(1)
 		}

@@ -58,7 +58,7 @@ func presignNostr(peers, rooms, n int) [][]signedEvent {
 					if keys.Sign(&e) != nil {
 						panic("loadbench: signing failed")
 					}
-					b, _ := e.Marshal()
+					b := e.Marshal()
 					out[i] = append(out[i], signedEvent{id: e.ID, msg: append(append([]byte(`["EVENT",`), b...), ']')})
 				}
 			}

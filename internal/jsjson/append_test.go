@@ -1,0 +1,41 @@
+package jsjson
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestAppendString(t *testing.T) {
+	for _, s := range []string{
+		"", "plain", "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n", "<a>&", "\x00\x01\x1f\x7f",
+		"\b\f\n\r\t\"\\", "a\u2028b\u2029c", "héllo €😀", "\xff", "a\xc3", "\xed\xa0\x80",
+	} {
+		want, err := Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendString([]byte("x"), s); string(got) != "x"+string(want) {
+			t.Errorf("AppendString(%q) = %s, want x%s", s, got, want)
+		}
+	}
+}
+
+func FuzzAppendString(f *testing.F) {
+	f.Add("v=0\r\na=candidate:1 1 udp 2113937151 127.0.0.1 5000 typ host\r\n")
+	f.Add("\u2028\x00\"\\\xff")
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendString(nil, s); string(got) != string(want) {
+			t.Fatalf("AppendString(%q) = %s, Marshal gives %s", s, got, want)
+		}
+	})
+}
+
+func ExampleAppendString() {
+	b := AppendString([]byte(`{"sdp":`), "v=0\r\n")
+	fmt.Println(string(append(b, '}')))
+	// Output: {"sdp":"v=0\r\n"}
+}
