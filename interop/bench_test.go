@@ -28,7 +28,7 @@ import (
 //	-bench-browser B  the browser, chromium or firefox (default $POSTHORN_BROWSER, else chromium)
 //	-size-mib N       the transfer size (default 32)
 //	-trace-join       log each join page's RTCPeerConnection and WebSocket events
-//	-profile-join D   write a CPU profile of each staggered join's B page into folder D
+//	-profile-join D   write a CPU profile of each join's pages into folder D
 func BenchmarkVsTrystero(b *testing.B) {
 	kind, err := browsertest.ParseKind(*benchBrowser)
 	if err != nil {
@@ -67,7 +67,7 @@ func BenchmarkVsTrystero(b *testing.B) {
 					bc.join(b, a, strategy, fmt.Sprintf("stag-%s-%d-%d", strategy, r, lib))
 					time.Sleep(1500 * time.Millisecond)
 					p, _ := bc.page(b, "B", lib, strategy)
-					stop := profileJoin(b, p)
+					stop := profileJoin(b, p, "B")
 					bc.join(b, p, strategy, fmt.Sprintf("stag-%s-%d-%d", strategy, r, lib))
 					res.add("staggered join "+strategy, lib, r, joinedMS(b, p))
 					stop()
@@ -81,6 +81,7 @@ func BenchmarkVsTrystero(b *testing.B) {
 					res.add("start "+strategy, lib, r, start)
 					p, _ := bc.page(b, "B", lib, strategy)
 					room := fmt.Sprintf("simul-%s-%d-%d", strategy, r, lib)
+					stopA, stopB := profileJoin(b, a, "A"), profileJoin(b, p, "B")
 					var wg sync.WaitGroup
 					errs := make([]error, 2)
 					for i, pg := range []*browsertest.Page{a, p} {
@@ -93,6 +94,8 @@ func BenchmarkVsTrystero(b *testing.B) {
 						}
 					}
 					res.add("simultaneous join "+strategy, lib, r, max(joinedMS(b, a), joinedMS(b, p)))
+					stopA()
+					stopB()
 					printTrace(b, "A", a)
 					printTrace(b, "B", p)
 				})

@@ -18,14 +18,14 @@ import (
 	"github.com/posthorn/posthorn/internal/browsertest"
 )
 
-var benchProfileJoin = flag.String("profile-join", "", "BenchmarkVsTrystero: write a Chromium CPU profile of each staggered join's B page into this folder")
+var benchProfileJoin = flag.String("profile-join", "", "BenchmarkVsTrystero: write a Chromium CPU profile of each join's pages into this folder")
 
 // profileJoin starts Chromium's sampling profiler on p when -profile-join
 // names a folder, and returns the function that stops it and writes the
 // profile (DevTools' .cpuprofile JSON, which the Performance panel opens)
-// as <strategy>-<lib>-round<N>.cpuprofile. Build the wasm without -s to
-// see Go function names in it.
-func profileJoin(b *testing.B, p *browsertest.Page) (stop func()) {
+// as <mode>-<strategy>-<lib>-round<N>-<page>.cpuprofile. Build the wasm
+// without -s to see Go function names in it.
+func profileJoin(b *testing.B, p *browsertest.Page, page string) (stop func()) {
 	b.Helper()
 	if *benchProfileJoin == "" {
 		return func() {}
@@ -59,9 +59,9 @@ func profileJoin(b *testing.B, p *browsertest.Page) (stop func()) {
 		if err := os.MkdirAll(*benchProfileJoin, 0o755); err != nil {
 			b.Fatal(err)
 		}
-		// staggered/<strategy>/<lib>/round<N> → <strategy>-<lib>-round<N>.cpuprofile
-		trial := strings.TrimPrefix(b.Name(), "BenchmarkVsTrystero/staggered/")
-		name := filepath.Join(*benchProfileJoin, strings.ReplaceAll(trial, "/", "-")+".cpuprofile")
+		// <mode>/<strategy>/<lib>/round<N> → <mode>-<strategy>-<lib>-round<N>-<page>.cpuprofile
+		trial := strings.TrimPrefix(b.Name(), "BenchmarkVsTrystero/")
+		name := filepath.Join(*benchProfileJoin, strings.ReplaceAll(trial, "/", "-")+"-"+page+".cpuprofile")
 		if err := os.WriteFile(name, j, 0o644); err != nil {
 			b.Fatal(err)
 		}
