@@ -29,6 +29,7 @@ import (
 //	-size-mib N       the transfer size (default 32)
 //	-trace-join       log each join page's RTCPeerConnection and WebSocket events
 //	-profile-join D   write a CPU profile of each join's pages into folder D
+//	-trace-ping       split each ping round trip into its hops
 func BenchmarkVsTrystero(b *testing.B) {
 	kind, err := browsertest.ParseKind(*benchBrowser)
 	if err != nil {
@@ -36,6 +37,7 @@ func BenchmarkVsTrystero(b *testing.B) {
 	}
 	br := browsertest.LaunchKind(b, kind)
 	s := site(b)
+	s.Isolate() // microsecond performance.now for the ping and join times
 	script, err := os.ReadFile(filepath.Join("js", "bench.js"))
 	if err != nil {
 		b.Fatal(err)
@@ -103,9 +105,10 @@ func BenchmarkVsTrystero(b *testing.B) {
 		}
 		for _, lib := range order {
 			bc.run(b, r, "torrent", lib, "ping", func(b *testing.B) {
-				x, _, _, yID := bc.pair(b, lib, lib)
+				x, y, _, yID := bc.pair(b, lib, lib)
 				rtts := browsertest.EvalAs[[]float64](b, x, fmt.Sprintf("B.pings(%q, 20)", yID))
 				res.add("ping", lib, r, median(rtts))
+				tracePings(b, x, y)
 			})
 		}
 		// Transfers: each library to itself, then the mixed pairs (their
@@ -189,6 +192,9 @@ func (bc *benchRun) page(b *testing.B, name string, lib int, strategy string) (*
 	p.WaitFor(b, "window.B", 0)
 	if *benchTraceJoin {
 		browsertest.EvalAs[bool](b, p, "B.traceOn()")
+	}
+	if *benchTracePing {
+		browsertest.EvalAs[bool](b, p, "B.channelTraceOn()")
 	}
 	l := browsertest.EvalAs[struct {
 		MS            float64 `json:"ms"`

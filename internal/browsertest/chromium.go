@@ -19,10 +19,15 @@ import (
 // chromium-browser on PATH.
 const ChromiumEnv = "POSTHORN_CHROMIUM"
 
+// JSFlagsEnv names the environment variable whose value, when set, goes to
+// Chromium's V8 as --js-flags: for experiments such as BenchmarkVsTrystero
+// with --no-wasm-lazy-compilation (docs/benchmarks.md), not for tests.
+const JSFlagsEnv = "POSTHORN_CHROMIUM_JS_FLAGS"
+
 // Flags returns the command-line switches Launch gives Chromium, as
 // name → value (true for a bare switch).
 func Flags() map[string]any {
-	return map[string]any{
+	f := map[string]any{
 		"headless":                      "new",
 		"no-sandbox":                    true, // tests run as root in a container
 		"disable-gpu":                   true,
@@ -51,6 +56,10 @@ func Flags() map[string]any {
 		"disable-renderer-backgrounding":         true,
 		"disable-ipc-flooding-protection":        true,
 	}
+	if v := os.Getenv(JSFlagsEnv); v != "" {
+		f["js-flags"] = v
+	}
+	return f
 }
 
 // ChromiumPath returns the Chromium binary to run, or "" when none is

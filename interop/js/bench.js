@@ -57,13 +57,18 @@ B.join = (config, roomId) => {
   return B.mod.selfId
 }
 
-// pings returns n round-trip times to peer id, each timed around the await.
+// pings returns n round-trip times to peer id, each timed around the await,
+// and keeps each ping's start and end in the shared clock in B.pingSpans
+// (for -trace-ping).
 B.pings = async (id, n) => {
   const out = []
+  B.pingSpans = []
   for (let i = 0; i < n; i++) {
     const t = performance.now()
     await B.room.ping(id)
-    out.push(performance.now() - t)
+    const end = performance.now()
+    out.push(end - t)
+    B.pingSpans.push([performance.timeOrigin + t, performance.timeOrigin + end])
   }
   return out
 }
@@ -139,5 +144,33 @@ B.traceOn = () => {
   }
   Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3})
   window.WebSocket.prototype = WS.prototype
+  return true
+}
+
+// channelTraceOn wraps RTCPeerConnection so that every data channel records
+// when the page calls its send and when a message event reaches the page,
+// in the shared clock, in B.channelTrace as [kind, time] (kind "send" or
+// "msg"), for BenchmarkVsTrystero's -trace-ping flag. The recording
+// listener is added before the library's own. Call it before load.
+B.channelTraceOn = () => {
+  const tr = (B.channelTrace = [])
+  const hook = dc => {
+    const send = dc.send.bind(dc)
+    dc.send = d => (tr.push(['send', now()]), send(d))
+    dc.addEventListener('message', () => tr.push(['msg', now()]))
+  }
+  const PC = window.RTCPeerConnection
+  window.RTCPeerConnection = function (...a) {
+    const pc = new PC(...a)
+    const cdc = pc.createDataChannel.bind(pc)
+    pc.createDataChannel = (...x) => {
+      const dc = cdc(...x)
+      hook(dc)
+      return dc
+    }
+    pc.addEventListener('datachannel', e => hook(e.channel))
+    return pc
+  }
+  window.RTCPeerConnection.prototype = PC.prototype
   return true
 }
