@@ -2,7 +2,11 @@
 
 package peer
 
-import "github.com/pion/webrtc/v4"
+import (
+	"sync"
+
+	"github.com/pion/webrtc/v4"
+)
 
 // The RTCPeerConnection types the package's API names, native build: pion's
 // own (rtc_js.go has the browser build's small twins).
@@ -49,14 +53,29 @@ type platformConfig struct {
 // pion's PeerConnection, whose blocking calls are used as they are. The
 // methods speak the W3C names (sdp types and states as strings), so the
 // negotiation code is the same in both builds.
-type rtcConn struct{ *webrtc.PeerConnection }
+type rtcConn struct {
+	*webrtc.PeerConnection
+
+	// mu serialises setLocalDescription and close, and closed stops a
+	// setLocalDescription after close before it reaches pion. pion's
+	// SetLocalDescription (v4.2.26) checks for a closed connection first
+	// and starts ICE gathering last; a Close in between finds no ICE agent
+	// yet, returns without marking the gatherer closed, and the gathering
+	// then starts an agent that nothing closes, its goroutines leaked.
+	mu     sync.Mutex
+	closed bool
+}
+
+// setLocalHook, when set by a test, runs inside setLocalDescription with
+// mu held, before pion's SetLocalDescription.
+var setLocalHook func()
 
 func newConn(cfg Config) (*rtcConn, error) {
 	pc, err := cfg.api().NewPeerConnection(cfg.rtcConfig())
 	if err != nil {
 		return nil, err
 	}
-	return &rtcConn{pc}, nil
+	return &rtcConn{PeerConnection: pc}, nil
 }
 
 // PeerConnection returns the underlying pion connection.
@@ -101,6 +120,14 @@ func (c *rtcConn) createAnswer() (string, error) {
 }
 
 func (c *rtcConn) setLocalDescription(typ, sdp string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return webrtc.ErrConnectionClosed
+	}
+	if setLocalHook != nil {
+		setLocalHook()
+	}
 	return c.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.NewSDPType(typ), SDP: sdp})
 }
 
@@ -121,4 +148,11 @@ func (c *rtcConn) addRecvonlyTransceiver(kind string) error {
 	return err
 }
 
-func (c *rtcConn) close() error { return c.Close() }
+// close waits for a setLocalDescription in progress, so that the ICE agent
+// it may start exists when pion's Close looks for it.
+func (c *rtcConn) close() error {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+	return c.Close()
+}
