@@ -39,3 +39,25 @@ func ExampleAppendString() {
 	fmt.Println(string(append(b, '}')))
 	// Output: {"sdp":"v=0\r\n"}
 }
+
+func TestObject(t *testing.T) {
+	type ref struct {
+		A string  `json:"a"`
+		N int64   `json:"n"`
+		T bool    `json:"t"`
+		Z *string `json:"z"`
+		R any     `json:"r"`
+	}
+	inner := NewObject(0).String("x", "<é\u2028>").Bytes()
+	got := NewObject(8).String("a", "q\"\n").Int("n", -7).True("t").Null("z").Raw("r", inner).Bytes()
+	want, err := Marshal(ref{A: "q\"\n", N: -7, T: true, R: map[string]string{"x": "<é\u2028>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	if string(NewObject(0).Bytes()) != "{}" {
+		t.Fatal("empty object")
+	}
+}

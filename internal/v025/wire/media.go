@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/posthorn/posthorn/internal/jsjson"
+
 	"github.com/posthorn/posthorn/internal/ids"
 )
 
@@ -30,7 +32,7 @@ func (m MediaMeta) Marshal() ([]byte, error) {
 	if m.Meta != nil && !json.Valid(m.Meta) {
 		return nil, fmt.Errorf("%w: media metadata is not JSON", ErrMessage)
 	}
-	return mustMarshal(m), nil
+	return jsjson.Marshal(m)
 }
 
 // ParseMediaMeta reads an @_stream or @_track payload as the receiver does:

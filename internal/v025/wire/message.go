@@ -54,66 +54,63 @@ type Message struct {
 	Passive bool
 }
 
-// The encoders' member layouts, in the order Trystero emits them
-// (protocol-0.25 §6.1; 025-nostr-capture.json).
-type (
-	announceJSON struct {
-		PeerID  string `json:"peerId"`
-		Passive bool   `json:"passive,omitempty"`
+// The encoders write the members in the order Trystero emits them
+// (protocol-0.25 §6.1; 025-nostr-capture.json), through jsjson.Object
+// rather than by reflection: they run on a join's path in the browser.
+// offerId is left out when "", passive when false.
+
+// msg starts a message from self with room for a cipher.
+func msg(self, cipher string) *jsjson.Object {
+	return jsjson.NewObject(64+len(self)+len(cipher)).String("peerId", self)
+}
+
+// end adds passive when set and closes the message.
+func end(o *jsjson.Object, passive bool) []byte {
+	if passive {
+		o.True("passive")
 	}
-	offerJSON struct {
-		PeerID  string `json:"peerId"`
-		OfferID string `json:"offerId"`
-		Offer   string `json:"offer"`
-		Passive bool   `json:"passive,omitempty"`
+	return o.Bytes()
+}
+
+// optOfferID adds offerId unless it is "".
+func optOfferID(o *jsjson.Object, offerID string) {
+	if offerID != "" {
+		o.String("offerId", offerID)
 	}
-	answerJSON struct {
-		PeerID  string `json:"peerId"`
-		Answer  string `json:"answer"`
-		OfferID string `json:"offerId,omitempty"`
-		Passive bool   `json:"passive,omitempty"`
-	}
-	// candidateJSON is the answerer's candidate: candidate before offerId.
-	candidateJSON struct {
-		PeerID    string `json:"peerId"`
-		Candidate string `json:"candidate"`
-		OfferID   string `json:"offerId,omitempty"`
-		Passive   bool   `json:"passive,omitempty"`
-	}
-	// offererCandidateJSON is the offerer's: offerId before candidate.
-	offererCandidateJSON struct {
-		PeerID    string `json:"peerId"`
-		OfferID   string `json:"offerId,omitempty"`
-		Candidate string `json:"candidate"`
-		Passive   bool   `json:"passive,omitempty"`
-	}
-)
+}
 
 // Announce is the announcement to the root topic, and also the nudge
 // ("offer to me") sent to a smaller peer's topic: {"peerId":self}, plus
 // "passive":true in passive mode.
 func Announce(self string, passive bool) []byte {
-	return mustMarshal(announceJSON{self, passive})
+	return end(msg(self, ""), passive)
 }
 
-// Offer is an offer to a peer's topic.
+// Offer is an offer to a peer's topic: peerId, offerId, offer.
 func Offer(self, offerID, cipher string, passive bool) []byte {
-	return mustMarshal(offerJSON{self, offerID, cipher, passive})
+	return end(msg(self, cipher).String("offerId", offerID).String("offer", cipher), passive)
 }
 
-// Answer is the answer to an offer; offerID is copied from the offer, ""
-// when it had none.
+// Answer is the answer to an offer: peerId, answer, offerId (copied from
+// the offer, left out when it had none).
 func Answer(self, cipher, offerID string, passive bool) []byte {
-	return mustMarshal(answerJSON{self, cipher, offerID, passive})
+	o := msg(self, cipher).String("answer", cipher)
+	optOfferID(o, offerID)
+	return end(o, passive)
 }
 
 // Candidate is a trickled candidate. The offerer writes offerId before the
 // candidate, the answerer after it (protocol-0.25 §6.1).
 func Candidate(self, cipher, offerID string, fromOfferer, passive bool) []byte {
+	o := msg(self, cipher)
 	if fromOfferer {
-		return mustMarshal(offererCandidateJSON{self, offerID, cipher, passive})
+		optOfferID(o, offerID)
+		o.String("candidate", cipher)
+	} else {
+		o.String("candidate", cipher)
+		optOfferID(o, offerID)
 	}
-	return mustMarshal(candidateJSON{self, cipher, offerID, passive})
+	return end(o, passive)
 }
 
 // Marshal encodes m as its sender would; a candidate is written in the
@@ -128,15 +125,6 @@ func (m Message) Marshal() []byte {
 		return Candidate(m.PeerID, m.Cipher, m.OfferID, false, m.Passive)
 	}
 	return Announce(m.PeerID, m.Passive)
-}
-
-// mustMarshal encodes structs of strings and bools, which cannot fail.
-func mustMarshal(v any) []byte {
-	b, err := jsjson.Marshal(v)
-	if err != nil {
-		panic("wire: " + err.Error())
-	}
-	return b
 }
 
 // Parse reads one message, given either as a JSON object or as a JSON

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/posthorn/posthorn/internal/jsjson"
 	"github.com/posthorn/posthorn/internal/peer"
 )
 
@@ -28,7 +29,9 @@ type Signal struct {
 }
 
 // Marshal encodes the signal as JSON.stringify does.
-func (s Signal) Marshal() []byte { return mustMarshal(s) }
+func (s Signal) Marshal() []byte {
+	return jsjson.NewObject(32+len(s.SDP)).String("type", s.Type).String("sdp", s.SDP).Bytes()
+}
 
 // ParseSignal reads an @_signal payload. type must be offer, answer or
 // candidate and sdp a string; a candidate's sdp must parse with
@@ -60,7 +63,25 @@ func ParseSignal(b []byte) (Signal, error) {
 // EncodeCandidate is the JSON text of a candidate, as JS's
 // JSON.stringify(candidate.toJSON()): candidate, sdpMid, sdpMLineIndex,
 // usernameFragment, absent values as null.
-func EncodeCandidate(c peer.ICECandidateInit) string { return string(mustMarshal(c)) }
+func EncodeCandidate(c peer.ICECandidateInit) string {
+	o := jsjson.NewObject(96+len(c.Candidate)).String("candidate", c.Candidate)
+	if c.SDPMid != nil {
+		o.String("sdpMid", *c.SDPMid)
+	} else {
+		o.Null("sdpMid")
+	}
+	if c.SDPMLineIndex != nil {
+		o.Int("sdpMLineIndex", int64(*c.SDPMLineIndex))
+	} else {
+		o.Null("sdpMLineIndex")
+	}
+	if c.UsernameFragment != nil {
+		o.String("usernameFragment", *c.UsernameFragment)
+	} else {
+		o.Null("usernameFragment")
+	}
+	return string(o.Bytes())
+}
 
 // ParseCandidate reads a candidate's JSON text. candidate must be a
 // string; the other members may be null or absent. Errors wrap ErrMessage.

@@ -1,5 +1,7 @@
 package wire
 
+import "github.com/posthorn/posthorn/internal/jsjson"
+
 const (
 	// trackerAction is the only action Trystero sends to a tracker.
 	trackerAction = "announce"
@@ -21,54 +23,49 @@ type TorrentOffer struct {
 	Offer   SDP    `json:"offer"`
 }
 
-// torrentAnnounce is 0.25's announce, members in its order: peer_id now
-// comes before numwant (protocol-0.25 §11.1, announceFieldOrder).
-type torrentAnnounce struct {
-	Action   string         `json:"action"`
-	InfoHash string         `json:"info_hash"`
-	PeerID   string         `json:"peer_id"`
-	NumWant  int            `json:"numwant"`
-	Offers   []TorrentOffer `json:"offers"`
+// The tracker messages are written member by member in 0.25's order
+// (protocol-0.25 §11.1, announceFieldOrder and answerFieldOrder; see
+// message.go): action, info_hash, peer_id first.
+func trackerMsg(infoHash, self string, size int) *jsjson.Object {
+	return jsjson.NewObject(96+len(infoHash)+len(self)+size).
+		String("action", trackerAction).String("info_hash", infoHash).String("peer_id", self)
 }
 
-// torrentAnswer is 0.25's answer, members in its order; there is no offerId
-// inside (protocol-0.25 §11.1, answerFieldOrder).
-type torrentAnswer struct {
-	Action   string `json:"action"`
-	InfoHash string `json:"info_hash"`
-	PeerID   string `json:"peer_id"`
-	Answer   SDP    `json:"answer"`
-	OfferID  string `json:"offer_id"`
-	ToPeerID string `json:"to_peer_id"`
+// sdp is {type, sdp}.
+func sdp(typ, text string) []byte {
+	return jsjson.NewObject(32+len(text)).String("type", typ).String("sdp", text).Bytes()
+}
+
+// offersArray is the offers member's value: [] when there are none, as JS
+// writes it.
+func offersArray(offers []TorrentOffer) []byte {
+	b := []byte{'['}
+	for i, o := range offers {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, jsjson.NewObject(64+len(o.Offer.SDP)).String("offer_id", o.OfferID).
+			Raw("offer", sdp(o.Offer.Type, o.Offer.SDP)).Bytes()...)
+	}
+	return append(b, ']')
 }
 
 // TorrentAnnounce encodes an announce with its offers (envelopes already in
-// each SDP); numwant is always TorrentOffers.
+// each SDP): peer_id before numwant, numwant always TorrentOffers.
 func TorrentAnnounce(infoHash, self string, offers []TorrentOffer) []byte {
-	if offers == nil {
-		offers = []TorrentOffer{} // JS writes [], never null
-	}
-	return mustMarshal(torrentAnnounce{trackerAction, infoHash, self, TorrentOffers, offers})
+	arr := offersArray(offers)
+	return trackerMsg(infoHash, self, len(arr)).Int("numwant", TorrentOffers).Raw("offers", arr).Bytes()
 }
 
-// TorrentAnswer encodes the answer to offerID of peer to.
+// TorrentAnswer encodes the answer to offerID of peer to; there is no
+// offerId inside the answer.
 func TorrentAnswer(infoHash, self, to, offerID, cipher string) []byte {
-	return mustMarshal(torrentAnswer{trackerAction, infoHash, self, SDP{"answer", cipher}, offerID, to})
+	return trackerMsg(infoHash, self, len(cipher)+len(to)+len(offerID)).Raw("answer", sdp("answer", cipher)).
+		String("offer_id", offerID).String("to_peer_id", to).Bytes()
 }
 
-// torrentQuiet is the announce of a passive room that is not active,
-// members in JS's order (protocol-0.25 §6.5, §11.1).
-type torrentQuiet struct {
-	Action   string         `json:"action"`
-	InfoHash string         `json:"info_hash"`
-	PeerID   string         `json:"peer_id"`
-	Left     int            `json:"left"`
-	NumWant  int            `json:"numwant"`
-	Offers   []TorrentOffer `json:"offers"`
-}
-
-// TorrentQuietAnnounce encodes a quiet passive room's announce:
-// {…,"left":0,"numwant":3,"offers":[]}.
+// TorrentQuietAnnounce encodes a quiet passive room's announce
+// (protocol-0.25 §6.5, §11.1): {…,"left":0,"numwant":3,"offers":[]}.
 func TorrentQuietAnnounce(infoHash, self string) []byte {
-	return mustMarshal(torrentQuiet{trackerAction, infoHash, self, 0, TorrentOffers, []TorrentOffer{}})
+	return trackerMsg(infoHash, self, 0).Int("left", 0).Int("numwant", TorrentOffers).Raw("offers", []byte("[]")).Bytes()
 }
