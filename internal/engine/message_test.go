@@ -1,13 +1,11 @@
 package engine
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
 
-	"github.com/posthorn/posthorn/internal/jsjson"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/testutil"
 )
@@ -189,13 +187,7 @@ func FuzzEncodeMessage(f *testing.F) {
 		} else {
 			m.Answer = &peer.Signal{Type: typ, SDP: sdp}
 		}
-		want, err := jsjson.Marshal(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := encodeMessage(from, typ, sdp); !bytes.Equal(got, want) {
-			t.Fatalf("encodeMessage\n got %s\nwant %s", got, want)
-		}
+		testutil.SameAsMarshal(t, "encodeMessage", encodeMessage(from, typ, sdp), m)
 	})
 }
 
@@ -224,13 +216,7 @@ func FuzzParseMessage(f *testing.F) {
 			t.Fatalf("accepted invalid message %+v", m)
 		}
 		// Re-encoding gives what encoding/json (through jsjson) gives.
-		ref, err := jsjson.Marshal(m)
-		if err != nil {
-			t.Fatalf("cannot re-encode accepted message: %v", err)
-		}
-		if got := m.encode(); !bytes.Equal(got, ref) {
-			t.Fatalf("encode\n got %s\nwant %s", got, ref)
-		}
+		testutil.SameAsMarshal(t, "encode", m.encode(), m)
 	})
 }
 

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/posthorn/posthorn/internal/crypt"
-	"github.com/posthorn/posthorn/internal/jsjson"
 	"github.com/posthorn/posthorn/internal/testutil"
 )
 
@@ -54,21 +53,11 @@ func FuzzEncodeMatchesStructs(f *testing.F) {
 		for i := range offers {
 			offers[i] = offerEntry{OfferID: offerID + strconv.Itoa(i), Offer: sdpObject{Type: "offer", SDP: sdp}}
 		}
-		want, err := jsjson.Marshal(announceMsg{trackerAction, infoHash, offerPoolSize, self, offers})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := encodeAnnounce(infoHash, self, offers); !bytes.Equal(got, want) {
-			t.Fatalf("announce\n got %s\nwant %s", got, want)
-		}
+		testutil.SameAsMarshal(t, "announce", encodeAnnounce(infoHash, self, offers),
+			announceMsg{trackerAction, infoHash, offerPoolSize, self, offers})
 		answer := sdpObject{Type: "answer", SDP: sdp}
-		want, err = jsjson.Marshal(answerMsg{answer, trackerAction, infoHash, self, to, offerID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := encodeAnswer(infoHash, self, to, offerID, answer); !bytes.Equal(got, want) {
-			t.Fatalf("answer\n got %s\nwant %s", got, want)
-		}
+		testutil.SameAsMarshal(t, "answer", encodeAnswer(infoHash, self, to, offerID, answer),
+			answerMsg{answer, trackerAction, infoHash, self, to, offerID})
 	})
 }
 

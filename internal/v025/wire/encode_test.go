@@ -1,11 +1,10 @@
 package wire
 
 import (
-	"bytes"
 	"testing"
 
-	"github.com/posthorn/posthorn/internal/jsjson"
 	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/internal/testutil"
 )
 
 // The reference encodings the hand-written encoders are fuzzed against:
@@ -69,16 +68,7 @@ func FuzzEncodersMatchReflection(f *testing.F) {
 	f.Add("GW8x2NijagYFduwG9Q6C", "offer1", `{"c":"x","iv":"y"}`, "5v555w112h626i264rj4", true, uint16(0), 3)
 	f.Add("\u2028<&>", "", "\x00\xff\"\\", "", false, uint16(65535), 0)
 	f.Fuzz(func(t *testing.T, self, offerID, cipher, infoHash string, passive bool, line uint16, n int) {
-		check := func(what string, got []byte, ref any) {
-			t.Helper()
-			want, err := jsjson.Marshal(ref)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Fatalf("%s\n got %s\nwant %s", what, got, want)
-			}
-		}
+		check := func(what string, got []byte, ref any) { testutil.SameAsMarshal(t, what, got, ref) }
 		check("Announce", Announce(self, passive), announceJSON{self, passive})
 		check("Offer", Offer(self, offerID, cipher, passive), offerJSON{self, offerID, cipher, passive})
 		check("Answer", Answer(self, cipher, offerID, passive), answerJSON{self, cipher, offerID, passive})
