@@ -371,8 +371,9 @@ func (s *mstream) Write(b []byte) (int, error) {
 func (s *mstream) CloseWrite() error {
 	s.mu.Lock()
 	if s.writeClosed || s.err != nil {
+		err := s.err
 		s.mu.Unlock()
-		return s.err
+		return err
 	}
 	s.writeClosed = true
 	done := s.remoteClosed

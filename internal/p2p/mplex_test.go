@@ -113,6 +113,35 @@ func TestMplexGoMplex(t *testing.T) {
 // TestMplexBounds: a stream nobody reads is reset past maxStreamBuffer, a
 // read deadline ends a blocked read, and the connection's end fails
 // streams.
+// TestMplexCloseResetRace: closing a stream while a context's AfterFunc
+// resets it (waku's roundTrip does both) must not race; run with -race.
+func TestMplexCloseResetRace(t *testing.T) {
+	ours, theirs := pipeToGoMplex(t)
+	go func() {
+		for {
+			s, err := theirs.Accept()
+			if err != nil {
+				return
+			}
+			go func() { _, _ = io.Copy(io.Discard, s) }()
+		}
+	}()
+	for range 50 {
+		s, err := ours.NewStream(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() {
+			_ = s.Reset()
+			close(done)
+		}()
+		_ = s.Close()
+		_ = s.CloseWrite()
+		<-done
+	}
+}
+
 func TestMplexBounds(t *testing.T) {
 	ours, theirs := pipeToGoMplex(t)
 	flood := make(chan error, 1)
