@@ -38,32 +38,23 @@ func encodeMessage(from, typ, sdp string) []byte {
 // browser, where encoding by reflection compiles encoding/json's encoders
 // on the page's first use.
 func (m message) encode() []byte {
-	b := make([]byte, 0, 64+len(m.PeerID)+sdpLen(m.Offer)+sdpLen(m.Answer))
-	b = jsjson.AppendString(append(b, `{"peerId":`...), m.PeerID)
+	o := jsjson.NewObject(64+len(m.PeerID)).String("peerId", m.PeerID)
 	if m.Offer != nil {
-		b = appendSignal(append(b, `,"offer":`...), m.Offer)
+		o.Raw("offer", signalJSON(m.Offer))
 	}
 	if m.Answer != nil {
-		b = appendSignal(append(b, `,"answer":`...), m.Answer)
+		o.Raw("answer", signalJSON(m.Answer))
 	}
-	return append(b, '}')
+	return o.Bytes()
 }
 
-// appendSignal appends {type, sdp}; an empty sdp is left out (omitempty).
-func appendSignal(b []byte, s *peer.Signal) []byte {
-	b = jsjson.AppendString(append(b, `{"type":`...), s.Type)
+// signalJSON is {type, sdp}; an empty sdp is left out (omitempty).
+func signalJSON(s *peer.Signal) []byte {
+	o := jsjson.NewObject(32+len(s.SDP)).String("type", s.Type)
 	if s.SDP != "" {
-		b = jsjson.AppendString(append(b, `,"sdp":`...), s.SDP)
+		o.String("sdp", s.SDP)
 	}
-	return append(b, '}')
-}
-
-// sdpLen estimates a signal's encoded size, for the buffer's capacity.
-func sdpLen(s *peer.Signal) int {
-	if s == nil {
-		return 0
-	}
-	return 32 + len(s.SDP) + len(s.SDP)/8
+	return o.Bytes()
 }
 
 // wireMessage is what parseMessage accepts before validation.

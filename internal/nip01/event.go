@@ -63,15 +63,9 @@ func (e Event) ComputeID() string {
 // Marshal returns the event JSON in wire order, as JSON.stringify writes it
 // (nil tags as []).
 func (e Event) Marshal() []byte {
-	b := make([]byte, 0, 256+tagsLen(e.Tags)+len(e.Content)+len(e.Content)/8)
-	b = strconv.AppendInt(append(b, `{"kind":`...), int64(e.Kind), 10)
-	b = jsjson.AppendString(append(b, `,"content":`...), e.Content)
-	b = jsjson.AppendString(append(b, `,"pubkey":`...), e.PubKey)
-	b = strconv.AppendInt(append(b, `,"created_at":`...), e.CreatedAt, 10)
-	b = AppendTags(append(b, `,"tags":`...), e.Tags)
-	b = jsjson.AppendString(append(b, `,"id":`...), e.ID)
-	b = jsjson.AppendString(append(b, `,"sig":`...), e.Sig)
-	return append(b, '}')
+	return jsjson.NewObject(256+tagsLen(e.Tags)+len(e.Content)).Int("kind", int64(e.Kind)).
+		String("content", e.Content).String("pubkey", e.PubKey).Int("created_at", e.CreatedAt).
+		Raw("tags", AppendTags(nil, e.Tags)).String("id", e.ID).String("sig", e.Sig).Bytes()
 }
 
 // AppendTags appends tags as JSON.stringify writes an array of arrays of

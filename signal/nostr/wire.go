@@ -22,23 +22,24 @@ var errRelayMessage = errors.New("nostr: malformed relay message")
 // (protocol-0.25 §11.2). Like the other encoders here it writes
 // JSON.stringify's bytes itself: they run on a join's path in the browser.
 func reqMessage(subID string, kinds []int, topics []string, since int64) []byte {
-	b := jsjson.AppendString(append(make([]byte, 0, 64+len(subID)+len(topics)*72), `["REQ",`...), subID)
-	b = append(b, `,{"kinds":[`...)
+	ks := []byte{'['}
 	for i, k := range kinds {
 		if i > 0 {
-			b = append(b, ',')
+			ks = append(ks, ',')
 		}
-		b = strconv.AppendInt(b, int64(k), 10)
+		ks = strconv.AppendInt(ks, int64(k), 10)
 	}
-	b = strconv.AppendInt(append(b, `],"since":`...), since, 10)
-	b = append(b, `,"#x":[`...)
+	ts := []byte{'['}
 	for i, t := range topics {
 		if i > 0 {
-			b = append(b, ',')
+			ts = append(ts, ',')
 		}
-		b = jsjson.AppendString(b, t)
+		ts = jsjson.AppendString(ts, t)
 	}
-	return append(b, "]}]"...)
+	filter := jsjson.NewObject(48+len(ks)+len(ts)).Raw("kinds", append(ks, ']')).Int("since", since).
+		Raw("#x", append(ts, ']')).Bytes()
+	b := jsjson.AppendString([]byte(`["REQ",`), subID)
+	return append(append(append(b, ','), filter...), ']')
 }
 
 // closeMessage is ["CLOSE", subID], sent on leave (§7.2).
@@ -50,18 +51,16 @@ func closeMessage(subID string) []byte {
 // (kind, tags, created_at, content, pubkey, id, sig; protocol-0.25 §11.2)
 // if v025, else in 0.18's (nip01.Event.Marshal).
 func eventMessage(e nip01.Event, v025 bool) []byte {
-	b := append(make([]byte, 0, 300+len(e.Content)+len(e.Content)/8), `["EVENT",`...)
-	if !v025 {
-		return append(append(b, e.Marshal()...), ']')
+	var ev []byte
+	if v025 {
+		ev = jsjson.NewObject(256+len(e.Content)).Int("kind", int64(e.Kind)).
+			Raw("tags", nip01.AppendTags(nil, e.Tags)).Int("created_at", e.CreatedAt).
+			String("content", e.Content).String("pubkey", e.PubKey).String("id", e.ID).
+			String("sig", e.Sig).Bytes()
+	} else {
+		ev = e.Marshal()
 	}
-	b = strconv.AppendInt(append(b, `{"kind":`...), int64(e.Kind), 10)
-	b = nip01.AppendTags(append(b, `,"tags":`...), e.Tags)
-	b = strconv.AppendInt(append(b, `,"created_at":`...), e.CreatedAt, 10)
-	b = jsjson.AppendString(append(b, `,"content":`...), e.Content)
-	b = jsjson.AppendString(append(b, `,"pubkey":`...), e.PubKey)
-	b = jsjson.AppendString(append(b, `,"id":`...), e.ID)
-	b = jsjson.AppendString(append(b, `,"sig":`...), e.Sig)
-	return append(b, "}]"...)
+	return append(append([]byte(`["EVENT",`), ev...), ']')
 }
 
 // relayMessage is one parsed relay-to-client message (NIP-01).

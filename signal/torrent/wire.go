@@ -3,7 +3,6 @@ package torrent
 import (
 	"bytes"
 	"encoding/json"
-	"strconv"
 	"strings"
 
 	"github.com/posthorn/posthorn/internal/jsjson"
@@ -39,41 +38,29 @@ type offerEntry struct {
 // reflection: these are on a join's path in the browser (0.25's:
 // session.encodeAnnounce).
 func encodeAnnounce(infoHash, selfID string, offers []offerEntry) []byte {
-	size := 96 + len(infoHash) + len(selfID)
-	for _, o := range offers {
-		size += 48 + len(o.OfferID) + len(o.Offer.Type) + len(o.Offer.SDP)*9/8
-	}
-	b := append(make([]byte, 0, size), `{"action":"`+trackerAction+`","info_hash":`...)
-	b = jsjson.AppendString(b, infoHash)
-	b = strconv.AppendInt(append(b, `,"numwant":`...), offerPoolSize, 10)
-	b = jsjson.AppendString(append(b, `,"peer_id":`...), selfID)
-	b = append(b, `,"offers":[`...)
+	arr := []byte{'['}
 	for i, o := range offers {
 		if i > 0 {
-			b = append(b, ',')
+			arr = append(arr, ',')
 		}
-		b = jsjson.AppendString(append(b, `{"offer_id":`...), o.OfferID)
-		b = appendSDP(append(b, `,"offer":`...), o.Offer)
-		b = append(b, '}')
+		arr = append(arr, jsjson.NewObject(64+len(o.Offer.SDP)).String("offer_id", o.OfferID).
+			Raw("offer", sdpJSON(o.Offer)).Bytes()...)
 	}
-	return append(b, "]}"...)
+	arr = append(arr, ']')
+	return jsjson.NewObject(96+len(infoHash)+len(selfID)+len(arr)).String("action", trackerAction).
+		String("info_hash", infoHash).Int("numwant", offerPoolSize).String("peer_id", selfID).
+		Raw("offers", arr).Bytes()
 }
 
 func encodeAnswer(infoHash, selfID, to, offerID string, answer sdpObject) []byte {
-	b := make([]byte, 0, 160+len(infoHash)+len(selfID)+len(to)+len(offerID)+len(answer.SDP)*9/8)
-	b = appendSDP(append(b, `{"answer":`...), answer)
-	b = jsjson.AppendString(append(b, `,"action":"`+trackerAction+`","info_hash":`...), infoHash)
-	b = jsjson.AppendString(append(b, `,"peer_id":`...), selfID)
-	b = jsjson.AppendString(append(b, `,"to_peer_id":`...), to)
-	b = jsjson.AppendString(append(b, `,"offer_id":`...), offerID)
-	return append(b, '}')
+	return jsjson.NewObject(160+len(answer.SDP)).Raw("answer", sdpJSON(answer)).String("action", trackerAction).
+		String("info_hash", infoHash).String("peer_id", selfID).String("to_peer_id", to).
+		String("offer_id", offerID).Bytes()
 }
 
-// appendSDP appends {type, sdp}.
-func appendSDP(b []byte, o sdpObject) []byte {
-	b = jsjson.AppendString(append(b, `{"type":`...), o.Type)
-	b = jsjson.AppendString(append(b, `,"sdp":`...), o.SDP)
-	return append(b, '}')
+// sdpJSON is {type, sdp}.
+func sdpJSON(o sdpObject) []byte {
+	return jsjson.NewObject(32+len(o.SDP)).String("type", o.Type).String("sdp", o.SDP).Bytes()
 }
 
 // encodeAnnounce is the room's announce with offers, in its protocol's
