@@ -3,6 +3,7 @@
 package interop
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"os"
@@ -77,15 +78,7 @@ func channelTrace(b *testing.B, p *browsertest.Page) []channelEvent {
 		at, _ := e[1].(float64)
 		out = append(out, channelEvent{kind, at})
 	}
-	slices.SortStableFunc(out, func(a, b channelEvent) int {
-		switch {
-		case a.at < b.at:
-			return -1
-		case a.at > b.at:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(out, func(a, b channelEvent) int { return cmp.Compare(a.at, b.at) })
 	return out
 }
 

@@ -56,3 +56,17 @@ func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// AppendArray appends items as a JSON array, each element written by elem
+// (AppendString for strings, say); [] when there are none, as JS writes an
+// empty array.
+func AppendArray[T any](dst []byte, items []T, elem func([]byte, T) []byte) []byte {
+	dst = append(dst, '[')
+	for i, v := range items {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = elem(dst, v)
+	}
+	return append(dst, ']')
+}

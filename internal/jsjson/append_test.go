@@ -40,6 +40,14 @@ func ExampleAppendString() {
 	// Output: {"sdp":"v=0\r\n"}
 }
 
+func ExampleAppendArray() {
+	b := AppendArray(nil, [][]string{{"x", "topic"}, {}}, func(b []byte, tag []string) []byte {
+		return AppendArray(b, tag, AppendString)
+	})
+	fmt.Println(string(b), string(AppendArray(nil, []string(nil), AppendString)))
+	// Output: [["x","topic"],[]] []
+}
+
 func TestObject(t *testing.T) {
 	type ref struct {
 		A string  `json:"a"`

@@ -71,21 +71,9 @@ func (e Event) Marshal() []byte {
 // AppendTags appends tags as JSON.stringify writes an array of arrays of
 // strings ([] for nil).
 func AppendTags(b []byte, tags [][]string) []byte {
-	b = append(b, '[')
-	for i, t := range tags {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
-		for j, v := range t {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = jsjson.AppendString(b, v)
-		}
-		b = append(b, ']')
-	}
-	return append(b, ']')
+	return jsjson.AppendArray(b, tags, func(b []byte, tag []string) []byte {
+		return jsjson.AppendArray(b, tag, jsjson.AppendString)
+	})
 }
 
 // tagsLen estimates the encoded size of tags, for a buffer's capacity.

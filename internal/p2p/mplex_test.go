@@ -30,6 +30,17 @@ func pipeToGoMplex(t *testing.T) (*muxer, *gomplex.Multiplex) {
 	return ours, theirs
 }
 
+// drainStreams reads and drops every stream accept yields, until it fails.
+func drainStreams[S io.Reader](accept func() (S, error)) {
+	for {
+		s, err := accept()
+		if err != nil {
+			return
+		}
+		go func() { _, _ = io.Copy(io.Discard, s) }()
+	}
+}
+
 // TestMplexGoMplex: streams both ways with go-mplex, data in many messages,
 // half-close and reset seen on both sides.
 func TestMplexGoMplex(t *testing.T) {
@@ -117,15 +128,7 @@ func TestMplexGoMplex(t *testing.T) {
 // resets it (waku's roundTrip does both) must not race; run with -race.
 func TestMplexCloseResetRace(t *testing.T) {
 	ours, theirs := pipeToGoMplex(t)
-	go func() {
-		for {
-			s, err := theirs.Accept()
-			if err != nil {
-				return
-			}
-			go func() { _, _ = io.Copy(io.Discard, s) }()
-		}
-	}()
+	go drainStreams(theirs.Accept)
 	for range 50 {
 		s, err := ours.NewStream(context.Background())
 		if err != nil {
@@ -206,15 +209,7 @@ func FuzzMplexRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		a, b := net.Pipe()
 		m := newMuxer(a)
-		go func() {
-			for {
-				s, err := m.Accept()
-				if err != nil {
-					return
-				}
-				go func() { _, _ = io.Copy(io.Discard, s) }()
-			}
-		}()
+		go drainStreams(m.Accept)
 		go func() { _, _ = io.Copy(io.Discard, b) }() // our resets
 		_, _ = b.Write(in)
 		m.Close()

@@ -22,22 +22,9 @@ var errRelayMessage = errors.New("nostr: malformed relay message")
 // (protocol-0.25 §11.2). Like the other encoders here it writes
 // JSON.stringify's bytes itself: they run on a join's path in the browser.
 func reqMessage(subID string, kinds []int, topics []string, since int64) []byte {
-	ks := []byte{'['}
-	for i, k := range kinds {
-		if i > 0 {
-			ks = append(ks, ',')
-		}
-		ks = strconv.AppendInt(ks, int64(k), 10)
-	}
-	ts := []byte{'['}
-	for i, t := range topics {
-		if i > 0 {
-			ts = append(ts, ',')
-		}
-		ts = jsjson.AppendString(ts, t)
-	}
-	filter := jsjson.NewObject(48+len(ks)+len(ts)).Raw("kinds", append(ks, ']')).Int("since", since).
-		Raw("#x", append(ts, ']')).Bytes()
+	ks := jsjson.AppendArray(nil, kinds, func(b []byte, k int) []byte { return strconv.AppendInt(b, int64(k), 10) })
+	filter := jsjson.NewObject(48+len(ks)+len(topics)*72).Raw("kinds", ks).Int("since", since).
+		Raw("#x", jsjson.AppendArray(nil, topics, jsjson.AppendString)).Bytes()
 	b := jsjson.AppendString([]byte(`["REQ",`), subID)
 	return append(append(append(b, ','), filter...), ']')
 }

@@ -38,15 +38,10 @@ type offerEntry struct {
 // reflection: these are on a join's path in the browser (0.25's:
 // session.encodeAnnounce).
 func encodeAnnounce(infoHash, selfID string, offers []offerEntry) []byte {
-	arr := []byte{'['}
-	for i, o := range offers {
-		if i > 0 {
-			arr = append(arr, ',')
-		}
-		arr = append(arr, jsjson.NewObject(64+len(o.Offer.SDP)).String("offer_id", o.OfferID).
+	arr := jsjson.AppendArray(nil, offers, func(b []byte, o offerEntry) []byte {
+		return append(b, jsjson.NewObject(64+len(o.Offer.SDP)).String("offer_id", o.OfferID).
 			Raw("offer", sdpJSON(o.Offer)).Bytes()...)
-	}
-	arr = append(arr, ']')
+	})
 	return jsjson.NewObject(96+len(infoHash)+len(selfID)+len(arr)).String("action", trackerAction).
 		String("info_hash", infoHash).Int("numwant", offerPoolSize).String("peer_id", selfID).
 		Raw("offers", arr).Bytes()

@@ -39,15 +39,10 @@ func sdp(typ, text string) []byte {
 // offersArray is the offers member's value: [] when there are none, as JS
 // writes it.
 func offersArray(offers []TorrentOffer) []byte {
-	b := []byte{'['}
-	for i, o := range offers {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, jsjson.NewObject(64+len(o.Offer.SDP)).String("offer_id", o.OfferID).
+	return jsjson.AppendArray(nil, offers, func(b []byte, o TorrentOffer) []byte {
+		return append(b, jsjson.NewObject(64+len(o.Offer.SDP)).String("offer_id", o.OfferID).
 			Raw("offer", sdp(o.Offer.Type, o.Offer.SDP)).Bytes()...)
-	}
-	return append(b, ']')
+	})
 }
 
 // TorrentAnnounce encodes an announce with its offers (envelopes already in
