@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/posthorn/posthorn/internal/chunk"
+	"github.com/posthorn/posthorn/internal/lazyattrs"
 	"github.com/posthorn/posthorn/internal/peer"
 	"github.com/posthorn/posthorn/internal/profile"
 	"github.com/posthorn/posthorn/internal/roomlink"
@@ -101,7 +102,7 @@ func newRoom(opts roomlink.Options) *Room {
 	if r.log == nil {
 		r.log = slog.Default()
 	}
-	r.log = r.log.With("self", r.selfID)
+	r.log = lazyattrs.With(r.log, slog.String("self", r.selfID))
 	if r.v025 != nil {
 		defer r.join025()
 	}

@@ -47,7 +47,10 @@ func parseRTCConfig(text []byte) (*posthorn.RTCConfiguration, error) {
 			if v[0] != '[' {
 				return errors.New("iceServers is not an array")
 			}
-			return json.Unmarshal(v, &servers)
+			return jsonobj.Elements(v, func(e json.RawMessage) error {
+				servers = append(servers, e)
+				return nil
+			})
 		case strings.EqualFold(name, "iceTransportPolicy"):
 			return policy(v, &ice)
 		case strings.EqualFold(name, "bundlePolicy"):

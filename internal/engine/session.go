@@ -11,6 +11,7 @@ import (
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/crypt"
+	"github.com/posthorn/posthorn/internal/lazyattrs"
 	"github.com/posthorn/posthorn/internal/roomlink"
 )
 
@@ -110,7 +111,7 @@ func NewSession(c SessionConfig) (*Session, error) {
 		roomID:   c.RoomID,
 		selfID:   c.SelfID,
 		trickle:  c.Trickle,
-		log:      cfg.Logger.With("room", c.RoomID, "self", c.SelfID),
+		log:      lazyattrs.With(cfg.Logger, slog.String("room", c.RoomID), slog.String("self", c.SelfID)),
 		ctx:      ctx,
 		cancel:   cancel,
 		forget:   func() {},

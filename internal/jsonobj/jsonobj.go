@@ -1,9 +1,10 @@
-// Package jsonobj reads small JSON objects member by member with the rules
-// encoding/json applies when it decodes into a struct (names matched without
-// regard to case, the last of repeated members wins, null leaves a string as
-// it is), without reflecting on a struct type. In the browser build each
-// page decodes a few message shapes a few times on its join's path, and
-// encoding/json's first use of a struct type there costs milliseconds.
+// Package jsonobj reads small JSON objects member by member, and arrays
+// element by element, with the rules encoding/json applies when it decodes
+// into a struct or a slice (names matched without regard to case, the last
+// of repeated members wins, null leaves a string as it is), without
+// reflecting on a Go type. In the browser build each page decodes a few
+// message shapes a few times on its join's path, and encoding/json's first
+// use of a type there costs milliseconds.
 package jsonobj
 
 import (
@@ -25,6 +26,36 @@ func Members(text []byte, f func(name string, v json.RawMessage) error) error {
 		return errors.New("jsonobj: not a JSON text")
 	}
 	return members(bytes.TrimSpace(text), f) // valid JSON: only JSON's white space
+}
+
+// Elements checks that text is one JSON value and calls f with each element
+// of that value, in order, if it is an array; null counts as an array
+// without elements (as for a slice). Anything else is ErrShape. f's error
+// stops the walk and is returned. The values f gets are slices of text,
+// trimmed of white space: f copies what it keeps beyond the call.
+func Elements(text []byte, f func(v json.RawMessage) error) error {
+	if !json.Valid(text) {
+		return errors.New("jsonobj: not a JSON text")
+	}
+	v := bytes.TrimSpace(text)
+	if IsNull(v) {
+		return nil
+	}
+	if v[0] != '[' {
+		return ErrShape
+	}
+	i := skipSpace(v, 1)
+	for v[i] != ']' {
+		end := valueEnd(v, i)
+		if err := f(v[i:end:end]); err != nil {
+			return err
+		}
+		i = skipSpace(v, end)
+		if v[i] == ',' {
+			i = skipSpace(v, i+1)
+		}
+	}
+	return nil
 }
 
 // members is Members for a value known to be valid and trimmed, such as
@@ -130,4 +161,20 @@ func String(v json.RawMessage, dst *string) error {
 		return ErrShape
 	}
 	return json.Unmarshal(v, dst)
+}
+
+// Bool decodes a boolean member value into dst; null leaves dst as it is,
+// anything else is ErrShape.
+func Bool(v json.RawMessage, dst *bool) error {
+	switch string(v) {
+	case "true":
+		*dst = true
+	case "false":
+		*dst = false
+	default:
+		if !IsNull(v) {
+			return ErrShape
+		}
+	}
+	return nil
 }

@@ -68,3 +68,74 @@ func FuzzMembers(f *testing.F) {
 		}
 	})
 }
+
+func TestElements(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want []string
+		ok   bool
+	}{
+		{`["EVENT", "s" ,{"a":[1,"]"]}]`, []string{`"EVENT"`, `"s"`, `{"a":[1,"]"]}`}, true},
+		{` [ 1 , true,null ,[] ] `, []string{`1`, `true`, `null`, `[]`}, true},
+		{`[]`, nil, true},
+		{`null`, nil, true},
+		{`{}`, nil, false},
+		{`"x"`, nil, false},
+		{`[1,]`, nil, false},
+		{`[1] [2]`, nil, false},
+	} {
+		got, err := elements([]byte(tt.in))
+		if (err == nil) != tt.ok || (err == nil && !reflect.DeepEqual(got, tt.want)) {
+			t.Errorf("%s: got %q, %v", tt.in, got, err)
+		}
+	}
+}
+
+// elements collects what Elements yields.
+func elements(text []byte) ([]string, error) {
+	var out []string
+	err := jsonobj.Elements(text, func(v json.RawMessage) error {
+		out = append(out, string(v))
+		return nil
+	})
+	return out, err
+}
+
+// FuzzElements: Elements accepts what encoding/json accepts into a
+// []json.RawMessage and yields the same elements.
+func FuzzElements(f *testing.F) {
+	for _, s := range []string{`["EVENT","s",{"a":1}]`, `[ 1 ,"\"]" , [[]] ]`, `null`, `[]`, `{}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, err := elements(b)
+		var raw []json.RawMessage
+		wantErr := json.Unmarshal(b, &raw)
+		var want []string
+		for _, r := range raw {
+			want = append(want, string(r))
+		}
+		if (err == nil) != (wantErr == nil) || (err == nil && !reflect.DeepEqual(got, want)) {
+			t.Fatalf("%q: got %q, %v; encoding/json gives %q, %v", b, got, err, want, wantErr)
+		}
+	})
+}
+
+// FuzzBool: Bool decodes as encoding/json does into a bool.
+func FuzzBool(f *testing.F) {
+	for _, s := range []string{`true`, `false`, `null`, `1`, `"true"`} {
+		f.Add([]byte(s), true)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, start bool) {
+		if !json.Valid(b) {
+			return // Bool is given valid, trimmed member values
+		}
+		b = []byte(strings.TrimSpace(string(b)))
+		got, want := start, start
+		err := jsonobj.Bool(b, &got)
+		wantErr := json.Unmarshal(b, &want)
+		if (err == nil) != (wantErr == nil) || got != want {
+			t.Fatalf("%q: got %v, %v; encoding/json gives %v, %v", b, got, err, want, wantErr)
+		}
+	})
+}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mochi-mqtt/server/v2/packets"
+	"github.com/posthorn/posthorn/internal/lazyattrs"
 	"github.com/posthorn/posthorn/internal/ws"
 
 	"github.com/posthorn/posthorn"
@@ -149,7 +150,7 @@ func New(url string, opts Options) *Client {
 		clientID:  newClientID(),
 		keepAlive: opts.KeepAlive,
 		backoff:   socket.Backoff{Policy: socket.WithDefaults(opts.Reconnect, DefaultReconnect)},
-		log:       opts.Logger.With("broker", url),
+		log:       lazyattrs.With(opts.Logger, slog.String("broker", url)),
 		ctx:       ctx,
 		cancel:    cancel,
 		done:      make(chan struct{}),

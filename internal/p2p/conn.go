@@ -12,6 +12,7 @@ import (
 	"time"
 
 	mss "github.com/multiformats/go-multistream"
+	"github.com/posthorn/posthorn/internal/lazyattrs"
 	"github.com/posthorn/posthorn/internal/ws"
 	"github.com/posthorn/posthorn/internal/ws/wsnet"
 )
@@ -95,7 +96,7 @@ func Dial(ctx context.Context, addr string, o Options) (*Conn, error) {
 	}
 	wsc.SetReadLimit(readLimit)
 	life, cancel := context.WithCancel(context.Background())
-	c := &Conn{remote: t.Peer, ws: wsc, cancel: cancel, log: o.Logger.With("peer", t.Peer.String()),
+	c := &Conn{remote: t.Peer, ws: wsc, cancel: cancel, log: lazyattrs.With(o.Logger, slog.String("peer", t.Peer.String())),
 		slots: make(chan struct{}, maxInbound), done: make(chan struct{})}
 	mc, err := upgrade(ctx, wsnet.NetConn(life, wsc, ws.MessageBinary), o.Key, t.Peer)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/lazyattrs"
 	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/internal/ws"
 )
@@ -103,7 +104,7 @@ func New(dbURL string, opts Options) (*Client, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Client{
-		db: db, url: dbURL, opts: opts, log: log.With("database", dbURL),
+		db: db, url: dbURL, opts: opts, log: lazyattrs.With(log, slog.String("database", dbURL)),
 		ctx: ctx, cancel: cancel, done: make(chan struct{}),
 		listens: map[string]func(Event){},
 	}, nil

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/lazyattrs"
 	"github.com/posthorn/posthorn/internal/ws"
 )
 
@@ -80,7 +81,7 @@ func Dial(url string, opts *Options) *Socket {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Socket{
-		url: url, opts: o, log: log.With("relay", url),
+		url: url, opts: o, log: lazyattrs.With(log, slog.String("relay", url)),
 		ctx: ctx, cancel: cancel,
 		onMessage: map[string]func([]byte){},
 		onOpen:    map[string]func(){},

@@ -249,6 +249,9 @@ func FuzzParseRelayMessage(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := parseRelayMessage(b)
+		if want, wantErr := parseRelayMessageReflect(b); (err == nil) != (wantErr == nil) || (err == nil && !reflect.DeepEqual(m, want)) {
+			t.Fatalf("%s: parseRelayMessage gives %+v, %v; encoding/json %+v, %v", b, m, err, want, wantErr)
+		}
 		if err != nil {
 			if !errors.Is(err, errRelayMessage) {
 				t.Fatalf("error does not wrap errRelayMessage: %v", err)
@@ -282,4 +285,53 @@ func goNostr(e nip01.Event) gonostr.Event {
 	}
 	return gonostr.Event{ID: e.ID, PubKey: e.PubKey, CreatedAt: gonostr.Timestamp(e.CreatedAt),
 		Kind: e.Kind, Tags: tags, Content: e.Content, Sig: e.Sig}
+}
+
+// parseRelayMessageReflect is parseRelayMessage through encoding/json's
+// reflection, the reference FuzzParseRelayMessage holds it to.
+func parseRelayMessageReflect(b []byte) (relayMessage, error) {
+	var arr []json.RawMessage
+	if err := json.Unmarshal(b, &arr); err != nil || len(arr) == 0 {
+		return relayMessage{}, errRelayMessage
+	}
+	var m relayMessage
+	if err := json.Unmarshal(arr[0], &m.Type); err != nil {
+		return relayMessage{}, errRelayMessage
+	}
+	str := func(i int, dst *string) error {
+		if len(arr) <= i || json.Unmarshal(arr[i], dst) != nil {
+			return errRelayMessage
+		}
+		return nil
+	}
+	var err error
+	switch m.Type {
+	case "EVENT":
+		if err = str(1, &m.SubID); err == nil {
+			if len(arr) < 3 {
+				err = errRelayMessage
+			} else {
+				m.Event = arr[2]
+			}
+		}
+	case "OK":
+		if err = str(1, &m.EventID); err == nil && len(arr) > 2 {
+			if json.Unmarshal(arr[2], &m.OK) != nil {
+				err = errRelayMessage
+			} else if len(arr) > 3 {
+				_ = json.Unmarshal(arr[3], &m.Message)
+			}
+		}
+	case "EOSE":
+		err = str(1, &m.SubID)
+	case "CLOSED":
+		if err = str(1, &m.SubID); err == nil && len(arr) > 2 {
+			_ = json.Unmarshal(arr[2], &m.Message)
+		}
+	case "NOTICE":
+		if len(arr) > 1 {
+			_ = json.Unmarshal(arr[1], &m.Message)
+		}
+	}
+	return m, err
 }

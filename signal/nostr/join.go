@@ -11,6 +11,7 @@ import (
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
 	"github.com/posthorn/posthorn/internal/ids"
+	"github.com/posthorn/posthorn/internal/lazyattrs"
 	"github.com/posthorn/posthorn/internal/socket"
 	"github.com/posthorn/posthorn/internal/v025/relays"
 	"github.com/posthorn/posthorn/internal/v025/topic"
@@ -70,7 +71,7 @@ func (s *Strategy) start(es *engine.Session) error {
 		sock := s.pool.Get(url)
 		s.watch(sock)
 		rr := &roomRelay{s: s, topics: topics, es: es, sock: sock, rootSub: rootSub, selfSub: selfSub, v025: v025,
-			log: log.With("relay", url), retry: map[string]*time.Timer{}, backoff: map[string]*socket.Backoff{}}
+			log: lazyattrs.With(log, slog.String("relay", url)), retry: map[string]*time.Timer{}, backoff: map[string]*socket.Backoff{}}
 		rrs = append(rrs, rr)
 		sock.OnMessage(rootSub, rr.receive)
 		sock.OnError(rootSub, func(err error) { es.RelayFailed(url, err) })
@@ -100,7 +101,7 @@ func (s *Strategy) watch(sock *socket.Socket) {
 		return
 	}
 	s.watched[sock] = true
-	log := s.sh.Log().With("relay", sock.URL())
+	log := lazyattrs.With(s.sh.Log(), slog.String("relay", sock.URL()))
 	sock.OnMessage(watcherKey, func(b []byte) {
 		if roomsOnly(b) {
 			return

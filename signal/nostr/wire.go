@@ -60,53 +60,58 @@ type relayMessage struct {
 	Message string // OK, NOTICE, CLOSED
 }
 
-// parseRelayMessage decodes the envelope; an EVENT's event stays raw so that
-// only subscriptions of ours pay for decoding it.
+// parseRelayMessage decodes the envelope; an EVENT's event stays raw (a
+// copy) so that only subscriptions of ours pay for decoding it. It decodes
+// as encoding/json into a []json.RawMessage and its elements would, through
+// internal/jsonobj (no reflection: see its package doc).
 func parseRelayMessage(b []byte) (relayMessage, error) {
 	var arr []json.RawMessage
-	if err := json.Unmarshal(b, &arr); err != nil || len(arr) == 0 {
+	err := jsonobj.Elements(b, func(v json.RawMessage) error {
+		arr = append(arr, v)
+		return nil
+	})
+	if err != nil || len(arr) == 0 {
 		return relayMessage{}, fmt.Errorf("%w: not a JSON array", errRelayMessage)
 	}
 	var m relayMessage
-	if err := json.Unmarshal(arr[0], &m.Type); err != nil {
+	if err := jsonobj.String(arr[0], &m.Type); err != nil {
 		return relayMessage{}, fmt.Errorf("%w: type is not a string", errRelayMessage)
 	}
 	str := func(i int, dst *string) error {
 		if len(arr) <= i {
 			return fmt.Errorf("%w: %s has too few elements", errRelayMessage, m.Type)
 		}
-		if err := json.Unmarshal(arr[i], dst); err != nil {
+		if err := jsonobj.String(arr[i], dst); err != nil {
 			return fmt.Errorf("%w: %s element %d is not a string", errRelayMessage, m.Type, i)
 		}
 		return nil
 	}
-	var err error
 	switch m.Type {
 	case "EVENT":
 		if err = str(1, &m.SubID); err == nil {
 			if len(arr) < 3 {
 				err = fmt.Errorf("%w: EVENT without event", errRelayMessage)
 			} else {
-				m.Event = arr[2]
+				m.Event = bytes.Clone(arr[2])
 			}
 		}
 	case "OK":
 		if err = str(1, &m.EventID); err == nil && len(arr) > 2 {
-			if json.Unmarshal(arr[2], &m.OK) != nil {
+			if jsonobj.Bool(arr[2], &m.OK) != nil {
 				err = fmt.Errorf("%w: OK flag is not a boolean", errRelayMessage)
 			} else if len(arr) > 3 {
-				_ = json.Unmarshal(arr[3], &m.Message)
+				_ = jsonobj.String(arr[3], &m.Message)
 			}
 		}
 	case "EOSE":
 		err = str(1, &m.SubID)
 	case "CLOSED":
 		if err = str(1, &m.SubID); err == nil && len(arr) > 2 {
-			_ = json.Unmarshal(arr[2], &m.Message)
+			_ = jsonobj.String(arr[2], &m.Message)
 		}
 	case "NOTICE":
 		if len(arr) > 1 {
-			_ = json.Unmarshal(arr[1], &m.Message)
+			_ = jsonobj.String(arr[1], &m.Message)
 		}
 	}
 	return m, err
