@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"unicode/utf8"
 )
 
 // ErrShape reports JSON that is not the object or string wanted.
@@ -71,8 +72,8 @@ func members(v []byte, f func(name string, v json.RawMessage) error) error {
 	i := skipSpace(v, 1)
 	for v[i] != '}' {
 		end := stringEnd(v, i)
-		var name string
-		if err := json.Unmarshal(v[i:end], &name); err != nil {
+		name, err := unquote(v[i:end])
+		if err != nil {
 			return err
 		}
 		i = skipSpace(v, end)
@@ -160,7 +161,27 @@ func String(v json.RawMessage, dst *string) error {
 	if v[0] != '"' {
 		return ErrShape
 	}
-	return json.Unmarshal(v, dst)
+	s, err := unquote(v)
+	if err != nil {
+		return err
+	}
+	*dst = s
+	return nil
+}
+
+// unquote decodes a valid JSON string token, quotes included, as
+// json.Unmarshal into a string does. A string without escapes that is valid
+// UTF-8 is its own bytes, which covers the names and values of the messages
+// posthorn reads; any other goes through encoding/json (escapes, and invalid
+// UTF-8, which it replaces with U+FFFD).
+func unquote(v []byte) (string, error) {
+	body := v[1 : len(v)-1]
+	if bytes.IndexByte(body, '\\') < 0 && utf8.Valid(body) {
+		return string(body), nil
+	}
+	var s string
+	err := json.Unmarshal(v, &s)
+	return s, err
 }
 
 // Bool decodes a boolean member value into dst; null leaves dst as it is,
