@@ -14,7 +14,8 @@ import (
 	"unicode/utf8"
 )
 
-// ErrShape reports JSON that is not the object or string wanted.
+// ErrShape reports JSON that is not the object, array, string or boolean
+// wanted.
 var ErrShape = errors.New("jsonobj: unexpected JSON type")
 
 // Members checks that text is one JSON value and calls f with each member of
