@@ -138,7 +138,7 @@ var ErrTimeout = errors.New("browsertest: condition not met in time")
 // WaitUntil evaluates the JavaScript condition expr (awaiting a promise)
 // until it is truthy or ctx ends.
 func (p *Page) WaitUntil(ctx context.Context, expr string) error {
-	wrapped := "(async () => !!(" + expr + "))()"
+	wrapped := "(async () => !!(await (" + expr + ")))()"
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
 	var lastErr error
