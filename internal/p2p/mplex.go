@@ -193,6 +193,13 @@ func (m *muxer) handle(id uint64, fl int, data []byte) error {
 	if fl == flagNewStream {
 		k := streamKey{id: id}
 		m.mu.Lock()
+		if m.err != nil {
+			// shut has failed every stream it knew of: one made now would
+			// never end, and Accept may still hand it out.
+			err := m.err
+			m.mu.Unlock()
+			return err
+		}
 		if _, dup := m.streams[k]; dup {
 			m.mu.Unlock()
 			return fmt.Errorf("p2p: mplex stream %d opened twice", id)

@@ -145,6 +145,24 @@ func TestMplexCloseResetRace(t *testing.T) {
 	}
 }
 
+// TestMplexNoStreamAfterClose: a new-stream message handled after the
+// session ended (the read loop can be mid-message when Close runs) makes no
+// stream: one would never be failed, and a Read on it would block forever.
+func TestMplexNoStreamAfterClose(t *testing.T) {
+	a, b := net.Pipe()
+	defer b.Close()
+	m := newMuxer(a)
+	m.Close()
+	if err := m.handle(1, flagNewStream, []byte("1")); !errors.Is(err, errMuxClosed) {
+		t.Fatalf("handle after Close: %v, want errMuxClosed", err)
+	}
+	select {
+	case s := <-m.accept:
+		t.Fatalf("stream %v queued for Accept after Close", s.key)
+	default:
+	}
+}
+
 func TestMplexBounds(t *testing.T) {
 	ours, theirs := pipeToGoMplex(t)
 	flood := make(chan error, 1)
