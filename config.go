@@ -73,6 +73,11 @@ type Config struct {
 	// connected yet, which strangers on a relay can make the room start;
 	// 0 means 32.
 	MaxPendingAttempts int
+	// HandshakeTimeout bounds, under Protocol025, a connected peer's
+	// session handshake (docs/protocol-0.25.md §9): a peer not admitted
+	// by then is refused with ErrHandshake. 0 means 10 s, as Trystero's
+	// handshakeTimeoutMs.
+	HandshakeTimeout time.Duration
 
 	// Logger receives the room's diagnostics; nil means the strategy
 	// instance's logger.

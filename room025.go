@@ -227,7 +227,17 @@ func (r *Room) refuse(c *conn, err error) {
 	c.cancel()
 	c.reasm.Reset()
 	r.joinError(c, err)
-	_ = c.close()
+	// c is bound to a shared connection (admit runs from sharedConn.bind).
+	if !c.link.unbind(c) || r.onLost == nil {
+		return
+	}
+	// The connection closed because the peer's frames never arrived
+	// (share025.go): its first sends can be lost, and it may well still
+	// be in the room. The strategy looks for it again, as for a peer
+	// whose connection failed, instead of waiting for the next periodic
+	// announcement.
+	r.log.Info("room: peer sent nothing, looking for it again", "peer", c.id)
+	r.onLost(c.id)
 }
 
 // joinError logs err (rate-limited per connection) and tells OnJoinError.

@@ -232,13 +232,17 @@ func TestV025HandshakeTimeout(t *testing.T) {
 
 // TestV025SilentConnection: a shared connection on which nothing ever
 // arrived is closed as soon as its last room lets it go (here at the
-// handshake's timeout), not kept for the idle period; one on which the
+// handshake's timeout), not kept for the idle period, and the room asks
+// its strategy to look for the peer again (OnPeerLost); one on which the
 // peer sent a frame, even for another room, stays open for later rooms.
 func TestV025SilentConnection(t *testing.T) {
 	defer setIdleTimeout(time.Hour)()
 	for _, speaks := range []bool{false, true} {
 		a, errs := newMember025(t, "", 300*time.Millisecond)
-		raw, _ := rawPeer025(t, a, ids.New(ids.SelfIDLen))
+		lost := make(chan string, 1)
+		a.room.onLost = func(id string) { lost <- id }
+		rid := ids.New(ids.SelfIDLen)
+		raw, _ := rawPeer025(t, a, rid)
 		if speaks {
 			b, err := frame.AppendPresence(nil, frame.Token(app025, "another-room"), true)
 			if err != nil {
@@ -253,11 +257,16 @@ func TestV025SilentConnection(t *testing.T) {
 		}
 		if !speaks {
 			recv(t, raw.Done(), "the room to close the silent connection")
+			if id := recv(t, lost, "OnPeerLost"); id != rid {
+				t.Errorf("OnPeerLost(%s), want %s", id, rid)
+			}
 			continue
 		}
 		select {
 		case <-raw.Done():
 			t.Fatal("the room closed a connection that had carried a frame")
+		case id := <-lost:
+			t.Fatalf("OnPeerLost(%s) for a peer that spoke", id)
 		case <-time.After(500 * time.Millisecond):
 		}
 		_ = raw.Close()

@@ -311,8 +311,9 @@ func (l *sharedConn) flush(c *conn) {
 }
 
 // unbind removes c's room from l; the last room leaving starts the idle
-// timer (§7).
-func (l *sharedConn) unbind(c *conn) {
+// timer (§7). It reports whether it closed l because nothing ever arrived
+// on it.
+func (l *sharedConn) unbind(c *conn) (silent bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for i, x := range l.bound {
@@ -322,7 +323,7 @@ func (l *sharedConn) unbind(c *conn) {
 		}
 	}
 	if len(l.bound) > 0 || l.closed || l.idle != nil {
-		return
+		return false
 	}
 	if !l.heard.Load() {
 		// Nothing ever arrived: the remote's frames are lost (seen with
@@ -331,7 +332,7 @@ func (l *sharedConn) unbind(c *conn) {
 		// both sides meet again through signalling.
 		l.log.Debug("room: closing a shared connection that delivered nothing", "peer", l.key.remote)
 		go l.p.Close()
-		return
+		return true
 	}
 	l.idle = time.AfterFunc(idleTimeout(), func() {
 		l.mu.Lock()
@@ -342,6 +343,7 @@ func (l *sharedConn) unbind(c *conn) {
 			_ = l.p.Close()
 		}
 	})
+	return false
 }
 
 // onData demultiplexes one message of the shared connection (§7).

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/posthorn/posthorn/internal/browsertest"
 	"github.com/posthorn/posthorn/internal/chunk"
@@ -18,6 +19,8 @@ type joinConfig struct {
 	Relays   []string `json:"relayUrls"`
 	Room     string   `json:"roomId"`
 	Passive  bool     `json:"passive,omitempty"` // 0.25 only
+	// HandshakeTimeout is the native 0.25 peer's (0: the default).
+	HandshakeTimeout time.Duration `json:"-"`
 }
 
 // pageMember is a page running js/harness.js over a library module: a

@@ -225,7 +225,8 @@ func joinNative025On(t *testing.T, s native025Strategy, name string, cfg joinCon
 	r, err := s.JoinRoom(t.Context(), posthorn.Config{
 		AppID: cfg.AppID, Password: cfg.Password, RelayURLs: cfg.Relays, Protocol: posthorn.Protocol025,
 		RTCConfig: &webrtc.Configuration{}, Logger: log, AnnounceInterval: 2 * time.Second, Passive: cfg.Passive,
-		OnJoinError: func(e *posthorn.JoinError) { m.mu.Lock(); m.joinErrs = append(m.joinErrs, e); m.mu.Unlock() },
+		HandshakeTimeout: cfg.HandshakeTimeout,
+		OnJoinError:      func(e *posthorn.JoinError) { m.mu.Lock(); m.joinErrs = append(m.joinErrs, e); m.mu.Unlock() },
 	}, cfg.Room)
 	if err != nil {
 		t.Fatalf("%s: JoinRoom: %v", name, err)
@@ -270,11 +271,12 @@ func TestTorrent025(t *testing.T) { run025(t, torrent025) }
 // run025 pairs real Trystero 0.25.4 and native posthorn on the 0.25
 // protocol. Through st's Go relay, with either side leading (the smaller id
 // offers, the other nudges): both join orders without and with a password
-// (see pair025), and different passwords with either side leading (see
-// mismatch025). Through st's third-party relay, to keep the suite's time,
-// two runs that send an offer through it each way: the page joining first
-// with a password and the native peer leading, and different passwords with
-// the page leading (the native peer reports the join error).
+// (see pair025), different passwords with either side leading (see
+// mismatch025), and a page whose sends on its first connection are lost
+// (see lostFirstSends025). Through st's third-party relay, to keep the
+// suite's time, two runs that send an offer through it each way: the page
+// joining first with a password and the native peer leading, and different
+// passwords with the page leading (the native peer reports the join error).
 func run025(t *testing.T, st strategy025) {
 	b := browsertest.LaunchKind(t, browsertest.Chromium)
 	site := browsertest.Serve(t, assets025(t, st.pkg))
@@ -296,6 +298,10 @@ func run025(t *testing.T, st strategy025) {
 			mismatch025(t, st, openPage025(t, b, site, "js"), relays, fmt.Sprintf("v025-wrong-%v", goLeads), goLeads)
 		})
 	}
+
+	t.Run("lost-first-sends", func(t *testing.T) {
+		lostFirstSends025(t, st, openPage025(t, b, site, "js"), relays)
+	})
 
 	t.Run(st.thirdParty.name, func(t *testing.T) {
 		relays := []string{st.thirdParty.start(t)}
@@ -322,6 +328,24 @@ func pair025(t *testing.T, st strategy025, js *page025, cfg joinConfig, jsFirst,
 		js.join(t, cfg)
 	}
 	talk025(t, js, n, jsFirst)
+}
+
+// lostFirstSends025: the page answers the native peer's offer, but nothing
+// it sends on that first connection arrives, as Chromium sometimes does to
+// an answerer's first sends; the native peer refuses it when its
+// handshake times out, closes the silent connection and looks for the page
+// again at once (OnPeerLost): they meet on a second connection and talk.
+func lostFirstSends025(t *testing.T, st strategy025, js *page025, relays []string) {
+	t.Helper()
+	js.page.Eval(t, "H.loseSends = 1", nil)
+	cfg := joinConfig{AppID: appID, Relays: relays, Room: "v025-lost-sends", HandshakeTimeout: 2 * time.Second}
+	js.join(t, cfg)
+	n := joinNative025(t, st, "native", nativeID(t, js.id, true), cfg)
+	eventually(t, "the native peer's handshake timeout", func() bool { _, _, e := n.snapshot(); return len(e) > 0 })
+	if _, _, e := n.snapshot(); e[0].PeerID != js.id || !errors.Is(e[0], posthorn.ErrHandshake) {
+		t.Errorf("native join error %v", e[0])
+	}
+	talk025(t, js, n, false)
 }
 
 // mismatch025 joins js (password "one") and a native peer (password

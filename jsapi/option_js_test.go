@@ -3,8 +3,10 @@
 package jsapi
 
 import (
+	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/posthorn/posthorn"
 )
@@ -41,4 +43,33 @@ func TestConfigGetterThrows(t *testing.T) {
 			t.Errorf("err = %v, want the getter's error", err)
 		}
 	})
+}
+
+// handshakeTimeoutMs becomes Config.HandshakeTimeout; Trystero refuses
+// what is not a positive number.
+func TestHandshakeTimeoutMs(t *testing.T) {
+	for _, tt := range []struct {
+		js   string
+		want time.Duration
+		err  error
+	}{
+		{`({})`, 0, nil},
+		{`({handshakeTimeoutMs: 2500})`, 2500 * time.Millisecond, nil},
+		{`({handshakeTimeoutMs: 0.5})`, 500 * time.Microsecond, nil},
+		{`({handshakeTimeoutMs: 1e299})`, math.MaxInt64, nil},
+		{`({handshakeTimeoutMs: 0})`, 0, errHandshakeTimeout025},
+		{`({handshakeTimeoutMs: -1})`, 0, errHandshakeTimeout025},
+		{`({handshakeTimeoutMs: NaN})`, 0, errHandshakeTimeout025},
+		{`({handshakeTimeoutMs: Infinity})`, 0, errHandshakeTimeout025},
+		{`({handshakeTimeoutMs: '100'})`, 0, errHandshakeTimeout025},
+	} {
+		cfg := posthorn.Config{HandshakeTimeout: time.Minute}
+		err := checkCallbacks025(eval(tt.js), &cfg)
+		if err != tt.err {
+			t.Errorf("%s: err %v, want %v", tt.js, err, tt.err)
+		}
+		if err == nil && cfg.HandshakeTimeout != tt.want {
+			t.Errorf("%s: HandshakeTimeout %v, want %v", tt.js, cfg.HandshakeTimeout, tt.want)
+		}
+	}
 }

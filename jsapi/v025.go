@@ -4,7 +4,9 @@ package jsapi
 
 import (
 	"context"
+	"math"
 	"syscall/js"
+	"time"
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/engine"
@@ -118,16 +120,28 @@ func checkCallbacks025(cb js.Value, cfg *posthorn.Config) error {
 	if cb.Get("onPeerHandshake").Truthy() {
 		return errHandshake025
 	}
+	cfg.HandshakeTimeout = 0
 	if v := cb.Get("handshakeTimeoutMs"); !v.IsUndefined() {
 		if v.Type() != js.TypeNumber || !(v.Float() > 0) || v.Float() > 1e300 {
 			return errHandshakeTimeout025
 		}
+		cfg.HandshakeTimeout = msDuration(v.Float())
 	}
 	cfg.OnJoinError = nil
 	if f := cb.Get("onJoinError"); f.Type() == js.TypeFunction {
 		cfg.OnJoinError = func(e *posthorn.JoinError) { call(f, joinErrorValue(e)) }
 	}
 	return nil
+}
+
+// msDuration is a positive number of milliseconds as a Duration, the
+// longest one for more than it can hold.
+func msDuration(ms float64) time.Duration {
+	ns := ms * float64(time.Millisecond)
+	if ns >= math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return time.Duration(ns)
 }
 
 // relayConfig025 takes the relays from 0.25's config.relayConfig instead of

@@ -37,7 +37,8 @@ func (s *Session) OnRequeue(f func()) {
 	s.mu.Unlock()
 }
 
-// peerLost is the room's OnPeerLost: id's connection failed. A 0.25 room
+// peerLost is the room's OnPeerLost: id's connection failed, or carried
+// nothing from it before the handshake timed out. A 0.25 room
 // starts its announce schedule over (OnRequeue); every room announces
 // itself again on recoverDelays until id (and any other peer lost
 // meanwhile) is connected again.

@@ -35,6 +35,7 @@ func (s *Session) setup025(ro *roomlink.Options, trickle bool) {
 	s.trickle = trickle
 	ro.Profile = &profile.V025
 	ro.AppID, ro.RoomID, ro.Password = s.cfg.AppID, s.roomID, s.cfg.Password
+	ro.HandshakeTimeout = s.cfg.HandshakeTimeout
 	ro.OnJoinError = s.joinError
 }
 

@@ -40,7 +40,8 @@ type Options struct {
 	OnLeave func()
 	// OnPeerLost, if set, is called after onPeerLeave for a peer whose
 	// last connection failed (it became unreachable) rather than being
-	// closed by either side: the strategy looks for it again.
+	// closed by either side, and for a 0.25 peer refused because nothing
+	// it sent ever arrived: the strategy looks for it again.
 	OnPeerLost func(id string)
 }
 
