@@ -29,7 +29,8 @@ var (
 	ErrPeerLeft = errors.New("posthorn: peer left")
 	// ErrHandshake: a 0.25 peer connected but did not complete the session
 	// handshake (docs/protocol-0.25.md §9): it closed the connection or
-	// left first, or did not finish within 10 s. Config.OnJoinError
+	// left first, or did not finish within Config.HandshakeTimeout (then
+	// the error matches context.DeadlineExceeded too). Config.OnJoinError
 	// reports it; the peer never joins.
 	ErrHandshake = errors.New("posthorn: peer did not complete the session handshake")
 	// ErrLeft: the Room has been left; it sends nothing any more.

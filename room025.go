@@ -169,7 +169,7 @@ func (r *Room) admit(c *conn) bool {
 	}
 	v.pending[c] = true
 	c.hsTimer = time.AfterFunc(v.timeout, func() {
-		r.refuse(c, fmt.Errorf("%w within %v", ErrHandshake, v.timeout))
+		r.refuse(c, handshakeTimeout(v.timeout))
 	})
 	r.mu.Unlock()
 	sends, err := c.hs.Start()
@@ -179,6 +179,18 @@ func (r *Room) admit(c *conn) bool {
 	}
 	r.sendHandshake(c, sends)
 	return true
+}
+
+// handshakeTimeout is the error of a handshake that did not complete
+// within its duration: ErrHandshake, and context.DeadlineExceeded.
+type handshakeTimeout time.Duration
+
+func (d handshakeTimeout) Error() string {
+	return fmt.Sprintf("%v within %v", ErrHandshake, time.Duration(d))
+}
+
+func (d handshakeTimeout) Is(target error) bool {
+	return target == ErrHandshake || target == context.DeadlineExceeded
 }
 
 // connClosed ends c's binding when its shared connection closed; err is

@@ -1,6 +1,7 @@
 package posthorn
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"sync"
@@ -211,7 +212,8 @@ func TestV025Gating(t *testing.T) {
 }
 
 // TestV025HandshakeTimeout: a peer that never sends @_hsready is refused
-// with ErrHandshake when the handshake times out, and never joins.
+// with ErrHandshake, which is also context.DeadlineExceeded, when the
+// handshake times out, and never joins.
 func TestV025HandshakeTimeout(t *testing.T) {
 	a, errs := newMember025(t, "", 50*time.Millisecond)
 	joins := make(chan string, 1)
@@ -219,8 +221,11 @@ func TestV025HandshakeTimeout(t *testing.T) {
 	rid := ids.New(ids.SelfIDLen)
 	raw, _ := rawPeer025(t, a, rid)
 	e := recv(t, errs, "join error")
-	if e.peer != rid || !errors.Is(e.err, ErrHandshake) {
+	if e.peer != rid || !errors.Is(e.err, ErrHandshake) || !errors.Is(e.err, context.DeadlineExceeded) {
 		t.Errorf("join error %v from %s", e.err, e.peer)
+	}
+	if want := "posthorn: peer did not complete the session handshake within 50ms"; e.err.Error() != want {
+		t.Errorf("join error %q, want %q", e.err, want)
 	}
 	recv(t, raw.Done(), "the room to close the connection")
 	select {

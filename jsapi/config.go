@@ -52,16 +52,18 @@ func convertConfig(c js.Value, strategy string) (posthorn.Config, error) {
 		cfg.RelayRedundancy = v.Int()
 	}
 	if f := option(c, "onJoinError"); f.Type() == js.TypeFunction {
-		cfg.OnJoinError = func(e *posthorn.JoinError) { call(f, joinErrorValue(e)) }
+		cfg.OnJoinError = func(e *posthorn.JoinError) { call(f, joinErrorValue(e, "")) }
 	}
 	return cfg, nil
 }
 
 // joinErrorValue is what Trystero 0.25 passes to config.onJoinError:
-// {error, appId, roomId, peerId}, error being its message text.
-func joinErrorValue(e *posthorn.JoinError) js.Value {
+// {error, appId, roomId, peerId}, error being its message text
+// (joinErrorText; timeoutMs is unused in 0.18 rooms, which have no
+// handshake).
+func joinErrorValue(e *posthorn.JoinError, timeoutMs string) js.Value {
 	o := jsObject.New()
-	o.Set("error", joinErrorText(e))
+	o.Set("error", joinErrorText(e, timeoutMs))
 	o.Set("appId", e.AppID)
 	o.Set("roomId", e.RoomID)
 	o.Set("peerId", e.PeerID)

@@ -1,11 +1,13 @@
 package jsapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/v025/handshake"
 	"github.com/posthorn/posthorn/internal/v025/reqres"
 	"github.com/posthorn/posthorn/transfer"
 )
@@ -68,8 +70,17 @@ func errorText(err error) string {
 }
 
 // joinErrorText is the error text Trystero 0.25's onJoinError gives for e:
-// "incorrect room password when decrypting offer" (or "answer").
-func joinErrorText(e *posthorn.JoinError) string {
+// "incorrect room password when decrypting offer" (or "answer"), and for
+// the session handshake "incorrect password for overlapping room" or
+// "handshake timed out after <timeoutMs>ms", timeoutMs being the room's
+// handshakeTimeoutMs as JS writes it.
+func joinErrorText(e *posthorn.JoinError, timeoutMs string) string {
+	switch {
+	case errors.Is(e.Err, handshake.ErrPassword):
+		return "incorrect password for overlapping room"
+	case errors.Is(e.Err, posthorn.ErrHandshake) && errors.Is(e.Err, context.DeadlineExceeded):
+		return "handshake timed out after " + timeoutMs + "ms"
+	}
 	return strings.TrimPrefix(e.Err.Error(), "posthorn: ")
 }
 

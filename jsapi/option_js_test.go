@@ -3,12 +3,16 @@
 package jsapi
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"strings"
+	"syscall/js"
 	"testing"
 	"time"
 
 	"github.com/posthorn/posthorn"
+	"github.com/posthorn/posthorn/internal/v025/handshake"
 )
 
 // A config whose getter throws: convertConfig (and 0.25's relayConfig)
@@ -70,6 +74,44 @@ func TestHandshakeTimeoutMs(t *testing.T) {
 		}
 		if err == nil && cfg.HandshakeTimeout != tt.want {
 			t.Errorf("%s: HandshakeTimeout %v, want %v", tt.js, cfg.HandshakeTimeout, tt.want)
+		}
+	}
+}
+
+// onJoinError gets Trystero 0.25's texts for the session handshake's
+// failures, with the room's handshakeTimeoutMs as JS writes it.
+func TestJoinErrorText025(t *testing.T) {
+	for _, tt := range []struct {
+		callbacks string
+		err       error
+		want      string
+	}{
+		{`{}`, fmt.Errorf("%w within 10s: %w", posthorn.ErrHandshake, context.DeadlineExceeded),
+			"handshake timed out after 10000ms"},
+		{`{handshakeTimeoutMs: 2500.5}`, fmt.Errorf("%w: %w", posthorn.ErrHandshake, context.DeadlineExceeded),
+			"handshake timed out after 2500.5ms"},
+		{`{}`, fmt.Errorf("%w: %w", posthorn.ErrWrongPassword, handshake.ErrPassword),
+			"incorrect password for overlapping room"},
+		{`{}`, fmt.Errorf("%w when decrypting answer", posthorn.ErrWrongPassword),
+			"incorrect room password when decrypting answer"},
+		{`{}`, fmt.Errorf("%w: the connection closed first", posthorn.ErrHandshake),
+			"peer did not complete the session handshake: the connection closed first"},
+	} {
+		var got []string
+		f := js.FuncOf(func(_ js.Value, args []js.Value) any {
+			got = append(got, args[0].Get("error").String())
+			return nil
+		})
+		cb := eval(`(` + tt.callbacks + `)`)
+		cb.Set("onJoinError", f)
+		var cfg posthorn.Config
+		if err := checkCallbacks025(cb, &cfg); err != nil {
+			t.Fatal(err)
+		}
+		cfg.OnJoinError(&posthorn.JoinError{AppID: "a", RoomID: "r", PeerID: "p", Err: tt.err})
+		f.Release()
+		if len(got) != 1 || got[0] != tt.want {
+			t.Errorf("%v: onJoinError got %q, want %q", tt.err, got, tt.want)
 		}
 	}
 }

@@ -121,15 +121,17 @@ func checkCallbacks025(cb js.Value, cfg *posthorn.Config) error {
 		return errHandshake025
 	}
 	cfg.HandshakeTimeout = 0
+	timeoutMs := "10000" // Trystero's default, as handshake.Timeout
 	if v := cb.Get("handshakeTimeoutMs"); !v.IsUndefined() {
 		if v.Type() != js.TypeNumber || !(v.Float() > 0) || v.Float() > 1e300 {
 			return errHandshakeTimeout025
 		}
 		cfg.HandshakeTimeout = msDuration(v.Float())
+		timeoutMs = jsString.Invoke(v).String()
 	}
 	cfg.OnJoinError = nil
 	if f := cb.Get("onJoinError"); f.Type() == js.TypeFunction {
-		cfg.OnJoinError = func(e *posthorn.JoinError) { call(f, joinErrorValue(e)) }
+		cfg.OnJoinError = func(e *posthorn.JoinError) { call(f, joinErrorValue(e, timeoutMs)) }
 	}
 	return nil
 }
