@@ -36,8 +36,8 @@ type Config struct {
 	// messages marked passive, and goes quiet again once it has had no
 	// peers and no connection attempts for 7.533 s. Two passive rooms never
 	// meet. JoinRoom fails with an error wrapping ErrProtocol under 0.18
-	// and on strategies that do not run passive rooms (today all but mqtt
-	// and torrent).
+	// and on strategies that do not run passive rooms (today firebase and
+	// ipfs).
 	Passive bool
 	// RelayURLs replaces the strategy's default relays; all of them are used.
 	RelayURLs []string

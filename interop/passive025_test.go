@@ -10,13 +10,18 @@ import (
 	"github.com/posthorn/posthorn/internal/browsertest"
 )
 
-// TestPassive025 pairs real @trystero-p2p/mqtt@0.25.4 and native posthorn
-// with passive rooms (protocol-0.25 §6.5), the passive side joining first:
-// a passive page is woken by a native active peer and a passive native
-// peer by an active page, with either side leading, and they then talk as
-// in run025; a passive page and a passive native peer never meet.
-func TestPassive025(t *testing.T) {
-	st := mqtt025
+// TestPassive025 and TestPassiveNostr025 pair real
+// @trystero-p2p/<strategy>@0.25.4 and native posthorn with passive rooms
+// (see runPassive025).
+func TestPassive025(t *testing.T)      { runPassive025(t, mqtt025) }
+func TestPassiveNostr025(t *testing.T) { runPassive025(t, nostr025) }
+
+// runPassive025 pairs passive rooms (protocol-0.25 §6.5) through st's Go
+// relay, the passive side joining first: a passive page is woken by a
+// native active peer and a passive native peer by an active page, with
+// either side leading, and they then talk as in run025; a passive page and
+// a passive native peer never meet.
+func runPassive025(t *testing.T, st strategy025) {
 	b := browsertest.LaunchKind(t, browsertest.Chromium)
 	site := browsertest.Serve(t, assets025(t, st.pkg))
 	relays := []string{st.relay(t)}

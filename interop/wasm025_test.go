@@ -122,12 +122,8 @@ func runWasm025(t *testing.T, st strategy025, lacking []string) {
 		eventually(t, "the pages to meet", func() bool { return slices.Contains(ph.joined(t), real.id) })
 	})
 
-	// A passive posthorn page is woken by the real page and meets it (not
-	// on nostr, which does not run passive rooms yet: see dist/README.md).
+	// A passive posthorn page is woken by the real page and meets it.
 	t.Run("passive", func(t *testing.T) {
-		if st.pkg == nostr025.pkg {
-			t.Skip("posthorn's nostr does not run passive rooms")
-		}
 		ph := openHarness(t, b, site, "posthorn", "posthorn.html")
 		real := openHarness(t, b, site, "trystero", "index.html")
 		ph.join(t, joinConfig{AppID: appID, Relays: relays, Room: "wasm025-passive", Passive: true})

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/posthorn/posthorn"
@@ -42,7 +43,9 @@ var permanentClosedPrefixes = []string{"auth-required:", "restricted:", "blocked
 //
 // Under Protocol025 (protocol-0.25 §11.2) the relays are 0.25.4's defaults
 // shuffled with the appId as seed, both topics share one subscription
-// (self topic first), and each topic has its own event kind.
+// (self topic first), and each topic has its own event kind. A passive room
+// (§6.5) subscribes the root topic alone until it wakes, then asks for both
+// under the same subscription id, which replaces the filter (NIP-01).
 func (s *Strategy) start(es *engine.Session) error {
 	v025 := es.Config().Protocol == posthorn.Protocol025
 	opts := engine.TopicOptions{
@@ -71,11 +74,22 @@ func (s *Strategy) start(es *engine.Session) error {
 		sock := s.pool.Get(url)
 		s.watch(sock)
 		rr := &roomRelay{s: s, topics: topics, es: es, sock: sock, rootSub: rootSub, selfSub: selfSub, v025: v025,
-			log: lazyattrs.With(log, slog.String("relay", url)), retry: map[string]*time.Timer{}, backoff: map[string]*socket.Backoff{}}
+			passive: es.Config().Passive,
+			log:     lazyattrs.With(log, slog.String("relay", url)), retry: map[string]*time.Timer{}, backoff: map[string]*socket.Backoff{}}
 		rrs = append(rrs, rr)
 		sock.OnMessage(rootSub, rr.receive)
 		sock.OnError(rootSub, func(err error) { es.RelayFailed(url, err) })
 		sock.OnOpen(rootSub, rr.open)
+	}
+	if es.Config().Passive {
+		// The self topic's REQ is written before the room's announcement
+		// and nudge, without waiting for the relay's EOSE, so the offer
+		// they call for finds it in place (as MQTT's SUBSCRIBE).
+		topics.OnActivate(func() {
+			for _, rr := range rrs {
+				rr.wake()
+			}
+		})
 	}
 	es.OnStop(func() {
 		for _, rr := range rrs {
@@ -128,7 +142,11 @@ type roomRelay struct {
 	sock             *socket.Socket
 	rootSub, selfSub string // selfSub is "" under 0.25: rootSub has both topics
 	v025             bool
-	log              *slog.Logger
+	// passive: a passive 0.25 room, whose subscription has the self topic
+	// only once woken (and keeps it, as JS does).
+	passive bool
+	woken   atomic.Bool
+	log     *slog.Logger
 
 	mu      sync.Mutex
 	left    bool
@@ -150,6 +168,11 @@ func (r *roomRelay) topicsOf(sub string) []string {
 	switch {
 	case sub == "":
 		return nil
+	case r.v025 && sub == r.rootSub && r.passive && !r.woken.Load():
+		return []string{r.topics.RootTopic()}
+	case r.v025 && sub == r.rootSub && r.passive:
+		// JS adds the self topic to its per-relay batch after the root.
+		return []string{r.topics.RootTopic(), r.topics.SelfTopic()}
 	case r.v025 && sub == r.rootSub:
 		return []string{r.topics.SelfTopic(), r.topics.RootTopic()}
 	case sub == r.rootSub:
@@ -206,6 +229,21 @@ func (r *roomRelay) open() {
 	}
 	if err := r.topics.Ready(ctx, r); err != nil {
 		r.log.Debug("announce failed", "err", err)
+	}
+}
+
+// wake adds the self topic to a passive room's subscription. The REQ is
+// only written: it must not wait for the relay, whose reply the caller's
+// goroutine may be the one to deliver. If the socket is down, the next
+// open subscribes both topics.
+func (r *roomRelay) wake() {
+	if r.woken.Swap(true) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
+	defer cancel()
+	if err := r.sock.Send(ctx, r.req(r.rootSub)); err != nil {
+		r.log.Debug("subscribing the self topic failed", "err", err)
 	}
 }
 

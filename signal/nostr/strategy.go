@@ -46,7 +46,7 @@ var _ posthorn.Strategy = (*Strategy)(nil)
 // New returns a Strategy; it connects to relays only when a room is
 // joined. nil opts means the defaults.
 func New(opts *posthorn.Options) *Strategy {
-	sh := engine.NewShell(opts, socket.DefaultReconnect).With025()
+	sh := engine.NewShell(opts, socket.DefaultReconnect).With025().WithPassive()
 	return &Strategy{
 		sh:      sh,
 		keys:    nip01.NewKeys(),
