@@ -12,6 +12,7 @@ import (
 
 	"github.com/posthorn/posthorn"
 	"github.com/posthorn/posthorn/internal/peer"
+	"github.com/posthorn/posthorn/internal/strategytest"
 	"github.com/posthorn/posthorn/internal/testutil"
 	"github.com/posthorn/posthorn/relay/mqttbroker"
 	"github.com/posthorn/posthorn/signal/mqtt"
@@ -113,7 +114,7 @@ func TestShared025(t *testing.T) {
 		_ = broker.Close()
 	})
 	url := "ws" + strings.TrimPrefix(hs.URL, "http") + "/mqtt"
-	logs := &testutil.LogRecorder{}
+	logs := strategytest.NewLog() // keeps the attributes: which peer each offer went to
 	newPeer := func(name string) *sharedPeer {
 		s := mqtt.New(&posthorn.Options{Logger: slog.New(logs)})
 		t.Cleanup(s.Close)
@@ -154,7 +155,7 @@ func TestShared025(t *testing.T) {
 	// One offer per pair, and no connection made only to be closed: the
 	// rooms found the shared one before offering or answering.
 	if n := logs.Count("offering to announced peer"); n != 3 {
-		t.Errorf("%d offers for three pairs, want 3", n)
+		t.Errorf("%d offers for three pairs, want 3:\n%s", n, offerLines(logs, a, b, c))
 	}
 	if n := logs.Count("closing a second connection"); n != 0 {
 		t.Errorf("%d second connections to a peer were made", n)
@@ -228,7 +229,7 @@ func TestShared025(t *testing.T) {
 		t.Errorf("%d peer connections after B rejoined room 2, want 6: the idle one was not reused", n)
 	}
 	if n := logs.Count("offering to announced peer"); n != 3 {
-		t.Errorf("%d offers after B rejoined, want still 3", n)
+		t.Errorf("%d offers after B rejoined, want still 3:\n%s", n, offerLines(logs, a, b, c))
 	}
 
 	// With the idle period short, leaving closes B's connections once no
@@ -250,4 +251,21 @@ func TestShared025(t *testing.T) {
 	if got := await(t, c2.msgs, "C's message after B left"); got != a.id+": after" {
 		t.Errorf("C got %q", got)
 	}
+}
+
+// offerLines is the log lines about offers and connection attempts, the
+// peers' ids named A, B and C: what TestShared025 shows when it counts an
+// offer too many.
+func offerLines(logs *strategytest.Log, peers ...*sharedPeer) string {
+	var out []string
+	for _, line := range logs.Lines() {
+		if !strings.Contains(line, "offer") && !strings.Contains(line, "attempt") && !strings.Contains(line, "connection") {
+			continue
+		}
+		for _, p := range peers {
+			line = strings.ReplaceAll(line, p.id, p.name)
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
