@@ -30,6 +30,7 @@ import (
 //	-trace-join       log each join page's RTCPeerConnection and WebSocket events
 //	-profile-join D   write a CPU profile of each join's pages into folder D
 //	-trace-ping       split each ping round trip into its hops
+//	-floor=false      leave out the bare-channel floor rows (benchfloor_test.go)
 func BenchmarkVsTrystero(b *testing.B) {
 	kind, err := browsertest.ParseKind(*benchBrowser)
 	if err != nil {
@@ -53,6 +54,9 @@ func BenchmarkVsTrystero(b *testing.B) {
 	}
 	res := newResults()
 	bc.res = res
+	if *benchFloor {
+		bc.floorSetup(b)
+	}
 	size := *benchSizeMiB << 20
 	for r := range *benchRounds {
 		bc.round = r
@@ -110,6 +114,9 @@ func BenchmarkVsTrystero(b *testing.B) {
 				res.add("ping", lib, r, median(rtts))
 				tracePings(b, x, y)
 			})
+		}
+		if *benchFloor {
+			bc.floorRound(b, r, order)
 		}
 		// Transfers: each library to itself, then the mixed pairs (their
 		// ratios are against Trystero ↔ Trystero of the same round).
@@ -354,28 +361,66 @@ func (r *results) perRound(row string, lib int) map[int]float64 {
 // print writes the table: for each row the medians over rounds, the ratio
 // of the medians (posthorn ÷ Trystero) and every round's ratio.
 func (r *results) print(w *os.File, sizeMiB int, mem map[int][]memory) {
-	type row struct{ key, label, unit, vs string }
-	rows := []row{}
+	rows := []tableRow{}
 	for _, s := range benchStrategies {
-		rows = append(rows, row{"start " + s, "import → joinRoom callable, " + s, "ms", ""})
+		rows = append(rows, tableRow{"start " + s, "import → joinRoom callable, " + s, "ms", ""})
 	}
 	for _, s := range benchStrategies {
-		rows = append(rows, row{"instantiate " + s, "of which fetch, compile and instantiate the wasm, " + s, "ms", ""})
+		rows = append(rows, tableRow{"instantiate " + s, "of which fetch, compile and instantiate the wasm, " + s, "ms", ""})
 	}
 	for _, s := range benchStrategies {
-		rows = append(rows, row{"staggered join " + s, "staggered join (B 1.5 s after A), B's joinRoom → onPeerJoin, " + s, "ms", ""})
+		rows = append(rows, tableRow{"staggered join " + s, "staggered join (B 1.5 s after A), B's joinRoom → onPeerJoin, " + s, "ms", ""})
 	}
 	for _, s := range benchStrategies {
-		rows = append(rows, row{"simultaneous join " + s, "simultaneous join, slower side, " + s, "ms", ""})
+		rows = append(rows, tableRow{"simultaneous join " + s, "simultaneous join, slower side, " + s, "ms", ""})
 	}
 	rows = append(rows,
-		row{"ping", "ping round trip (median of 20)", "ms", ""},
-		row{"transfer", fmt.Sprintf("%d MiB through one action, same library both ends", sizeMiB), "MB/s", ""},
-		row{"cpu", "browser CPU per MiB moved (all browser processes)", "ms", ""},
-		row{"posthorn-to-trystero", fmt.Sprintf("%d MiB, posthorn sends, Trystero receives", sizeMiB), "MB/s", "transfer"},
-		row{"trystero-to-posthorn", fmt.Sprintf("%d MiB, Trystero sends, posthorn receives", sizeMiB), "MB/s", "transfer"},
+		tableRow{"ping", "ping round trip (median of 20)", "ms", ""},
+		tableRow{"transfer", fmt.Sprintf("%d MiB through one action, same library both ends", sizeMiB), "MB/s", ""},
+		tableRow{"cpu", "browser CPU per MiB moved (all browser processes)", "ms", ""},
+		tableRow{"posthorn-to-trystero", fmt.Sprintf("%d MiB, posthorn sends, Trystero receives", sizeMiB), "MB/s", "transfer"},
+		tableRow{"trystero-to-posthorn", fmt.Sprintf("%d MiB, Trystero sends, posthorn receives", sizeMiB), "MB/s", "transfer"},
 	)
-	fmt.Fprintf(w, "\n| metric | trystero 0.18.0 | posthorn | ratio | per round |\n|---|---|---|---|---|\n")
+	r.table(w, "| metric | trystero 0.18.0 | posthorn | ratio | per round |", rows)
+	r.table(w, "| floor: a bare data channel, no library | JS pages | Go wasm pages | ratio | per round |", []tableRow{
+		{"floor offers", "ten offers made, applied and gathered on a fresh page (a torrent join's announce)", "ms", ""},
+		{"floor ping", "ping round trip (median of 20), 16-byte messages", "ms", ""},
+		{"floor transfer 16k", fmt.Sprintf("%d MiB in 16 KiB messages", sizeMiB), "MB/s", ""},
+		{"floor transfer 256k", fmt.Sprintf("%d MiB in 256 KiB messages", sizeMiB), "MB/s", ""},
+		{"floor cpu 16k", "browser CPU per MiB, 16 KiB messages", "ms", ""},
+		{"floor cpu 256k", "browser CPU per MiB, 256 KiB messages", "ms", ""},
+		{"floor cpu js16k go256k", "browser CPU per MiB, JS at 16 KiB (Trystero's) against Go at 256 KiB (posthorn's)", "ms", ""},
+	})
+	for _, lib := range []int{libTrystero, libPosthorn} {
+		ms := mem[lib]
+		if len(ms) == 0 {
+			continue
+		}
+		var parts []string
+		for _, m := range ms {
+			if lib == libPosthorn {
+				parts = append(parts, fmt.Sprintf("%.0f", m.Wasm/(1<<20)))
+			} else {
+				parts = append(parts, fmt.Sprintf("%.0f", m.JS/(1<<20)))
+			}
+		}
+		what := "JS heap in use"
+		if lib == libPosthorn {
+			what = "wasm linear memory"
+		}
+		fmt.Fprintf(w, "\n%s receiver, %s after each of %d %d MiB transfers (MiB): %s\n", libNames[lib], what, len(ms), sizeMiB, strings.Join(parts, " "))
+	}
+}
+
+// tableRow is one row of a printed table: its results key, its label, its
+// unit, and the key of its baseline's row if not its own.
+type tableRow struct{ key, label, unit, vs string }
+
+// table prints rows under header: for each row the medians over rounds,
+// the ratio of the medians (second column's library ÷ first) and every
+// round's ratio. Rows without samples are left out.
+func (r *results) table(w *os.File, header string, rows []tableRow) {
+	fmt.Fprintf(w, "\n%s\n|---|---|---|---|---|\n", header)
 	for _, rw := range rows {
 		base := rw.key
 		if rw.vs != "" {
@@ -411,25 +456,6 @@ func (r *results) print(w *os.File, sizeMiB int, mem map[int][]memory) {
 			tcol = fmt.Sprintf("%.1f %s", tm, rw.unit)
 		}
 		fmt.Fprintf(w, "| %s | %s | %.1f %s | %s | %s |\n", rw.label, tcol, pm, rw.unit, ratio, strings.Join(each, " "))
-	}
-	for _, lib := range []int{libTrystero, libPosthorn} {
-		ms := mem[lib]
-		if len(ms) == 0 {
-			continue
-		}
-		var parts []string
-		for _, m := range ms {
-			if lib == libPosthorn {
-				parts = append(parts, fmt.Sprintf("%.0f", m.Wasm/(1<<20)))
-			} else {
-				parts = append(parts, fmt.Sprintf("%.0f", m.JS/(1<<20)))
-			}
-		}
-		what := "JS heap in use"
-		if lib == libPosthorn {
-			what = "wasm linear memory"
-		}
-		fmt.Fprintf(w, "\n%s receiver, %s after each of %d %d MiB transfers (MiB): %s\n", libNames[lib], what, len(ms), sizeMiB, strings.Join(parts, " "))
 	}
 }
 

@@ -174,3 +174,154 @@ B.channelTraceOn = () => {
   window.RTCPeerConnection.prototype = PC.prototype
   return true
 }
+
+// The floor (BenchmarkVsTrystero's bare-channel rows, benchfloor_test.go):
+// two pages joined by one RTCDataChannel and no library. B.floorJS is the
+// least a JavaScript library does per message; floorGo, set by
+// interop/floorwasm once B.loadFloorGo has run it, is the same work in Go
+// compiled to wasm (see its doc for the four functions).
+const low = 1 << 16 // Trystero 0.18's bufferedAmountLowThreshold
+B.floorJS = {
+  ping: dc => {
+    const payload = new Uint8Array(16)
+    let settle = null
+    dc.addEventListener('message', e => {
+      const b = new Uint8Array(e.data)
+      if (settle) {
+        const s = settle
+        settle = null
+        s(b.byteLength)
+      }
+    })
+    return () => {
+      const {promise, resolve} = Promise.withResolvers()
+      settle = resolve
+      dc.send(payload)
+      return promise
+    }
+  },
+  echo: dc => dc.addEventListener('message', e => dc.send(new Uint8Array(e.data))),
+  send: async (dc, total, size) => {
+    dc.bufferedAmountLowThreshold = low
+    const chunk = new Uint8Array(size).map((_, i) => i & 0xff)
+    for (let sent = 0; sent < total; sent += size) {
+      while (dc.bufferedAmount > low) {
+        await new Promise(r => dc.addEventListener('bufferedamountlow', r, {once: true}))
+      }
+      dc.send(sent + size <= total ? chunk : chunk.subarray(0, total - sent))
+    }
+  },
+  offers: n =>
+    Promise.all(
+      Array.from({length: n}, async () => {
+        const pc = new RTCPeerConnection({iceServers: []})
+        const gathered = new Promise(resolve =>
+          pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve())
+        )
+        pc.createDataChannel('floor')
+        await pc.setLocalDescription(await pc.createOffer())
+        return gathered
+      })
+    ),
+  receive: (dc, total) =>
+    new Promise(resolve => {
+      let got = 0
+      dc.addEventListener('message', e => {
+        got += new Uint8Array(e.data).byteLength
+        if (got >= total) {
+          resolve(got)
+        }
+      })
+    })
+}
+
+// loadFloorGo runs the Go floor's wasm with the Go runtime's wasm_exec.js.
+B.loadFloorGo = async (execURL, wasmURL) => {
+  await import(execURL)
+  const go = new globalThis.Go()
+  const {instance} = await WebAssembly.instantiateStreaming(fetch(wasmURL), go.importObject)
+  go.run(instance)
+  while (!globalThis.floorGo) {
+    await new Promise(r => setTimeout(r, 1))
+  }
+  return true
+}
+
+const floorImpl = kind => (kind === 'go' ? globalThis.floorGo : B.floorJS)
+
+// bareOffers times kind's offers(n) on a fresh page, in ms.
+B.bareOffers = async (kind, n) => {
+  const t = performance.now()
+  await floorImpl(kind).offers(n)
+  return performance.now() - t
+}
+
+// bareGathered resolves with pc's local description once ICE gathering has
+// completed (the test carries it to the other page whole).
+const bareGathered = pc =>
+  new Promise(resolve => {
+    const done = () => pc.iceGatheringState === 'complete' && resolve(pc.localDescription.sdp)
+    pc.addEventListener('icegatheringstatechange', done)
+    done()
+  })
+
+const bareChannel = dc => {
+  dc.binaryType = 'arraybuffer'
+  B.bareOpen = new Promise(resolve =>
+    dc.readyState === 'open' ? resolve(true) : dc.addEventListener('open', () => resolve(true), {once: true})
+  )
+  B.dc = dc
+}
+
+// bareOffer, bareAnswer and bareAccept connect two pages by one channel.
+B.bareOffer = async () => {
+  const pc = (B.pc = new RTCPeerConnection({iceServers: []}))
+  bareChannel(pc.createDataChannel('bare'))
+  await pc.setLocalDescription(await pc.createOffer())
+  return bareGathered(pc)
+}
+B.bareAnswer = async sdp => {
+  const pc = (B.pc = new RTCPeerConnection({iceServers: []}))
+  pc.addEventListener('datachannel', e => bareChannel(e.channel))
+  await pc.setRemoteDescription({type: 'offer', sdp})
+  await pc.setLocalDescription(await pc.createAnswer())
+  return bareGathered(pc)
+}
+B.bareAccept = async sdp => {
+  await B.pc.setRemoteDescription({type: 'answer', sdp})
+  return B.bareOpen
+}
+
+// barePings is B.pings over the bare channel, with kind's ping.
+B.barePings = async (kind, n) => {
+  const ping = floorImpl(kind).ping(B.dc)
+  const out = []
+  B.pingSpans = []
+  for (let i = 0; i < n; i++) {
+    const t = performance.now()
+    await ping()
+    const end = performance.now()
+    out.push(end - t)
+    B.pingSpans.push([performance.timeOrigin + t, performance.timeOrigin + end])
+  }
+  return out
+}
+B.bareEcho = kind => (floorImpl(kind).echo(B.dc), true)
+
+// bareReceive starts receiving total bytes; B.bareGot is then when they
+// all arrived, in the shared clock.
+B.bareReceive = (kind, total) => {
+  B.bareGot = null
+  floorImpl(kind)
+    .receive(B.dc, total)
+    .then(() => (B.bareGot = now()))
+  return true
+}
+
+// bareSend sends total bytes in messages of size and returns when it
+// started, in the shared clock.
+B.bareSend = async (kind, total, size) => {
+  const at = now()
+  await floorImpl(kind).send(B.dc, total, size)
+  return at
+}
