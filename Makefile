@@ -39,7 +39,9 @@ bench:
 	scripts/in-netns $(GO) test -run '^$$' -bench . -benchmem ./...
 
 # posthorn's wasm build against real trystero@0.18.0 in headless Chromium:
-# start, join, ping, 32 MiB transfers, CPU and memory; see docs/benchmarks.md.
+# start, join, ping, 32 MiB transfers, CPU and memory, then the same kinds of
+# measurement over a bare data channel with no library, JS pages against a
+# minimal Go wasm program (the floor); see docs/benchmarks.md.
 # Arguments through BENCH_ARGS, e.g. make bench-browser BENCH_ARGS='-rounds 3';
 # BROWSER=firefox runs the table in Firefox ESR.
 BROWSER ?= chromium
