@@ -358,8 +358,8 @@ func (r *results) perRound(row string, lib int) map[int]float64 {
 	return out
 }
 
-// print writes the table: for each row the medians over rounds, the ratio
-// of the medians (posthorn ÷ Trystero) and every round's ratio.
+// print writes the libraries' table (posthorn ÷ Trystero), the floor's (Go
+// ÷ JS) and the receivers' memory over ten transfers.
 func (r *results) print(w *os.File, sizeMiB int, mem map[int][]memory) {
 	rows := []tableRow{}
 	for _, s := range benchStrategies {
@@ -418,8 +418,12 @@ type tableRow struct{ key, label, unit, vs string }
 
 // table prints rows under header: for each row the medians over rounds,
 // the ratio of the medians (second column's library ÷ first) and every
-// round's ratio. Rows without samples are left out.
+// round's ratio. Rows without samples are left out, and so is a table
+// without any.
 func (r *results) table(w *os.File, header string, rows []tableRow) {
+	if !slices.ContainsFunc(rows, func(rw tableRow) bool { return len(r.perRound(rw.key, libPosthorn)) > 0 }) {
+		return
+	}
 	fmt.Fprintf(w, "\n%s\n|---|---|---|---|---|\n", header)
 	for _, rw := range rows {
 		base := rw.key
