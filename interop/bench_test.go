@@ -312,13 +312,18 @@ func (bc *benchRun) sendN(b *testing.B, px, py *browsertest.Page, size, n int, a
 		}
 		rates = append(rates, float64(size)/1e6/((got.At-at)/1000))
 		if i == 0 && okCPU {
-			cpuPerMiB = float64((cpu1 - cpu0).Milliseconds()) / (float64(size) / (1 << 20))
+			cpuPerMiB = perMiB(cpu1-cpu0, size)
 		}
 		if after != nil {
 			after()
 		}
 	}
 	return rates, cpuPerMiB
+}
+
+// perMiB is CPU time d spent moving size bytes, in ms per MiB.
+func perMiB(d time.Duration, size int) float64 {
+	return float64(d.Milliseconds()) / (float64(size) / (1 << 20))
 }
 
 // memory is bench.js's B.memory().

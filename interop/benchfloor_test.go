@@ -132,5 +132,5 @@ func (bc *benchRun) bareTransfer(b *testing.B, kind, size, msg int) (float64, fl
 	if !okCPU {
 		return mbps, 0
 	}
-	return mbps, float64((cpu1 - cpu0).Milliseconds()) / (float64(size) / (1 << 20))
+	return mbps, perMiB(cpu1-cpu0, size)
 }

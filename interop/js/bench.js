@@ -60,12 +60,14 @@ B.join = (config, roomId) => {
 // pings returns n round-trip times to peer id, each timed around the await,
 // and keeps each ping's start and end in the shared clock in B.pingSpans
 // (for -trace-ping).
-B.pings = async (id, n) => {
+B.pings = (id, n) => timePings(() => B.room.ping(id), n)
+
+const timePings = async (ping, n) => {
   const out = []
   B.pingSpans = []
   for (let i = 0; i < n; i++) {
     const t = performance.now()
-    await B.room.ping(id)
+    await ping()
     const end = performance.now()
     out.push(end - t)
     B.pingSpans.push([performance.timeOrigin + t, performance.timeOrigin + end])
@@ -293,19 +295,7 @@ B.bareAccept = async sdp => {
 }
 
 // barePings is B.pings over the bare channel, with kind's ping.
-B.barePings = async (kind, n) => {
-  const ping = floorImpl(kind).ping(B.dc)
-  const out = []
-  B.pingSpans = []
-  for (let i = 0; i < n; i++) {
-    const t = performance.now()
-    await ping()
-    const end = performance.now()
-    out.push(end - t)
-    B.pingSpans.push([performance.timeOrigin + t, performance.timeOrigin + end])
-  }
-  return out
-}
+B.barePings = (kind, n) => timePings(floorImpl(kind).ping(B.dc), n)
 B.bareEcho = kind => (floorImpl(kind).echo(B.dc), true)
 
 // bareReceive starts receiving total bytes; B.bareGot is then when they
